@@ -1,0 +1,4 @@
+package dev.panamax.sys;
+
+/** Placeholder, replaced by the foundation work. */
+public enum Namespace { MOUNT }
