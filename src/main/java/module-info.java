@@ -5,8 +5,5 @@
  */
 module dev.panamax {
     exports dev.panamax;
-    exports dev.panamax.cgroup;
-    exports dev.panamax.rootfs;
-    exports dev.panamax.seccomp;
     exports dev.panamax.sys;
 }
