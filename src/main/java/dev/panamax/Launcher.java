@@ -1,4 +1,36 @@
 package dev.panamax;
 
-/** Placeholder, replaced by the launcher core. */
-public final class Launcher { private Launcher() {} }
+import dev.panamax.launch.LaunchService;
+
+/**
+ * Starts containers, and shows what a start would do.
+ *
+ * <pre>{@code
+ * ContainerSpec spec = ContainerSpec.builder().rootfs(rootfs).command("sh").build();
+ * System.out.print(Launcher.plan(spec));          // the child's syscalls, one per line
+ * try (Container c = Launcher.launch(spec)) {
+ *     System.out.println(c.waitFor());
+ * }
+ * }</pre>
+ *
+ * <p>Launches are serialised on one long-lived platform thread (the "launcher"): the kernel ties
+ * die-with-parent to the thread that cloned, so that thread must live as long as the JVM.
+ */
+public final class Launcher {
+    private Launcher() {
+    }
+
+    /**
+     * Launches the container and returns once its process has exec'd.
+     *
+     * @throws LaunchException if any step failed; nothing of the container is left
+     */
+    public static Container launch(ContainerSpec spec) {
+        return LaunchService.launch(spec);
+    }
+
+    /** What the child will do, syscall by syscall, as strace-like text (descriptors shown symbolically). */
+    public static String plan(ContainerSpec spec) {
+        return LaunchService.plan(spec).render();
+    }
+}

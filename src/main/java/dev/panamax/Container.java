@@ -1,0 +1,66 @@
+package dev.panamax;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A launched container: the handle to its first process, shaped like {@link Process}.
+ *
+ * <p>Waiting and signalling go through a pidfd, so they can never hit a recycled pid. {@link #close()}
+ * kills the container (if it still runs), reaps it and frees everything the launch created.
+ *
+ * <pre>{@code
+ * try (Container c = Launcher.launch(spec)) {
+ *     c.onExit().thenAccept(s -> System.out.println("container " + s));
+ *     if (c.waitFor(Duration.ofSeconds(5)).isEmpty()) {
+ *         c.destroy();                       // SIGTERM; destroyForcibly() sends SIGKILL
+ *     }
+ * }
+ * }</pre>
+ */
+public interface Container extends AutoCloseable {
+
+    /** The pid of the container's first process, as the host sees it. */
+    long pid();
+
+    /** Blocks until the process ends. */
+    ExitStatus waitFor() throws InterruptedException;
+
+    /** Waits at most {@code timeout}; empty if the process still runs. */
+    Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException;
+
+    /** Completes when the process ends (one reaper thread serves every container). */
+    CompletableFuture<ExitStatus> onExit();
+
+    /** True until the process has ended. */
+    boolean isAlive();
+
+    /** Sends {@code signal} through the pidfd; a no-op once the process has ended. */
+    void kill(int signal);
+
+    /** SIGTERM. */
+    default void destroy() {
+        kill(15);
+    }
+
+    /** SIGKILL. */
+    default void destroyForcibly() {
+        kill(9);
+    }
+
+    /** The write end of the container's stdin when it is {@link Stdio#pipe()}; otherwise a closed stream. */
+    OutputStream stdin();
+
+    /** The read end of the container's stdout when it is {@link Stdio#pipe()}; otherwise an empty stream. */
+    InputStream stdout();
+
+    /** The read end of the container's stderr when it is {@link Stdio#pipe()}; otherwise an empty stream. */
+    InputStream stderr();
+
+    /** Kills the container if it still runs, reaps it, closes its streams and frees what the launch made. */
+    @Override
+    void close();
+}

@@ -1,0 +1,287 @@
+package dev.panamax;
+
+import dev.panamax.sys.Namespace;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a container is: immutable, validated as a whole by {@link Builder#build()}.
+ *
+ * <pre>{@code
+ * ContainerSpec spec = ContainerSpec.builder()
+ *     .rootfs(Path.of("/srv/rootfs"))      // entered with pivot_root
+ *     .hostname("box")
+ *     .command("sh", "-c", "hostname; ps")
+ *     .stdout(Stdio.pipe())
+ *     .build();
+ * try (Container c = Launcher.launch(spec)) {
+ *     System.out.println(new String(c.stdout().readAllBytes()));
+ *     c.waitFor();
+ * }
+ * }</pre>
+ *
+ * @param namespaces the namespaces the container gets (default: mount, pid, uts, ipc, net)
+ * @param rootfs     the root directory, or empty to keep the host's root
+ * @param rootEntry  how the root is entered: {@code pivot_root} unless the caller asks for chroot
+ * @param mountProc  mount a fresh /proc (on by default when there is a pid namespace)
+ * @param hostname   the hostname in the UTS namespace
+ * @param domainname the NIS domain name in the UTS namespace
+ * @param process    the process to run
+ */
+public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
+                            boolean mountProc, Optional<String> hostname, Optional<String> domainname,
+                            ProcessSpec process) {
+
+    /** Maximum length of a hostname or domain name in bytes (the kernel's {@code __NEW_UTS_LEN}). */
+    public static final int MAX_UTS_NAME = 64;
+
+    /** How the process's root becomes the rootfs. */
+    public enum RootEntry {
+        /** {@code pivot_root}: the old root is detached; the only safe choice, the default. */
+        PIVOT_ROOT,
+        /**
+         * {@code chroot}: for roots where pivot_root is impossible (a ramfs root). The host's mounts stay
+         * reachable to a process with CAP_SYS_CHROOT; use only when you know why.
+         */
+        CHROOT
+    }
+
+    public ContainerSpec {
+        namespaces = Set.copyOf(namespaces);
+        Objects.requireNonNull(rootfs, "rootfs");
+        Objects.requireNonNull(rootEntry, "rootEntry");
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(domainname, "domainname");
+        Objects.requireNonNull(process, "process");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** True when the container gets {@code ns}. */
+    public boolean has(Namespace ns) {
+        return namespaces.contains(ns);
+    }
+
+    /** Fluent builder; every rule is checked in {@link #build()}. Lists and maps are copied, never aliased. */
+    public static final class Builder {
+        private final EnumSet<Namespace> namespaces =
+                EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC, Namespace.NET);
+        private Path rootfs;
+        private RootEntry rootEntry = RootEntry.PIVOT_ROOT;
+        private Boolean mountProc;
+        private String hostname;
+        private String domainname;
+        private final List<String> argv = new ArrayList<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private boolean envSet;
+        private String cwd = "/";
+        private Stdio stdin = Stdio.inherit();
+        private Stdio stdout = Stdio.inherit();
+        private Stdio stderr = Stdio.inherit();
+        private boolean dieWithParent = true;
+
+        private Builder() {
+        }
+
+        /** Replaces the namespace set. */
+        public Builder namespaces(Namespace... ns) {
+            namespaces.clear();
+            namespaces.addAll(Arrays.asList(ns));
+            return this;
+        }
+
+        public Builder namespaces(Set<Namespace> ns) {
+            namespaces.clear();
+            namespaces.addAll(ns);
+            return this;
+        }
+
+        public Builder rootfs(Path dir) {
+            this.rootfs = dir;
+            return this;
+        }
+
+        /** Enter the rootfs with chroot instead of pivot_root (see {@link RootEntry#CHROOT}). */
+        public Builder chroot() {
+            this.rootEntry = RootEntry.CHROOT;
+            return this;
+        }
+
+        public Builder mountProc(boolean mount) {
+            this.mountProc = mount;
+            return this;
+        }
+
+        public Builder hostname(String name) {
+            this.hostname = name;
+            return this;
+        }
+
+        public Builder domainname(String name) {
+            this.domainname = name;
+            return this;
+        }
+
+        public Builder command(String... argv) {
+            return command(Arrays.asList(argv));
+        }
+
+        public Builder command(List<String> argv) {
+            this.argv.clear();
+            this.argv.addAll(argv);
+            return this;
+        }
+
+        /** Sets one environment variable (the environment starts with PATH only). */
+        public Builder env(String key, String value) {
+            env.put(key, value);
+            envSet = true;
+            return this;
+        }
+
+        /** Copies the JVM's environment into the container's (not done unless asked). */
+        public Builder inheritEnvironment() {
+            System.getenv().forEach(env::putIfAbsent);
+            envSet = true;
+            return this;
+        }
+
+        public Builder workingDirectory(String dir) {
+            this.cwd = dir;
+            return this;
+        }
+
+        public Builder stdin(Stdio s) {
+            this.stdin = Objects.requireNonNull(s, "stdin");
+            return this;
+        }
+
+        public Builder stdout(Stdio s) {
+            this.stdout = Objects.requireNonNull(s, "stdout");
+            return this;
+        }
+
+        public Builder stderr(Stdio s) {
+            this.stderr = Objects.requireNonNull(s, "stderr");
+            return this;
+        }
+
+        /** On by default: SIGKILL the container when the JVM that launched it dies. */
+        public Builder dieWithParent(boolean die) {
+            this.dieWithParent = die;
+            return this;
+        }
+
+        /** Checks every rule and returns the immutable spec. */
+        public ContainerSpec build() {
+            Map<String, String> environment = new LinkedHashMap<>();
+            environment.put("PATH", ProcessSpec.DEFAULT_PATH);
+            environment.putAll(env);
+            SpecRules.check(this.namespaces, rootfs, argv, environment, cwd, hostname, domainname, stdin);
+            boolean proc = mountProc != null ? mountProc : namespaces.contains(Namespace.PID)
+                    && namespaces.contains(Namespace.MOUNT);
+            if (proc && !namespaces.contains(Namespace.MOUNT)) {
+                throw new InvalidSpecException("mountProc", "mounting /proc needs a mount namespace");
+            }
+            ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent);
+            return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
+                    rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process);
+        }
+    }
+
+    /** The rules of {@link Builder#build()}, one method per field. */
+    private static final class SpecRules {
+        private SpecRules() {
+        }
+
+        static void check(Set<Namespace> ns, Path rootfs, List<String> argv, Map<String, String> env, String cwd,
+                          String hostname, String domainname, Stdio stdin) {
+            checkRootfs(ns, rootfs);
+            checkArgv(argv);
+            env.forEach(SpecRules::checkEnv);
+            if (cwd == null || !cwd.startsWith("/") || cwd.indexOf('\0') >= 0) {
+                throw new InvalidSpecException("workingDirectory", "must be an absolute path without NUL, got " + cwd);
+            }
+            checkUtsName("hostname", hostname, ns);
+            checkUtsName("domainname", domainname, ns);
+            if (stdin instanceof Stdio.File f && f.append()) {
+                throw new InvalidSpecException("stdin", "append applies to output streams only");
+            }
+        }
+
+        private static void checkRootfs(Set<Namespace> ns, Path rootfs) {
+            if (rootfs == null) {
+                return;
+            }
+            if (!ns.contains(Namespace.MOUNT)) {
+                throw new InvalidSpecException("rootfs", "entering a rootfs needs a mount namespace");
+            }
+            if (!Files.exists(rootfs)) {
+                throw new InvalidSpecException("rootfs", "no such directory: " + rootfs);
+            }
+            if (!Files.isDirectory(rootfs)) {
+                throw new InvalidSpecException("rootfs", "not a directory: " + rootfs);
+            }
+            try {
+                if (rootfs.toRealPath().getNameCount() == 0) {
+                    throw new InvalidSpecException("rootfs", "the host's / cannot be a container's rootfs: " + rootfs);
+                }
+            } catch (java.io.IOException e) {
+                throw new InvalidSpecException("rootfs", "cannot resolve " + rootfs + ": " + e.getMessage());
+            }
+        }
+
+        private static void checkArgv(List<String> argv) {
+            if (argv.isEmpty()) {
+                throw new InvalidSpecException("command", "must name a program (argv is empty)");
+            }
+            if (argv.getFirst() == null || argv.getFirst().isEmpty()) {
+                throw new InvalidSpecException("command[0]", "the program name is empty");
+            }
+            for (int i = 0; i < argv.size(); i++) {
+                if (argv.get(i) == null || argv.get(i).indexOf('\0') >= 0) {
+                    throw new InvalidSpecException("command[" + i + "]", "null or contains NUL");
+                }
+            }
+        }
+
+        private static void checkEnv(String key, String value) {
+            if (key == null || key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
+                throw new InvalidSpecException("environment[" + key + "]",
+                        "a variable name must be non-empty without '=' or NUL");
+            }
+            if (value == null || value.indexOf('\0') >= 0) {
+                throw new InvalidSpecException("environment[" + key + "]", "the value is null or contains NUL");
+            }
+        }
+
+        private static void checkUtsName(String field, String name, Set<Namespace> ns) {
+            if (name == null) {
+                return;
+            }
+            if (!ns.contains(Namespace.UTS)) {
+                throw new InvalidSpecException(field, "setting it needs a UTS namespace (Namespace.UTS)");
+            }
+            if (name.indexOf('\0') >= 0) {
+                throw new InvalidSpecException(field, "contains NUL");
+            }
+            int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_UTS_NAME) {
+                throw new InvalidSpecException(field, "is " + bytes + " bytes, the kernel allows " + MAX_UTS_NAME);
+            }
+        }
+    }
+}

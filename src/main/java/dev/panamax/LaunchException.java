@@ -1,0 +1,55 @@
+package dev.panamax;
+
+/**
+ * A container that could not be started. Nothing of it is left: the child was killed and reaped and
+ * everything created for it was undone before this was thrown.
+ *
+ * <p>The message names the failing step in words, the system call, errno and a hint where the cause is
+ * common, e.g. {@code Cannot launch [/bin/bash] in /srv/rootfs: step 14 "execute /bin/bash":
+ * execve("/bin/bash", ...) failed with ENOENT (No such file or directory). Hint: no such executable in the
+ * container's rootfs: /bin/bash}.
+ *
+ * <pre>{@code
+ * try (Container c = Launcher.launch(spec)) { ... }
+ * catch (LaunchException e) {
+ *     log.error(e.getMessage());         // the whole story in one line
+ *     e.syscall(); e.errnoName();        // "execve", "ENOENT"
+ * }
+ * }</pre>
+ */
+public final class LaunchException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String step;
+    private final String syscall;
+    private final int errno;
+    private final String errnoName;
+
+    public LaunchException(String message, String step, String syscall, int errno, String errnoName, Throwable cause) {
+        super(message, cause);
+        this.step = step;
+        this.syscall = syscall;
+        this.errno = errno;
+        this.errnoName = errnoName;
+    }
+
+    /** The failing step in words, e.g. "pivot_root into the rootfs". */
+    public String step() {
+        return step;
+    }
+
+    /** The failing system call, e.g. "pivot_root". */
+    public String syscall() {
+        return syscall;
+    }
+
+    /** The error number, or 0 when the step returned an unexpected value. */
+    public int errno() {
+        return errno;
+    }
+
+    /** The symbolic errno, e.g. "EPERM". */
+    public String errnoName() {
+        return errnoName;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.panamax;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The process a container runs: what {@link ProcessBuilder} would describe, minus inheritance by default.
+ * Built through {@link ContainerSpec.Builder}; validated there.
+ *
+ * <pre>{@code
+ * ProcessSpec p = spec.process();
+ * p.argv();          // [sh, -c, echo hi]
+ * p.environment();   // {PATH=/usr/local/sbin:...}
+ * }</pre>
+ *
+ * @param argv             the command and its arguments; argv[0] without a slash is searched in the
+ *                         container's PATH
+ * @param environment      the complete environment (insertion order kept)
+ * @param workingDirectory absolute path inside the container
+ * @param stdin            where standard input comes from
+ * @param stdout           where standard output goes
+ * @param stderr           where standard error goes
+ * @param dieWithParent    kill the container (SIGKILL) when the launching JVM dies
+ */
+public record ProcessSpec(List<String> argv, Map<String, String> environment, String workingDirectory,
+                          Stdio stdin, Stdio stdout, Stdio stderr, boolean dieWithParent) {
+
+    /** The PATH a container gets unless the caller sets one. */
+    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public ProcessSpec {
+        argv = List.copyOf(argv);
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    }
+
+    /** The PATH the executable is searched in: the environment's, or {@link #DEFAULT_PATH}. */
+    public String path() {
+        return environment.getOrDefault("PATH", DEFAULT_PATH);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.panamax;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where one standard stream of the container's process goes, like {@link ProcessBuilder.Redirect}.
+ *
+ * <pre>{@code
+ * ContainerSpec.builder().command("sh", "-c", "echo hi")
+ *     .stdout(Stdio.pipe())                   // read it from Container.stdout()
+ *     .stderr(Stdio.file(Path.of("err.log"))) // truncate and write
+ *     .stdin(Stdio.discard())                 // /dev/null
+ *     .build();
+ * }</pre>
+ */
+public sealed interface Stdio {
+
+    /** The JVM's own stream (the default). */
+    static Stdio inherit() {
+        return Inherit.INSTANCE;
+    }
+
+    /** A pipe to the JVM: {@link Container#stdin()}, {@link Container#stdout()}, {@link Container#stderr()}. */
+    static Stdio pipe() {
+        return Pipe.INSTANCE;
+    }
+
+    /** {@code /dev/null} of the host. */
+    static Stdio discard() {
+        return Discard.INSTANCE;
+    }
+
+    /** A host file: read for stdin; created or truncated for stdout and stderr. */
+    static Stdio file(Path path) {
+        return new File(path, false);
+    }
+
+    /** A host file, created if missing and appended to (stdout and stderr). */
+    static Stdio append(Path path) {
+        return new File(path, true);
+    }
+
+    /** See {@link Stdio#inherit()}. */
+    enum Inherit implements Stdio { INSTANCE }
+
+    /** See {@link Stdio#pipe()}. */
+    enum Pipe implements Stdio { INSTANCE }
+
+    /** See {@link Stdio#discard()}. */
+    enum Discard implements Stdio { INSTANCE }
+
+    /** See {@link Stdio#file(Path)} and {@link Stdio#append(Path)}. */
+    record File(Path path, boolean append) implements Stdio {
+        public File {
+            Objects.requireNonNull(path, "path");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.panamax.launch;
+
+import dev.panamax.ContainerSpec;
+import dev.panamax.LaunchException;
+import dev.panamax.sys.Errno;
+import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Libc;
+
+/**
+ * Turns a failed step (or a failed parent-side call) into the one message a user reads: which step, which
+ * system call, which errno, and a hint when the cause is a common one.
+ */
+final class FailureReport {
+    private FailureReport() {
+    }
+
+    static LaunchException childStep(ContainerSpec spec, ProgramImage.StepFailure failure) {
+        if (failure.step() == null) {
+            return new LaunchException(prefix(spec) + "the child program ended without a successful execve",
+                    "execute", "execve", 0, "", null);
+        }
+        Step step = failure.step();
+        String what;
+        String errnoName;
+        if (failure.errno() == 0) {
+            errnoName = "";
+            what = step.syscall().equals("read")
+                    ? "the launching JVM went away before releasing the container"
+                    : "returned " + failure.result() + ", expected " + step.expect().orElse(0);
+        } else {
+            errnoName = Errno.name(failure.errno());
+            what = "failed with " + errnoName + " (" + Errno.describe(failure.errno()) + ")";
+        }
+        String message = prefix(spec) + "step " + failure.index() + " \"" + step.what() + "\": " + step.render()
+                + " " + what + hint(spec, step, failure.errno());
+        return new LaunchException(message, step.what(), step.syscall(), failure.errno(), errnoName, null);
+    }
+
+    static LaunchException parentCall(ContainerSpec spec, String what, String syscall, int errno, Throwable cause) {
+        String errnoName = errno == 0 ? "" : Errno.name(errno);
+        String detail = errno == 0 ? cause.getMessage() : errnoName + " (" + Errno.describe(errno) + ")";
+        return new LaunchException(prefix(spec) + what + ": " + syscall + " failed with " + detail
+                + hint(spec, Step.of(what, syscall), errno), what, syscall, errno, errnoName, cause);
+    }
+
+    private static String prefix(ContainerSpec spec) {
+        return "Cannot launch " + spec.process().argv()
+                + spec.rootfs().map(r -> " in " + r).orElse("") + ": ";
+    }
+
+    private static String hint(ContainerSpec spec, Step step, int errno) {
+        String hint = null;
+        if (errno == Abi.EPERM && Libc.geteuid() != 0) {
+            hint = "this needs root or a user namespace; the JVM runs as uid " + Libc.geteuid();
+        } else if (step.syscall().equals("execve") && errno == Abi.ENOENT) {
+            hint = "no such executable in the container's " + (spec.rootfs().isPresent() ? "rootfs" : "filesystem")
+                    + ": " + String.join(", ", SpecCompiler.candidates(spec.process()));
+        } else if (step.syscall().equals("execve") && errno == Abi.EACCES) {
+            hint = "the file is not executable, or lies on a noexec mount";
+        } else if (step.syscall().equals("chdir") && errno == Abi.ENOENT
+                && step.what().equals("enter the working directory")) {
+            hint = "the working directory does not exist in the container: " + spec.process().workingDirectory();
+        } else if (step.syscall().equals("mount") && errno == Abi.ENOENT && step.what().contains("/proc")) {
+            hint = "the rootfs has no /proc directory to mount on";
+        } else if (step.syscall().equals("clone3") && errno == Abi.EINVAL) {
+            hint = "the kernel refused this set of namespaces: " + spec.namespaces();
+        }
+        return hint == null ? "" : ". Hint: " + hint;
+    }
+}

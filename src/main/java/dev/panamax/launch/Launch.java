@@ -1,0 +1,158 @@
+package dev.panamax.launch;
+
+import dev.panamax.ContainerSpec;
+import dev.panamax.LaunchException;
+import dev.panamax.sys.ErrnoException;
+import dev.panamax.sys.Namespace;
+import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Libc;
+import dev.panamax.sys.internal.SyscallTable;
+import dev.panamax.trampoline.ProgramLayout;
+import dev.panamax.trampoline.Trampoline;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One launch, run on the {@link LauncherThread}: the parent's side of the protocol, phase by phase
+ * ({@link LaunchPhase}). It owns the native memory of the launch (program, strings, child stack) until the
+ * child has exec'd or died, and undoes everything on any failure: the child is killed and reaped, every
+ * descriptor closed.
+ */
+final class Launch {
+    /** The child runs no calls and no handlers on its stack; a small one is plenty (see DESIGN.md). */
+    private static final long STACK_SIZE = 64 * 1024;
+
+    private final ContainerSpec spec;
+
+    private Launch(ContainerSpec spec) {
+        this.spec = spec;
+    }
+
+    static RunningContainer start(ContainerSpec spec) {
+        return LauncherThread.call(() -> new Launch(spec).run());
+    }
+
+    private RunningContainer run() {
+        Trampoline trampoline = Trampoline.get();
+        StdioSetup stdio = openStdio();
+        int[] sync = null;
+        int[] err = null;
+        int pidfd = -1;
+        try (Arena arena = Arena.ofConfined()) {
+            sync = Libc.pipe2(Abi.O_CLOEXEC);
+            err = Libc.pipe2(Abi.O_CLOEXEC);
+            ChildFds fds = new ChildFds(ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
+                    stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
+            ChildProgram program = SpecCompiler.compile(spec, fds);
+            ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable());
+
+            // CLONE
+            MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
+            long pid = trampoline.spawn(cloneArgs(arena, pidfdOut), image.base());
+            if (pid < 0) {
+                throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null);
+            }
+            pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
+            try {
+                // USER_MAPPINGS and CGROUP phases join here as those features land.
+                release(sync[1]);
+                Libc.close(sync[0]);
+                Libc.close(sync[1]);
+                sync = null;
+                Libc.close(err[1]);
+                err[1] = -1;
+                stdio.closeChildEnds();
+                awaitExec(err[0], program);
+            } catch (RuntimeException | Error failure) {
+                undo(pidfd);
+                pidfd = -1;
+                throw failure;
+            }
+            int ownedPidfd = pidfd;
+            pidfd = -1;
+            return new RunningContainer(pid, ownedPidfd, Reaper.get().watch(ownedPidfd), stdio.stdinStream(),
+                    stdio.stdoutStream(), stdio.stderrStream(), () -> { });
+        } finally {
+            closeAll(sync);
+            closeAll(err);
+            stdio.close();
+        }
+    }
+
+    private StdioSetup openStdio() {
+        try {
+            return StdioSetup.open(spec.process());
+        } catch (ErrnoException e) {
+            throw FailureReport.parentCall(spec, "open a standard stream (" + e.getMessage() + ")", e.call(),
+                    e.errno(), e);
+        }
+    }
+
+    private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut) {
+        MemorySegment stack = arena.allocate(STACK_SIZE, 16);
+        MemorySegment args = arena.allocate(Abi.SIZEOF_CLONE_ARGS, 8);
+        long flags = Abi.CLONE_VM | Abi.CLONE_PIDFD | Namespace.flags(spec.namespaces());
+        args.set(ValueLayout.JAVA_LONG, 0, flags);                    // flags
+        args.set(ValueLayout.JAVA_LONG, 8, pidfdOut.address());       // pidfd
+        args.set(ValueLayout.JAVA_LONG, 32, Abi.SIGCHLD);             // exit_signal
+        args.set(ValueLayout.JAVA_LONG, 40, stack.address());         // stack (lowest address)
+        args.set(ValueLayout.JAVA_LONG, 48, STACK_SIZE);              // stack_size
+        return args;
+    }
+
+    /** RELEASE: the child's first wait step needs exactly one byte. */
+    private static void release(int syncWrite) {
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.write(syncWrite, arena.allocate(1), 1);
+        }
+    }
+
+    /** EXEC_OR_ERROR: EOF means execve closed the child's copy of the error pipe; 16 bytes are a failure. */
+    private void awaitExec(int errorRead, ChildProgram program) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment record = arena.allocate(ProgramLayout.RECORD_SIZE, 8);
+            long got = 0;
+            while (got < ProgramLayout.RECORD_SIZE) {
+                long n = Libc.read(errorRead, record.asSlice(got), ProgramLayout.RECORD_SIZE - got);
+                if (n == 0) {
+                    break;
+                }
+                got += n;
+            }
+            if (got == ProgramLayout.RECORD_SIZE) {
+                throw FailureReport.childStep(spec, ProgramImage.decode(program, record));
+            }
+            if (got != 0) {
+                throw new LaunchException("Cannot launch " + spec.process().argv() + ": the child reported a torn"
+                        + " failure record (" + got + " bytes)", "exec", "read", 0, "", null);
+            }
+        }
+    }
+
+    /** Kills and reaps the child so that a failed launch leaves no process and no zombie. */
+    private static void undo(int pidfd) {
+        try {
+            Libc.pidfdSendSignal(pidfd, Abi.SIGKILL);
+        } catch (RuntimeException alreadyGone) {
+            // ESRCH: it exited on its own (exit_group(127) after reporting); reap it all the same
+        }
+        try {
+            Reaper.get().reapNow(pidfd);
+        } finally {
+            Libc.close(pidfd);
+        }
+    }
+
+    private static void closeAll(int[] fds) {
+        if (fds == null) {
+            return;
+        }
+        for (int fd : fds) {
+            if (fd >= 0) {
+                Libc.close(fd);
+            }
+        }
+    }
+}

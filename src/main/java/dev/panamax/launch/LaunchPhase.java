@@ -1,0 +1,17 @@
+package dev.panamax.launch;
+
+/**
+ * The parent's side of the launch protocol. The declaration order is the protocol order.
+ */
+enum LaunchPhase {
+    /** Pipes opened, program compiled and laid out, clone3 with every signal blocked. */
+    CLONE,
+    /** With a user namespace: setgroups, uid_map, gid_map written while the child waits. */
+    USER_MAPPINGS,
+    /** With resources: the child joins its cgroup before it runs a single step of setup. */
+    CGROUP,
+    /** One byte on the sync pipe: the child may go. */
+    RELEASE,
+    /** EOF on the error pipe (execve happened) or a failure record {step, errno}. */
+    EXEC_OR_ERROR
+}

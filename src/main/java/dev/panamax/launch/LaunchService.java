@@ -1,0 +1,18 @@
+package dev.panamax.launch;
+
+import dev.panamax.Container;
+import dev.panamax.ContainerSpec;
+
+/** The launch layer's entry points for {@code dev.panamax.Launcher}. */
+public final class LaunchService {
+    private LaunchService() {
+    }
+
+    public static Container launch(ContainerSpec spec) {
+        return Launch.start(spec);
+    }
+
+    public static ChildProgram plan(ContainerSpec spec) {
+        return SpecCompiler.plan(spec);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.panamax.launch;
+
+import dev.panamax.Container;
+import dev.panamax.ExitStatus;
+import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Libc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The {@link Container} a successful launch returns. */
+final class RunningContainer implements Container {
+    private final long pid;
+    private final int pidfd;
+    private final CompletableFuture<ExitStatus> exit;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    private final Runnable onClose;
+    private boolean closed;
+
+    RunningContainer(long pid, int pidfd, CompletableFuture<ExitStatus> exit, OutputStream stdin,
+                     InputStream stdout, InputStream stderr, Runnable onClose) {
+        this.pid = pid;
+        this.pidfd = pidfd;
+        this.exit = exit;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public ExitStatus waitFor() throws InterruptedException {
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("reaping container " + pid + " failed", e.getCause());
+        }
+    }
+
+    @Override
+    public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
+        try {
+            return Optional.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("reaping container " + pid + " failed", e.getCause());
+        }
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> onExit() {
+        return exit.copy();
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    @Override
+    public synchronized void kill(int signal) {
+        if (closed || exit.isDone()) {
+            return;
+        }
+        try {
+            Libc.pidfdSendSignal(pidfd, signal);
+        } catch (RuntimeException e) {
+            if (!exit.isDone() && !e.getMessage().contains("ESRCH")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public OutputStream stdin() {
+        return stdin;
+    }
+
+    @Override
+    public InputStream stdout() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream stderr() {
+        return stderr;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        kill(Abi.SIGKILL);
+        exit.exceptionally(t -> null).join();
+        synchronized (this) {
+            closed = true;
+            // the reaper is done with the pidfd once the future completed: now it can go
+            Libc.close(pidfd);
+        }
+        closeQuietly(stdin);
+        closeQuietly(stdout);
+        closeQuietly(stderr);
+        onClose.run();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // a stream that cannot close has nothing left to lose
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Container[pid=" + pid + (exit.isDone() ? ", " + exit.getNow(null) : ", running") + "]";
+    }
+
+    static InputStream emptyInput() {
+        return InputStream.nullInputStream();
+    }
+
+    static OutputStream closedOutput() {
+        OutputStream out = OutputStream.nullOutputStream();
+        try {
+            out.close();
+        } catch (IOException impossible) {
+            throw new AssertionError(impossible);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.panamax.trampoline;
+
+import dev.panamax.sys.internal.Libc;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The native entry that clones a child and runs a child program in it.
+ *
+ * <p>The machine code is mapped once per JVM: written into a private read-write mapping, then
+ * {@code mprotect}ed read-execute, so it is never writable and executable at once.
+ *
+ * <pre>{@code
+ * long pid = Trampoline.get().spawn(cloneArgs, program);   // pid, or -errno of clone3
+ * }</pre>
+ */
+public final class Trampoline {
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int PROT_EXEC = 4;
+    private static final int MAP_PRIVATE = 0x02;
+    private static final int MAP_ANONYMOUS = 0x20;
+
+    private static volatile Trampoline instance;
+
+    private final MethodHandle entry;
+
+    private Trampoline(MethodHandle entry) {
+        this.entry = entry;
+    }
+
+    /**
+     * The trampoline of this JVM, mapped on first use.
+     *
+     * @throws UnsupportedOperationException on a CPU architecture without an interpreter
+     */
+    public static Trampoline get() {
+        Trampoline t = instance;
+        if (t == null) {
+            synchronized (Trampoline.class) {
+                t = instance;
+                if (t == null) {
+                    t = instance = map();
+                }
+            }
+        }
+        return t;
+    }
+
+    private static Trampoline map() {
+        String arch = System.getProperty("os.arch");
+        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
+            throw new UnsupportedOperationException("Panamax has a child-program interpreter for x86-64 only;"
+                    + " this JVM runs on " + arch);
+        }
+        byte[] code = X86_64Code.CODE;
+        MemorySegment region = Libc.mmap(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+        MemorySegment.copy(MemorySegment.ofArray(code), 0, region, 0, code.length);
+        Libc.mprotect(region, PROT_READ | PROT_EXEC);
+        MethodHandle handle = Linker.nativeLinker().downcallHandle(region,
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                        ValueLayout.ADDRESS));
+        return new Trampoline(handle);
+    }
+
+    /**
+     * Calls {@code clone3(cloneArgs, cloneArgs.byteSize())}; the child runs {@code program}.
+     *
+     * <p>The program, everything it points to and the child's stack must stay allocated until the
+     * child has exec'd or died: with {@code CLONE_VM} the child lives in this process's memory.
+     *
+     * @return the child's pid in the caller's pid namespace, or {@code -errno} when clone3 failed
+     */
+    public long spawn(MemorySegment cloneArgs, MemorySegment program) {
+        try {
+            return (long) entry.invokeExact(cloneArgs, cloneArgs.byteSize(), program);
+        } catch (Throwable t) {
+            throw new AssertionError("the trampoline entry cannot throw", t);
+        }
+    }
+
+}
