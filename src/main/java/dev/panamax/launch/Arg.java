@@ -73,14 +73,6 @@ public sealed interface Arg {
         }
     }
 
-    /** The launching thread's signal mask, saved in the program header by the clone entry. */
-    record SavedSignalMask() implements Arg {
-        @Override
-        public String render() {
-            return "&saved_mask";
-        }
-    }
-
     private static String quote(String s) {
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }

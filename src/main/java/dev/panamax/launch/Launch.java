@@ -2,7 +2,6 @@ package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
-import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
@@ -13,6 +12,7 @@ import dev.panamax.trampoline.Trampoline;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.IntPredicate;
 
 /**
  * One launch, run on the {@link LauncherThread}: the parent's side of the protocol, phase by phase
@@ -25,13 +25,20 @@ final class Launch {
     private static final long STACK_SIZE = 64 * 1024;
 
     private final ContainerSpec spec;
+    private final IntPredicate faulty;
 
-    private Launch(ContainerSpec spec) {
+    private Launch(ContainerSpec spec, IntPredicate faulty) {
         this.spec = spec;
+        this.faulty = faulty;
     }
 
     static RunningContainer start(ContainerSpec spec) {
-        return LauncherThread.call(() -> new Launch(spec).run());
+        return start(spec, step -> false);
+    }
+
+    /** For failure-injection tests: the steps for which {@code faulty} holds fail with ENOSYS. */
+    static RunningContainer start(ContainerSpec spec, IntPredicate faulty) {
+        return LauncherThread.call(() -> new Launch(spec, faulty).run());
     }
 
     private RunningContainer run() {
@@ -46,7 +53,7 @@ final class Launch {
             ChildFds fds = new ChildFds(ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
                     stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
             ChildProgram program = SpecCompiler.compile(spec, fds);
-            ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable());
+            ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable(), faulty);
 
             // CLONE
             MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
@@ -84,9 +91,9 @@ final class Launch {
     private StdioSetup openStdio() {
         try {
             return StdioSetup.open(spec.process());
-        } catch (ErrnoException e) {
-            throw FailureReport.parentCall(spec, "open a standard stream (" + e.getMessage() + ")", e.call(),
-                    e.errno(), e);
+        } catch (StdioSetup.OpenFailure e) {
+            throw FailureReport.parentCall(spec, "open " + e.path + " as " + e.stream, e.cause.call(),
+                    e.cause.errno(), e);
         }
     }
 

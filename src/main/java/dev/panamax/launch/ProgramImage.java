@@ -25,7 +25,16 @@ final class ProgramImage {
         this.base = base;
     }
 
+    /** A syscall number no kernel has: the step fails with ENOSYS (used to inject faults in tests). */
+    static final int NO_SUCH_SYSCALL = 0xFFFF;
+
     static ProgramImage encode(ChildProgram program, Arena arena, int errorFd, SyscallTable table) {
+        return encode(program, arena, errorFd, table, i -> false);
+    }
+
+    /** As above; each step for which {@code faulty} holds gets {@link #NO_SUCH_SYSCALL} instead. */
+    static ProgramImage encode(ChildProgram program, Arena arena, int errorFd, SyscallTable table,
+                               java.util.function.IntPredicate faulty) {
         List<Step> steps = program.steps();
         MemorySegment base = arena.allocate(ProgramLayout.HEADER_SIZE + ProgramLayout.STEP_SIZE * steps.size(), 16);
         base.set(ValueLayout.JAVA_LONG, ProgramLayout.COUNT, steps.size());
@@ -38,14 +47,14 @@ final class ProgramImage {
             long at = stepOffset(i);
             int nr = table.number(step.syscall()).orElseThrow(() -> new IllegalStateException(
                     "no system call named " + step.syscall() + " on this architecture"));
-            base.set(ValueLayout.JAVA_LONG, at + ProgramLayout.STEP_NR, nr);
+            base.set(ValueLayout.JAVA_LONG, at + ProgramLayout.STEP_NR, faulty.test(i) ? NO_SUCH_SYSCALL : nr);
             for (int a = 0; a < step.args().size(); a++) {
                 long slot = at + ProgramLayout.argOffset(a);
                 Arg arg = step.args().get(a);
                 if (arg instanceof Arg.Result r) {
                     consumers.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(base.address() + slot);
                 } else {
-                    base.set(ValueLayout.JAVA_LONG, slot, word(arg, arena, base));
+                    base.set(ValueLayout.JAVA_LONG, slot, word(arg, arena));
                 }
             }
             if (step.expect().isPresent()) {
@@ -72,7 +81,7 @@ final class ProgramImage {
         return new ProgramImage(program, base);
     }
 
-    private static long word(Arg arg, Arena arena, MemorySegment base) {
+    private static long word(Arg arg, Arena arena) {
         return switch (arg) {
             case Arg.Word w -> w.value();
             case Arg.CString s -> arena.allocateFrom(s.value()).address();
@@ -89,7 +98,6 @@ final class ProgramImage {
                 yield bytes.address();
             }
             case Arg.Buffer b -> arena.allocate(Math.max(8, b.size()), 8).address();
-            case Arg.SavedSignalMask m -> base.address() + ProgramLayout.SAVED_MASK;
             case Arg.Result r -> throw new AssertionError("results are wired, not written: " + r);
         };
     }

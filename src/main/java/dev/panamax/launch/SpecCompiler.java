@@ -141,8 +141,11 @@ public final class SpecCompiler {
                         new Arg.Word(sig), new Arg.Struct(sigDefault, "SIG_DFL"), NULL, new Arg.Word(8)));
             }
         }
-        add(Step.of("restore the launching thread's signal mask", "rt_sigprocmask",
-                new Arg.Word(Abi.SIG_SETMASK, "SIG_SETMASK"), new Arg.SavedSignalMask(), NULL, new Arg.Word(8)));
+        // Not the launching thread's mask: the JVM blocks SIGQUIT in its threads, and a container's process
+        // must start as any process does, with nothing blocked (Ctrl-\ must reach a shell inside).
+        add(Step.of("unblock every signal (blocked since clone)", "rt_sigprocmask",
+                new Arg.Word(Abi.SIG_SETMASK, "SIG_SETMASK"), new Arg.Struct(new byte[8], "empty set"), NULL,
+                new Arg.Word(8)));
         List<String> envp = new ArrayList<>();
         p.environment().forEach((k, v) -> envp.add(k + "=" + v));
         List<String> candidates = candidates(p);

@@ -2,6 +2,7 @@ package dev.panamax.launch;
 
 import dev.panamax.ProcessSpec;
 import dev.panamax.Stdio;
+import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 
@@ -37,7 +38,32 @@ final class StdioSetup implements AutoCloseable {
         return s;
     }
 
+    /** A standard stream that could not be opened: which one, which host path, and why. */
+    static final class OpenFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        final String stream;
+        final String path;
+        final transient ErrnoException cause;
+
+        OpenFailure(String stream, String path, ErrnoException cause) {
+            super(stream + ": cannot open " + path, cause);
+            this.stream = stream;
+            this.path = path;
+            this.cause = cause;
+        }
+    }
+
     private void open(int n, Stdio stdio) {
+        try {
+            openUnchecked(n, stdio);
+        } catch (ErrnoException e) {
+            String path = stdio instanceof Stdio.File f ? f.path().toString() : "/dev/null";
+            throw new OpenFailure(NAMES[n], path, e);
+        }
+    }
+
+    private void openUnchecked(int n, Stdio stdio) {
         boolean input = n == 0;
         switch (stdio) {
             case Stdio.Inherit i -> { }

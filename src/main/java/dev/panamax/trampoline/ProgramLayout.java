@@ -9,7 +9,7 @@ package dev.panamax.trampoline;
  *         +8  error pipe fd (write end, as numbered in the child)
  *         +16 failure record written by the child: u32 step index, u32 errno, u64 raw result
  *         +32 signal mask blocked around clone3 (all ones)
- *         +40 the launching thread's signal mask, saved by the entry (the child restores it before execve)
+ *         +40 the launching thread's signal mask, saved by the entry and restored in the parent
  * step i  at HEADER_SIZE + i * STEP_SIZE:
  *         +0  syscall number
  *         +8  six argument words (rdi, rsi, rdx, r10, r8, r9)

@@ -1,0 +1,113 @@
+package dev.panamax;
+
+import dev.panamax.sys.Namespace;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every bad input gets its own message, at build() where it can be known then, else at launch. */
+class SpecValidationTest {
+    private static BusyboxRootfs root;
+
+    @BeforeAll
+    static void rootfs() {
+        root = BusyboxRootfs.create();
+    }
+
+    @AfterAll
+    static void cleanup() {
+        root.close();
+    }
+
+    private static ContainerSpec.Builder valid() {
+        return ContainerSpec.builder().rootfs(root.path()).command("true");
+    }
+
+    private static InvalidSpecException invalid(ContainerSpec.Builder b, String field, String text) {
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, b::build);
+        assertEquals(field, e.field());
+        assertTrue(e.getMessage().contains(text), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void rootfsMissingAFileOrSlash() throws Exception {
+        invalid(valid().rootfs(Path.of("/no/such/rootfs")), "rootfs", "no such directory: /no/such/rootfs");
+        Path file = Files.createTempFile("panamax-", ".file");
+        try {
+            invalid(valid().rootfs(file), "rootfs", "not a directory");
+        } finally {
+            Files.delete(file);
+        }
+        invalid(valid().rootfs(Path.of("/")), "rootfs", "the host's / cannot be");
+        invalid(valid().namespaces(Namespace.PID), "rootfs", "needs a mount namespace");
+    }
+
+    @Test
+    void argv() {
+        invalid(valid().command(), "command", "argv is empty");
+        invalid(valid().command(""), "command[0]", "empty");
+        invalid(valid().command("sh", "a\0b"), "command[1]", "NUL");
+    }
+
+    @Test
+    void hostnameAndDomainname() {
+        invalid(valid().hostname("x".repeat(65)), "hostname", "65 bytes, the kernel allows 64");
+        valid().hostname("x".repeat(64)).build();
+        invalid(valid().hostname("a\0b"), "hostname", "NUL");
+        invalid(valid().hostname("box").namespaces(Namespace.MOUNT), "hostname", "needs a UTS namespace");
+        invalid(valid().domainname("d".repeat(70)), "domainname", "70 bytes");
+    }
+
+    @Test
+    void environment() {
+        invalid(valid().env("A=B", "x"), "environment[A=B]", "without '=' or NUL");
+        invalid(valid().env("A\0", "x"), "environment[A\0]", "without '=' or NUL");
+        invalid(valid().env("A", "x\0y"), "environment[A]", "contains NUL");
+        invalid(valid().env("", "x"), "environment[]", "non-empty");
+    }
+
+    @Test
+    void workingDirectoryMustBeAbsolute() {
+        invalid(valid().workingDirectory("tmp"), "workingDirectory", "absolute");
+    }
+
+    @Test
+    void anExecutableMissingFromTheRootfsIsNamed() {
+        LaunchException e = assertThrows(LaunchException.class,
+                () -> Launcher.launch(valid().command("no-such-program").build()));
+        assertEquals("execve", e.syscall());
+        assertEquals("ENOENT", e.errnoName());
+        assertTrue(e.getMessage().contains("no such executable in the container's rootfs: /usr/local/sbin/no-such-program"),
+                e.getMessage());
+        LaunchException abs = assertThrows(LaunchException.class,
+                () -> Launcher.launch(valid().command("/bin/bash").build()));
+        assertTrue(abs.getMessage().endsWith("Hint: no such executable in the container's rootfs: /bin/bash"),
+                abs.getMessage());
+    }
+
+    @Test
+    void aMissingWorkingDirectoryIsNamed() {
+        LaunchException e = assertThrows(LaunchException.class,
+                () -> Launcher.launch(valid().workingDirectory("/no/such/dir").build()));
+        assertEquals("chdir", e.syscall());
+        assertEquals("ENOENT", e.errnoName());
+        assertTrue(e.getMessage().contains("the working directory does not exist in the container: /no/such/dir"),
+                e.getMessage());
+    }
+
+    @Test
+    void aMissingStdoutDirectoryIsNamed() {
+        LaunchException e = assertThrows(LaunchException.class,
+                () -> Launcher.launch(valid().stdout(Stdio.file(Path.of("/no/such/dir/out"))).build()));
+        assertEquals("ENOENT", e.errnoName());
+        assertTrue(e.getMessage().contains("/no/such/dir/out"), e.getMessage());
+    }
+}
