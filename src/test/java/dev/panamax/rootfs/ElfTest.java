@@ -107,12 +107,12 @@ class ElfTest {
         return b;
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void randomBytesFailOnlyWithTheParsersException(@ForAll @Size(max = 600) byte[] bytes) {
         parseOrReject(bytes);
     }
 
-    @Property(tries = 3000)
+    @Property(tries = 1000)
     void corruptedHeadersOfARealElfFailOnlyWithTheParsersException(@ForAll("corruptLs") byte[] bytes) {
         parseOrReject(bytes);
     }
