@@ -106,10 +106,10 @@ public final class Rootfs {
                   long keptFiles) { }
 
     static Report build(Path dir, List<String> programs, ProgramLocator locator, LdCache cache) {
-        Path root = prepare(dir);
         if (programs.isEmpty()) {
             throw new IllegalArgumentException("programs must name at least one program");
         }
+        Path root = prepare(dir);
         List<Path> located = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) {
             if (programs.get(i) == null) {
