@@ -5,5 +5,6 @@
  */
 module dev.panamax {
     exports dev.panamax;
+    exports dev.panamax.rootfs;
     exports dev.panamax.sys;
 }
