@@ -5,5 +5,6 @@
  */
 module dev.panamax {
     exports dev.panamax;
+    exports dev.panamax.cgroup;
     exports dev.panamax.sys;
 }
