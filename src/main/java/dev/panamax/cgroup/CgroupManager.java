@@ -206,6 +206,11 @@ public final class CgroupManager {
         }
     }
 
+    @Override
+    public String toString() {
+        return "CgroupManager[" + mode() + " " + parent + "]";
+    }
+
     private String describeMounts() {
         StringBuilder text = new StringBuilder("mounted are");
         layout.v1().forEach(h -> text.append(" v1 ").append(h.mount()));
