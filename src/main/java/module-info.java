@@ -1,10 +1,11 @@
 /**
  * Panamax: Linux containers from Java through the FFM API.
  *
- * <p>Start with {@code dev.panamax.ContainerSpec} and {@link dev.panamax.Launcher}.
+ * <p>Start with {@link dev.panamax.ContainerSpec} and {@link dev.panamax.Launcher}.
  */
 module dev.panamax {
     exports dev.panamax;
+    exports dev.panamax.cgroup;
     exports dev.panamax.rootfs;
     exports dev.panamax.sys;
 }

@@ -1,0 +1,221 @@
+package dev.panamax.cgroup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * One control group, present in every hierarchy of the host: limits, accounting, freeze and kill for the processes
+ * placed in it. Closing it kills what is left and removes it everywhere.
+ *
+ * <pre>{@code
+ * Resources limits = Resources.builder().memoryMax(DataSize.parse("64m")).pidsMax(32).build();
+ * try (Cgroup cg = Cgroup.create("job-42", limits)) {
+ *     Process p = new ProcessBuilder("sh", "-c", "read go; exec ./work").start();
+ *     cg.addProcess(p.pid());                  // before it does any work
+ *     p.getOutputStream().write('\n');
+ *     p.getOutputStream().flush();
+ *     p.waitFor();
+ *     if (cg.oomKilled()) System.err.println("killed by the OOM killer");
+ *     System.out.println(cg.stats());
+ * }                                            // kills leftovers, removes the cgroup
+ * }</pre>
+ *
+ * <p>Thread-safe for concurrent reads; {@link #close()} may be called more than once.
+ */
+public final class Cgroup implements AutoCloseable {
+
+    private static final Duration REMOVE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String name;
+    private final List<Node> nodes;
+    private final Runnable onClose;
+    private boolean closed;
+
+    Cgroup(String name, List<Node> nodes, Runnable onClose) {
+        this.name = name;
+        this.nodes = List.copyOf(nodes);
+        this.onClose = onClose;
+    }
+
+    /** Creates {@code name} under the default parent of {@link CgroupManager#system()} with {@code resources}. */
+    public static Cgroup create(String name, Resources resources) {
+        return CgroupManager.system().create(name, resources);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Moves {@code pid} (with its threads) into this cgroup, writing {@code cgroup.procs} in every hierarchy. */
+    public void addProcess(long pid) {
+        for (Node node : nodes) {
+            CgroupFs.write(node.dir().resolve("cgroup.procs"), Long.toString(pid));
+        }
+    }
+
+    /**
+     * The directory that drives {@code controller}, by its v1 or v2 name ("memory", "cpu", "blkio" or "io", ...).
+     * Empty if no hierarchy of this host has the controller.
+     */
+    public Optional<Path> path(String controller) {
+        return Controller.ofName(controller).flatMap(
+                c -> nodes.stream().filter(n -> n.controllers().contains(c)).map(Node::dir).findFirst());
+    }
+
+    /**
+     * The directory in the v2 hierarchy, also on hybrid hosts; open it for {@code clone3(CLONE_INTO_CGROUP)}.
+     * Empty on pure v1 hosts.
+     */
+    public Optional<Path> unifiedPath() {
+        return unified().map(Node::dir);
+    }
+
+    /** Every directory of this cgroup, v1 hierarchies first. */
+    public List<Path> paths() {
+        return nodes.stream().map(Node::dir).toList();
+    }
+
+    /** The pids in the cgroup now. */
+    public List<Long> pids() {
+        Set<Long> pids = new LinkedHashSet<>();
+        for (Node node : nodes) {
+            pids.addAll(node.driver().pids(node.dir()));
+        }
+        return List.copyOf(pids);
+    }
+
+    public CgroupStats stats() {
+        CgroupStats.Collector collector = new CgroupStats.Collector();
+        for (Node node : nodes) {
+            node.driver().collectStats(node.dir(), node.controllers(), collector);
+        }
+        return collector.build();
+    }
+
+    /** Whether the OOM killer killed a process of this cgroup. */
+    public boolean oomKilled() {
+        return oomKillCount() > 0;
+    }
+
+    /** Processes of this cgroup killed by the OOM killer (v2 memory.events, v1 memory.oom_control); 0 without memory. */
+    public long oomKillCount() {
+        return memoryNode().map(n -> n.driver().oomKills(n.dir())).orElse(OptionalLong.empty()).orElse(0);
+    }
+
+    /** How often a fork failed because of pids.max ({@code pids.events} "max"); 0 without the pids controller. */
+    public long pidsMaxEvents() {
+        return nodes.stream().filter(n -> n.controllers().contains(Controller.PIDS)).findFirst()
+                .map(n -> n.driver().pidsMaxEvents(n.dir())).orElse(OptionalLong.empty()).orElse(0);
+    }
+
+    /** Stops every process and returns once the kernel reports them frozen. */
+    public void freeze() {
+        freezer().freeze();
+    }
+
+    public void thaw() {
+        freezer().thaw();
+    }
+
+    public boolean frozen() {
+        return freezer().frozen();
+    }
+
+    /**
+     * Kills every process in the cgroup, including ones that left the process group or session, and returns once
+     * the cgroup is empty. v2 and hybrid: {@code cgroup.kill}; v1: freeze, SIGKILL each pid, thaw, until empty.
+     */
+    public void killAll() {
+        Optional<Node> unified = unified().filter(n -> Files.exists(n.dir().resolve("cgroup.kill")));
+        if (unified.isPresent()) {
+            CgroupFs.write(unified.get().dir().resolve("cgroup.kill"), "1");
+        } else {
+            new V1KillLoop(this::pids, freezerOrNull()).run(KILL_TIMEOUT);
+        }
+        Poll.until(() -> pids().isEmpty(), KILL_TIMEOUT,
+                () -> "processes " + pids() + " are still in cgroup " + name + " " + KILL_TIMEOUT.toSeconds()
+                        + " s after killing them");
+    }
+
+    /**
+     * Kills what is left, then removes the cgroup from every hierarchy, retrying while the kernel says it is busy.
+     * Calling it again does nothing.
+     *
+     * @throws CgroupException if a directory could not be removed within 10 s
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<RuntimeException> failures = new ArrayList<>();
+        try {
+            if (!pids().isEmpty()) {
+                killAll();
+            }
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        for (Node node : nodes.reversed()) {
+            try {
+                Poll.until(() -> CgroupFs.rmdir(node.dir()), REMOVE_TIMEOUT, () -> "removing cgroup " + node.dir()
+                        + ": still busy after " + REMOVE_TIMEOUT.toSeconds() + " s (processes: "
+                        + node.driver().pids(node.dir()) + ")");
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        onClose.run();
+        if (!failures.isEmpty()) {
+            CgroupException error = new CgroupException("closing cgroup " + name + ": " + failures.getFirst().getMessage(),
+                    failures.getFirst());
+            failures.stream().skip(1).forEach(error::addSuppressed);
+            throw error;
+        }
+    }
+
+    private Optional<Node> unified() {
+        return nodes.stream().filter(Node::unified).findFirst();
+    }
+
+    private Optional<Node> memoryNode() {
+        return nodes.stream().filter(n -> n.controllers().contains(Controller.MEMORY)).findFirst();
+    }
+
+    private Freezer freezerOrNull() {
+        // the v2 freezer where it exists (also on hybrid hosts), else the v1 freezer controller
+        for (Node node : unified().stream().toList()) {
+            return node.driver().freezer(node.dir(), node.controllers());
+        }
+        for (Node node : nodes) {
+            Freezer freezer = node.driver().freezer(node.dir(), node.controllers());
+            if (freezer != null) {
+                return freezer;
+            }
+        }
+        return null;
+    }
+
+    private Freezer freezer() {
+        Freezer freezer = freezerOrNull();
+        if (freezer == null) {
+            throw new CgroupException("freezing cgroup " + name + " needs cgroup v2 or the v1 freezer controller, "
+                    + "and this host mounts neither");
+        }
+        return freezer;
+    }
+
+    @Override
+    public String toString() {
+        return "Cgroup[" + name + " " + paths() + "]";
+    }
+}

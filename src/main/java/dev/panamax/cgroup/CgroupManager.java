@@ -1,0 +1,248 @@
+package dev.panamax.cgroup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Creates cgroups under one parent, in every hierarchy of the host (v1, v2 or hybrid, detected from
+ * {@code /proc/self/mountinfo}).
+ *
+ * <pre>{@code
+ * CgroupManager m = CgroupManager.system();                       // parent "panamax", created on demand
+ * CgroupManager app = CgroupManager.withParent("/system.slice/app.service"); // an existing parent
+ * try (Cgroup cg = m.create("job-1", Resources.builder().pidsMax(16).build())) { ... }
+ * }</pre>
+ *
+ * <p>A default parent that this manager created is removed again when its last cgroup is closed; an existing
+ * parent is never removed. On v2 the controllers that the resources need are enabled in the
+ * {@code cgroup.subtree_control} of the parent chain; memory, pids and io are also enabled where the parent
+ * delegates them, for statistics.
+ */
+public final class CgroupManager {
+
+    /** The parent used by {@link #system()} for root, under the root of each hierarchy. */
+    public static final String DEFAULT_PARENT = "/panamax";
+
+    private static final Set<Controller> FOR_STATS = EnumSet.of(Controller.MEMORY, Controller.PIDS, Controller.IO);
+
+    private static CgroupManager system;
+
+    private final CgroupLayout layout;
+    private final String parent;
+    private final boolean createParent;
+    private final List<Path> createdParents = new ArrayList<>();
+    private int live;
+
+    CgroupManager(CgroupLayout layout, String parent, boolean createParent) {
+        this.layout = layout;
+        this.parent = normalize(parent);
+        this.createParent = createParent;
+        if (layout.all().isEmpty()) {
+            throw new CgroupException("no cgroup hierarchy is mounted (no cgroup or cgroup2 in /proc/self/mountinfo)");
+        }
+    }
+
+    /**
+     * The default manager: for root, parent {@value #DEFAULT_PARENT} under the root of every hierarchy, created on
+     * demand; for other users, {@link #forCurrentUser()}.
+     */
+    public static synchronized CgroupManager system() {
+        if (system == null) {
+            system = ProcessIds.effectiveUid() == 0
+                    ? new CgroupManager(CgroupLayout.detect(), DEFAULT_PARENT, true)
+                    : forCurrentUser();
+        }
+        return system;
+    }
+
+    /**
+     * A manager for an existing parent cgroup, given as its path from the hierarchy root
+     * (for example {@code "/system.slice/app.service"}), the same in every hierarchy.
+     */
+    public static CgroupManager withParent(String parent) {
+        return new CgroupManager(CgroupLayout.detect(), parent, false);
+    }
+
+    /**
+     * For unprivileged users: a {@code panamax} cgroup, created on demand, in the v2 subtree delegated to this user
+     * (the nearest ancestor of this process's own cgroup that the user may write, such as
+     * {@code user@1000.service} under systemd). Only the v2 hierarchy is used.
+     */
+    public static CgroupManager forCurrentUser() {
+        CgroupLayout layout = CgroupLayout.detect().unifiedOnly();
+        CgroupLayout.Hierarchy v2 = layout.unified().orElseThrow(() -> new CgroupException(
+                "unprivileged cgroups need cgroup v2 (a delegated subtree), and this host mounts none"));
+        String own = CgroupLayout.ownCgroups(CgroupFs.read(Path.of("/proc/self/cgroup"))).getOrDefault("", "/");
+        Path dir = dirOf(v2, own);
+        Path delegated = null;
+        for (Path p = dir; p != null && p.startsWith(v2.mount()); p = p.getParent()) {
+            if (Files.isWritable(p) && Files.isWritable(p.resolve("cgroup.subtree_control"))) {
+                delegated = p;
+            }
+        }
+        if (delegated == null) {
+            throw new CgroupException("no cgroup is delegated to this user: neither " + dir
+                    + " nor any ancestor is writable (systemd: run under a unit with Delegate=yes)");
+        }
+        String relative = "/" + v2.mount().relativize(delegated) + DEFAULT_PARENT;
+        return new CgroupManager(layout, relative.replace("//", "/"), true);
+    }
+
+    public CgroupMode mode() {
+        return layout.mode();
+    }
+
+    /** The parent's path from each hierarchy root, for example "/panamax". */
+    public String parent() {
+        return parent;
+    }
+
+    /**
+     * Creates cgroup {@code name} under the parent in every hierarchy and applies {@code resources}.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a single path component
+     * @throws CgroupException if the parent does not exist (and is not the default one), a needed controller is not
+     *     mounted or delegated, the cgroup exists already, or the kernel refuses a value
+     */
+    public synchronized Cgroup create(String name, Resources resources) {
+        checkName(name);
+        Map<Controller, List<Write>> plan = plan(resources);
+        List<Node> nodes = new ArrayList<>();
+        live++;
+        try {
+            for (CgroupLayout.Hierarchy h : layout.all()) {
+                nodes.add(createIn(h, name, plan));
+            }
+            return new Cgroup(name, nodes, this::released);
+        } catch (RuntimeException e) {
+            try {
+                new Cgroup(name, nodes, this::released).close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** What each controller needs written, refusing what this host cannot do before anything is created. */
+    private Map<Controller, List<Write>> plan(Resources resources) {
+        Map<Controller, List<Write>> plan = new EnumMap<>(Controller.class);
+        for (Controller c : Controller.values()) {
+            // on pure v2 a missing controller is reported by SubtreeControl, naming the cgroup that lacks it
+            var hierarchy = layout.hierarchyOf(c).or(() -> layout.v1().isEmpty() ? layout.unified() : Optional.empty());
+            CgroupDriver driver = hierarchy.map(Node::driverOf)
+                    .orElse(layout.v1().isEmpty() ? V2Driver.INSTANCE : V1Driver.INSTANCE);
+            List<Write> writes = driver.writes(c, resources);
+            if (!writes.isEmpty() && hierarchy.isEmpty()) {
+                throw new CgroupException("controller " + (driver == V2Driver.INSTANCE ? c.v2Name : c.v1Name)
+                        + " is not mounted: " + describeMounts() + "; needed for " + writes.getFirst().files().getFirst());
+            }
+            plan.put(c, writes);
+        }
+        return plan;
+    }
+
+    private Node createIn(CgroupLayout.Hierarchy h, String name, Map<Controller, List<Write>> plan) {
+        Path parentDir = dirOf(h, parent);
+        CgroupDriver driver = Node.driverOf(h);
+        ensureParent(h, parentDir, driver);
+        Set<Controller> controllers = EnumSet.noneOf(Controller.class);
+        controllers.addAll(h.controllers());
+        if (h.v2()) {
+            Set<Controller> required = EnumSet.noneOf(Controller.class);
+            Set<Controller> optional = EnumSet.noneOf(Controller.class);
+            for (Controller c : Controller.values()) {
+                if (!plan.get(c).isEmpty() && layout.hierarchyOf(c).map(h::equals).orElse(layout.v1().isEmpty())) {
+                    required.add(c);
+                }
+            }
+            optional.addAll(h.controllers());
+            optional.retainAll(FOR_STATS);
+            optional.removeAll(required);
+            controllers = SubtreeControl.enable(h.mount(), parentDir, required, optional);
+        }
+        Path dir = parentDir.resolve(name);
+        if (!CgroupFs.mkdir(dir)) {
+            throw new CgroupException("cgroup " + dir + " already exists");
+        }
+        Node node = new Node(dir, driver, controllers, h.v2());
+        try {
+            driver.prepare(parentDir, dir, controllers);
+            for (Controller c : controllers) {
+                plan.get(c).forEach(write -> write.applyTo(dir));
+            }
+        } catch (RuntimeException e) {
+            CgroupFs.rmdir(dir);
+            throw e;
+        }
+        return node;
+    }
+
+    private void ensureParent(CgroupLayout.Hierarchy h, Path parentDir, CgroupDriver driver) {
+        if (Files.isDirectory(parentDir)) {
+            return;
+        }
+        if (!createParent || !Files.isDirectory(parentDir.getParent())) {
+            throw new CgroupException("parent cgroup " + parentDir + " does not exist");
+        }
+        if (CgroupFs.mkdir(parentDir)) {
+            createdParents.add(parentDir);
+            driver.prepare(parentDir.getParent(), parentDir, h.controllers());
+        }
+    }
+
+    /** Called when a cgroup of this manager is closed: the last one removes the parents this manager created. */
+    private synchronized void released() {
+        if (--live == 0) {
+            // another process may still use a parent: then it is busy and stays
+            createdParents.removeIf(CgroupFs::rmdir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CgroupManager[" + mode() + " " + parent + "]";
+    }
+
+    private String describeMounts() {
+        StringBuilder text = new StringBuilder("mounted are");
+        layout.v1().forEach(h -> text.append(" v1 ").append(h.mount()));
+        layout.unified().ifPresent(h -> text.append(" v2 ").append(h.mount()).append(" (controllers: ")
+                .append(h.controllers().stream().map(c -> c.v2Name).toList()).append(')'));
+        return text.toString();
+    }
+
+    /** The directory of cgroup {@code path} (from the hierarchy root) in hierarchy {@code h}. */
+    static Path dirOf(CgroupLayout.Hierarchy h, String path) {
+        String root = h.root().equals("/") ? "" : h.root();
+        if (!(path + "/").startsWith(root + "/")) {
+            throw new CgroupException("cgroup " + path + " is outside the part " + h.root() + " of the hierarchy mounted at "
+                    + h.mount());
+        }
+        String rest = path.substring(root.length());
+        return rest.isEmpty() || rest.equals("/") ? h.mount() : h.mount().resolve(rest.substring(1));
+    }
+
+    private static String normalize(String parent) {
+        if (parent == null || !parent.startsWith("/") || parent.contains("/../") || parent.endsWith("/..")
+                || parent.contains("//")) {
+            throw new IllegalArgumentException("parent: must be an absolute cgroup path like /panamax, got " + parent);
+        }
+        return parent.length() > 1 && parent.endsWith("/") ? parent.substring(0, parent.length() - 1) : parent;
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 255 || name.contains("/") || name.equals(".")
+                || name.equals("..") || name.contains("\n")) {
+            throw new IllegalArgumentException("name: must be one path component (no /, not . or ..), got \""
+                    + name + "\"");
+        }
+    }
+}

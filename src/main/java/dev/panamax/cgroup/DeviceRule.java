@@ -1,0 +1,87 @@
+package dev.panamax.cgroup;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A cgroup v1 device access rule, written to {@code devices.allow} or {@code devices.deny}.
+ * The syntax is the kernel's: {@code TYPE MAJOR:MINOR ACCESS}, where TYPE is {@code a} (all), {@code b} (block)
+ * or {@code c} (char), MAJOR and MINOR are numbers or {@code *}, and ACCESS is a non-empty subset of {@code rwm}.
+ * A lone {@code a} means every device.
+ *
+ * <pre>{@code
+ * List<DeviceRule> rules = List.of(
+ *     DeviceRule.deny("a"),              // nothing by default
+ *     DeviceRule.allow("c 1:3 rwm"),     // /dev/null
+ *     DeviceRule.allow("c 136:* rw"));   // pseudo terminals
+ * }</pre>
+ *
+ * <p>Device rules need cgroup v1; on cgroup v2 device control needs an eBPF program, which Panamax does not load.
+ *
+ * @param allow true for {@code devices.allow}, false for {@code devices.deny}
+ * @param type 'a', 'b' or 'c'
+ * @param major the major number, or -1 for {@code *}
+ * @param minor the minor number, or -1 for {@code *}
+ * @param access a non-empty subset of "rwm", in that order
+ */
+public record DeviceRule(boolean allow, char type, long major, long minor, String access) {
+
+    private static final Pattern SYNTAX =
+            Pattern.compile("([abc])(?: (\\*|\\d{1,10}):(\\*|\\d{1,10}) ([rwm]{1,3}))?");
+
+    /** @throws IllegalArgumentException naming the part of the rule that is wrong */
+    public DeviceRule {
+        if (type != 'a' && type != 'b' && type != 'c') {
+            throw new IllegalArgumentException("devices: type must be a, b or c, got '" + type + "'");
+        }
+        if (major < -1 || minor < -1 || major > 0xFFFFFFFFL || minor > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("devices: major and minor must be numbers or *, got " + major + ":" + minor);
+        }
+        if (access == null || access.isEmpty() || !access.matches("r?w?m?")) {
+            throw new IllegalArgumentException("devices: access must be a non-empty subset of rwm in that order, got \""
+                    + access + "\"");
+        }
+    }
+
+    /** Parses an allow rule such as {@code "c 1:3 rwm"}. */
+    public static DeviceRule allow(String rule) {
+        return parse(true, rule);
+    }
+
+    /** Parses a deny rule such as {@code "a"} or {@code "b 8:* w"}. */
+    public static DeviceRule deny(String rule) {
+        return parse(false, rule);
+    }
+
+    private static DeviceRule parse(boolean allow, String rule) {
+        Matcher m = SYNTAX.matcher(rule == null ? "" : rule.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("devices: \"" + rule
+                    + "\" is not a device rule like \"c 1:3 rwm\", \"b 8:* r\" or \"a\"");
+        }
+        if (m.group(2) == null) {
+            return new DeviceRule(allow, m.group(1).charAt(0), -1, -1, "rwm");
+        }
+        String access = m.group(4);
+        String ordered = (access.contains("r") ? "r" : "") + (access.contains("w") ? "w" : "")
+                + (access.contains("m") ? "m" : "");
+        if (ordered.length() != access.length()) {
+            throw new IllegalArgumentException("devices: \"" + rule + "\" repeats a letter in its access \"" + access + "\"");
+        }
+        return new DeviceRule(allow, m.group(1).charAt(0), number(m.group(2)), number(m.group(3)), ordered);
+    }
+
+    private static long number(String text) {
+        return text.equals("*") ? -1 : Long.parseLong(text);
+    }
+
+    /** The line written to the kernel, for example {@code "c 1:3 rwm"}. */
+    public String line() {
+        return type + " " + (major < 0 ? "*" : major) + ":" + (minor < 0 ? "*" : minor) + " " + access;
+    }
+
+    @Override
+    public String toString() {
+        return (allow ? "allow " : "deny ") + line();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.panamax.cgroup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/** Real processes and leak checks for the cgroup tests. */
+final class CgroupFixtures {
+
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Cgroup> cgroups = new ArrayList<>();
+
+    /** Managers to run driver tests with: the host's default, plus v1 alone and v2 alone where the host has them. */
+    static Stream<CgroupManager> managers() {
+        CgroupLayout layout = CgroupLayout.detect();
+        List<CgroupManager> managers = new ArrayList<>();
+        managers.add(CgroupManager.system());
+        if (layout.mode() == CgroupMode.HYBRID) {
+            managers.add(new CgroupManager(layout.v1Only(), "/panamax-test-v1", true));
+            managers.add(new CgroupManager(layout.unifiedOnly(), "/panamax-test-v2", true));
+        }
+        return managers.stream();
+    }
+
+    Cgroup track(Cgroup cgroup) {
+        cgroups.add(cgroup);
+        return cgroup;
+    }
+
+    /**
+     * Starts {@code sh -c 'read go; <script>'}: the process waits on stdin, so it can be put into a cgroup before it
+     * does anything; {@link #release(Process)} lets it go.
+     */
+    Process gated(String script) throws IOException {
+        Process p = new ProcessBuilder("sh", "-c", "read go; " + script)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(p);
+        return p;
+    }
+
+    Process startIn(Cgroup cgroup, String script) throws IOException {
+        Process p = gated(script);
+        cgroup.addProcess(p.pid());
+        release(p);
+        return p;
+    }
+
+    static void release(Process p) throws IOException {
+        p.getOutputStream().write('\n');
+        p.getOutputStream().flush();
+    }
+
+    /** Kills what the test started and closes its cgroups; the first failure is rethrown. */
+    void cleanUp() {
+        processes.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
+        processes.forEach(Process::destroyForcibly);
+        RuntimeException failure = null;
+        for (Cgroup cgroup : cgroups.reversed()) {
+            try {
+                cgroup.close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toSeconds() + " s waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static int exitOf(Process p, Duration timeout) throws InterruptedException {
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("process " + p.pid() + " still runs after " + timeout.toSeconds() + " s");
+        }
+        return p.exitValue();
+    }
+
+    /** Every directory named panamax* under /sys/fs/cgroup (a few levels deep: hierarchy, parent, child). */
+    static Set<Path> panamaxCgroups() {
+        Set<Path> found = new TreeSet<>();
+        try (Stream<Path> walk = Files.walk(Path.of("/sys/fs/cgroup"), 4)) {
+            walk.filter(Files::isDirectory)
+                    .filter(p -> p.getFileName().toString().startsWith("panamax"))
+                    .forEach(found::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** For @AfterAll: nothing panamax* remains that was not there before the class ran. */
+    static void assertNoLeftovers(Set<Path> before) {
+        Set<Path> now = panamaxCgroups();
+        now.removeAll(before);
+        assertEquals(Set.of(), now, "cgroups left behind by the tests");
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean hostHasSwap() {
+        return read(Path.of("/proc/swaps")).lines().count() > 1;
+    }
+}
