@@ -5,5 +5,6 @@
  */
 module dev.panamax {
     exports dev.panamax;
+    exports dev.panamax.seccomp;
     exports dev.panamax.sys;
 }
