@@ -151,14 +151,16 @@ final class BpfAssembler {
         pc = 0;
         for (Item item : items) {
             if (item instanceof Cond c) {
-                int next = pc + c.size();
+                // decide on this pass's positions; the next pass accounts for new trampolines
+                int size = c.size();
+                int next = pc + size;
                 if (!c.farTrue && offset(c.onTrue, pc, next) > 255) {
                     c.farTrue = changed = true;
                 }
                 if (!c.farFalse && offset(c.onFalse, pc, next) > 255) {
                     c.farFalse = changed = true;
                 }
-                pc += c.size();
+                pc += size;
             } else if (!(item instanceof Bind)) {
                 pc++;
             }
