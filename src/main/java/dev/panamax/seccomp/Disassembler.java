@@ -36,7 +36,8 @@ final class Disassembler {
             BpfInstruction i = program.get(pc);
             String text = text(i, pc);
             String note = note(i, loaded[pc], table);
-            sb.append(String.format("%4d: %-36s%s%n", pc, text, note.isEmpty() ? "" : "; " + note));
+            sb.append(String.format("%4d: %-36s%s", pc, text, note.isEmpty() ? "" : "; " + note).stripTrailing())
+                    .append('\n');
         }
         return sb.toString();
     }
