@@ -88,12 +88,12 @@ public final class SeccompProfile {
     Map<String, List<SeccompRule>> evaluationOrder() {
         Map<String, List<SeccompRule>> groups = new LinkedHashMap<>();
         for (SeccompRule r : rules) {
+            List<SeccompRule> group = groups.computeIfAbsent(r.syscall(), k -> new ArrayList<>());
             if (r.conditional()) {
-                groups.computeIfAbsent(r.syscall(), k -> new ArrayList<>()).add(r);
-            } else {
-                groups.computeIfAbsent(r.syscall(), k -> new ArrayList<>());
+                group.add(r);
             }
         }
+        // validation allows at most one unconditional rule per syscall; it is the group's fallback
         for (SeccompRule r : rules) {
             if (!r.conditional()) {
                 groups.get(r.syscall()).add(r);

@@ -25,7 +25,7 @@ class CompiledFilterPropertiesTest {
 
     record Case(SeccompProfile profile, List<SeccompData> inputs) {}
 
-    @Property(tries = 400)
+    @Property(tries = 300)
     void compiledFilterGivesTheReferenceAction(@ForAll("cases") Case c) {
         CompiledFilter filter = c.profile().compile();
         var bpf = new ClassicBpfInterpreter(filter.bytes());
