@@ -7,5 +7,6 @@ module dev.panamax {
     exports dev.panamax;
     exports dev.panamax.cgroup;
     exports dev.panamax.rootfs;
+    exports dev.panamax.seccomp;
     exports dev.panamax.sys;
 }

@@ -1,20 +1,126 @@
 package dev.panamax.sys.internal;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
-/** TEMPORARY stand-in until the generated table lands. */
+/**
+ * System call names and numbers of one architecture, read from a resource generated from the
+ * kernel's {@code asm/unistd_64.h}.
+ *
+ * <pre>{@code
+ * SyscallTable table = SyscallTable.nativeTable();
+ * int mount = table.number("mount").orElseThrow();   // 165 on x86-64
+ * String name = table.name(59).orElseThrow();        // "execve"
+ * }</pre>
+ */
 public final class SyscallTable {
-    private static final Map<String, Integer> N = Map.ofEntries(Map.entry("read", 0), Map.entry("write", 1),
-            Map.entry("close", 3), Map.entry("mount", 165), Map.entry("umount2", 166), Map.entry("pivot_root", 155),
-            Map.entry("chdir", 80), Map.entry("chroot", 161), Map.entry("sethostname", 170), Map.entry("setdomainname", 171),
-            Map.entry("socket", 41), Map.entry("ioctl", 16), Map.entry("dup3", 292), Map.entry("close_range", 436),
-            Map.entry("prctl", 157), Map.entry("rt_sigaction", 13), Map.entry("rt_sigprocmask", 14),
-            Map.entry("execve", 59), Map.entry("getpid", 39), Map.entry("exit_group", 231), Map.entry("waitid", 247),
-            Map.entry("getppid", 110), Map.entry("openat", 257), Map.entry("kill", 62));
-    private static final SyscallTable NATIVE = new SyscallTable();
-    public static SyscallTable nativeTable() { return NATIVE; }
-    public OptionalInt number(String name) { Integer n = N.get(name); return n == null ? OptionalInt.empty() : OptionalInt.of(n); }
-    public Optional<String> name(int nr) { return N.entrySet().stream().filter(e -> e.getValue() == nr).map(Map.Entry::getKey).findFirst(); }
+
+    /** {@code AUDIT_ARCH_X86_64}: {@code EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE}. */
+    public static final int AUDIT_ARCH_X86_64 = 0xC000003E;
+
+    private static final class X86_64 {
+        static final SyscallTable TABLE = load("x86_64", AUDIT_ARCH_X86_64, "x86_64.tsv");
+    }
+
+    private final String arch;
+    private final int auditArch;
+    private final Map<String, Integer> numbers;
+    private final Map<Integer, String> names;
+
+    private SyscallTable(String arch, int auditArch, Map<String, Integer> numbers) {
+        this.arch = arch;
+        this.auditArch = auditArch;
+        this.numbers = Collections.unmodifiableMap(new TreeMap<>(numbers));
+        Map<Integer, String> byNumber = new HashMap<>();
+        numbers.forEach((name, nr) -> {
+            String previous = byNumber.put(nr, name);
+            if (previous != null) {
+                throw new IllegalStateException(
+                        "syscall table " + arch + ": number " + nr + " used by " + previous + " and " + name);
+            }
+        });
+        this.names = Map.copyOf(byNumber);
+    }
+
+    /**
+     * The table of the architecture this JVM runs on.
+     *
+     * @throws UnsupportedOperationException when {@code os.arch} is not x86-64
+     */
+    public static SyscallTable nativeTable() {
+        String osArch = System.getProperty("os.arch");
+        if (!"amd64".equals(osArch) && !"x86_64".equals(osArch)) {
+            throw new UnsupportedOperationException(
+                    "no syscall table for os.arch=" + osArch + "; only x86-64 (amd64) is supported");
+        }
+        return X86_64.TABLE;
+    }
+
+    /** The number of {@code name}, or empty when this architecture has no such call. */
+    public OptionalInt number(String name) {
+        Integer nr = numbers.get(name);
+        return nr == null ? OptionalInt.empty() : OptionalInt.of(nr);
+    }
+
+    /** The name of syscall {@code nr}, or empty when the number is unassigned. */
+    public Optional<String> name(int nr) {
+        return Optional.ofNullable(names.get(nr));
+    }
+
+    /** All names and numbers, sorted by name. */
+    public Map<String, Integer> all() {
+        return numbers;
+    }
+
+    /** The {@code AUDIT_ARCH_*} value that the kernel puts in {@code seccomp_data.arch}. */
+    public int auditArch() {
+        return auditArch;
+    }
+
+    /** The architecture name, e.g. {@code "x86_64"}. */
+    public String arch() {
+        return arch;
+    }
+
+    private static SyscallTable load(String arch, int auditArch, String resource) {
+        try (InputStream in = SyscallTable.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("syscall table resource " + resource + " is missing");
+            }
+            return new SyscallTable(arch, auditArch, parse(resource, in));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading syscall table resource " + resource, e);
+        }
+    }
+
+    /** Parses {@code name<TAB>number} lines; lines starting with {@code #} are comments. */
+    static Map<String, Integer> parse(String source, InputStream in) throws IOException {
+        Map<String, Integer> numbers = new HashMap<>();
+        var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        int lineNo = 0;
+        for (String line; (line = reader.readLine()) != null; ) {
+            lineNo++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split("\t");
+            if (fields.length != 2) {
+                throw new IllegalStateException(source + ":" + lineNo + ": expected name<TAB>number: " + line);
+            }
+            if (numbers.put(fields[0], Integer.parseInt(fields[1].trim())) != null) {
+                throw new IllegalStateException(source + ":" + lineNo + ": duplicate name " + fields[0]);
+            }
+        }
+        return numbers;
+    }
 }

@@ -1,0 +1,96 @@
+package dev.panamax.seccomp;
+
+import java.util.Objects;
+
+/**
+ * A test on one 64-bit system call argument, compared as an unsigned number (as the kernel sees
+ * {@code seccomp_data.args[i]}).
+ *
+ * <pre>{@code
+ * ArgCondition newUser = ArgCondition.maskedEq(0, 0x10000000L, 0x10000000L); // (arg0 & CLONE_NEWUSER) == CLONE_NEWUSER
+ * ArgCondition query = ArgCondition.eq(0, 0xffffffffL);                      // arg0 == 0xffffffff
+ * }</pre>
+ *
+ * @param index which argument, 0..5
+ * @param op    the comparison
+ * @param mask  for {@link Op#MASKED_EQ} the bits compared; must be 0 for every other operator
+ * @param value the operand; for {@code MASKED_EQ} it must have no bits outside {@code mask}
+ */
+public record ArgCondition(int index, Op op, long mask, long value) {
+
+    /** Unsigned 64-bit comparisons of the argument with {@code value}. */
+    public enum Op {
+        EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), MASKED_EQ("==");
+
+        private final String symbol;
+
+        Op(String symbol) {
+            this.symbol = symbol;
+        }
+    }
+
+    /** Highest argument index: system calls take at most six arguments. */
+    public static final int MAX_INDEX = 5;
+
+    public ArgCondition {
+        if (index < 0 || index > MAX_INDEX) {
+            throw new IllegalArgumentException(
+                    "ArgCondition.index must be in 0.." + MAX_INDEX + " (syscalls have six arguments), was " + index);
+        }
+        Objects.requireNonNull(op, "ArgCondition.op");
+        if (op != Op.MASKED_EQ && mask != 0) {
+            throw new IllegalArgumentException("ArgCondition.mask is only for MASKED_EQ, was " + hex(mask) + " with " + op);
+        }
+        if (op == Op.MASKED_EQ && (value & ~mask) != 0) {
+            throw new IllegalArgumentException("ArgCondition.value " + hex(value) + " has bits outside mask " + hex(mask)
+                    + ": (arg & mask) == value could never hold");
+        }
+    }
+
+    /** {@code arg[index] == value}. */
+    public static ArgCondition eq(int index, long value) { return new ArgCondition(index, Op.EQ, 0, value); }
+
+    /** {@code arg[index] != value}. */
+    public static ArgCondition ne(int index, long value) { return new ArgCondition(index, Op.NE, 0, value); }
+
+    /** {@code arg[index] < value}, unsigned. */
+    public static ArgCondition lt(int index, long value) { return new ArgCondition(index, Op.LT, 0, value); }
+
+    /** {@code arg[index] <= value}, unsigned. */
+    public static ArgCondition le(int index, long value) { return new ArgCondition(index, Op.LE, 0, value); }
+
+    /** {@code arg[index] > value}, unsigned. */
+    public static ArgCondition gt(int index, long value) { return new ArgCondition(index, Op.GT, 0, value); }
+
+    /** {@code arg[index] >= value}, unsigned. */
+    public static ArgCondition ge(int index, long value) { return new ArgCondition(index, Op.GE, 0, value); }
+
+    /** {@code (arg[index] & mask) == value}. */
+    public static ArgCondition maskedEq(int index, long mask, long value) {
+        return new ArgCondition(index, Op.MASKED_EQ, mask, value);
+    }
+
+    /** Whether {@code argument} satisfies this condition: the meaning the compiled filter implements. */
+    public boolean test(long argument) {
+        return switch (op) {
+            case EQ -> argument == value;
+            case NE -> argument != value;
+            case LT -> Long.compareUnsigned(argument, value) < 0;
+            case LE -> Long.compareUnsigned(argument, value) <= 0;
+            case GT -> Long.compareUnsigned(argument, value) > 0;
+            case GE -> Long.compareUnsigned(argument, value) >= 0;
+            case MASKED_EQ -> (argument & mask) == value;
+        };
+    }
+
+    /** Readable form: {@code arg0 == 0x8}, {@code (arg0 & 0x10000000) == 0x10000000}. */
+    public String render() {
+        String arg = "arg" + index;
+        String left = op == Op.MASKED_EQ ? "(" + arg + " & " + hex(mask) + ")" : arg;
+        return left + " " + op.symbol + " " + hex(value);
+    }
+
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}

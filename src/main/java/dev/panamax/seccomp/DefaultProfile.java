@@ -1,0 +1,53 @@
+package dev.panamax.seccomp;
+
+import static dev.panamax.seccomp.SeccompAction.ALLOW;
+import static dev.panamax.seccomp.SeccompAction.ENOSYS;
+import static dev.panamax.seccomp.SeccompAction.EPERM;
+
+/** The Docker-like default deny list behind {@link SeccompProfile#defaultProfile()}. */
+final class DefaultProfile {
+
+    /** {@code CLONE_NEWUSER} from {@code linux/sched.h}. */
+    static final long CLONE_NEWUSER = 0x10000000L;
+
+    /** Calls a container never needs, denied whatever the arguments (Docker: needs a capability the container lacks). */
+    static final String[] DENIED = {
+        // kernel code and modules
+        "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
+        "create_module", "get_kernel_syms", "query_module",
+        // file handles bypass path-based checks (CVE-2014-3519 "shocker")
+        "open_by_handle_at",
+        // kernel attack surface
+        "bpf", "perf_event_open", "userfaultfd", "lookup_dcookie", "uselib", "_sysctl", "nfsservctl",
+        // keyrings are not namespaced
+        "keyctl", "add_key", "request_key",
+        // mounts and the root: the launcher sets them up before the filter is loaded
+        "mount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig", "fspick",
+        "mount_setattr",
+        // namespaces: joining any, by fd or pid
+        "setns",
+        // host-wide state
+        "reboot", "swapon", "swapoff", "acct", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
+        "iopl", "ioperm", "quotactl", "syslog", "vhangup", "fanotify_init",
+    };
+
+    /** {@code personality} values Docker allows: PER_LINUX, PER_LINUX32, UNAME26, both, and the query 0xffffffff. */
+    static final long[] SAFE_PERSONALITIES = {0x0L, 0x8L, 0x20000L, 0x20008L, 0xffffffffL};
+
+    private DefaultProfile() {
+    }
+
+    static SeccompProfile build() {
+        SeccompProfile.Builder b = SeccompProfile.builder(ALLOW).rules(EPERM, DENIED);
+        ArgCondition newUser = ArgCondition.maskedEq(0, CLONE_NEWUSER, CLONE_NEWUSER);
+        b.rule("unshare", EPERM, newUser);
+        b.rule("clone", EPERM, newUser);
+        // clone3 passes its flags in memory, which a filter cannot read: make libc fall back to clone.
+        b.rule("clone3", ENOSYS);
+        for (long persona : SAFE_PERSONALITIES) {
+            b.rule("personality", ALLOW, ArgCondition.eq(0, persona));
+        }
+        b.rule("personality", EPERM);
+        return b.build();
+    }
+}

@@ -1,0 +1,195 @@
+package dev.panamax.seccomp;
+
+import dev.panamax.sys.internal.SyscallTable;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable, validated set of seccomp rules plus the action for every call no rule matches.
+ *
+ * <p>Evaluation: for a call of syscall {@code s}, the rules for {@code s} that have conditions are
+ * tried in the order they were added and the first whose conditions all hold decides; otherwise the
+ * unconditional rule for {@code s}, if any; otherwise {@link #defaultAction()}. Calls from another
+ * architecture or through the x32 ABI are always {@code KILL_PROCESS}.
+ *
+ * <pre>{@code
+ * // Docker-like deny list, plus one more denied call:
+ * SeccompProfile p = SeccompProfile.defaultProfile().toBuilder()
+ *         .rule("ptrace", SeccompAction.EPERM)
+ *         .build();
+ *
+ * // Allow list: everything not named fails with ENOSYS.
+ * SeccompProfile tight = SeccompProfile.empty(SeccompAction.ENOSYS).toBuilder()
+ *         .allow("read", "write", "exit_group", "execve")
+ *         .build();
+ * CompiledFilter filter = tight.compile();
+ * System.out.println(filter.render());
+ * }</pre>
+ */
+public final class SeccompProfile {
+
+    private final SeccompAction defaultAction;
+    private final List<SeccompRule> rules;
+    private final SyscallTable table;
+
+    private SeccompProfile(SeccompAction defaultAction, List<SeccompRule> rules, SyscallTable table) {
+        this.defaultAction = defaultAction;
+        this.rules = List.copyOf(rules);
+        this.table = table;
+    }
+
+    /**
+     * A deny list in the spirit of Docker's default profile: module loading, kexec, mounts, BPF,
+     * keyrings, new user namespaces, clock and swap changes and the like fail with {@code EPERM};
+     * {@code clone3} fails with {@code ENOSYS} so that libc falls back to {@code clone}, whose
+     * flags a filter can see; everything else is allowed.
+     */
+    public static SeccompProfile defaultProfile() {
+        return DefaultProfile.build();
+    }
+
+    /** A profile without rules: every call gets {@code defaultAction} (for allow lists, {@link SeccompAction#ENOSYS}). */
+    public static SeccompProfile empty(SeccompAction defaultAction) {
+        return builder(defaultAction).build();
+    }
+
+    /** A builder without rules. */
+    public static Builder builder(SeccompAction defaultAction) {
+        return new Builder(defaultAction);
+    }
+
+    /** A builder holding this profile's default action and rules, to add or remove rules. */
+    public Builder toBuilder() {
+        Builder b = new Builder(defaultAction);
+        b.rules.addAll(rules);
+        return b;
+    }
+
+    /** The action for calls that no rule matches. */
+    public SeccompAction defaultAction() {
+        return defaultAction;
+    }
+
+    /** The rules in the order they were added, duplicates removed. */
+    public List<SeccompRule> rules() {
+        return rules;
+    }
+
+    /** Compiles the profile to classic BPF for {@code seccomp(SECCOMP_SET_MODE_FILTER)}. */
+    public CompiledFilter compile() {
+        return FilterCompiler.compile(this);
+    }
+
+    /** The rules grouped by syscall (first-appearance order), each group in evaluation order. */
+    Map<String, List<SeccompRule>> evaluationOrder() {
+        Map<String, List<SeccompRule>> groups = new LinkedHashMap<>();
+        for (SeccompRule r : rules) {
+            List<SeccompRule> group = groups.computeIfAbsent(r.syscall(), k -> new ArrayList<>());
+            if (r.conditional()) {
+                group.add(r);
+            }
+        }
+        // validation allows at most one unconditional rule per syscall; it is the group's fallback
+        for (SeccompRule r : rules) {
+            if (!r.conditional()) {
+                groups.get(r.syscall()).add(r);
+            }
+        }
+        return groups;
+    }
+
+    SyscallTable table() {
+        return table;
+    }
+
+    @Override
+    public String toString() {
+        return "SeccompProfile[default " + defaultAction.render() + ", " + rules.size() + " rules]";
+    }
+
+    /** Collects rules; {@link #build()} validates them against this machine's syscall table. */
+    public static final class Builder {
+        private SeccompAction defaultAction;
+        private final List<SeccompRule> rules = new ArrayList<>();
+
+        private Builder(SeccompAction defaultAction) {
+            defaultAction(defaultAction);
+        }
+
+        /** Sets the action for calls that no rule matches. */
+        public Builder defaultAction(SeccompAction action) {
+            this.defaultAction = Objects.requireNonNull(action, "SeccompProfile.defaultAction");
+            return this;
+        }
+
+        /** Adds a rule. */
+        public Builder rule(SeccompRule rule) {
+            rules.add(Objects.requireNonNull(rule, "SeccompProfile rule"));
+            return this;
+        }
+
+        /** Adds a rule for {@code syscall}; with no conditions it matches every call. */
+        public Builder rule(String syscall, SeccompAction action, ArgCondition... conditions) {
+            return rule(SeccompRule.of(syscall, action, conditions));
+        }
+
+        /** Adds one unconditional rule per syscall, all with {@code action}. */
+        public Builder rules(SeccompAction action, String... syscalls) {
+            for (String s : syscalls) {
+                rule(s, action);
+            }
+            return this;
+        }
+
+        /** Unconditionally allows each syscall (for allow lists). */
+        public Builder allow(String... syscalls) {
+            return rules(SeccompAction.ALLOW, syscalls);
+        }
+
+        /** Removes every rule for {@code syscall}, e.g. to replace a rule of the default profile. */
+        public Builder remove(String syscall) {
+            rules.removeIf(r -> r.syscall().equals(syscall));
+            return this;
+        }
+
+        /**
+         * Validates and freezes the rules.
+         *
+         * @throws IllegalArgumentException when a syscall does not exist on this architecture, or two
+         *         rules for one syscall have the same conditions but different actions
+         * @throws UnsupportedOperationException when this JVM's architecture has no syscall table
+         */
+        public SeccompProfile build() {
+            SyscallTable table = SyscallTable.nativeTable();
+            List<SeccompRule> kept = new ArrayList<>();
+            for (SeccompRule rule : rules) {
+                if (table.number(rule.syscall()).isEmpty()) {
+                    throw new IllegalArgumentException("SeccompProfile rule '" + rule.render() + "': syscall '"
+                            + rule.syscall() + "' does not exist on " + table.arch());
+                }
+                SeccompRule same = sameCalls(kept, rule);
+                if (same == null) {
+                    kept.add(rule);
+                } else if (!same.action().equals(rule.action())) {
+                    throw new IllegalArgumentException("SeccompProfile rules conflict for syscall '" + rule.syscall()
+                            + "': '" + same.render() + "' and '" + rule.render()
+                            + "' match the same calls with different actions (use Builder.remove to replace a rule)");
+                }
+            }
+            return new SeccompProfile(defaultAction, kept, table);
+        }
+
+        private static SeccompRule sameCalls(List<SeccompRule> kept, SeccompRule rule) {
+            for (SeccompRule k : kept) {
+                if (k.syscall().equals(rule.syscall()) && k.conditionSet().equals(rule.conditionSet())) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+}
