@@ -1,0 +1,21 @@
+package dev.panamax.launch;
+
+import dev.panamax.ContainerSpec;
+
+/**
+ * What every group of steps is compiled with: the spec, the launch's descriptors, and the growing program.
+ * A group is a small class with one {@code static void emit(Emit e)}; {@link SpecCompiler} lists them in
+ * the order the child runs them.
+ */
+record Emit(ContainerSpec spec, ChildFds fds, ChildProgram.Builder out) {
+
+    static final Arg NULL = new Arg.Word(0, "NULL");
+
+    void add(Step step) {
+        out.add(step);
+    }
+
+    static Arg flags(long value, String names) {
+        return new Arg.Word(value, names);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.panamax.launch;
+
+import dev.panamax.ProcessSpec;
+import dev.panamax.sys.internal.Abi;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.panamax.launch.Emit.NULL;
+import static dev.panamax.launch.Emit.flags;
+
+/**
+ * The last steps: standard streams, no other descriptor across execve, the working directory, default
+ * signal handling, then execve (each PATH candidate in turn, like execvp).
+ */
+final class ExecSteps {
+    private ExecSteps() {
+    }
+
+    static void stdio(Emit e) {
+        Arg.Word[] streams = {e.fds().stdin(), e.fds().stdout(), e.fds().stderr()};
+        String[] names = {"stdin", "stdout", "stderr"};
+        for (int n = 0; n < 3; n++) {
+            if (streams[n] != null) {
+                e.add(Step.of("connect " + names[n], "dup3", streams[n], new Arg.Word(n), new Arg.Word(0)));
+            }
+        }
+        e.add(Step.of("no descriptor but 0, 1, 2 survives execve", "close_range", new Arg.Word(3),
+                new Arg.Word(0xFFFF_FFFFL, "~0U"), flags(Abi.CLOSE_RANGE_CLOEXEC, "CLOSE_RANGE_CLOEXEC")));
+    }
+
+    static void workingDirectory(Emit e) {
+        e.add(Step.of("enter the working directory", "chdir", new Arg.CString(e.spec().process().workingDirectory())));
+    }
+
+    static void signals(Emit e) {
+        byte[] sigDefault = new byte[32]; // struct kernel_sigaction {handler=SIG_DFL, flags, restorer, mask}
+        for (int sig = 1; sig <= 64; sig++) {
+            if (sig != Abi.SIGKILL && sig != Abi.SIGSTOP) {
+                e.add(Step.of("reset every signal handler to SIG_DFL (no JVM handler may run)", "rt_sigaction",
+                        new Arg.Word(sig), new Arg.Struct(sigDefault, "SIG_DFL"), NULL, new Arg.Word(8)));
+            }
+        }
+        // Not the launching thread's mask: the JVM blocks SIGQUIT in its threads, and a container's process
+        // must start as any process does, with nothing blocked (Ctrl-\ must reach a shell inside).
+        e.add(Step.of("unblock every signal (blocked since clone)", "rt_sigprocmask",
+                new Arg.Word(Abi.SIG_SETMASK, "SIG_SETMASK"), new Arg.Struct(new byte[8], "empty set"), NULL,
+                new Arg.Word(8)));
+    }
+
+    static void execve(Emit e) {
+        ProcessSpec p = e.spec().process();
+        List<String> envp = new ArrayList<>();
+        p.environment().forEach((k, v) -> envp.add(k + "=" + v));
+        List<String> candidates = candidates(p);
+        for (int i = 0; i < candidates.size(); i++) {
+            Step step = Step.of("execute " + p.argv().getFirst(), "execve", new Arg.CString(candidates.get(i)),
+                    new Arg.CStringArray(p.argv()), new Arg.CStringArray(envp));
+            boolean last = i == candidates.size() - 1;
+            e.add(last ? step : step.tolerating(Abi.ENOENT, Abi.EACCES, Abi.ENOTDIR));
+        }
+    }
+
+    /** argv[0] with a slash is used as is; otherwise each PATH entry is tried in order, like execvp. */
+    static List<String> candidates(ProcessSpec p) {
+        String name = p.argv().getFirst();
+        if (name.contains("/")) {
+            return List.of(name);
+        }
+        List<String> out = new ArrayList<>();
+        for (String dir : p.path().split(":")) {
+            if (dir.startsWith("/")) {
+                out.add(dir.endsWith("/") ? dir + name : dir + "/" + name);
+            }
+        }
+        return out.isEmpty() ? List.of("/" + name) : out;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.panamax.launch;
+
+import dev.panamax.ContainerSpec;
+import dev.panamax.sys.Namespace;
+import dev.panamax.sys.internal.Abi;
+
+import static dev.panamax.launch.Emit.NULL;
+import static dev.panamax.launch.Emit.flags;
+
+/**
+ * The mount namespace and the root: every mount private, the rootfs bound onto itself, /proc mounted,
+ * then {@code pivot_root(".", ".")} and a lazy unmount of the old root, which leaves no path to the host.
+ */
+final class RootfsSteps {
+    private RootfsSteps() {
+    }
+
+    /** Before the root is entered: private propagation, the rootfs bind, /proc. */
+    static void prepare(Emit e) {
+        ContainerSpec spec = e.spec();
+        if (!spec.has(Namespace.MOUNT)) {
+            return;
+        }
+        e.add(Step.of("make every mount private, so nothing propagates to the host", "mount",
+                NULL, new Arg.CString("/"), NULL, flags(Abi.MS_REC | Abi.MS_PRIVATE, "MS_REC|MS_PRIVATE"), NULL));
+        if (spec.rootfs().isEmpty()) {
+            mountProc(e, "/proc");
+            return;
+        }
+        String root = spec.rootfs().get().toString();
+        e.add(Step.of("bind the rootfs onto itself (pivot_root needs a mount point)", "mount",
+                new Arg.CString(root), new Arg.CString(root), NULL,
+                flags(Abi.MS_BIND | Abi.MS_REC, "MS_BIND|MS_REC"), NULL));
+        mountProc(e, root + "/proc");
+    }
+
+    /** Enter the rootfs. */
+    static void enter(Emit e) {
+        ContainerSpec spec = e.spec();
+        if (!spec.has(Namespace.MOUNT) || spec.rootfs().isEmpty()) {
+            return;
+        }
+        e.add(Step.of("enter the rootfs", "chdir", new Arg.CString(spec.rootfs().get().toString())));
+        if (spec.rootEntry() == ContainerSpec.RootEntry.CHROOT) {
+            e.add(Step.of("chroot into the rootfs (asked for instead of pivot_root)", "chroot", new Arg.CString(".")));
+        } else {
+            e.add(Step.of("pivot_root into the rootfs", "pivot_root", new Arg.CString("."), new Arg.CString(".")));
+            e.add(Step.of("detach the old root", "umount2", new Arg.CString("."), flags(Abi.MNT_DETACH, "MNT_DETACH")));
+        }
+        e.add(Step.of("go to the new root", "chdir", new Arg.CString("/")));
+    }
+
+    private static void mountProc(Emit e, String target) {
+        if (e.spec().mountProc()) {
+            e.add(Step.of("mount /proc of the container's pid namespace", "mount", new Arg.CString("proc"),
+                    new Arg.CString(target), new Arg.CString("proc"),
+                    flags(Abi.MS_NOSUID | Abi.MS_NODEV | Abi.MS_NOEXEC, "MS_NOSUID|MS_NODEV|MS_NOEXEC"), NULL));
+        }
+    }
+}
