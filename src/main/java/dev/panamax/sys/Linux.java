@@ -243,7 +243,7 @@ public final class Linux {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
             MemorySegment buf = arena.allocate(HOST_NAME_MAX + 1);
-            if ((int) GETHOSTNAME.invokeExact(state, buf, (long) buf.byteSize()) == -1) {
+            if ((int) GETHOSTNAME.invokeExact(state, buf, buf.byteSize()) == -1) {
                 throw new ErrnoException("gethostname", errno(state), "");
             }
             return buf.getString(0);

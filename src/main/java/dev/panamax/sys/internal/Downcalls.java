@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  *
  * <p>The capture-state segment is always the handle's first parameter.
  */
+// Linking is restricted; module dev.panamax is the one granted --enable-native-access.
+@SuppressWarnings("restricted")
 public final class Downcalls {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");

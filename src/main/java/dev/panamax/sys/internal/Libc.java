@@ -142,6 +142,7 @@ public final class Libc {
     }
 
     /** Anonymous or private {@code mmap(2)} at a kernel-chosen address; the segment spans {@code length}. */
+    @SuppressWarnings("restricted") // the kernel just mapped exactly length bytes there
     public static MemorySegment mmap(long length, int prot, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
@@ -278,6 +279,7 @@ public final class Libc {
     }
 
     /** {@code strerror(3)}: the C library's text for {@code errno}. */
+    @SuppressWarnings("restricted") // a NUL-terminated C string of unknown length
     public static String strerror(int errno) {
         // glibc returns a pointer to a static or thread-local string; copy it at once.
         return linux_h.strerror(errno).reinterpret(Long.MAX_VALUE).getString(0);
