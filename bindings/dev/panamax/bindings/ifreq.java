@@ -35,6 +35,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * }
  * }
  */
+@SuppressWarnings("restricted")
 public class ifreq {
 
     ifreq() {

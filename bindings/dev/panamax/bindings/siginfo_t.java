@@ -66,6 +66,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * }
  * }
  */
+@SuppressWarnings("restricted")
 public class siginfo_t {
 
     siginfo_t() {

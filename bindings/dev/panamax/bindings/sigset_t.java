@@ -17,6 +17,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * typedef __sigset_t sigset_t
  * }
  */
+@SuppressWarnings("restricted")
 public class sigset_t extends __sigset_t {
 
     sigset_t() {
