@@ -101,7 +101,7 @@ public final class Linux {
 
     /**
      * {@code setns(2)}: moves the calling OS thread into the namespace that {@code fd} refers to
-     * (an open {@code /proc/<pid>/ns/*} file or a pidfd-less namespace handle).
+     * (an open {@code /proc/<pid>/ns/*} file).
      *
      * <p>Joining a {@link Namespace#USER} namespace always fails from a JVM (multi-threaded), and
      * joining a {@link Namespace#MOUNT} namespace needs a thread that does not share its root and
