@@ -1,6 +1,7 @@
 package dev.panamax.launch;
 
 import dev.panamax.ProcessSpec;
+import dev.panamax.sys.Errno;
 import dev.panamax.sys.internal.Abi;
 
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ final class ExecSteps {
             Step step = Step.of("execute " + p.argv().getFirst(), "execve", new Arg.CString(candidates.get(i)),
                     new Arg.CStringArray(p.argv()), new Arg.CStringArray(envp));
             boolean last = i == candidates.size() - 1;
-            e.add(last ? step : step.tolerating(Abi.ENOENT, Abi.EACCES, Abi.ENOTDIR));
+            e.add(last ? step : step.tolerating(Errno.number("ENOENT"), Errno.number("EACCES"), Errno.number("ENOTDIR")));
         }
     }
 

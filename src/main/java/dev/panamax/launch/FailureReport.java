@@ -43,6 +43,10 @@ final class FailureReport {
                 + hint(spec, Step.of(what, syscall), errno), what, syscall, errno, errnoName, cause);
     }
 
+    private static boolean is(int errno, String name) {
+        return errno != 0 && Errno.name(errno).equals(name);
+    }
+
     private static String prefix(ContainerSpec spec) {
         return "Cannot launch " + spec.process().argv()
                 + spec.rootfs().map(r -> " in " + r).orElse("") + ": ";
@@ -50,19 +54,19 @@ final class FailureReport {
 
     private static String hint(ContainerSpec spec, Step step, int errno) {
         String hint = null;
-        if (errno == Abi.EPERM && Libc.geteuid() != 0) {
+        if (is(errno, "EPERM") && Libc.geteuid() != 0) {
             hint = "this needs root or a user namespace; the JVM runs as uid " + Libc.geteuid();
-        } else if (step.syscall().equals("execve") && errno == Abi.ENOENT) {
+        } else if (step.syscall().equals("execve") && is(errno, "ENOENT")) {
             hint = "no such executable in the container's " + (spec.rootfs().isPresent() ? "rootfs" : "filesystem")
                     + ": " + String.join(", ", SpecCompiler.candidates(spec.process()));
-        } else if (step.syscall().equals("execve") && errno == Abi.EACCES) {
+        } else if (step.syscall().equals("execve") && is(errno, "EACCES")) {
             hint = "the file is not executable, or lies on a noexec mount";
-        } else if (step.syscall().equals("chdir") && errno == Abi.ENOENT
+        } else if (step.syscall().equals("chdir") && is(errno, "ENOENT")
                 && step.what().equals("enter the working directory")) {
             hint = "the working directory does not exist in the container: " + spec.process().workingDirectory();
-        } else if (step.syscall().equals("mount") && errno == Abi.ENOENT && step.what().contains("/proc")) {
+        } else if (step.syscall().equals("mount") && is(errno, "ENOENT") && step.what().contains("/proc")) {
             hint = "the rootfs has no /proc directory to mount on";
-        } else if (step.syscall().equals("clone3") && errno == Abi.EINVAL) {
+        } else if (step.syscall().equals("clone3") && is(errno, "EINVAL")) {
             hint = "the kernel refused this set of namespaces: " + spec.namespaces();
         }
         return hint == null ? "" : ". Hint: " + hint;

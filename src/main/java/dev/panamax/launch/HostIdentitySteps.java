@@ -30,7 +30,7 @@ final class HostIdentitySteps {
                 .savingAs("sock"));
         ByteBuffer ifreq = ByteBuffer.allocate((int) Abi.SIZEOF_IFREQ).order(ByteOrder.nativeOrder());
         ifreq.put("lo".getBytes(StandardCharsets.US_ASCII));
-        ifreq.putShort((int) Abi.OFFSETOF_IFR_FLAGS, (short) Abi.IFF_UP);
+        ifreq.putShort((int) Abi.OFFSETOF_IFREQ_FLAGS, (short) Abi.IFF_UP);
         e.add(Step.of("bring loopback up", "ioctl", new Arg.Result("sock"),
                 new Arg.Word(Abi.SIOCSIFFLAGS, "SIOCSIFFLAGS"),
                 new Arg.Struct(ifreq.array(), "ifr_name=\"lo\", ifr_flags=IFF_UP")));

@@ -1,9 +1,95 @@
 package dev.panamax.sys;
 
-/** TEMPORARY stand-in. */
+import dev.panamax.bindings.linux_h;
+import dev.panamax.sys.internal.Libc;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Names and descriptions of {@code errno} values.
+ *
+ * <pre>{@code
+ * Errno.name(2);       // "ENOENT"
+ * Errno.describe(2);   // "No such file or directory"
+ * Errno.number("EPERM"); // 1
+ * }</pre>
+ *
+ * <p>The table is read from the E* constants that jextract generated from {@code <errno.h>}, so it
+ * always matches the headers the bindings were made from.
+ */
 public final class Errno {
+    private static final Pattern ERRNO_NAME = Pattern.compile("E[A-Z0-9]+");
+    // Aliases share a number; these are the names glibc's strerrorname_np reports for them.
+    private static final Set<String> PREFERRED = Set.of("EAGAIN", "EDEADLK", "EOPNOTSUPP");
+
+    private static final Map<Integer, String> NAMES;
+    private static final Map<String, Integer> NUMBERS;
+
+    static {
+        Map<Integer, String> names = new HashMap<>();
+        Map<String, Integer> numbers = new HashMap<>();
+        for (Method m : linux_h.class.getMethods()) {
+            if (Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0
+                    && m.getReturnType() == int.class && ERRNO_NAME.matcher(m.getName()).matches()) {
+                int value = invoke(m);
+                numbers.put(m.getName(), value);
+                names.merge(value, m.getName(), Errno::choose);
+            }
+        }
+        NAMES = Collections.unmodifiableMap(names);
+        NUMBERS = Collections.unmodifiableMap(numbers);
+    }
+
     private Errno() {}
-    private static final String[] NAMES = {"0", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF", "ECHILD", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV", "ENODEV", "ENOTDIR", "EISDIR", "EINVAL"};
-    public static String name(int e) { return e >= 0 && e < NAMES.length ? NAMES[e] : "E" + e; }
-    public static String describe(int e) { return dev.panamax.sys.internal.Libc.strerror(e); }
+
+    private static int invoke(Method m) {
+        try {
+            return (int) m.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // Deterministic whatever order reflection returns the methods in.
+    private static String choose(String a, String b) {
+        if (PREFERRED.contains(a) != PREFERRED.contains(b)) {
+            return PREFERRED.contains(a) ? a : b;
+        }
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** The symbolic name of {@code errno}, e.g. {@code "ENOENT"}, or {@code "E<number>"} if unknown. */
+    public static String name(int errno) {
+        String name = NAMES.get(errno);
+        return name != null ? name : "E" + errno;
+    }
+
+    /** The C library's {@code strerror} text for {@code errno}. */
+    public static String describe(int errno) {
+        return Libc.strerror(errno);
+    }
+
+    /**
+     * The number of a symbolic errno name.
+     *
+     * @throws IllegalArgumentException if {@code name} is not an errno name of this platform
+     */
+    public static int number(String name) {
+        Integer n = NUMBERS.get(name);
+        if (n == null) {
+            throw new IllegalArgumentException("name: not an errno name: " + name);
+        }
+        return n;
+    }
+
+    /** Every known symbolic name (aliases included), unmodifiable. */
+    public static Set<String> names() {
+        return NUMBERS.keySet();
+    }
 }

@@ -1,70 +1,287 @@
 package dev.panamax.sys.internal;
 
-import java.lang.foreign.*;
+import static dev.panamax.sys.internal.Downcalls.capturing;
+import static dev.panamax.sys.internal.Downcalls.capturingVariadic;
+import static dev.panamax.sys.internal.Downcalls.check;
+import static dev.panamax.sys.internal.Downcalls.state;
+import static dev.panamax.sys.internal.Downcalls.unexpected;
+
+import dev.panamax.bindings.linux_h;
+import dev.panamax.sys.ErrnoException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
-/** TEMPORARY stand-in until the bindings-based sys layer lands. Same signatures. */
+/**
+ * Errno-checked libc calls for the launch layer. Every method throws {@link ErrnoException}
+ * naming the call and its arguments when the call fails.
+ *
+ * <pre>{@code
+ * int[] fds = Libc.pipe2(Abi.O_CLOEXEC);
+ * try (Arena arena = Arena.ofConfined()) {
+ *     Libc.write(fds[1], arena.allocateFrom("x"), 1);
+ * } finally {
+ *     Libc.close(fds[0]);
+ *     Libc.close(fds[1]);
+ * }
+ * }</pre>
+ */
 public final class Libc {
-    private Libc() {}
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
-    private static final MethodHandle SYSCALL = LINKER.downcallHandle(LIBC.find("syscall").orElseThrow(),
-            FunctionDescriptor.of(L, L, L, L, L, L, L, L), Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle SIGMASK = LINKER.downcallHandle(LIBC.find("pthread_sigmask").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    private static final int EINTR = linux_h.EINTR();
+    private static final int MAX_SYSCALL_ARGS = 6;
 
-    public static long syscall(String name, long nr, long... a) {
-        long[] x = new long[6];
-        System.arraycopy(a, 0, x, 0, a.length);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = arena.allocate(CAPTURE);
-            long r = (long) SYSCALL.invokeExact(st, nr, x[0], x[1], x[2], x[3], x[4], x[5]);
-            if (r == -1) {
-                int e = (int) ERRNO.get(st, 0L);
-                throw new dev.panamax.sys.ErrnoException(name, e, null);
-            }
-            return r;
-        } catch (RuntimeException e) { throw e; } catch (Throwable t) { throw new AssertionError(t); }
+    private static final MethodHandle PIPE2 = capturing(linux_h.pipe2$address(), linux_h.pipe2$descriptor());
+    private static final MethodHandle READ = capturing(linux_h.read$address(), linux_h.read$descriptor());
+    private static final MethodHandle WRITE = capturing(linux_h.write$address(), linux_h.write$descriptor());
+    private static final MethodHandle CLOSE = capturing(linux_h.close$address(), linux_h.close$descriptor());
+    private static final MethodHandle OPEN = capturingVariadic(linux_h.open.address(),
+            FunctionDescriptor.of(linux_h.C_INT, linux_h.C_POINTER, linux_h.C_INT, linux_h.C_INT), 2);
+    private static final MethodHandle MMAP = capturing(linux_h.mmap$address(), linux_h.mmap$descriptor());
+    private static final MethodHandle MPROTECT =
+            capturing(linux_h.mprotect$address(), linux_h.mprotect$descriptor());
+    private static final MethodHandle MUNMAP = capturing(linux_h.munmap$address(), linux_h.munmap$descriptor());
+    private static final MethodHandle POLL = capturing(linux_h.poll$address(), linux_h.poll$descriptor());
+    private static final MethodHandle PIDFD_OPEN =
+            capturing(linux_h.pidfd_open$address(), linux_h.pidfd_open$descriptor());
+    private static final MethodHandle PIDFD_SEND_SIGNAL =
+            capturing(linux_h.pidfd_send_signal$address(), linux_h.pidfd_send_signal$descriptor());
+    private static final MethodHandle[] SYSCALL = syscallHandles();
+
+    private Libc() {}
+
+    // syscall(2) is variadic: one specialised handle per argument count, all arguments as long.
+    private static MethodHandle[] syscallHandles() {
+        MethodHandle[] handles = new MethodHandle[MAX_SYSCALL_ARGS + 1];
+        for (int n = 0; n <= MAX_SYSCALL_ARGS; n++) {
+            MemoryLayout[] args = new MemoryLayout[n + 1];
+            Arrays.fill(args, linux_h.C_LONG);
+            handles[n] = capturingVariadic(linux_h.syscall.address(),
+                    FunctionDescriptor.of(linux_h.C_LONG, args), 1)
+                    .asSpreader(long[].class, n);
+        }
+        return handles;
     }
+
+    /** {@code pipe2(2)}: returns {@code {readFd, writeFd}}. */
     public static int[] pipe2(int flags) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment fds = a.allocate(8);
-            syscall("pipe2", 293, fds.address(), flags);
-            return new int[] {fds.get(ValueLayout.JAVA_INT, 0), fds.get(ValueLayout.JAVA_INT, 4)};
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+            check((int) PIPE2.invokeExact(state, fds, flags), state, "pipe2", () -> "0x" + Integer.toHexString(flags));
+            return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+        } catch (Throwable t) {
+            throw unexpected("pipe2", t);
         }
     }
-    public static long read(int fd, MemorySegment buf, long n) { return syscall("read", 0, fd, buf.address(), n); }
-    public static long write(int fd, MemorySegment buf, long n) { return syscall("write", 1, fd, buf.address(), n); }
-    public static void close(int fd) { syscall("close", 3, fd); }
-    public static MemorySegment mmap(long len, int prot, int flags) {
-        return MemorySegment.ofAddress(syscall("mmap", 9, 0, len, prot, flags, -1, 0)).reinterpret(len);
+
+    /** {@code read(2)} into {@code buf}, retried on EINTR; returns the byte count (0 at EOF). */
+    public static long read(int fd, MemorySegment buf, long count) {
+        checkBounds(buf, count, "read");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            while (true) {
+                long n = (long) READ.invokeExact(state, fd, buf, count);
+                if (n != -1 || Downcalls.errno(state) != EINTR) {
+                    return check(n, state, "read", () -> fd + ", " + count);
+                }
+            }
+        } catch (Throwable t) {
+            throw unexpected("read", t);
+        }
     }
-    public static void mprotect(MemorySegment s, int prot) { syscall("mprotect", 10, s.address(), s.byteSize(), prot); }
-    public static void munmap(MemorySegment s) { syscall("munmap", 11, s.address(), s.byteSize()); }
-    public static int poll(MemorySegment fds, int n, int t) { return (int) syscall("poll", 7, fds.address(), n, t); }
-    public static int pidfdOpen(int pid) { return (int) syscall("pidfd_open", 434, pid, 0); }
-    public static void pidfdSendSignal(int pidfd, int sig) { syscall("pidfd_send_signal", 424, pidfd, sig, 0, 0); }
-    public static void sigprocmask(int how, MemorySegment set, MemorySegment old) {
-        try {
-            int r = (int) SIGMASK.invokeExact(how, set, old);
-            if (r != 0) throw new RuntimeException("pthread_sigmask " + r);
-        } catch (RuntimeException e) { throw e; } catch (Throwable t) { throw new AssertionError(t); }
+
+    /** {@code write(2)} from {@code buf}, retried on EINTR; returns the byte count written. */
+    public static long write(int fd, MemorySegment buf, long count) {
+        checkBounds(buf, count, "write");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            while (true) {
+                long n = (long) WRITE.invokeExact(state, fd, buf, count);
+                if (n != -1 || Downcalls.errno(state) != EINTR) {
+                    return check(n, state, "write", () -> fd + ", " + count);
+                }
+            }
+        } catch (Throwable t) {
+            throw unexpected("write", t);
+        }
     }
-    public static int getpid() { return (int) syscall("getpid", 39); }
-    public static int getuid() { return (int) syscall("getuid", 102); }
-    public static int geteuid() { return (int) syscall("geteuid", 107); }
+
+    private static void checkBounds(MemorySegment buf, long count, String call) {
+        if (count < 0 || count > buf.byteSize()) {
+            throw new IllegalArgumentException(call + ": count " + count + " outside the buffer of "
+                    + buf.byteSize() + " bytes");
+        }
+    }
+
+    /** {@code close(2)}. EINTR is not retried: on Linux the descriptor is released anyway. */
+    public static void close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            check((int) CLOSE.invokeExact(state, fd), state, "close", () -> String.valueOf(fd));
+        } catch (Throwable t) {
+            throw unexpected("close", t);
+        }
+    }
+
+    /** {@code open(2)}: returns the new descriptor. */
     public static int open(String path, int flags, int mode) {
-        try (Arena a = Arena.ofConfined()) { return (int) syscall("open", 2, a.allocateFrom(path).address(), flags, mode); }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            return (int) check((int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode), state, "open",
+                    () -> "\"" + path + "\", 0x" + Integer.toHexString(flags) + ", 0" + Integer.toOctalString(mode));
+        } catch (Throwable t) {
+            throw unexpected("open", t);
+        }
     }
-    public static int getgid() { return (int) syscall("getgid", 104); }
-    public static String strerror(int e) {
-        try { return ((MemorySegment) STRERROR.invokeExact(e)).reinterpret(256).getString(0); }
-        catch (Throwable t) { throw new AssertionError(t); }
+
+    /** Anonymous or private {@code mmap(2)} at a kernel-chosen address; the segment spans {@code length}. */
+    @SuppressWarnings("restricted") // the kernel just mapped exactly length bytes there
+    public static MemorySegment mmap(long length, int prot, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment addr = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, -1, 0L);
+            check(addr.address(), state, "mmap", () -> "NULL, " + length + ", 0x" + Integer.toHexString(prot)
+                    + ", 0x" + Integer.toHexString(flags) + ", -1, 0");
+            return addr.reinterpret(length);
+        } catch (Throwable t) {
+            throw unexpected("mmap", t);
+        }
+    }
+
+    /** {@code mprotect(2)} over the whole of {@code seg}. */
+    public static void mprotect(MemorySegment seg, int prot) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            check((int) MPROTECT.invokeExact(state, seg, seg.byteSize(), prot), state, "mprotect",
+                    () -> describe(seg) + ", 0x" + Integer.toHexString(prot));
+        } catch (Throwable t) {
+            throw unexpected("mprotect", t);
+        }
+    }
+
+    /** {@code munmap(2)} of the whole of {@code seg}; the segment must not be used afterwards. */
+    public static void munmap(MemorySegment seg) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            check((int) MUNMAP.invokeExact(state, seg, seg.byteSize()), state, "munmap", () -> describe(seg));
+        } catch (Throwable t) {
+            throw unexpected("munmap", t);
+        }
+    }
+
+    private static String describe(MemorySegment seg) {
+        return "0x" + Long.toHexString(seg.address()) + ", " + seg.byteSize();
+    }
+
+    /**
+     * {@code poll(2)} over {@code nfds} {@code struct pollfd}s; returns the number of ready
+     * descriptors, 0 on timeout or when interrupted by a signal (EINTR).
+     */
+    public static int poll(MemorySegment pollfds, int nfds, int timeoutMillis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            int n = (int) POLL.invokeExact(state, pollfds, (long) nfds, timeoutMillis);
+            if (n == -1 && Downcalls.errno(state) == EINTR) {
+                return 0;
+            }
+            return (int) check(n, state, "poll", () -> nfds + " fds, " + timeoutMillis + " ms");
+        } catch (Throwable t) {
+            throw unexpected("poll", t);
+        }
+    }
+
+    /**
+     * Raw {@code syscall(2)} with up to six integer or address arguments; {@code name} is used
+     * only in the exception message.
+     */
+    public static long syscall(String name, long number, long... args) {
+        if (args.length > MAX_SYSCALL_ARGS) {
+            throw new IllegalArgumentException("args: a syscall takes at most 6 arguments, got " + args.length);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            long result = (long) SYSCALL[args.length].invokeExact(state, number, args);
+            return check(result, state, name, () -> LongStream.of(args)
+                    .mapToObj(Long::toString).collect(Collectors.joining(", ")));
+        } catch (Throwable t) {
+            throw unexpected(name, t);
+        }
+    }
+
+    /** {@code pidfd_open(2)} with no flags: a descriptor referring to process {@code pid}. */
+    public static int pidfdOpen(int pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            return (int) check((int) PIDFD_OPEN.invokeExact(state, pid, 0), state, "pidfd_open",
+                    () -> String.valueOf(pid));
+        } catch (Throwable t) {
+            throw unexpected("pidfd_open", t);
+        }
+    }
+
+    /** {@code pidfd_send_signal(2)} without siginfo or flags. */
+    public static void pidfdSendSignal(int pidfd, int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            check((int) PIDFD_SEND_SIGNAL.invokeExact(state, pidfd, signal, MemorySegment.NULL, 0), state,
+                    "pidfd_send_signal", () -> pidfd + ", " + signal);
+        } catch (Throwable t) {
+            throw unexpected("pidfd_send_signal", t);
+        }
+    }
+
+    /**
+     * {@code pthread_sigmask(3)} for the calling thread; {@code set} or {@code oldSet} may be
+     * {@link MemorySegment#NULL}. It reports failure by its return value, not errno.
+     */
+    public static void sigprocmask(int how, MemorySegment set, MemorySegment oldSet) {
+        int error = linux_h.pthread_sigmask(how, set, oldSet);
+        if (error != 0) {
+            throw new ErrnoException("pthread_sigmask", error, String.valueOf(how));
+        }
+    }
+
+    /** {@code getuid(2)}; cannot fail. */
+    public static int getuid() {
+        return linux_h.getuid();
+    }
+
+    /** {@code getgid(2)}; cannot fail. */
+    public static int getgid() {
+        return linux_h.getgid();
+    }
+
+    /** {@code geteuid(2)}; cannot fail. */
+    public static int geteuid() {
+        return linux_h.geteuid();
+    }
+
+    /** {@code getegid(2)}; cannot fail. */
+    public static int getegid() {
+        return linux_h.getegid();
+    }
+
+    /** {@code getpid(2)}; cannot fail. */
+    public static int getpid() {
+        return linux_h.getpid();
+    }
+
+    /** {@code gettid(2)}: the id of the calling OS thread; cannot fail. */
+    public static int gettid() {
+        return linux_h.gettid();
+    }
+
+    /** {@code strerror(3)}: the C library's text for {@code errno}. */
+    @SuppressWarnings("restricted") // a NUL-terminated C string of unknown length
+    public static String strerror(int errno) {
+        // glibc returns a pointer to a static or thread-local string; copy it at once.
+        return linux_h.strerror(errno).reinterpret(Long.MAX_VALUE).getString(0);
     }
 }

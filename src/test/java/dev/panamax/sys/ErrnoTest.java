@@ -1,0 +1,49 @@
+package dev.panamax.sys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ErrnoTest {
+    @Test
+    void knownNumbersHaveTheirNamesAndTexts() {
+        assertEquals("EPERM", Errno.name(1));
+        assertEquals("ENOENT", Errno.name(2));
+        assertEquals("ENOSYS", Errno.name(38));
+        assertEquals("Operation not permitted", Errno.describe(1));
+        assertEquals(2, Errno.number("ENOENT"));
+    }
+
+    @Test
+    void aliasesResolveToTheUsualName() {
+        assertEquals("EAGAIN", Errno.name(Errno.number("EWOULDBLOCK")));
+        assertEquals("EDEADLK", Errno.name(Errno.number("EDEADLOCK")));
+        assertEquals("EOPNOTSUPP", Errno.name(Errno.number("ENOTSUP")));
+    }
+
+    @Test
+    void everyNameMapsBackToAnAliasOfItself() {
+        assertTrue(Errno.names().size() > 130, "table read from the bindings: " + Errno.names().size());
+        for (String name : Errno.names()) {
+            int n = Errno.number(name);
+            assertTrue(n > 0 && n < 4096, name);
+            assertEquals(n, Errno.number(Errno.name(n)), name);
+        }
+    }
+
+    @Test
+    void unknownValuesAreStillPrintable() {
+        assertEquals("E9999", Errno.name(9999));
+        assertEquals("Unknown error 9999", Errno.describe(9999));
+        assertThrows(IllegalArgumentException.class, () -> Errno.number("ENOTANERRNO"));
+    }
+
+    @Test
+    void exceptionMessageCarriesEverything() {
+        ErrnoException e = new ErrnoException("open", 13, "\"/etc/shadow\"", "run as root");
+        assertEquals("open(\"/etc/shadow\"): EACCES (Permission denied); run as root", e.getMessage());
+        assertEquals("\"/etc/shadow\"", e.detail());
+    }
+}

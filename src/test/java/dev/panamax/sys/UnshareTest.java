@@ -1,0 +1,95 @@
+package dev.panamax.sys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class UnshareTest {
+
+    /** Runs {@code body} on a fresh platform thread that dies afterwards, taking its namespaces along. */
+    private static <T> T onOwnThread(java.util.concurrent.Callable<T> body) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().name("panamax-unshare-test").start(() -> {
+            try {
+                result.complete(body.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        t.join(TimeUnit.SECONDS.toMillis(30));
+        try {
+            return result.get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    @Test
+    void utsNamespaceChangesOnlyTheCallingThread() throws Exception {
+        String before = Linux.gethostname();
+        String hostUts = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/uts")).toString();
+        String[] seen = onOwnThread(() -> {
+            Linux.unshare(EnumSet.of(Namespace.UTS));
+            Linux.sethostname("panamax-uts-test");
+            Linux.setdomainname("panamax.test");
+            String ownUts = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/uts")).toString();
+            return new String[] {Linux.gethostname(), ownUts};
+        });
+        assertEquals("panamax-uts-test", seen[0]);
+        assertNotEquals(hostUts, seen[1], "the thread must be in a new UTS namespace");
+        assertEquals(before, Linux.gethostname(), "other threads keep the host name");
+        assertEquals(hostUts, Files.readSymbolicLink(Path.of("/proc/thread-self/ns/uts")).toString());
+    }
+
+    @Test
+    void setnsJoinsAnotherThreadsNamespaceByPath() throws Exception {
+        String host = Linux.gethostname();
+        String joined = onOwnThread(() -> {
+            Linux.unshare(EnumSet.of(Namespace.UTS));
+            Linux.sethostname("panamax-setns-test");
+            // /proc/self is the main thread, which is still in the original UTS namespace.
+            Linux.setns(Path.of("/proc/self/ns/uts"), Namespace.UTS);
+            return Linux.gethostname();
+        });
+        assertEquals(host, joined);
+    }
+
+    @Test
+    void setnsWithWrongTypeExplains() throws Exception {
+        ErrnoException e = assertThrows(ErrnoException.class,
+                () -> Linux.setns(Namespace.NET.procPath(ProcessHandle.current().pid()), Namespace.UTS));
+        assertEquals("EINVAL", e.errnoName());
+        assertTrue(e.getMessage().contains("/ns/net") && e.getMessage().contains("uts namespace"), e.getMessage());
+    }
+
+    @Test
+    void unshareUserFromJvmExplainsWhy() throws Exception {
+        ErrnoException e = assertThrows(ErrnoException.class, () -> onOwnThread(() -> {
+            Linux.unshare(EnumSet.of(Namespace.USER));
+            return "unreachable";
+        }));
+        assertEquals("EINVAL", e.errnoName());
+        assertEquals("unshare", e.call());
+        assertTrue(e.hint() != null && e.hint().contains("multi-threaded"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("unshare(CLONE_NEWUSER): EINVAL (Invalid argument); "), e.getMessage());
+    }
+
+    @Test
+    void unshareRejectsEmptySetAndLongHostname() {
+        assertThrows(IllegalArgumentException.class, () -> Linux.unshare(Set.of()));
+        assertThrows(IllegalArgumentException.class, () -> Linux.sethostname("x".repeat(65)));
+    }
+}
