@@ -43,6 +43,8 @@ final class Launch {
 
     private RunningContainer run() {
         Trampoline trampoline = Trampoline.get();
+        Cleanup cleanup = new Cleanup();
+        boolean launched = false;
         StdioSetup stdio = openStdio();
         int[] sync = null;
         int[] err = null;
@@ -63,7 +65,7 @@ final class Launch {
             }
             pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
             try {
-                // USER_MAPPINGS and CGROUP phases join here as those features land.
+                // USER_MAPPINGS and CGROUP: the child waits on the sync pipe meanwhile.
                 release(sync[1]);
                 Libc.close(sync[0]);
                 Libc.close(sync[1]);
@@ -79,9 +81,14 @@ final class Launch {
             }
             int ownedPidfd = pidfd;
             pidfd = -1;
-            return new RunningContainer(pid, ownedPidfd, Reaper.get().watch(ownedPidfd), stdio.stdinStream(),
-                    stdio.stdoutStream(), stdio.stderrStream(), () -> { });
+            RunningContainer container = new RunningContainer(pid, ownedPidfd, Reaper.get().watch(ownedPidfd),
+                    stdio.stdinStream(), stdio.stdoutStream(), stdio.stderrStream(), cleanup::close);
+            launched = true;
+            return container;
         } finally {
+            if (!launched) {
+                cleanup.close();
+            }
             closeAll(sync);
             closeAll(err);
             stdio.close();
