@@ -1,5 +1,7 @@
 package dev.panamax;
 
+import dev.panamax.cgroup.CgroupStats;
+
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -59,6 +61,26 @@ public interface Container extends AutoCloseable {
 
     /** The read end of the container's stderr when it is {@link Stdio#pipe()}; otherwise an empty stream. */
     InputStream stderr();
+
+    /**
+     * Usage counters of the container's cgroup (memory, cpu, pids, io).
+     *
+     * @throws IllegalStateException when the spec set no {@code resources}, so there is no cgroup
+     */
+    CgroupStats stats();
+
+    /** Freezes every process of the container (cgroup freezer); requires {@code resources}. */
+    void freeze();
+
+    /** Thaws a frozen container; requires {@code resources}. */
+    void thaw();
+
+    /**
+     * Kills every process of the container, also those that left its process group or session
+     * (cgroup.kill, or freeze-and-kill on cgroup v1). Without a cgroup, SIGKILL to the first process, which
+     * takes its whole pid namespace with it when it has one.
+     */
+    void killAll();
 
     /** Kills the container if it still runs, reaps it, closes its streams and frees what the launch made. */
     @Override

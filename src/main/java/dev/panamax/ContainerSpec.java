@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import dev.panamax.cgroup.Resources;
 import dev.panamax.sys.Namespace;
 
 import java.nio.charset.StandardCharsets;
@@ -38,10 +39,11 @@ import java.util.Set;
  * @param hostname   the hostname in the UTS namespace
  * @param domainname the NIS domain name in the UTS namespace
  * @param process    the process to run
+ * @param resources  cgroup limits; when present the container gets its own cgroup, removed at close
  */
 public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
                             boolean mountProc, Optional<String> hostname, Optional<String> domainname,
-                            ProcessSpec process) {
+                            ProcessSpec process, Optional<Resources> resources) {
 
     /** Maximum length of a hostname or domain name in bytes (the kernel's {@code __NEW_UTS_LEN}). */
     public static final int MAX_UTS_NAME = 64;
@@ -64,6 +66,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(domainname, "domainname");
         Objects.requireNonNull(process, "process");
+        Objects.requireNonNull(resources, "resources");
     }
 
     public static Builder builder() {
@@ -92,6 +95,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private Stdio stdout = Stdio.inherit();
         private Stdio stderr = Stdio.inherit();
         private boolean dieWithParent = true;
+        private Resources resources;
 
         private Builder() {
         }
@@ -185,6 +189,15 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /**
+         * Cgroup limits (memory, cpu, pids, io, ...). The container gets its own cgroup under the
+         * {@code panamax} parent, joined before the container runs any setup step, removed at close.
+         */
+        public Builder resources(Resources limits) {
+            this.resources = limits;
+            return this;
+        }
+
         /** Checks every rule and returns the immutable spec. */
         public ContainerSpec build() {
             Map<String, String> environment = new LinkedHashMap<>();
@@ -198,7 +211,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             }
             ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent);
             return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
-                    rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process);
+                    rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
+                    Optional.ofNullable(resources));
         }
     }
 

@@ -2,6 +2,9 @@ package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
+import dev.panamax.cgroup.Cgroup;
+import dev.panamax.cgroup.CgroupException;
+import dev.panamax.cgroup.CgroupManager;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
@@ -12,6 +15,7 @@ import dev.panamax.trampoline.Trampoline;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 
 /**
@@ -23,6 +27,8 @@ import java.util.function.IntPredicate;
 final class Launch {
     /** The child runs no calls and no handlers on its stack; a small one is plenty (see DESIGN.md). */
     private static final long STACK_SIZE = 64 * 1024;
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final ContainerSpec spec;
     private final IntPredicate faulty;
@@ -57,6 +63,8 @@ final class Launch {
             ChildProgram program = SpecCompiler.compile(spec, fds);
             ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable(), faulty);
 
+            Cgroup cgroup = createCgroup(cleanup);
+
             // CLONE
             MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
             long pid = trampoline.spawn(cloneArgs(arena, pidfdOut), image.base());
@@ -66,6 +74,7 @@ final class Launch {
             pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
             try {
                 // USER_MAPPINGS and CGROUP: the child waits on the sync pipe meanwhile.
+                joinCgroup(cgroup, pid);
                 release(sync[1]);
                 Libc.close(sync[0]);
                 Libc.close(sync[1]);
@@ -82,7 +91,7 @@ final class Launch {
             int ownedPidfd = pidfd;
             pidfd = -1;
             RunningContainer container = new RunningContainer(pid, ownedPidfd, Reaper.get().watch(ownedPidfd),
-                    stdio.stdinStream(), stdio.stdoutStream(), stdio.stderrStream(), cleanup::close);
+                    cgroup, stdio.stdinStream(), stdio.stdoutStream(), stdio.stderrStream(), cleanup::close);
             launched = true;
             return container;
         } finally {
@@ -101,6 +110,35 @@ final class Launch {
         } catch (StdioSetup.OpenFailure e) {
             throw FailureReport.parentCall(spec, "open " + e.path + " as " + e.stream, e.cause.call(),
                     e.cause.errno(), e);
+        }
+    }
+
+    /** Host side, before clone: the container's own cgroup, removed on failure or at close. */
+    private Cgroup createCgroup(Cleanup cleanup) {
+        if (spec.resources().isEmpty()) {
+            return null;
+        }
+        String name = "c" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        try {
+            Cgroup cgroup = CgroupManager.system().create(name, spec.resources().get());
+            cleanup.push("remove cgroup " + name, cgroup::close);
+            return cgroup;
+        } catch (CgroupException e) {
+            throw new LaunchException("Cannot launch " + spec.process().argv() + ": create its cgroup: "
+                    + e.getMessage(), "create the cgroup", "mkdir", 0, "", e);
+        }
+    }
+
+    /** CGROUP: the child joins before it runs a single setup step (it is blocked on the sync pipe). */
+    private void joinCgroup(Cgroup cgroup, long pid) {
+        if (cgroup == null) {
+            return;
+        }
+        try {
+            cgroup.addProcess(pid);
+        } catch (CgroupException e) {
+            throw new LaunchException("Cannot launch " + spec.process().argv() + ": join its cgroup: "
+                    + e.getMessage(), "join the cgroup", "write", 0, "", e);
         }
     }
 

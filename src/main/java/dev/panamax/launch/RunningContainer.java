@@ -2,6 +2,8 @@ package dev.panamax.launch;
 
 import dev.panamax.Container;
 import dev.panamax.ExitStatus;
+import dev.panamax.cgroup.Cgroup;
+import dev.panamax.cgroup.CgroupStats;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 
@@ -24,13 +26,16 @@ final class RunningContainer implements Container {
     private final InputStream stdout;
     private final InputStream stderr;
     private final Runnable onClose;
+    private final Cgroup cgroup;
     private boolean closed;
 
-    RunningContainer(long pid, int pidfd, CompletableFuture<ExitStatus> exit, OutputStream stdin,
+    RunningContainer(long pid, int pidfd, CompletableFuture<ExitStatus> reaped, Cgroup cgroup, OutputStream stdin,
                      InputStream stdout, InputStream stderr, Runnable onClose) {
         this.pid = pid;
         this.pidfd = pidfd;
-        this.exit = exit;
+        this.cgroup = cgroup;
+        // read the OOM counter as soon as the reaper has the status, while the cgroup still exists
+        this.exit = cgroup == null ? reaped : reaped.thenApply(this::markOom);
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -83,6 +88,46 @@ final class RunningContainer implements Container {
             if (!exit.isDone() && !e.getMessage().contains("ESRCH")) {
                 throw e;
             }
+        }
+    }
+
+    private ExitStatus markOom(ExitStatus status) {
+        try {
+            return status.signal() == Abi.SIGKILL && cgroup.oomKilled() ? status.withOomKilled() : status;
+        } catch (RuntimeException unreadable) {
+            return status;
+        }
+    }
+
+    private Cgroup cgroup() {
+        if (cgroup == null) {
+            throw new IllegalStateException("container " + pid + " has no cgroup: give its spec resources"
+                    + " (ContainerSpec.Builder.resources) to get stats, freeze and thaw");
+        }
+        return cgroup;
+    }
+
+    @Override
+    public CgroupStats stats() {
+        return cgroup().stats();
+    }
+
+    @Override
+    public void freeze() {
+        cgroup().freeze();
+    }
+
+    @Override
+    public void thaw() {
+        cgroup().thaw();
+    }
+
+    @Override
+    public void killAll() {
+        if (cgroup == null) {
+            kill(Abi.SIGKILL);
+        } else {
+            cgroup.killAll();
         }
     }
 
