@@ -92,11 +92,14 @@ class ContainerCgroupTest {
     @Test
     void killAllKillsGrandchildrenThatLeftTheSession() throws Exception {
         Resources r = Resources.builder().cpu(CpuLimit.cores(0.5)).pidsMax(50).build();
-        try (Container c = Launcher.launch(container("setsid sh -c 'sleep 1000 & sleep 1000' & sleep 1000", r)
+        try (Container c = Launcher.launch(container("setsid sh -c 'sleep 1000 & sleep 1000; true' & sleep 1000; true", r)
                 .namespaces(dev.panamax.sys.Namespace.MOUNT).build())) {
-            Thread.sleep(300);
-            long pids = c.stats().pidsCurrent().orElseThrow();
-            assertTrue(pids >= 4, "sh, the setsid shell and its sleeps: " + pids);
+            long pids = 0;
+            for (int i = 0; i < 100 && pids < 5; i++) {
+                Thread.sleep(30);
+                pids = c.stats().pidsCurrent().orElseThrow();
+            }
+            assertEquals(5, pids, "sh, its sleep, the setsid shell and its two sleeps");
             c.killAll();
             ExitStatus s = c.waitFor(Duration.ofSeconds(10)).orElseThrow();
             assertEquals(9, s.signal());
