@@ -46,6 +46,12 @@ public final class BusyboxRootfs implements AutoCloseable {
                 }
             }
             list.waitFor();
+            // a shell redirects background jobs' stdin from /dev/null; the launcher's own /dev may hide this one
+            Process mknod = new ProcessBuilder("mknod", "-m", "666", dir.resolve("dev/null").toString(), "c", "1", "3")
+                    .inheritIO().start();
+            if (mknod.waitFor() != 0) {
+                throw new IllegalStateException("mknod " + dir.resolve("dev/null") + " failed (needs root)");
+            }
             Files.writeString(dir.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n");
             Files.writeString(dir.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");
             return new BusyboxRootfs(dir);
