@@ -28,9 +28,16 @@ public final class Trampoline {
     private static volatile Trampoline instance;
 
     private final MethodHandle entry;
+    private final long address;
 
-    private Trampoline(MethodHandle entry) {
+    private Trampoline(MethodHandle entry, long address) {
         this.entry = entry;
+        this.address = address;
+    }
+
+    /** Where the code is mapped (for diagnostics and the test that checks it is never writable). */
+    public long codeAddress() {
+        return address;
     }
 
     /**
@@ -64,7 +71,7 @@ public final class Trampoline {
         MethodHandle handle = Linker.nativeLinker().downcallHandle(region,
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                         ValueLayout.ADDRESS));
-        return new Trampoline(handle);
+        return new Trampoline(handle, region.address());
     }
 
     /**

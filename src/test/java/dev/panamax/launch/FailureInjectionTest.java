@@ -1,0 +1,70 @@
+package dev.panamax.launch;
+
+import dev.panamax.BusyboxRootfs;
+import dev.panamax.ContainerSpec;
+import dev.panamax.Leaks;
+import dev.panamax.LaunchException;
+import dev.panamax.Stdio;
+import dev.panamax.cgroup.Resources;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * For every step of a typical program, that step is made to fail (its syscall number replaced by one no
+ * kernel has: ENOSYS). The exception must name that step, and nothing may be left: no child, no zombie,
+ * no descriptor, no cgroup, and the container's process never ran.
+ */
+class FailureInjectionTest {
+    private static BusyboxRootfs root;
+
+    @BeforeAll
+    static void rootfs() {
+        root = BusyboxRootfs.create();
+    }
+
+    @AfterAll
+    static void cleanup() {
+        root.close();
+    }
+
+    @Test
+    void everyStepFailsCleanlyAndIsNamed() throws IOException {
+        Path marker = root.path().resolve("tmp/ran");
+        ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).hostname("box").domainname("dom")
+                .command("sh", "-c", "touch /tmp/ran").stdout(Stdio.pipe()).stderr(Stdio.discard())
+                .resources(Resources.builder().pidsMax(10).build()).build();
+        List<Step> steps = SpecCompiler.plan(spec).steps();
+        assertTrue(steps.size() > 20, "a typical program: " + steps.size() + " steps");
+        Leaks before = Leaks.snapshot();
+        for (int i = 0; i < steps.size(); i++) {
+            int faulty = i;
+            LaunchException e = assertThrows(LaunchException.class, () -> Launch.start(spec, s -> s == faulty),
+                    "step " + i + " (" + steps.get(i).what() + ") must fail the launch");
+            assertEquals(steps.get(i).what(), e.step(), e.getMessage());
+            assertEquals(steps.get(i).syscall(), e.syscall());
+            assertEquals("ENOSYS", e.errnoName());
+            assertTrue(e.getMessage().contains("step " + i + " \"" + steps.get(i).what() + "\""), e.getMessage());
+            assertTrue(Files.notExists(marker), "the container's program must never run after a failed step");
+        }
+        before.assertNothingNewIn(Leaks.snapshot());
+        assertEquals(List.of(), cgroupsOfThisJvm());
+    }
+
+    static List<Path> cgroupsOfThisJvm() throws IOException {
+        String prefix = "c" + ProcessHandle.current().pid() + "-";
+        try (Stream<Path> walk = Files.walk(Path.of("/sys/fs/cgroup"), 3)) {
+            return walk.filter(p -> p.getFileName() != null && p.getFileName().toString().startsWith(prefix)).toList();
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.panamax.launch;
+
+import dev.panamax.sys.Errno;
+import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Libc;
+import dev.panamax.sys.internal.SyscallTable;
+import dev.panamax.trampoline.ProgramLayout;
+import dev.panamax.trampoline.Trampoline;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The machine-code interpreter on its own: hand-written programs run in a plain CLONE_VM child (no
+ * namespaces), each checked through the error pipe and the exit status.
+ */
+class InterpreterTest {
+
+    /** What a child reported: a failure record, or null after a successful execve; and its exit status. */
+    record Outcome(ProgramImage.StepFailure failure, dev.panamax.ExitStatus status) {
+    }
+
+    static Outcome run(List<Step> steps) {
+        ChildProgram program = new ChildProgram(steps);
+        try (Arena arena = Arena.ofConfined()) {
+            int[] err = Libc.pipe2(Abi.O_CLOEXEC);
+            ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable());
+            MemorySegment args = arena.allocate(Abi.SIZEOF_CLONE_ARGS, 8);
+            MemorySegment stack = arena.allocate(16384, 16);
+            MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
+            args.set(ValueLayout.JAVA_LONG, 0, Abi.CLONE_VM | Abi.CLONE_PIDFD);
+            args.set(ValueLayout.JAVA_LONG, 8, pidfdOut.address());
+            args.set(ValueLayout.JAVA_LONG, 32, Abi.SIGCHLD);
+            args.set(ValueLayout.JAVA_LONG, 40, stack.address());
+            args.set(ValueLayout.JAVA_LONG, 48, stack.byteSize());
+            long pid = Trampoline.get().spawn(args, image.base());
+            assertTrue(pid > 0, "clone3: " + pid);
+            int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
+            Libc.close(err[1]);
+            MemorySegment record = arena.allocate(16, 8);
+            long got = 0;
+            for (long n; got < 16 && (n = Libc.read(err[0], record.asSlice(got), 16 - got)) > 0; ) {
+                got += n;
+            }
+            Libc.close(err[0]);
+            dev.panamax.ExitStatus status = Reaper.get().reapNow(pidfd);
+            Libc.close(pidfd);
+            return new Outcome(got == 16 ? ProgramImage.decode(program, record) : null, status);
+        }
+    }
+
+    private static Step getpid() {
+        return Step.of("get the pid", "getpid");
+    }
+
+    private static Step exec(String path) {
+        return Step.of("execute " + path, "execve", new Arg.CString(path), new Arg.CStringArray(List.of(path)),
+                new Arg.CStringArray(List.of()));
+    }
+
+    @Test
+    void aProgramThatExecsReportsNothingAndExitsWithTheProgramsCode() {
+        Outcome o = run(List.of(getpid(), getpid(), exec("/bin/true")));
+        assertNull(o.failure());
+        assertEquals(0, o.status().code());
+        assertEquals(1, run(List.of(exec("/bin/false"))).status().code());
+    }
+
+    @Test
+    void eachFailingStepIsReportedWithItsIndexAndErrno() {
+        for (int bad = 0; bad < 5; bad++) {
+            List<Step> steps = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                steps.add(i == bad ? Step.of("close a bad fd", "close", new Arg.Word(-1)) : getpid());
+            }
+            steps.add(exec("/bin/true"));
+            Outcome o = run(steps);
+            assertEquals(bad, o.failure().index());
+            assertEquals("EBADF", Errno.name(o.failure().errno()));
+            assertEquals(127, o.status().code(), "the interpreter exits 127 after reporting");
+        }
+    }
+
+    @Test
+    void toleratedErrnosAreSkippedAndOthersAreNot() {
+        Outcome o = run(List.of(
+                Step.of("try a missing file", "execve", new Arg.CString("/no/such"), new Arg.CStringArray(List.of("x")),
+                        new Arg.CStringArray(List.of())).tolerating(Errno.number("ENOENT")),
+                exec("/bin/true")));
+        assertNull(o.failure(), "ENOENT was tolerated, the second execve ran");
+        Outcome strict = run(List.of(Step.of("close a bad fd", "close", new Arg.Word(-1))
+                .tolerating(Errno.number("ENOENT")), exec("/bin/true")));
+        assertEquals("EBADF", Errno.name(strict.failure().errno()));
+    }
+
+    @Test
+    void anUnexpectedResultFailsWithErrnoZeroAndTheValue() {
+        Outcome o = run(List.of(getpid().expecting(-5), exec("/bin/true")));
+        assertEquals(0, o.failure().index());
+        assertEquals(0, o.failure().errno());
+        assertTrue(o.failure().result() > 0, "the raw result is the child's pid");
+    }
+
+    @Test
+    void resultsFeedLaterSteps() {
+        // open the pipe's read end a second time through /proc, close it via the saved result twice:
+        // the second close must fail with EBADF, proving both steps got the same descriptor
+        Outcome o = run(List.of(
+                Step.of("open /dev/null", "openat", new Arg.Word(-100), new Arg.CString("/dev/null"),
+                        new Arg.Word(Abi.O_RDONLY)).savingAs("fd"),
+                Step.of("close it", "close", new Arg.Result("fd")),
+                Step.of("close it again", "close", new Arg.Result("fd")),
+                exec("/bin/true")));
+        assertEquals(2, o.failure().index());
+        assertEquals("EBADF", Errno.name(o.failure().errno()));
+    }
+
+    @Test
+    void aProgramWithoutExecveReportsItsEnd() {
+        Outcome o = run(List.of(getpid()));
+        assertEquals(1, o.failure().index());
+        assertNull(o.failure().step());
+        assertEquals(127, o.status().code());
+    }
+
+    @Test
+    void theCodeIsMappedReadExecuteNeverWritable() throws Exception {
+        long code = Trampoline.get().codeAddress();
+        List<String> maps = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps"));
+        String mapping = maps.stream().filter(l -> {
+            String[] range = l.split(" ")[0].split("-");
+            return Long.parseUnsignedLong(range[0], 16) <= code && code < Long.parseUnsignedLong(range[1], 16);
+        }).findFirst().orElseThrow();
+        assertTrue(mapping.split(" ")[1].startsWith("r-x"), mapping);
+        assertEquals(48, ProgramLayout.HEADER_SIZE);
+    }
+}
