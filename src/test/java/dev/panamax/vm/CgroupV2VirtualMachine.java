@@ -113,7 +113,12 @@ record CgroupV2VirtualMachine(VmSettings settings) {
     return "'" + value.replace("'", "'\\''") + "'";
   }
 
+  /** The uncompressed vmlinux if fetch-kernel could extract it (boots much faster), else vmlinuz. */
   private static Path kernel(Path kernelDir) throws IOException {
+    Path vmlinux = kernelDir.resolve("boot/vmlinux");
+    if (Files.isRegularFile(vmlinux)) {
+      return vmlinux;
+    }
     try (Stream<Path> boot = Files.list(kernelDir.resolve("boot"))) {
       return boot.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).findFirst()
           .orElseThrow(() -> new IOException("no vmlinuz-* in " + kernelDir.resolve("boot")));
