@@ -54,7 +54,7 @@ record CgroupV2VirtualMachine(VmSettings settings) {
       console.follow(qemu.getInputStream());
       boolean exited = qemu.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!exited) {
-        qemu.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        kill(qemu);
       }
       console.awaitEnd();
       return new VmOutcome(
@@ -70,14 +70,22 @@ record CgroupV2VirtualMachine(VmSettings settings) {
           Duration.ofNanos(System.nanoTime() - start));
     } finally {
       if (qemu != null && qemu.isAlive()) {
-        qemu.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        kill(qemu);
       }
       deleteRecursively(work);
     }
   }
 
+  /** Kills qemu (a child of the timeout wrapper) first, then the wrapper. */
+  private static void kill(Process wrapper) throws InterruptedException {
+    wrapper.descendants().forEach(ProcessHandle::destroyForcibly);
+    wrapper.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
   private List<String> qemuCommand(Path kernel, Path initramfs, Path results) {
-    var command = new ArrayList<>(List.of(QEMU));
+    // coreutils' timeout bounds qemu even if this JVM dies without running its finally blocks.
+    long bound = settings.timeout().toSeconds() + 30;
+    var command = new ArrayList<>(List.of("timeout", "--kill-after=10", bound + "s", QEMU));
     if (settings.useKvm()) {
       command.addAll(List.of("-accel", "kvm")); // qemu falls back to the next -accel if kvm fails
     }

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * @param mavenRepository the local Maven repository, shared read-only
  * @param javaHome the JDK the guest runs; must be under /usr
  * @param classpath the test classpath, run on the class path inside the guest
- * @param timeout how long the whole VM run may take before qemu is killed
+ * @param timeout how long qemu may run before it is killed (kernel and initramfs are prepared first)
  * @param useKvm try KVM first (qemu falls back to TCG when it cannot open it; but a nested KVM
  *     that opens and then hangs the guest, as on the CI machine, is not detected: opt-in only)
  */
