@@ -46,7 +46,7 @@ record CgroupV2VirtualMachine(VmSettings settings) {
 
       Path results = Files.createDirectory(work.resolve("results"));
       writeGuestSettings(results, runnerArgs);
-      var console = new VmConsole(start);
+      var console = new VmConsole(System.nanoTime()); // console times count from qemu's start
       qemu = new ProcessBuilder(qemuCommand(kernel(kernelDir), initramfs, results))
           .redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

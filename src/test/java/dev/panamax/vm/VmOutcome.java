@@ -18,10 +18,10 @@ import java.util.Optional;
  * @param testExitCode the JUnit runner's exit code as written by the guest, if it got that far
  * @param summary the JUnit summary written by the guest, if any
  * @param leftoverCgroups cgroups still present after the run, if any
- * @param console the serial console, each line prefixed with host time since start
+ * @param console the serial console, each line prefixed with host time since qemu started
  * @param prepare time to fetch (or find cached) the kernel and build the initramfs
- * @param bootToInit host time from start until the guest's /init ran
- * @param total host time for the whole run
+ * @param bootToInit host time from qemu's start until the guest's /init ran
+ * @param total host time for the whole run, prepare included
  */
 record VmOutcome(boolean timedOut, int qemuExitCode, Optional<Integer> testExitCode,
                  Optional<VmRunSummary> summary, Optional<String> leftoverCgroups, String console,
