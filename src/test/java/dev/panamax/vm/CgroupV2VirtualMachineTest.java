@@ -31,7 +31,7 @@ class CgroupV2VirtualMachineTest {
 
   private static List<String> runnerArgs(String classes) {
     if (classes.isBlank()) {
-      return List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup");
+      return List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup", "--class", "dev.panamax.ContainerCgroupTest");
     }
     var args = new ArrayList<String>();
     for (String c : classes.split(",")) {
