@@ -93,8 +93,9 @@ final class CapabilitySteps {
     /** {@code /proc/sys/kernel/cap_last_cap} (read in the parent), or the enum's last if it cannot be read. */
     private static int readLastCap(Path file) {
         try {
-            return Integer.parseInt(Files.readString(file).strip());
-        } catch (IOException | NumberFormatException e) {
+            // Files.readString returns "4" for this file on JDK 25 (a short first read of a sysctl file)
+            return Integer.parseInt(Files.readAllLines(file).getFirst().strip());
+        } catch (IOException | RuntimeException e) {
             return Capability.LAST.number();
         }
     }
