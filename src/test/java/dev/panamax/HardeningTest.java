@@ -174,6 +174,17 @@ class HardeningTest {
                 .ok().stdout());
     }
 
+    /** The failure record still reaches the parent under the filter: write and exit_group are let through. */
+    @Test
+    void anExecveDeniedByTheProfileIsReportedWithAHint() {
+        SeccompProfile noExec = SeccompProfile.empty(SeccompAction.KILL_PROCESS).toBuilder()
+                .rule("execve", SeccompAction.EPERM).build();
+        LaunchException e = org.junit.jupiter.api.Assertions.assertThrows(LaunchException.class,
+                () -> Run.of(container("true").seccomp(noExec)));
+        assertTrue(e.getMessage().contains("\"execute sh\": execve(") && e.getMessage().contains("EPERM")
+                && e.getMessage().contains("seccomp profile may deny execve"), e.getMessage());
+    }
+
     @Test
     void aRefusedLimitNamesTheStepAndHints() {
         Leaks before = Leaks.snapshot();

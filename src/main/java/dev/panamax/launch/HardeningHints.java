@@ -37,7 +37,7 @@ final class HardeningHints {
             case "write" -> what.contains("oom_score_adj") && e.equals("EACCES")
                     ? "lowering oom_score_adj needs CAP_SYS_RESOURCE" : null;
             case "execve" -> spec.hardening().seccomp().isPresent() && (e.equals("EPERM") || e.equals("ENOSYS"))
-                    ? "the seccomp profile may deny execve (see Launcher.plan), or the file is on a nosuid mount"
+                    ? "the seccomp profile may deny execve (Launcher.plan shows its rules)"
                     : e.equals("EAGAIN") ? "RLIMIT_NPROC is exceeded for the process's user" : null;
             default -> null;
         };
