@@ -235,7 +235,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         /**
          * The seccomp profile (default: {@link dev.panamax.seccomp.SeccompProfile#defaultProfile()}); null for none.
          * For a profile whose default action is not ALLOW the launcher also allows the calls it makes after
-         * loading the filter (see {@code Launcher.plan}): execve, write and exit_group (to report a failed exec).
+         * loading the filter, unless the profile has a rule for them: execve, write and exit_group (to report
+         * a failed exec), and capset and prctl when no_new_privs is off (the filter then loads before capset).
+         * {@code Launcher.plan} shows the filter with these rules.
          */
         public Builder seccomp(dev.panamax.seccomp.SeccompProfile profile) {
             hardening.seccomp(profile == null ? null : () -> profile);
