@@ -40,10 +40,11 @@ import java.util.Set;
  * @param domainname the NIS domain name in the UTS namespace
  * @param process    the process to run
  * @param resources  cgroup limits; when present the container gets its own cgroup, removed at close
+ * @param hardening  capabilities, no_new_privs, seccomp, rlimits, oom_score_adj, umask
  */
 public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
                             boolean mountProc, Optional<String> hostname, Optional<String> domainname,
-                            ProcessSpec process, Optional<Resources> resources) {
+                            ProcessSpec process, Optional<Resources> resources, Hardening hardening) {
 
     /** Maximum length of a hostname or domain name in bytes (the kernel's {@code __NEW_UTS_LEN}). */
     public static final int MAX_UTS_NAME = 64;
@@ -67,6 +68,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         Objects.requireNonNull(domainname, "domainname");
         Objects.requireNonNull(process, "process");
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(hardening, "hardening");
     }
 
     public static Builder builder() {
@@ -96,6 +98,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private Stdio stderr = Stdio.inherit();
         private boolean dieWithParent = true;
         private Resources resources;
+        private final Hardening.Builder hardening = new Hardening.Builder();
 
         private Builder() {
         }
@@ -198,6 +201,91 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** Replaces the kept capabilities (default: {@link Capability#defaultSet()}); see {@link Hardening}. */
+        public Builder capabilities(Set<Capability> caps) {
+            hardening.capabilities(caps.stream().map(Capability::name).toList());
+            return this;
+        }
+
+        /** Replaces the kept capabilities by name ({@code "CAP_NET_ADMIN"} or {@code "net_admin"}); checked in build(). */
+        public Builder capabilities(String... names) {
+            hardening.capabilities(Arrays.asList(names));
+            return this;
+        }
+
+        public Builder addCapability(Capability cap) {
+            return addCapability(cap.name());
+        }
+
+        /** Keeps one more capability, by name; checked in build(). */
+        public Builder addCapability(String name) {
+            hardening.addCapability(name);
+            return this;
+        }
+
+        public Builder dropCapability(Capability cap) {
+            return dropCapability(cap.name());
+        }
+
+        /** Drops one capability, by name; checked in build(). */
+        public Builder dropCapability(String name) {
+            hardening.dropCapability(name);
+            return this;
+        }
+
+        /** Raises these kept capabilities into the ambient set (default: none; see {@link Hardening}). */
+        public Builder ambientCapabilities(Capability... caps) {
+            hardening.ambientCapabilities(Arrays.stream(caps).map(Capability::name).toList());
+            return this;
+        }
+
+        /** On by default: {@code PR_SET_NO_NEW_PRIVS}, so execve never grants privileges. */
+        public Builder noNewPrivileges(boolean on) {
+            hardening.noNewPrivileges(on);
+            return this;
+        }
+
+        /**
+         * The seccomp profile (default: {@link dev.panamax.seccomp.SeccompProfile#defaultProfile()}); null for none.
+         * For a profile whose default action is not ALLOW the launcher also allows the calls it makes after
+         * loading the filter, unless the profile has a rule for them: execve, write and exit_group (to report
+         * a failed exec), and capset and prctl when no_new_privs is off (the filter then loads before capset).
+         * {@code Launcher.plan} shows the filter with these rules.
+         */
+        public Builder seccomp(dev.panamax.seccomp.SeccompProfile profile) {
+            hardening.seccomp(profile == null ? null : () -> profile);
+            return this;
+        }
+
+        /** As {@link #seccomp(dev.panamax.seccomp.SeccompProfile)}, built in build() so its errors name the field. */
+        public Builder seccomp(dev.panamax.seccomp.SeccompProfile.Builder profile) {
+            hardening.seccomp(Objects.requireNonNull(profile, "seccomp")::build);
+            return this;
+        }
+
+        /** No seccomp filter. */
+        public Builder noSeccomp() {
+            return seccomp((dev.panamax.seccomp.SeccompProfile) null);
+        }
+
+        /** Sets a resource limit ({@link Rlimit#UNLIMITED} for none); soft at most hard. */
+        public Builder rlimit(Rlimit resource, long soft, long hard) {
+            hardening.rlimit(resource, soft, hard);
+            return this;
+        }
+
+        /** Writes {@code /proc/self/oom_score_adj} (-1000..1000) in the container; needs its /proc. */
+        public Builder oomScoreAdj(int adj) {
+            hardening.oomScoreAdj(adj);
+            return this;
+        }
+
+        /** The umask the process starts with (0..0777, e.g. {@code 022}). */
+        public Builder umask(int mask) {
+            hardening.umask(mask);
+            return this;
+        }
+
         /** Checks every rule and returns the immutable spec. */
         public ContainerSpec build() {
             Map<String, String> environment = new LinkedHashMap<>();
@@ -212,7 +300,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent);
             return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
                     rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
-                    Optional.ofNullable(resources));
+                    Optional.ofNullable(resources), hardening.build());
         }
     }
 

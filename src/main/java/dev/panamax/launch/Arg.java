@@ -57,6 +57,33 @@ public sealed interface Arg {
         }
     }
 
+    /**
+     * A struct that points to other native memory: {@code bytes} with, at each offset of {@code pointers}
+     * (8-aligned), the address of that argument's memory. {@code struct sock_fprog} is one: a length and a
+     * pointer to the filter.
+     */
+    record StructWithPointers(byte[] bytes, java.util.Map<Integer, Arg> pointers, String text) implements Arg {
+        public StructWithPointers {
+            bytes = bytes.clone();
+            pointers = java.util.Map.copyOf(pointers);
+            for (var field : pointers.entrySet()) {
+                int offset = field.getKey();
+                if (offset < 0 || offset % 8 != 0 || offset + 8 > bytes.length) {
+                    throw new IllegalArgumentException("pointer offset " + offset + " is not an aligned word of "
+                            + bytes.length + " bytes");
+                }
+                if (field.getValue() instanceof Word || field.getValue() instanceof Result) {
+                    throw new IllegalArgumentException("a pointer field needs memory to point to, got " + field.getValue());
+                }
+            }
+        }
+
+        @Override
+        public String render() {
+            return "{" + text + "}";
+        }
+    }
+
     /** A writable scratch buffer of {@code size} bytes. */
     record Buffer(int size) implements Arg {
         @Override

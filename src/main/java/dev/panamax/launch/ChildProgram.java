@@ -56,6 +56,9 @@ public record ChildProgram(List<Step> steps) {
     private void line(StringBuilder sb, int width, int i) {
         Step s = steps.get(i);
         sb.append(String.format("%3d  %-" + width + "s  # %s%n", i, s.render(), s.what()));
+        if (s.detail() != null) {
+            s.detail().lines().forEach(l -> sb.append("       | ").append(l).append(System.lineSeparator()));
+        }
     }
 
     private static boolean similar(Step a, Step b) {

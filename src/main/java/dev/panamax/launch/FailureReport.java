@@ -68,6 +68,8 @@ final class FailureReport {
             hint = "the rootfs has no /proc directory to mount on";
         } else if (step.syscall().equals("clone3") && is(errno, "EINVAL")) {
             hint = "the kernel refused this set of namespaces: " + spec.namespaces();
+        } else {
+            hint = HardeningHints.hint(spec, step, errno);
         }
         return hint == null ? "" : ". Hint: " + hint;
     }

@@ -97,6 +97,12 @@ final class ProgramImage {
                 MemorySegment.copy(MemorySegment.ofArray(s.bytes()), 0, bytes, 0, s.bytes().length);
                 yield bytes.address();
             }
+            case Arg.StructWithPointers s -> {
+                MemorySegment bytes = arena.allocate(Math.max(8, s.bytes().length), 8);
+                MemorySegment.copy(MemorySegment.ofArray(s.bytes()), 0, bytes, 0, s.bytes().length);
+                s.pointers().forEach((offset, target) -> bytes.set(ValueLayout.JAVA_LONG, offset, word(target, arena)));
+                yield bytes.address();
+            }
             case Arg.Buffer b -> arena.allocate(Math.max(8, b.size()), 8).address();
             case Arg.Result r -> throw new AssertionError("results are wired, not written: " + r);
         };

@@ -37,6 +37,10 @@ public final class SpecCompiler {
         ExecSteps.stdio(e);
         ExecSteps.workingDirectory(e);
         ExecSteps.signals(e);
+        HardeningSteps.beforeIdentity(e);
+        // Identity changes (setgroups, setresgid, setresuid) go here: after the bounding set is cut with full
+        // capabilities and PR_SET_KEEPCAPS is on, before capset restores the effective set they clear.
+        HardeningSteps.afterIdentity(e);
         ExecSteps.execve(e);
     }
 

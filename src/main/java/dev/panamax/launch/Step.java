@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
  * @param expect    the exact result required, if any ({@code read} of the sync byte must return 1)
  * @param tolerated errnos that do not fail the step (each below 64)
  * @param savesAs   a label under which later steps can use this step's result, or null
+ * @param detail    lines the plan prints under the step (a seccomp filter's rules), or null
  */
 public record Step(String what, String syscall, List<Arg> args, OptionalLong expect, Set<Integer> tolerated,
-                   String savesAs) {
+                   String savesAs, String detail) {
 
     public Step {
         Objects.requireNonNull(what, "what");
@@ -39,19 +40,24 @@ public record Step(String what, String syscall, List<Arg> args, OptionalLong exp
 
     /** A step with no expectation, no tolerated errno and no saved result. */
     public static Step of(String what, String syscall, Arg... args) {
-        return new Step(what, syscall, List.of(args), OptionalLong.empty(), Set.of(), null);
+        return new Step(what, syscall, List.of(args), OptionalLong.empty(), Set.of(), null, null);
     }
 
     public Step expecting(long value) {
-        return new Step(what, syscall, args, OptionalLong.of(value), tolerated, savesAs);
+        return new Step(what, syscall, args, OptionalLong.of(value), tolerated, savesAs, detail);
     }
 
     public Step tolerating(Integer... errnos) {
-        return new Step(what, syscall, args, expect, Set.of(errnos), savesAs);
+        return new Step(what, syscall, args, expect, Set.of(errnos), savesAs, detail);
     }
 
     public Step savingAs(String label) {
-        return new Step(what, syscall, args, expect, tolerated, label);
+        return new Step(what, syscall, args, expect, tolerated, label, detail);
+    }
+
+    /** The same step with {@code text} printed under it in plans. */
+    public Step detailed(String text) {
+        return new Step(what, syscall, args, expect, tolerated, savesAs, text);
     }
 
     /** The call as strace would print it, with the checks after it. */

@@ -1,0 +1,135 @@
+package dev.panamax;
+
+import dev.panamax.seccomp.SeccompProfile;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * What the process may still do: capabilities, no_new_privs, the seccomp filter, resource limits,
+ * {@code oom_score_adj} and the umask. Set through {@link ContainerSpec.Builder}; the defaults are those of
+ * runc/Docker: the {@linkplain Capability#defaultSet() default capability set}, no_new_privs on, the
+ * {@linkplain SeccompProfile#defaultProfile() default seccomp profile}.
+ *
+ * <pre>{@code
+ * ContainerSpec spec = ContainerSpec.builder().rootfs(root).command("sh")
+ *     .dropCapability(Capability.NET_RAW)
+ *     .rlimit(Rlimit.NOFILE, 1024, 1024)
+ *     .build();
+ * spec.hardening().capabilities();   // the default set without NET_RAW
+ * }</pre>
+ *
+ * <p>Ambient capabilities are empty unless asked for: a root process gets its bounding set back as
+ * permitted and effective at execve anyway; a non-root process keeps across execve only what is ambient.
+ *
+ * @param capabilities        what the process keeps: its bounding, permitted and effective sets
+ * @param ambientCapabilities raised into the ambient (and inheritable) set; a subset of {@code capabilities}
+ * @param noNewPrivileges     {@code PR_SET_NO_NEW_PRIVS}: execve never grants privileges (setuid bits, file caps)
+ * @param seccomp             the filter loaded just before execve, or empty for none
+ * @param rlimits             resource limits set with {@code prlimit64}; others stay as the JVM's
+ * @param oomScoreAdj         {@code /proc/self/oom_score_adj}, -1000..1000, or empty to inherit
+ * @param umask               the file mode creation mask, 0..0777, or empty to inherit
+ */
+public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCapabilities, boolean noNewPrivileges,
+                        Optional<SeccompProfile> seccomp, Map<Rlimit, Rlimit.Value> rlimits,
+                        OptionalInt oomScoreAdj, OptionalInt umask) {
+
+    public Hardening {
+        capabilities = Collections.unmodifiableSet(copy(capabilities));
+        ambientCapabilities = Collections.unmodifiableSet(copy(ambientCapabilities));
+        Objects.requireNonNull(seccomp, "seccomp");
+        rlimits = Collections.unmodifiableMap(rlimits.isEmpty() ? new EnumMap<>(Rlimit.class) : new EnumMap<>(rlimits));
+        Objects.requireNonNull(oomScoreAdj, "oomScoreAdj");
+        Objects.requireNonNull(umask, "umask");
+    }
+
+    /** The defaults: {@link Capability#defaultSet()}, no_new_privs, the default seccomp profile, nothing else. */
+    public static Hardening defaults() {
+        return new Builder().build();
+    }
+
+    private static EnumSet<Capability> copy(Set<Capability> caps) {
+        return caps.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(caps);
+    }
+
+    /**
+     * Collects the hardening part of a spec; {@link ContainerSpec.Builder} delegates to it. Capability names
+     * are resolved, and every rule checked, in {@link #build()}.
+     */
+    static final class Builder {
+        /** Edits of the kept set in call order: replace, add or drop, by name (so typos surface in build()). */
+        private record CapEdit(char op, List<String> names) {
+        }
+
+        private final List<CapEdit> capEdits = new ArrayList<>();
+        private final List<String> ambient = new ArrayList<>();
+        private boolean noNewPrivileges = true;
+        private Supplier<SeccompProfile> seccomp = SeccompProfile::defaultProfile;
+        private final Map<Rlimit, Rlimit.Value> rlimits = new EnumMap<>(Rlimit.class);
+        private Integer oomScoreAdj;
+        private Integer umask;
+
+        void capabilities(List<String> names) {
+            capEdits.add(new CapEdit('=', List.copyOf(names)));
+        }
+
+        void addCapability(String name) {
+            capEdits.add(new CapEdit('+', List.of(name)));
+        }
+
+        void dropCapability(String name) {
+            capEdits.add(new CapEdit('-', List.of(name)));
+        }
+
+        void ambientCapabilities(List<String> names) {
+            ambient.clear();
+            ambient.addAll(names);
+        }
+
+        void noNewPrivileges(boolean on) {
+            noNewPrivileges = on;
+        }
+
+        /** Where the profile comes from (called in build(), so a profile builder's errors surface there), or null. */
+        void seccomp(Supplier<SeccompProfile> profile) {
+            seccomp = profile;
+        }
+
+        void rlimit(Rlimit resource, long soft, long hard) {
+            rlimits.put(Objects.requireNonNull(resource, "rlimit resource"), new Rlimit.Value(soft, hard));
+        }
+
+        void oomScoreAdj(int adj) {
+            oomScoreAdj = adj;
+        }
+
+        void umask(int mask) {
+            umask = mask;
+        }
+
+        Hardening build() {
+            Set<Capability> kept = HardeningRules.capabilities(capEdits.stream()
+                    .map(e -> new HardeningRules.Edit(e.op(), e.names())).toList());
+            Set<Capability> amb = HardeningRules.ambient(ambient, kept);
+            rlimits.forEach(HardeningRules::checkRlimit);
+            if (oomScoreAdj != null && (oomScoreAdj < -1000 || oomScoreAdj > 1000)) {
+                throw new InvalidSpecException("oomScoreAdj", "must be in -1000..1000, got " + oomScoreAdj);
+            }
+            if (umask != null && (umask < 0 || umask > 0777)) {
+                throw new InvalidSpecException("umask", "must be in 0..0777 (octal), got 0" + Integer.toOctalString(umask));
+            }
+            return new Hardening(kept, amb, noNewPrivileges, HardeningRules.seccomp(seccomp), rlimits,
+                    oomScoreAdj == null ? OptionalInt.empty() : OptionalInt.of(oomScoreAdj),
+                    umask == null ? OptionalInt.empty() : OptionalInt.of(umask));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.panamax.launch;
+
+import dev.panamax.seccomp.CompiledFilter;
+import dev.panamax.seccomp.SeccompAction;
+import dev.panamax.seccomp.SeccompProfile;
+import dev.panamax.seccomp.SeccompRule;
+import dev.panamax.sys.internal.Abi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * no_new_privs and the seccomp filter. The filter applies to the child's own remaining steps, so a profile
+ * that does not allow everything by default gets an ALLOW rule for each call the launcher still makes
+ * after loading it, unless the profile already has a rule for that call (then the user's rule stands).
+ */
+final class SeccompSteps {
+    private SeccompSteps() {
+    }
+
+    /** After the filter: execve, and on failure write (the error record) and exit_group. */
+    static final List<String> AFTER_LAST = List.of("execve", "write", "exit_group");
+
+    /** When the filter is loaded before the capabilities are set (no no_new_privs): capset and prctl too. */
+    static final List<String> AFTER_EARLY = List.of("capset", "prctl", "execve", "write", "exit_group");
+
+    static void noNewPrivs(Emit e) {
+        e.add(Step.of("set no_new_privs (execve grants no privileges; seccomp needs no CAP_SYS_ADMIN)", "prctl",
+                new Arg.Word(Abi.PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS"), new Arg.Word(1), new Arg.Word(0),
+                new Arg.Word(0), new Arg.Word(0)));
+    }
+
+    static void load(Emit e, SeccompProfile profile, List<String> launcherCalls) {
+        List<String> added = new ArrayList<>();
+        CompiledFilter filter = withLauncherCalls(profile, launcherCalls, added).compile();
+        byte[] fprog = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putShort((short) filter.length()).array();
+        Arg program = new Arg.StructWithPointers(fprog,
+                Map.of(8, new Arg.Struct(filter.bytes(), filter.length() + " instructions")),
+                "len=" + filter.length() + ", filter=<rules below>");
+        String note = added.isEmpty() ? "" : "(allowed for the launcher itself: " + String.join(", ", added) + ")\n";
+        e.add(Step.of("load the seccomp filter", "seccomp",
+                new Arg.Word(Abi.SECCOMP_SET_MODE_FILTER, "SECCOMP_SET_MODE_FILTER"), new Arg.Word(0), program)
+                .detailed(note + filter.render()));
+    }
+
+    /** {@code profile} plus ALLOW for each launcher call it has no rule for; names the added calls in {@code added}. */
+    static SeccompProfile withLauncherCalls(SeccompProfile profile, List<String> calls, List<String> added) {
+        if (profile.defaultAction().equals(SeccompAction.ALLOW)) {
+            return profile;
+        }
+        SeccompProfile.Builder b = profile.toBuilder();
+        for (String call : calls) {
+            if (profile.rules().stream().map(SeccompRule::syscall).noneMatch(call::equals)) {
+                b.allow(call);
+                added.add(call);
+            }
+        }
+        return added.isEmpty() ? profile : b.build();
+    }
+}

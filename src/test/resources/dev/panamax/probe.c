@@ -1,0 +1,77 @@
+/*
+ * A static probe run inside test containers: makes one system call with arguments that can do no harm
+ * even when the call is allowed, and prints the errno name ("OK" on success).
+ *
+ *   probe reboot       reboot(0, 0, 0, 0): invalid magic numbers, so EINVAL if allowed, never a reboot
+ *   probe kexec_load   kexec_load(0, 1000, NULL, 0x8000): too many segments and an unknown flag, so EINVAL
+ *   probe mount        mount("none", "/mnt", "tmpfs", 0, NULL) in the container's own mount namespace
+ *   probe nproc UID N  setresuid(UID), then fork up to N children that wait; prints how many forks
+ *                      succeeded and the errno of the first that failed; all children are killed
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *name(int e) {
+    switch (e) {
+    case 0: return "OK";
+    case EPERM: return "EPERM";
+    case EINVAL: return "EINVAL";
+    case EAGAIN: return "EAGAIN";
+    case ENOSYS: return "ENOSYS";
+    case EBUSY: return "EBUSY";
+    default: return strerror(e);
+    }
+}
+
+static int nproc(uid_t uid, int max) {
+    pid_t kids[4096];
+    int n = 0, err = 0;
+    if (setresgid(uid, uid, uid) != 0 || setresuid(uid, uid, uid) != 0) {
+        printf("setresuid %s\n", name(errno));
+        return 2;
+    }
+    while (n < max && n < 4096) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            err = errno;
+            break;
+        }
+        if (pid == 0) {
+            pause();
+            _exit(0);
+        }
+        kids[n++] = pid;
+    }
+    for (int i = 0; i < n; i++) {
+        kill(kids[i], SIGKILL);
+        waitpid(kids[i], NULL, 0);
+    }
+    printf("forked %d %s\n", n, name(err));
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    long r;
+    if (argc >= 2 && strcmp(argv[1], "reboot") == 0) {
+        r = syscall(SYS_reboot, 0, 0, 0, 0);
+    } else if (argc >= 2 && strcmp(argv[1], "kexec_load") == 0) {
+        r = syscall(SYS_kexec_load, 0, 1000, NULL, 0x8000);
+    } else if (argc >= 2 && strcmp(argv[1], "mount") == 0) {
+        r = mount("none", "/mnt", "tmpfs", 0, NULL);
+    } else if (argc >= 4 && strcmp(argv[1], "nproc") == 0) {
+        return nproc((uid_t) atoi(argv[2]), atoi(argv[3]));
+    } else {
+        fprintf(stderr, "usage: probe reboot|kexec_load|mount|nproc UID N\n");
+        return 2;
+    }
+    printf("%s\n", name(r == -1 ? errno : 0));
+    return 0;
+}
