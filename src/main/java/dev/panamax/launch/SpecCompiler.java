@@ -31,9 +31,11 @@ public final class SpecCompiler {
 
     private static void program(Emit e) {
         ParentSync.emit(e);
+        IdentitySteps.enterNamespace(e);
         RootfsSteps.prepare(e);
         RootfsSteps.enter(e);
         HostIdentitySteps.emit(e);
+        IdentitySteps.processUser(e); // late: setup above needs root in the namespace; keep before execve
         ExecSteps.stdio(e);
         ExecSteps.workingDirectory(e);
         ExecSteps.signals(e);
