@@ -195,7 +195,7 @@ final class IdMapWriter {
         }
         String step = "USER_MAPPINGS: write the " + job.kind().id + " map with " + String.join(" ", cmd);
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD)
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new java.io.File("/dev/null"))
                     .start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             int code = p.waitFor();

@@ -62,14 +62,21 @@ public final class AsUser implements AutoCloseable {
         }
     }
 
-    /** Runs {@link RootlessProbe} {@code args} as the user; {@code env} adds to a minimal environment. */
+    /**
+     * Runs {@link RootlessProbe} {@code args} as the user; {@code env} adds to a minimal environment; leading
+     * {@code -D} arguments go to the JVM.
+     */
     public Report probe(Map<String, String> env, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
-                java, "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "-cp", cp,
-                RootlessProbe.class.getName()));
-        cmd.addAll(List.of(args));
+                java, "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "-cp", cp));
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("-D"); i++) {
+            cmd.add(args[i]);
+        }
+        cmd.add(RootlessProbe.class.getName());
+        cmd.addAll(List.of(args).subList(i, args.length));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");

@@ -73,6 +73,8 @@ public final class RootlessProbe {
             }
         } catch (RuntimeException e) {
             System.out.println("error:" + e.getClass().getSimpleName() + ": " + e.getMessage().replace('\n', ' '));
+            // a failed launch must leave no child behind (the JVM reaps helper processes itself)
+            System.out.println("host:children=" + ProcessHandle.current().children().filter(ProcessHandle::isAlive).count());
         }
         System.out.flush();
         System.exit(0);
