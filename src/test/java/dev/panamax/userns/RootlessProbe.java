@@ -68,6 +68,7 @@ public final class RootlessProbe {
                 case "multi" -> interactive(multiRange(rootfs, Long.parseLong(args[2]), "cat /proc/self/uid_map;"
                         + " cat /proc/self/gid_map; id -u; id -g; touch /tmp/by-1000; echo ready; read x")
                         .stdin(Stdio.pipe()));
+                case "groups" -> interactive(rootless(rootfs, "id -G").supplementaryGroups(0));
                 case "bench" -> bench(rootfs, Integer.parseInt(args[2]));
                 default -> throw new IllegalArgumentException("no scenario " + scenario + " " + Arrays.toString(args));
             }

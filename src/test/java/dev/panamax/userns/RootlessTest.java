@@ -117,4 +117,13 @@ class RootlessTest {
             assertEquals(List.of("box", "1", "/ ext4", "/proc proc", "0"), asUser.lines("out"), asUser.raw());
         }
     }
+
+    @Test
+    void supplementaryGroupsNeedSetgroupsWhichAnOwnGidMapDenies() throws Exception {
+        try (BusyboxRootfs root = userRootfs()) {
+            AsUser.Report r = user.probe(Map.of(), "groups", root.path().toString());
+            assertTrue(r.error() != null && r.error().contains("supplementary groups [0] need setgroups, which the"
+                    + " kernel denies to an unprivileged caller that maps only its own gid"), r.raw());
+        }
+    }
 }
