@@ -192,7 +192,12 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
 
         /**
          * The rootless one-liner: adds {@link Namespace#USER} and maps container uid 0 and gid 0 to the calling
-         * JVM's effective uid and gid (count 1). Needs no privilege and no /etc/subuid entry.
+         * JVM's effective uid and gid (count 1). Needs no privilege and no /etc/subuid entry. See
+         * {@link UserNamespaceSpec} for what a rootless container can and cannot do.
+         *
+         * <pre>{@code
+         * ContainerSpec.builder().mapCurrentUserToRoot().rootfs(myRootfs).command("id").build();  // "uid=0(root)"
+         * }</pre>
          */
         public Builder mapCurrentUserToRoot() {
             namespaces.add(Namespace.USER);

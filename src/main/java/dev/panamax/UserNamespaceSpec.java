@@ -17,6 +17,27 @@ import java.util.Objects;
  * spec.users().uidMap();   // the two ranges above
  * }</pre>
  *
+ * <p><b>Rootless containers.</b> With {@link ContainerSpec.Builder#mapCurrentUserToRoot()} an unprivileged user
+ * gets user + mount + pid + uts + ipc (+ net) namespaces and is root inside, itself outside:
+ * <ul>
+ *   <li>The rootfs should be owned by that user (it is root's inside); files of unmapped owners show as
+ *       {@code nobody} and the container's root has no capability over them (a root-owned mode-600 file
+ *       stays unreadable).</li>
+ *   <li>/proc is mounted before {@code pivot_root}: the kernel mounts proc in a user namespace only while a
+ *       fully visible proc (the host's, no path masked by an over-mount) is still in the mount namespace.</li>
+ *   <li>Device nodes cannot be made ({@code mknod} needs CAP_MKNOD in the initial namespace); like podman and
+ *       bubblewrap, rootless containers get /dev nodes by bind-mounting the host's (the filesystem steps do
+ *       that); nothing here calls mknod.</li>
+ *   <li>With only its own gid mapped, the caller must deny {@code setgroups} (a kernel rule), so the
+ *       container keeps the host's supplementary groups (shown as {@code nogroup}) and cannot change them;
+ *       map a range from /etc/subgid (through newgidmap) to get setgroups back.</li>
+ *   <li>Several ranges need the setuid helpers newuidmap/newgidmap (package uidmap) and an entry in
+ *       /etc/subuid and /etc/subgid; as root every map is written directly.</li>
+ *   <li>Joining an <em>existing</em> user namespace is not supported: the kernel refuses
+ *       {@code setns(CLONE_NEWUSER)} to a process that shares memory ({@code CLONE_VM}), which the launcher's
+ *       child does; it would need a fork-mode child.</li>
+ * </ul>
+ *
  * <p>Rules (checked here, so in {@link ContainerSpec.Builder#build()}): no two ranges of one map overlap,
  * neither inside the container nor on the host (the kernel refuses both), and a map has at most
  * {@value #MAX_RANGES} ranges (the kernel's limit since Linux 4.15).
