@@ -41,10 +41,13 @@ import java.util.Set;
  * @param process    the process to run
  * @param resources  cgroup limits; when present the container gets its own cgroup, removed at close
  * @param hardening  capabilities, no_new_privs, seccomp, rlimits, oom_score_adj, umask
+ * @param users      the uid and gid maps of the user namespace ({@link UserNamespaceSpec#NONE} without one)
+ * @param identity   the process's uid, gid and groups; empty: root in a user namespace, else the caller's
  */
 public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
                             boolean mountProc, Optional<String> hostname, Optional<String> domainname,
-                            ProcessSpec process, Optional<Resources> resources, Hardening hardening) {
+                            ProcessSpec process, Optional<Resources> resources, Hardening hardening,
+                            UserNamespaceSpec users, Optional<ProcessIdentity> identity) {
 
     /** Maximum length of a hostname or domain name in bytes (the kernel's {@code __NEW_UTS_LEN}). */
     public static final int MAX_UTS_NAME = 64;
@@ -69,6 +72,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         Objects.requireNonNull(process, "process");
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(hardening, "hardening");
+        Objects.requireNonNull(users, "users");
+        Objects.requireNonNull(identity, "identity");
     }
 
     public static Builder builder() {
@@ -99,6 +104,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private boolean dieWithParent = true;
         private Resources resources;
         private final Hardening.Builder hardening = new Hardening.Builder();
+        private final UserRules.Draft users = new UserRules.Draft();
 
         private Builder() {
         }
@@ -246,6 +252,21 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         }
 
         /**
+         * The rootless one-liner: adds {@link Namespace#USER} and maps container uid 0 and gid 0 to the calling
+         * JVM's effective uid and gid (count 1). Needs no privilege and no /etc/subuid entry. See
+         * {@link UserNamespaceSpec} for what a rootless container can and cannot do.
+         *
+         * <pre>{@code
+         * ContainerSpec.builder().mapCurrentUserToRoot().rootfs(myRootfs).command("id").build();  // "uid=0(root)"
+         * }</pre>
+         */
+        public Builder mapCurrentUserToRoot() {
+            namespaces.add(Namespace.USER);
+            users.mapCurrentUserToRoot();
+            return this;
+        }
+
+        /**
          * The seccomp profile (default: {@link dev.panamax.seccomp.SeccompProfile#defaultProfile()}); null for none.
          * For a profile whose default action is not ALLOW the launcher also allows the calls it makes after
          * loading the filter, unless the profile has a rule for them: execve, write and exit_group (to report
@@ -286,6 +307,41 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /**
+         * Replaces the uid map (several ranges allowed; needs {@link Namespace#USER}). With a user namespace and
+         * no uid map, container uid 0 maps to the caller's effective uid, count 1.
+         */
+        public Builder uidMap(IdMap... ranges) {
+            return uidMap(Arrays.asList(ranges));
+        }
+
+        public Builder uidMap(List<IdMap> ranges) {
+            users.uidMap(ranges);
+            return this;
+        }
+
+        /** Replaces the gid map; as {@link #uidMap(IdMap...)}, defaulting to the caller's effective gid. */
+        public Builder gidMap(IdMap... ranges) {
+            return gidMap(Arrays.asList(ranges));
+        }
+
+        public Builder gidMap(List<IdMap> ranges) {
+            users.gidMap(ranges);
+            return this;
+        }
+
+        /** The process's uid and gid inside the container (with a user namespace, both must be mapped). */
+        public Builder user(long uid, long gid) {
+            users.user(uid, gid);
+            return this;
+        }
+
+        /** Replaces the process's supplementary gids (inside the container; each must be mapped). */
+        public Builder supplementaryGroups(long... gids) {
+            users.groups(gids);
+            return this;
+        }
+
         /** Checks every rule and returns the immutable spec. */
         public ContainerSpec build() {
             Map<String, String> environment = new LinkedHashMap<>();
@@ -297,10 +353,12 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             if (proc && !namespaces.contains(Namespace.MOUNT)) {
                 throw new InvalidSpecException("mountProc", "mounting /proc needs a mount namespace");
             }
+            UserNamespaceSpec userNs = users.maps(namespaces);
+            Optional<ProcessIdentity> identity = users.identity(userNs);
             ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent);
             return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
                     rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
-                    Optional.ofNullable(resources), hardening.build());
+                    Optional.ofNullable(resources), hardening.build(), userNs, identity);
         }
     }
 

@@ -43,6 +43,11 @@ final class FailureReport {
                 + hint(spec, Step.of(what, syscall), errno), what, syscall, errno, errnoName, cause);
     }
 
+    /** A refusal found on the parent side without an errno (a helper's exit status, an allotment check). */
+    static LaunchException refused(ContainerSpec spec, String what, String call, String detail) {
+        return new LaunchException(prefix(spec) + what + ": " + detail, what, call, 0, "", null);
+    }
+
     private static boolean is(int errno, String name) {
         return errno != 0 && Errno.name(errno).equals(name);
     }
@@ -54,7 +59,9 @@ final class FailureReport {
 
     private static String hint(ContainerSpec spec, Step step, int errno) {
         String hint = null;
-        if (is(errno, "EPERM") && Libc.geteuid() != 0) {
+        if (is(errno, "EPERM") && Libc.geteuid() != 0 && spec.users().present()) {
+            hint = UserNamespaceHints.eperm(step);
+        } else if (is(errno, "EPERM") && Libc.geteuid() != 0) {
             hint = "this needs root or a user namespace; the JVM runs as uid " + Libc.geteuid();
         } else if (step.syscall().equals("execve") && is(errno, "ENOENT")) {
             hint = "no such executable in the container's " + (spec.rootfs().isPresent() ? "rootfs" : "filesystem")

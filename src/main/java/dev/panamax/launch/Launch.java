@@ -61,6 +61,7 @@ final class Launch {
             ChildFds fds = new ChildFds(ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
                     stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
             ChildProgram program = SpecCompiler.compile(spec, fds);
+            java.util.Optional<IdMapWriter> maps = IdMapWriter.prepare(spec);
             ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable(), faulty);
 
             Cgroup cgroup = createCgroup(cleanup);
@@ -74,6 +75,7 @@ final class Launch {
             pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
             try {
                 // USER_MAPPINGS and CGROUP: the child waits on the sync pipe meanwhile.
+                maps.ifPresent(m -> m.write(pid));
                 joinCgroup(cgroup, pid);
                 release(sync[1]);
                 Libc.close(sync[0]);

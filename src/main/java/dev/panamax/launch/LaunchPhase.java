@@ -6,7 +6,10 @@ package dev.panamax.launch;
 enum LaunchPhase {
     /** Pipes opened, program compiled and laid out, clone3 with every signal blocked. */
     CLONE,
-    /** With a user namespace: setgroups, uid_map, gid_map written while the child waits. */
+    /**
+     * With a user namespace: setgroups, uid_map, gid_map written while the child waits ({@link IdMapWriter}:
+     * directly as root or for the caller's own id, else through newuidmap/newgidmap).
+     */
     USER_MAPPINGS,
     /** With resources: the child joins its cgroup before it runs a single step of setup. */
     CGROUP,

@@ -31,6 +31,7 @@ public final class SpecCompiler {
 
     private static void program(Emit e) {
         ParentSync.emit(e);
+        IdentitySteps.enterNamespace(e);
         RootfsSteps.prepare(e);
         RootfsSteps.enter(e);
         HostIdentitySteps.emit(e);
@@ -38,8 +39,10 @@ public final class SpecCompiler {
         ExecSteps.workingDirectory(e);
         ExecSteps.signals(e);
         HardeningSteps.beforeIdentity(e);
-        // Identity changes (setgroups, setresgid, setresuid) go here: after the bounding set is cut with full
-        // capabilities and PR_SET_KEEPCAPS is on, before capset restores the effective set they clear.
+        // The process's identity changes late: all setup above needs root (in the namespace); it comes after
+        // the bounding set is cut with full capabilities and PR_SET_KEEPCAPS is on, and before capset
+        // restores the effective set the uid change clears.
+        IdentitySteps.processUser(e);
         HardeningSteps.afterIdentity(e);
         ExecSteps.execve(e);
     }

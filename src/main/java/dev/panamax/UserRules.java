@@ -1,0 +1,108 @@
+package dev.panamax;
+
+import dev.panamax.sys.Namespace;
+import dev.panamax.sys.internal.Libc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongPredicate;
+
+/**
+ * The user-namespace rules of {@link ContainerSpec.Builder#build()}: maps only with {@link Namespace#USER},
+ * the map-me-to-root default, and every id the process will hold mapped.
+ */
+final class UserRules {
+    private UserRules() {
+    }
+
+    /** What the builder collected, unchecked. */
+    static final class Draft {
+        private final List<IdMap> uidMap = new ArrayList<>();
+        private final List<IdMap> gidMap = new ArrayList<>();
+        private Long uid;
+        private Long gid;
+        private final List<Long> groups = new ArrayList<>();
+
+        void uidMap(List<IdMap> ranges) {
+            uidMap.clear();
+            uidMap.addAll(ranges);
+        }
+
+        void gidMap(List<IdMap> ranges) {
+            gidMap.clear();
+            gidMap.addAll(ranges);
+        }
+
+        void mapCurrentUserToRoot() {
+            uidMap(List.of(IdMap.of(0, Integer.toUnsignedLong(Libc.geteuid()), 1)));
+            gidMap(List.of(IdMap.of(0, Integer.toUnsignedLong(Libc.getegid()), 1)));
+        }
+
+        void user(long uid, long gid) {
+            this.uid = uid;
+            this.gid = gid;
+        }
+
+        void groups(long... gids) {
+            groups.clear();
+            for (long g : gids) {
+                groups.add(g);
+            }
+        }
+
+        /**
+         * The maps, after the defaults: with a user namespace, an empty map means container id 0 -> the
+         * caller's effective id, count 1 (what {@code unshare -r} does), so {@code Namespace.USER} alone is a
+         * working rootless container.
+         */
+        UserNamespaceSpec maps(Set<Namespace> ns) {
+            if (!ns.contains(Namespace.USER)) {
+                if (!uidMap.isEmpty() || !gidMap.isEmpty()) {
+                    throw new InvalidSpecException(uidMap.isEmpty() ? "gidMap" : "uidMap",
+                            "id mappings need a user namespace (add Namespace.USER or call mapCurrentUserToRoot())");
+                }
+                return UserNamespaceSpec.NONE;
+            }
+            List<IdMap> uids = uidMap.isEmpty()
+                    ? List.of(IdMap.of(0, Integer.toUnsignedLong(Libc.geteuid()), 1)) : uidMap;
+            List<IdMap> gids = gidMap.isEmpty()
+                    ? List.of(IdMap.of(0, Integer.toUnsignedLong(Libc.getegid()), 1)) : gidMap;
+            return new UserNamespaceSpec(uids, gids);
+        }
+
+        /**
+         * The process identity: empty means "root in the user namespace" with one, "whoever launches" without.
+         * Every id the process will hold must be mapped, or the kernel refuses setresuid with EINVAL.
+         */
+        Optional<ProcessIdentity> identity(UserNamespaceSpec users) {
+            if (uid == null && !groups.isEmpty() && !users.present()) {
+                throw new InvalidSpecException("supplementaryGroups", "without a user namespace, set user(uid, gid) too");
+            }
+            Optional<ProcessIdentity> identity = uid == null && groups.isEmpty() ? Optional.empty()
+                    : Optional.of(new ProcessIdentity(uid == null ? 0 : uid, gid == null ? 0 : gid, groups));
+            if (!users.present()) {
+                return identity;
+            }
+            ProcessIdentity who = identity.orElse(new ProcessIdentity(0, 0, List.of()));
+            String implied = identity.isEmpty() ? " (the process runs as root in the namespace unless user() says"
+                    + " otherwise)" : "";
+            requireMapped("user.uid", "uid", who.uid(), users::mapsUid, users.uidMap(), implied);
+            requireMapped("user.gid", "gid", who.gid(), users::mapsGid, users.gidMap(), implied);
+            for (int i = 0; i < who.groups().size(); i++) {
+                requireMapped("supplementaryGroups[" + i + "]", "gid", who.groups().get(i), users::mapsGid,
+                        users.gidMap(), "");
+            }
+            return identity;
+        }
+
+        private static void requireMapped(String field, String kind, long id, LongPredicate mapped, List<IdMap> map,
+                                          String implied) {
+            if (!mapped.test(id)) {
+                throw new InvalidSpecException(field, kind + " " + id + " is not mapped by the " + kind + " map "
+                        + map + implied);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.panamax.launch;
+
+import dev.panamax.ContainerSpec;
+import dev.panamax.ProcessIdentity;
+import dev.panamax.UserNamespaceSpec;
+import dev.panamax.sys.internal.Abi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static dev.panamax.launch.Emit.NULL;
+
+/**
+ * Who the child is, in two groups.
+ *
+ * <p>{@link #enterNamespace}, right after {@link ParentSync} (the maps are written by then): become root in
+ * the user namespace, so that every later setup step (mounts need CAP_SYS_ADMIN in the namespace, files are
+ * created by a mapped owner) runs as uid 0 there, whatever id the caller's own id maps to.
+ *
+ * <p>{@link #processUser}, late, just before the standard streams and execve: switch to the process's uid,
+ * gid and groups. Gid first, then groups, then uid: each needs the capability that the uid switch drops.
+ * A step that fails ends the child before execve, so no order leaves a process running half-switched.
+ * Switching to a non-root uid clears the permitted and effective capabilities; steps that must keep
+ * capabilities across it (capability sets, seccomp, placed near the end by the hardening steps) need
+ * {@code PR_SET_KEEPCAPS} before this group and {@code capset} after it, or must run before it.
+ *
+ * <p>Every change of effective id clears the parent-death signal ({@code commit_creds}), so both groups
+ * arm it again.
+ *
+ * <p>Joining an <em>existing</em> user namespace ({@code setns(CLONE_NEWUSER)}) is not done here: the
+ * kernel refuses it to a process that shares its memory ({@code CLONE_VM}, EINVAL), so it would need the
+ * fork-mode child of DESIGN.md.
+ */
+final class IdentitySteps {
+    private IdentitySteps() {
+    }
+
+    /** Root in the new user namespace (each of uid and gid where container id 0 is mapped). */
+    static void enterNamespace(Emit e) {
+        UserNamespaceSpec users = e.spec().users();
+        if (!users.present()) {
+            return;
+        }
+        if (users.mapsGid(0)) {
+            e.add(setres("become gid 0 in the user namespace", "setresgid", 0));
+        }
+        if (!IdMapWriter.setgroupsDenied(e.spec())) {
+            e.add(Step.of("drop the host's supplementary groups", "setgroups", new Arg.Word(0), NULL));
+        }
+        if (users.mapsUid(0)) {
+            e.add(setres("become uid 0 in the user namespace", "setresuid", 0));
+        }
+        rearmParentDeath(e);
+    }
+
+    /** The process's own identity, if the spec sets one (otherwise root in the user namespace, or the caller). */
+    static void processUser(Emit e) {
+        ContainerSpec spec = e.spec();
+        if (spec.identity().isEmpty()) {
+            return;
+        }
+        ProcessIdentity who = spec.identity().get();
+        e.add(setres("switch to the process's gid", "setresgid", who.gid()));
+        if (!IdMapWriter.setgroupsDenied(spec)) {
+            e.add(groups(who.groups()));
+        }
+        e.add(setres("switch to the process's uid", "setresuid", who.uid()));
+        rearmParentDeath(e);
+    }
+
+    private static Step setres(String what, String call, long id) {
+        Arg.Word w = new Arg.Word(id);
+        return Step.of(what, call, w, w, w);
+    }
+
+    private static Step groups(List<Long> gids) {
+        if (gids.isEmpty()) {
+            return Step.of("set no supplementary groups", "setgroups", new Arg.Word(0), NULL);
+        }
+        ByteBuffer list = ByteBuffer.allocate(4 * gids.size()).order(ByteOrder.nativeOrder());
+        gids.forEach(g -> list.putInt((int) (long) g)); // gid_t is 32 bits unsigned
+        return Step.of("set the supplementary groups", "setgroups", new Arg.Word(gids.size()),
+                new Arg.Struct(list.array(), gids.stream().map(String::valueOf).collect(Collectors.joining(", "))));
+    }
+
+    private static void rearmParentDeath(Emit e) {
+        if (e.spec().process().dieWithParent()) {
+            e.add(Step.of("die with the launching JVM (the id change cleared it)", "prctl",
+                    new Arg.Word(Abi.PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"), new Arg.Word(Abi.SIGKILL, "SIGKILL")));
+        }
+    }
+}

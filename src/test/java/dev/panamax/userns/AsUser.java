@@ -1,0 +1,136 @@
+package dev.panamax.userns;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test fixture: an unprivileged system user (created if absent, deleted by {@link #close()} if this created
+ * it) and a child JVM run as that user on this build's classes ({@link RootlessProbe}).
+ *
+ * <pre>{@code
+ * try (AsUser user = AsUser.create()) {
+ *     Report r = user.probe(Map.of(), "basic", rootfs.toString());
+ * }
+ * }</pre>
+ */
+public final class AsUser implements AutoCloseable {
+    public static final String NAME = "panamax-userns";
+
+    private final long uid;
+    private final long gid;
+    private final boolean created;
+
+    private AsUser(long uid, long gid, boolean created) {
+        this.uid = uid;
+        this.gid = gid;
+        this.created = created;
+    }
+
+    public static AsUser create() throws Exception {
+        boolean created = false;
+        if (run("id", "-u", NAME).code != 0) {
+            Result add = run("useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin",
+                    NAME);
+            if (add.code != 0) {
+                throw new IllegalStateException("useradd " + NAME + " failed: " + add.output);
+            }
+            created = true;
+        }
+        return new AsUser(Long.parseLong(run("id", "-u", NAME).output.strip()),
+                Long.parseLong(run("id", "-g", NAME).output.strip()), created);
+    }
+
+    public long uid() {
+        return uid;
+    }
+
+    public long gid() {
+        return gid;
+    }
+
+    /** Gives the user {@code dir} and everything under it (symlinks themselves, not their targets). */
+    public void own(Path dir) throws Exception {
+        Result r = run("chown", "-R", "-h", uid + ":" + gid, dir.toString());
+        if (r.code != 0) {
+            throw new IllegalStateException("chown failed: " + r.output);
+        }
+    }
+
+    /**
+     * Runs {@link RootlessProbe} {@code args} as the user; {@code env} adds to a minimal environment; leading
+     * {@code -D} arguments go to the JVM.
+     */
+    public Report probe(Map<String, String> env, String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
+                java, "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "-cp", cp));
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("-D"); i++) {
+            cmd.add(args[i]);
+        }
+        cmd.add(RootlessProbe.class.getName());
+        cmd.addAll(List.of(args).subList(i, args.length));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+        pb.environment().put("HOME", "/tmp");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("probe did not end: " + output);
+        }
+        return new Report(p.exitValue(), output);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (created) {
+            Result r = run("userdel", NAME);
+            if (r.code != 0) {
+                throw new IllegalStateException("userdel " + NAME + " failed: " + r.output);
+            }
+        }
+    }
+
+    /** The probe's lines: {@code out:}, {@code host:}, {@code exit:}, {@code err:}, {@code error:}. */
+    public record Report(int jvmExit, String raw) {
+        public List<String> lines(String kind) {
+            return raw.lines().filter(l -> l.startsWith(kind + ":")).map(l -> l.substring(kind.length() + 1)).toList();
+        }
+
+        public String error() {
+            List<String> e = lines("error");
+            return e.isEmpty() ? null : e.getFirst();
+        }
+
+        /** Fails with the whole report unless the container ran and exited 0. */
+        public Report ok() {
+            if (jvmExit != 0 || error() != null || !lines("exit").equals(List.of("exited with code 0"))) {
+                throw new AssertionError("probe failed:\n" + raw);
+            }
+            return this;
+        }
+    }
+
+    private record Result(int code, String output) {
+    }
+
+    private static Result run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(p.waitFor(), out);
+    }
+
+    static String read(Path p) throws IOException {
+        return Files.readString(p);
+    }
+}
