@@ -22,6 +22,7 @@ public final class CompiledFilter {
 
     private final SeccompProfile profile;
     private final List<BpfInstruction> instructions;
+    private volatile String rendered;
 
     CompiledFilter(SeccompProfile profile, List<BpfInstruction> instructions) {
         if (instructions.size() > MAX_INSTRUCTIONS) {
@@ -61,6 +62,14 @@ public final class CompiledFilter {
      * </pre>
      */
     public String render() {
+        String text = rendered;
+        if (text == null) {
+            text = rendered = renderRules();
+        }
+        return text;
+    }
+
+    private String renderRules() {
         StringBuilder sb = new StringBuilder();
         sb.append("arch != ").append(profile.table().arch()).append(" -> ")
                 .append(SeccompAction.KILL_PROCESS.render()).append('\n');
