@@ -1,5 +1,7 @@
 package dev.panamax;
 
+import dev.panamax.mount.Filesystem;
+import dev.panamax.mount.Mount;
 import dev.panamax.sys.Namespace;
 
 import java.nio.charset.StandardCharsets;
@@ -38,10 +40,11 @@ import java.util.Set;
  * @param hostname   the hostname in the UTS namespace
  * @param domainname the NIS domain name in the UTS namespace
  * @param process    the process to run
+ * @param filesystem mounts, minimal /dev, read-only root, masked paths, ephemeral root ({@link Filesystem})
  */
 public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
                             boolean mountProc, Optional<String> hostname, Optional<String> domainname,
-                            ProcessSpec process) {
+                            ProcessSpec process, Filesystem filesystem) {
 
     /** Maximum length of a hostname or domain name in bytes (the kernel's {@code __NEW_UTS_LEN}). */
     public static final int MAX_UTS_NAME = 64;
@@ -64,6 +67,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(domainname, "domainname");
         Objects.requireNonNull(process, "process");
+        Objects.requireNonNull(filesystem, "filesystem");
     }
 
     public static Builder builder() {
@@ -92,6 +96,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private Stdio stdout = Stdio.inherit();
         private Stdio stderr = Stdio.inherit();
         private boolean dieWithParent = true;
+        private final Filesystem.Builder filesystem = new Filesystem.Builder();
 
         private Builder() {
         }
@@ -185,6 +190,58 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** Adds a mount, made after /proc and /dev in the order given (see {@link Mount}). */
+        public Builder mount(Mount m) {
+            filesystem.mount(m);
+            return this;
+        }
+
+        /** Replaces the list of mounts. */
+        public Builder mounts(List<Mount> ms) {
+            filesystem.mounts(ms);
+            return this;
+        }
+
+        /** A tmpfs /dev with the standard nodes (on by default with a rootfs and a mount namespace). */
+        public Builder minimalDev(boolean on) {
+            filesystem.minimalDev(on);
+            return this;
+        }
+
+        /** Make the root mount read-only once every mount is in place; writable submounts stay writable. */
+        public Builder readOnlyRoot(boolean on) {
+            filesystem.readOnlyRoot(on);
+            return this;
+        }
+
+        /** Replaces the masked paths (default {@link Filesystem#DEFAULT_MASKED_PATHS} when /proc is mounted). */
+        public Builder maskedPaths(List<String> paths) {
+            filesystem.maskedPaths(paths);
+            return this;
+        }
+
+        /** Replaces the read-only paths (default {@link Filesystem#DEFAULT_READONLY_PATHS} when /proc is mounted). */
+        public Builder readOnlyPaths(List<String> paths) {
+            filesystem.readOnlyPaths(paths);
+            return this;
+        }
+
+        /**
+         * Use {@code image} as the read-only lower layer of an overlay root whose fresh upper layer is deleted
+         * at {@code Container.close()} (the image is never written).
+         */
+        public Builder ephemeralRoot(Path image) {
+            this.rootfs = image;
+            filesystem.ephemeral();
+            return this;
+        }
+
+        /** Keep the ephemeral root's upper layer in {@code dir}/upper (and its work dir in {@code dir}/work). */
+        public Builder keepUpperDir(Path dir) {
+            filesystem.keepUpperDir(dir);
+            return this;
+        }
+
         /** Checks every rule and returns the immutable spec. */
         public ContainerSpec build() {
             Map<String, String> environment = new LinkedHashMap<>();
@@ -192,13 +249,17 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             environment.putAll(env);
             SpecRules.check(this.namespaces, rootfs, argv, environment, cwd, hostname, domainname, stdin);
             boolean proc = mountProc != null ? mountProc : namespaces.contains(Namespace.PID)
-                    && namespaces.contains(Namespace.MOUNT);
+                    && namespaces.contains(Namespace.MOUNT) && !filesystem.mounts("/proc");
+            if (proc && filesystem.mounts("/proc")) {
+                throw new InvalidSpecException("mounts", "conflicting mounts on /proc (mountProc is on)");
+            }
             if (proc && !namespaces.contains(Namespace.MOUNT)) {
                 throw new InvalidSpecException("mountProc", "mounting /proc needs a mount namespace");
             }
             ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent);
             return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
-                    rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process);
+                    rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
+                    filesystem.build(namespaces, rootfs, proc));
         }
     }
 
