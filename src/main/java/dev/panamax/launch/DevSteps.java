@@ -74,9 +74,9 @@ final class DevSteps {
     }
 
     private static void bindNode(Emit e, String dev, String name) {
-        e.add(Step.of("create /dev/" + name + " to bind the host's node onto", "openat", fd(dev),
-                new Arg.CString(name), new Arg.Word(Abi.O_CREAT | Abi.O_EXCL | Abi.O_WRONLY | Abi.O_CLOEXEC,
-                        "O_CREAT|O_EXCL|O_WRONLY|O_CLOEXEC"), octal(0666)));
+        e.add(Step.of("create /dev/" + name + " to bind the host's node onto", "mknodat", fd(dev),
+                new Arg.CString(name), new Arg.Word(Abi.S_IFREG | 0666, "S_IFREG|0666"),
+                new Arg.Word(0)));
         String tree = FsSteps.cloneHost(e, "/dev/" + name, false, "/dev/" + name);
         FsSteps.attachBelow(e, tree, dev, name, "bind the host's /dev/" + name);
     }

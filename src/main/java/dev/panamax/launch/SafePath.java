@@ -57,9 +57,9 @@ final class SafePath {
         if (directory) {
             mkdir(e, parent, name, target, 0755);
         } else {
-            e.add(Step.of("create the file " + target + " in the rootfs if missing", "openat", fd(parent),
-                    new Arg.CString(name), new Arg.Word(Abi.O_CREAT | Abi.O_EXCL | Abi.O_WRONLY | Abi.O_NOFOLLOW
-                            | Abi.O_CLOEXEC, "O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_CLOEXEC"), octal(0644))
+            // mknodat, not open(O_CREAT): an open writable descriptor would make a read-only root EBUSY
+            e.add(Step.of("create the file " + target + " in the rootfs if missing", "mknodat", fd(parent),
+                    new Arg.CString(name), new Arg.Word(Abi.S_IFREG | 0644, "S_IFREG|0644"), new Arg.Word(0))
                     .tolerating(MountArgs.errno("EEXIST")));
         }
         String at = label(e, "target");
