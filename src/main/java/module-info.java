@@ -6,6 +6,7 @@
 module dev.panamax {
     exports dev.panamax;
     exports dev.panamax.cgroup;
+    exports dev.panamax.mount;
     exports dev.panamax.rootfs;
     exports dev.panamax.seccomp;
     exports dev.panamax.sys;

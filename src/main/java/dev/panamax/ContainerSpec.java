@@ -1,6 +1,8 @@
 package dev.panamax;
 
 import dev.panamax.cgroup.Resources;
+import dev.panamax.mount.Filesystem;
+import dev.panamax.mount.Mount;
 import dev.panamax.sys.Namespace;
 
 import java.nio.charset.StandardCharsets;
@@ -43,11 +45,13 @@ import java.util.Set;
  * @param hardening  capabilities, no_new_privs, seccomp, rlimits, oom_score_adj, umask
  * @param users      the uid and gid maps of the user namespace ({@link UserNamespaceSpec#NONE} without one)
  * @param identity   the process's uid, gid and groups; empty: root in a user namespace, else the caller's
+ * @param filesystem mounts, minimal /dev, read-only root, masked paths, ephemeral root ({@link Filesystem})
  */
 public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
                             boolean mountProc, Optional<String> hostname, Optional<String> domainname,
                             ProcessSpec process, Optional<Resources> resources, Hardening hardening,
-                            UserNamespaceSpec users, Optional<ProcessIdentity> identity) {
+                            UserNamespaceSpec users, Optional<ProcessIdentity> identity,
+                            Filesystem filesystem) {
 
     /** Maximum length of a hostname or domain name in bytes (the kernel's {@code __NEW_UTS_LEN}). */
     public static final int MAX_UTS_NAME = 64;
@@ -74,6 +78,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         Objects.requireNonNull(hardening, "hardening");
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(filesystem, "filesystem");
     }
 
     public static Builder builder() {
@@ -105,6 +110,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private Resources resources;
         private final Hardening.Builder hardening = new Hardening.Builder();
         private final UserRules.Draft users = new UserRules.Draft();
+        private final Filesystem.Builder filesystem = new Filesystem.Builder();
 
         private Builder() {
         }
@@ -251,6 +257,42 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** Adds a mount, made after /proc and /dev in the order given (see {@link Mount}). */
+        public Builder mount(Mount m) {
+            filesystem.mount(m);
+            return this;
+        }
+
+        /** Replaces the list of mounts. */
+        public Builder mounts(List<Mount> ms) {
+            filesystem.mounts(ms);
+            return this;
+        }
+
+        /** A tmpfs /dev with the standard nodes (on by default with a rootfs and a mount namespace). */
+        public Builder minimalDev(boolean on) {
+            filesystem.minimalDev(on);
+            return this;
+        }
+
+        /** Make the root mount read-only once every mount is in place; writable submounts stay writable. */
+        public Builder readOnlyRoot(boolean on) {
+            filesystem.readOnlyRoot(on);
+            return this;
+        }
+
+        /** Replaces the masked paths (default {@link Filesystem#DEFAULT_MASKED_PATHS} when /proc is mounted). */
+        public Builder maskedPaths(List<String> paths) {
+            filesystem.maskedPaths(paths);
+            return this;
+        }
+
+        /** Replaces the read-only paths (default {@link Filesystem#DEFAULT_READONLY_PATHS} when /proc is mounted). */
+        public Builder readOnlyPaths(List<String> paths) {
+            filesystem.readOnlyPaths(paths);
+            return this;
+        }
+
         /**
          * The rootless one-liner: adds {@link Namespace#USER} and maps container uid 0 and gid 0 to the calling
          * JVM's effective uid and gid (count 1). Needs no privilege and no /etc/subuid entry. See
@@ -342,6 +384,22 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /**
+         * Use {@code image} as the read-only lower layer of an overlay root whose fresh upper layer is deleted
+         * at {@code Container.close()} (the image is never written).
+         */
+        public Builder ephemeralRoot(Path image) {
+            this.rootfs = image;
+            filesystem.ephemeral();
+            return this;
+        }
+
+        /** Keep the ephemeral root's upper layer in {@code dir}/upper (and its work dir in {@code dir}/work). */
+        public Builder keepUpperDir(Path dir) {
+            filesystem.keepUpperDir(dir);
+            return this;
+        }
+
         /** Checks every rule and returns the immutable spec. */
         public ContainerSpec build() {
             Map<String, String> environment = new LinkedHashMap<>();
@@ -349,7 +407,10 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             environment.putAll(env);
             SpecRules.check(this.namespaces, rootfs, argv, environment, cwd, hostname, domainname, stdin);
             boolean proc = mountProc != null ? mountProc : namespaces.contains(Namespace.PID)
-                    && namespaces.contains(Namespace.MOUNT);
+                    && namespaces.contains(Namespace.MOUNT) && !filesystem.mounts("/proc");
+            if (proc && filesystem.mounts("/proc")) {
+                throw new InvalidSpecException("mounts", "conflicting mounts on /proc (mountProc is on)");
+            }
             if (proc && !namespaces.contains(Namespace.MOUNT)) {
                 throw new InvalidSpecException("mountProc", "mounting /proc needs a mount namespace");
             }
@@ -358,7 +419,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent);
             return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
                     rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
-                    Optional.ofNullable(resources), hardening.build(), userNs, identity);
+                    Optional.ofNullable(resources), hardening.build(), userNs, identity,
+                    filesystem.build(namespaces, rootfs, proc));
         }
     }
 

@@ -7,7 +7,12 @@ import dev.panamax.ContainerSpec;
  * A group is a small class with one {@code static void emit(Emit e)}; {@link SpecCompiler} lists them in
  * the order the child runs them.
  */
-record Emit(ContainerSpec spec, ChildFds fds, ChildProgram.Builder out) {
+record Emit(ContainerSpec spec, ChildFds fds, ChildProgram.Builder out, OverlayRoot.Layers layers) {
+
+    /** Without an ephemeral root. */
+    Emit(ContainerSpec spec, ChildFds fds, ChildProgram.Builder out) {
+        this(spec, fds, out, null);
+    }
 
     static final Arg NULL = new Arg.Word(0, "NULL");
 

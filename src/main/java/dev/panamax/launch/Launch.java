@@ -60,7 +60,7 @@ final class Launch {
             err = Libc.pipe2(Abi.O_CLOEXEC);
             ChildFds fds = new ChildFds(ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
                     stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
-            ChildProgram program = SpecCompiler.compile(spec, fds);
+            ChildProgram program = SpecCompiler.compile(spec, fds, overlayRoot(cleanup));
             java.util.Optional<IdMapWriter> maps = IdMapWriter.prepare(spec);
             ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable(), faulty);
 
@@ -103,6 +103,14 @@ final class Launch {
             closeAll(sync);
             closeAll(err);
             stdio.close();
+        }
+    }
+
+    private OverlayRoot.Layers overlayRoot(Cleanup cleanup) {
+        try {
+            return OverlayRoot.prepare(spec, cleanup);
+        } catch (java.io.IOException e) {
+            throw FailureReport.parentCall(spec, "create the ephemeral root's upper layer", "mkdir", 0, e);
         }
     }
 

@@ -8,14 +8,16 @@ import static dev.panamax.launch.Emit.NULL;
 import static dev.panamax.launch.Emit.flags;
 
 /**
- * The mount namespace and the root: every mount private, the rootfs bound onto itself, /proc mounted,
- * then {@code pivot_root(".", ".")} and a lazy unmount of the old root, which leaves no path to the host.
+ * The mount namespace and the root: every mount private, the rootfs bound onto itself (over an ephemeral
+ * overlay if asked), then
+ * ({@link MountSteps} in between) {@code pivot_root(".", ".")} and a lazy unmount of the old root, which leaves
+ * no path to the host.
  */
 final class RootfsSteps {
     private RootfsSteps() {
     }
 
-    /** Before the root is entered: private propagation, the rootfs bind, /proc. */
+    /** Before the root is entered: private propagation, the ephemeral overlay, the rootfs bind. */
     static void prepare(Emit e) {
         ContainerSpec spec = e.spec();
         if (!spec.has(Namespace.MOUNT)) {
@@ -24,14 +26,13 @@ final class RootfsSteps {
         e.add(Step.of("make every mount private, so nothing propagates to the host", "mount",
                 NULL, new Arg.CString("/"), NULL, flags(Abi.MS_REC | Abi.MS_PRIVATE, "MS_REC|MS_PRIVATE"), NULL));
         if (spec.rootfs().isEmpty()) {
-            mountProc(e, "/proc");
             return;
         }
+        OverlayRoot.emit(e);
         String root = spec.rootfs().get().toString();
         e.add(Step.of("bind the rootfs onto itself (pivot_root needs a mount point)", "mount",
                 new Arg.CString(root), new Arg.CString(root), NULL,
                 flags(Abi.MS_BIND | Abi.MS_REC, "MS_BIND|MS_REC"), NULL));
-        mountProc(e, root + "/proc");
     }
 
     /** Enter the rootfs. */
@@ -48,13 +49,5 @@ final class RootfsSteps {
             e.add(Step.of("detach the old root", "umount2", new Arg.CString("."), flags(Abi.MNT_DETACH, "MNT_DETACH")));
         }
         e.add(Step.of("go to the new root", "chdir", new Arg.CString("/")));
-    }
-
-    private static void mountProc(Emit e, String target) {
-        if (e.spec().mountProc()) {
-            e.add(Step.of("mount /proc of the container's pid namespace", "mount", new Arg.CString("proc"),
-                    new Arg.CString(target), new Arg.CString("proc"),
-                    flags(Abi.MS_NOSUID | Abi.MS_NODEV | Abi.MS_NOEXEC, "MS_NOSUID|MS_NODEV|MS_NOEXEC"), NULL));
-        }
     }
 }

@@ -14,7 +14,12 @@ public final class SpecCompiler {
 
     /** The program for a launch, with real descriptors. */
     public static ChildProgram compile(ContainerSpec spec, ChildFds fds) {
-        Emit e = new Emit(spec, fds, new ChildProgram.Builder());
+        return compile(spec, fds, null);
+    }
+
+    /** As above, with the ephemeral root's layers made for this launch (null without one). */
+    static ChildProgram compile(ContainerSpec spec, ChildFds fds, OverlayRoot.Layers layers) {
+        Emit e = new Emit(spec, fds, new ChildProgram.Builder(), layers);
         program(e);
         return e.out().build();
     }
@@ -22,7 +27,8 @@ public final class SpecCompiler {
     /** The program with symbolic descriptors, for {@code Launcher.plan}. */
     public static ChildProgram plan(ContainerSpec spec) {
         ProcessSpec p = spec.process();
-        return compile(spec, ChildFds.symbolic(piped(p.stdin()), piped(p.stdout()), piped(p.stderr())));
+        return compile(spec, ChildFds.symbolic(piped(p.stdin()), piped(p.stdout()), piped(p.stderr())),
+                OverlayRoot.planned(spec));
     }
 
     private static boolean piped(Stdio s) {
@@ -33,6 +39,7 @@ public final class SpecCompiler {
         ParentSync.emit(e);
         IdentitySteps.enterNamespace(e);
         RootfsSteps.prepare(e);
+        MountSteps.emit(e);
         RootfsSteps.enter(e);
         HostIdentitySteps.emit(e);
         ExecSteps.stdio(e);

@@ -1,0 +1,280 @@
+package dev.panamax.mount;
+
+import dev.panamax.InvalidSpecException;
+import dev.panamax.cgroup.DataSize;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One mount in the container, by type. Each record validates itself; the spec checks the list as a whole
+ * (two mounts on one target). Targets are absolute paths inside the rootfs, resolved there safely at launch.
+ *
+ * <pre>{@code
+ * ContainerSpec.builder().rootfs(root)
+ *     .mount(Mount.bind(Path.of("/srv/data"), "/data").asReadOnly())
+ *     .mount(Mount.tmpfs("/tmp").withSize(DataSize.ofMegabytes(64)).withMode(01777))
+ *     .mount(Mount.sysfs())
+ *     ...
+ * }</pre>
+ */
+public sealed interface Mount {
+
+    /** Where the mount appears in the container, normalized (absolute, no {@code //}, no {@code .}). */
+    String target();
+
+    /** Extra per-mount flags (on top of each type's safe defaults). */
+    Set<MountOption> options();
+
+    /** A bind mount of {@code source} (file or directory) at {@code target}; recursive, private, read-write. */
+    static Bind bind(Path source, String target) {
+        return new Bind(source, target, false, true, Propagation.PRIVATE, Set.of());
+    }
+
+    /** An empty tmpfs, mode 0755, owned by root, unlimited size, nosuid and nodev. */
+    static Tmpfs tmpfs(String target) {
+        return new Tmpfs(target, Optional.empty(), 0755, 0, 0, Set.of(MountOption.NOSUID, MountOption.NODEV));
+    }
+
+    /** procfs of the container's pid namespace at {@code /proc}. */
+    static Proc proc() {
+        return new Proc("/proc");
+    }
+
+    /** sysfs at {@code /sys}, read-only. */
+    static Sysfs sysfs() {
+        return new Sysfs("/sys", false);
+    }
+
+    /** A new devpts instance at {@code /dev/pts}, with {@code /dev/ptmx -> pts/ptmx}. */
+    static Devpts devpts() {
+        return new Devpts("/dev/pts");
+    }
+
+    /** The POSIX message queue filesystem of the container's ipc namespace at {@code /dev/mqueue}. */
+    static Mqueue mqueue() {
+        return new Mqueue("/dev/mqueue");
+    }
+
+    /** A read-only view of the container's cgroup at {@code /sys/fs/cgroup} (needs a cgroup namespace). */
+    static CgroupView cgroupView() {
+        return new CgroupView("/sys/fs/cgroup");
+    }
+
+    /** An overlay of {@code lower} (top first) with a writable {@code upper} and its {@code work} dir. */
+    static Overlay overlay(List<Path> lower, Path upper, Path work, String target) {
+        return new Overlay(lower, upper, work, target, Set.of());
+    }
+
+    /**
+     * A bind mount. A source that is a symlink is resolved on the host ({@code toRealPath}) when the spec is
+     * built; the spec holds the real path, so the plan shows what is mounted.
+     *
+     * @param source      host file or directory, must exist
+     * @param readOnly    the mount (and, if recursive, its submounts) is read-only
+     * @param recursive   submounts of the source come along ({@code AT_RECURSIVE})
+     * @param propagation propagation of the new mount
+     */
+    record Bind(Path source, String target, boolean readOnly, boolean recursive, Propagation propagation,
+                Set<MountOption> options) implements Mount {
+        public Bind {
+            target = Targets.normalize("mount.target", target);
+            if (source == null) {
+                throw new InvalidSpecException("mount.source", "bind onto " + target + " has no source");
+            }
+            if (!Files.exists(source)) {
+                throw new InvalidSpecException("mount.source", "no such file or directory on the host: " + source
+                        + " (bind onto " + target + ")");
+            }
+            try {
+                source = source.toRealPath();
+            } catch (java.io.IOException e) {
+                throw new InvalidSpecException("mount.source", "cannot resolve " + source + ": " + e.getMessage());
+            }
+            Objects.requireNonNull(propagation, "propagation");
+            options = MountOptions.check(target, options);
+        }
+
+        public Bind asReadOnly() {
+            return new Bind(source, target, true, recursive, propagation, options);
+        }
+
+        public Bind nonRecursive() {
+            return new Bind(source, target, readOnly, false, propagation, options);
+        }
+
+        public Bind withPropagation(Propagation p) {
+            return new Bind(source, target, readOnly, recursive, p, options);
+        }
+
+        public Bind withOptions(MountOption... o) {
+            return new Bind(source, target, readOnly, recursive, propagation, Set.of(o));
+        }
+
+        /** True when the source is a directory (a directory target is created, else an empty file). */
+        public boolean isDirectory() {
+            return Files.isDirectory(source);
+        }
+    }
+
+    /**
+     * A tmpfs.
+     *
+     * @param size limit, empty for the kernel's default (half of RAM); must be at least one byte
+     * @param mode permission bits of the root directory, 0 to 07777
+     */
+    record Tmpfs(String target, Optional<DataSize> size, int mode, int uid, int gid, Set<MountOption> options)
+            implements Mount {
+        public Tmpfs {
+            target = Targets.normalize("mount.target", target);
+            Objects.requireNonNull(size, "size");
+            if (size.isPresent() && size.get().bytes() == 0) {
+                throw new InvalidSpecException("mount.size", "tmpfs on " + target
+                        + " must be at least 1 byte (tmpfs reads 0 as unlimited; leave the size out for that)");
+            }
+            if (mode < 0 || mode > 07777) {
+                throw new InvalidSpecException("mount.mode", "tmpfs on " + target + ": mode must be in 0..07777, got 0"
+                        + Integer.toOctalString(mode));
+            }
+            if (uid < 0 || gid < 0) {
+                throw new InvalidSpecException("mount.owner", "tmpfs on " + target + ": uid and gid must not be negative");
+            }
+            options = MountOptions.check(target, options);
+        }
+
+        public Tmpfs withSize(DataSize s) {
+            return new Tmpfs(target, Optional.of(Objects.requireNonNull(s, "size")), mode, uid, gid, options);
+        }
+
+        /** The size in bytes; see {@link #withSize(DataSize)}. */
+        public Tmpfs withSizeBytes(long bytes) {
+            if (bytes < 0) {
+                throw new InvalidSpecException("mount.size", "tmpfs on " + target + ": must not be negative, got " + bytes);
+            }
+            return withSize(DataSize.ofBytes(bytes));
+        }
+
+        public Tmpfs withMode(int m) {
+            return new Tmpfs(target, size, m, uid, gid, options);
+        }
+
+        public Tmpfs withOwner(int u, int g) {
+            return new Tmpfs(target, size, mode, u, g, options);
+        }
+
+        public Tmpfs withOptions(MountOption... o) {
+            return new Tmpfs(target, size, mode, uid, gid, Set.of(o));
+        }
+    }
+
+    /** procfs, always nosuid, nodev, noexec. */
+    record Proc(String target) implements Mount {
+        public Proc {
+            target = Targets.normalize("mount.target", target);
+        }
+
+        @Override
+        public Set<MountOption> options() {
+            return EnumSet.of(MountOption.NOSUID, MountOption.NODEV, MountOption.NOEXEC);
+        }
+    }
+
+    /** sysfs, nosuid, nodev, noexec, and read-only unless {@code writable}. */
+    record Sysfs(String target, boolean writable) implements Mount {
+        public Sysfs {
+            target = Targets.normalize("mount.target", target);
+        }
+
+        @Override
+        public Set<MountOption> options() {
+            Set<MountOption> o = EnumSet.of(MountOption.NOSUID, MountOption.NODEV, MountOption.NOEXEC);
+            if (!writable) {
+                o.add(MountOption.RDONLY);
+            }
+            return o;
+        }
+    }
+
+    /** devpts ({@code newinstance,ptmxmode=0666,mode=0620}), nosuid, noexec, plus {@code ptmx -> pts/ptmx} beside it. */
+    record Devpts(String target) implements Mount {
+        public Devpts {
+            target = Targets.normalize("mount.target", target);
+        }
+
+        @Override
+        public Set<MountOption> options() {
+            return EnumSet.of(MountOption.NOSUID, MountOption.NOEXEC);
+        }
+    }
+
+    /** mqueue, nosuid, nodev, noexec. */
+    record Mqueue(String target) implements Mount {
+        public Mqueue {
+            target = Targets.normalize("mount.target", target);
+        }
+
+        @Override
+        public Set<MountOption> options() {
+            return EnumSet.of(MountOption.NOSUID, MountOption.NODEV, MountOption.NOEXEC);
+        }
+    }
+
+    /**
+     * The container's cgroup, read-only: a cgroup2 mount made inside the container's cgroup namespace, so
+     * its root is the container's own cgroup. On a hybrid host this is the unified hierarchy only (the v1
+     * controllers are not shown).
+     */
+    record CgroupView(String target) implements Mount {
+        public CgroupView {
+            target = Targets.normalize("mount.target", target);
+        }
+
+        @Override
+        public Set<MountOption> options() {
+            return EnumSet.of(MountOption.RDONLY, MountOption.NOSUID, MountOption.NODEV, MountOption.NOEXEC);
+        }
+    }
+
+    /**
+     * An overlay filesystem.
+     *
+     * @param lower read-only layers, top first, each an existing host directory
+     * @param upper the writable layer, an existing host directory
+     * @param work  overlay's work directory, empty, on the same filesystem as {@code upper}
+     */
+    record Overlay(List<Path> lower, Path upper, Path work, String target, Set<MountOption> options)
+            implements Mount {
+        public Overlay {
+            target = Targets.normalize("mount.target", target);
+            lower = List.copyOf(Objects.requireNonNull(lower, "lower"));
+            if (lower.isEmpty()) {
+                throw new InvalidSpecException("mount.lower", "overlay on " + target + " needs at least one lower dir");
+            }
+            for (Path p : lower) {
+                hostDir("mount.lower", target, p);
+            }
+            if (upper == null || work == null) {
+                throw new InvalidSpecException(upper == null ? "mount.upper" : "mount.work", "overlay on " + target
+                        + " needs both an upper and a work directory");
+            }
+            hostDir("mount.upper", target, upper);
+            hostDir("mount.work", target, work);
+            options = MountOptions.check(target, options);
+        }
+
+        private static void hostDir(String field, String target, Path p) {
+            if (!Files.isDirectory(p)) {
+                throw new InvalidSpecException(field, "overlay on " + target + ": not a directory on the host: " + p);
+            }
+            String s = p.toAbsolutePath().toString();
+            if (s.contains(":") || s.contains(",") || s.indexOf('\0') >= 0) {
+                throw new InvalidSpecException(field, "overlay on " + target + ": ':' and ',' cannot appear in " + s);
+            }
+        }
+    }
+}
