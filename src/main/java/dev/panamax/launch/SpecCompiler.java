@@ -35,6 +35,7 @@ public final class SpecCompiler {
         RootfsSteps.enter(e);
         HostIdentitySteps.emit(e);
         ExecSteps.stdio(e);
+        TerminalSteps.emit(e);
         ExecSteps.workingDirectory(e);
         ExecSteps.signals(e);
         ExecSteps.execve(e);
