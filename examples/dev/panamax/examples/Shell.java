@@ -27,7 +27,7 @@ import java.util.Optional;
  * mode while the shell runs: every key is relayed as is, so job control works and Ctrl-C reaches the
  * container's foreground process, not the JVM. When stdin is not a terminal the shell reads commands from
  * it ({@code echo 'hostname; exit 3' | ... Shell}). Either way, when the shell exits this prints
- * {@code Finished!} and its status, and exits with the shell's status.
+ * {@code Finished!} and its status; when piped, the JVM then exits with the shell's status.
  */
 public final class Shell {
     private Shell() {
@@ -48,7 +48,7 @@ public final class Shell {
                     ? interactive(spec.command(shell(rootfs), "-i").terminal(true).build())
                     : piped(spec.command("/bin/sh").stdin(Stdio.inherit()).build());
             System.out.println("Finished! The shell " + status);
-            return status.shellCode();
+            return interactive ? 0 : status.shellCode();     // piped: scripts and tests see the shell's status
         });
     }
 
@@ -67,7 +67,7 @@ public final class Shell {
         HostTerminal host = HostTerminal.raw();
         try (Container c = Launcher.launch(spec)) {
             Terminal pty = c.terminal();
-            host.size().ifPresent(size -> pty.resize(size[0], size[1]));
+            host.size().filter(size -> size[0] > 0 && size[1] > 0).ifPresent(size -> pty.resize(size[0], size[1]));
             Thread keys = relay(System.in, pty.input(), "keys");
             Thread screen = relay(pty.output(), System.out, "screen");
             ExitStatus status = c.waitFor();
