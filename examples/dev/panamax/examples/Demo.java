@@ -135,13 +135,13 @@ public final class Demo {
                     read("/proc/self/uid_map"), interfaces(Files.readAllLines(Path.of("/proc/net/dev"))));
         }
 
-        /** The mount whose mount point is /: "source:root (fstype)", from a mountinfo line. */
+        /** The mount whose mount point is /: "directory (source)", from its mountinfo line. */
         String rootMount() {
             for (String line : mounts) {
                 String[] f = line.split(" ");
                 if (f.length > 4 && f[4].equals("/")) {
                     String[] after = line.substring(line.indexOf(" - ") + 3).split(" ");
-                    return after[1] + (f[3].equals("/") ? "" : ":" + f[3]) + " (" + after[0] + ")";
+                    return f[3] + " (" + after[1] + ")";   // the directory of the filesystem that is /
                 }
             }
             return "?";
