@@ -63,6 +63,13 @@ public interface Container extends AutoCloseable {
     InputStream stderr();
 
     /**
+     * The master side of the container's pseudo-terminal.
+     *
+     * @throws IllegalStateException when no standard stream of the spec is {@link Stdio#terminal()}
+     */
+    Terminal terminal();
+
+    /**
      * Usage counters of the container's cgroup (memory, cpu, pids, io).
      *
      * @throws IllegalStateException when the spec set no {@code resources}, so there is no cgroup

@@ -198,6 +198,22 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /**
+         * {@code true}: stdin, stdout and stderr become a new pseudo-terminal, the container's controlling
+         * terminal (read and write it through {@link Container#terminal()}); {@code false}: streams that
+         * were a terminal go back to {@link Stdio#inherit()}.
+         */
+        public Builder terminal(boolean on) {
+            if (on) {
+                stdin = stdout = stderr = Stdio.terminal();
+            } else {
+                stdin = stdin instanceof Stdio.Pty ? Stdio.inherit() : stdin;
+                stdout = stdout instanceof Stdio.Pty ? Stdio.inherit() : stdout;
+                stderr = stderr instanceof Stdio.Pty ? Stdio.inherit() : stderr;
+            }
+            return this;
+        }
+
         /** On by default: SIGKILL the container when the JVM that launched it dies. */
         public Builder dieWithParent(boolean die) {
             this.dieWithParent = die;

@@ -12,6 +12,9 @@ import java.util.Objects;
  *     .stderr(Stdio.file(Path.of("err.log"))) // truncate and write
  *     .stdin(Stdio.discard())                 // /dev/null
  *     .build();
+ * ContainerSpec.builder().command("sh", "-i")
+ *     .terminal(true)                         // stdin, stdout, stderr: a pseudo-terminal; see Container.terminal()
+ *     .build();
  * }</pre>
  */
 public sealed interface Stdio {
@@ -41,6 +44,17 @@ public sealed interface Stdio {
         return new File(path, true);
     }
 
+    /**
+     * The slave side of a pseudo-terminal the launch allocates (one per container, shared by every stream
+     * that asks for it); the JVM gets the master side as {@link Container#terminal()}. The container's
+     * process becomes a session leader with this terminal as its controlling terminal, so job control
+     * and Ctrl-C work as in a login shell. Usually set for all three streams with
+     * {@link ContainerSpec.Builder#terminal(boolean)}.
+     */
+    static Stdio terminal() {
+        return Pty.INSTANCE;
+    }
+
     /** See {@link Stdio#inherit()}. */
     enum Inherit implements Stdio { INSTANCE }
 
@@ -49,6 +63,9 @@ public sealed interface Stdio {
 
     /** See {@link Stdio#discard()}. */
     enum Discard implements Stdio { INSTANCE }
+
+    /** See {@link Stdio#terminal()}. */
+    enum Pty implements Stdio { INSTANCE }
 
     /** See {@link Stdio#file(Path)} and {@link Stdio#append(Path)}. */
     record File(Path path, boolean append) implements Stdio {

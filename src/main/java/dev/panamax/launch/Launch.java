@@ -94,6 +94,7 @@ final class Launch {
             pidfd = -1;
             RunningContainer container = new RunningContainer(pid, ownedPidfd, Reaper.get().watch(ownedPidfd),
                     cgroup, stdio.stdinStream(), stdio.stdoutStream(), stdio.stderrStream(), cleanup::close);
+            container.attach(stdio.terminal());
             launched = true;
             return container;
         } finally {

@@ -2,6 +2,7 @@ package dev.panamax.launch;
 
 import dev.panamax.Container;
 import dev.panamax.ExitStatus;
+import dev.panamax.Terminal;
 import dev.panamax.cgroup.Cgroup;
 import dev.panamax.cgroup.CgroupStats;
 import dev.panamax.sys.internal.Abi;
@@ -27,6 +28,7 @@ final class RunningContainer implements Container {
     private final InputStream stderr;
     private final Runnable onClose;
     private final Cgroup cgroup;
+    private PseudoTerminal terminal;
     private boolean closed;
 
     RunningContainer(long pid, int pidfd, CompletableFuture<ExitStatus> reaped, Cgroup cgroup, OutputStream stdin,
@@ -89,6 +91,20 @@ final class RunningContainer implements Container {
                 throw e;
             }
         }
+    }
+
+    /** The launch's terminal (or null), closed with the container. */
+    void attach(PseudoTerminal pty) {
+        this.terminal = pty;
+    }
+
+    @Override
+    public Terminal terminal() {
+        if (terminal == null) {
+            throw new IllegalStateException("container " + pid + " has no terminal: give its spec"
+                    + " ContainerSpec.Builder.terminal(true) or Stdio.terminal()");
+        }
+        return terminal;
     }
 
     private ExitStatus markOom(ExitStatus status) {
@@ -163,6 +179,9 @@ final class RunningContainer implements Container {
         closeQuietly(stdin);
         closeQuietly(stdout);
         closeQuietly(stderr);
+        if (terminal != null) {
+            closeQuietly(terminal);
+        }
         onClose.run();
     }
 

@@ -43,6 +43,7 @@ public final class SpecCompiler {
         RootfsSteps.enter(e);
         HostIdentitySteps.emit(e);
         ExecSteps.stdio(e);
+        TerminalSteps.emit(e);
         ExecSteps.workingDirectory(e);
         ExecSteps.signals(e);
         HardeningSteps.beforeIdentity(e);

@@ -20,13 +20,20 @@ import java.io.UncheckedIOException;
 final class StdioSetup implements AutoCloseable {
     private static final String[] NAMES = {"stdin", "stdout", "stderr"};
 
+    private final Stdio[] streams;
     private final int[] childEnd = {-1, -1, -1};
     private final int[] parentEnd = {-1, -1, -1};
+    /** The launch's pseudo-terminal, when a stream is {@link Stdio#terminal()}; handed over by {@link #terminal()}. */
+    private PseudoTerminal terminal;
+
+    private StdioSetup(Stdio[] streams) {
+        this.streams = streams;
+    }
 
     /** Opens what the spec asks for; on failure closes what it opened and names the stream and path. */
     static StdioSetup open(ProcessSpec process) {
-        StdioSetup s = new StdioSetup();
-        Stdio[] streams = {process.stdin(), process.stdout(), process.stderr()};
+        StdioSetup s = new StdioSetup(new Stdio[] {process.stdin(), process.stdout(), process.stderr()});
+        Stdio[] streams = s.streams;
         try {
             for (int n = 0; n < 3; n++) {
                 s.open(n, streams[n]);
@@ -58,7 +65,11 @@ final class StdioSetup implements AutoCloseable {
         try {
             openUnchecked(n, stdio);
         } catch (ErrnoException e) {
-            String path = stdio instanceof Stdio.File f ? f.path().toString() : "/dev/null";
+            String path = switch (stdio) {
+                case Stdio.File f -> f.path().toString();
+                case Stdio.Pty t -> "/dev/ptmx";
+                default -> "/dev/null";
+            };
             throw new OpenFailure(NAMES[n], path, e);
         }
     }
@@ -72,6 +83,11 @@ final class StdioSetup implements AutoCloseable {
             case Stdio.File f -> childEnd[n] = Libc.open(f.path().toString(), input
                     ? Abi.O_RDONLY | Abi.O_CLOEXEC
                     : Abi.O_WRONLY | Abi.O_CREAT | Abi.O_CLOEXEC | (f.append() ? Abi.O_APPEND : Abi.O_TRUNC), 0644);
+            case Stdio.Pty t -> {
+                if (terminal == null) {
+                    terminal = PseudoTerminal.open();
+                }
+            }
             case Stdio.Pipe p -> {
                 int[] pipe = Libc.pipe2(Abi.O_CLOEXEC);
                 childEnd[n] = input ? pipe[0] : pipe[1];
@@ -82,11 +98,24 @@ final class StdioSetup implements AutoCloseable {
 
     /** The child's end of stream {@code n} as a program argument, or null to inherit the JVM's. */
     Arg.Word childArg(int n) {
+        if (terminal != null && streams[n] instanceof Stdio.Pty) {
+            return ChildFds.fd(terminal.slave(), NAMES[n] + "_fd");
+        }
         return childEnd[n] < 0 ? null : ChildFds.fd(childEnd[n], NAMES[n] + "_fd");
+    }
+
+    /** The master side for the container's handle (null without a terminal); the caller owns it from now on. */
+    PseudoTerminal terminal() {
+        PseudoTerminal t = terminal;
+        terminal = null;
+        return t;
     }
 
     /** Closes the child's ends: after the launch, only the container holds them. */
     void closeChildEnds() {
+        if (terminal != null) {
+            terminal.closeSlave();
+        }
         for (int n = 0; n < 3; n++) {
             if (childEnd[n] >= 0) {
                 Libc.close(childEnd[n]);
@@ -129,6 +158,10 @@ final class StdioSetup implements AutoCloseable {
     @Override
     public void close() {
         closeChildEnds();
+        if (terminal != null) {
+            terminal.close();
+            terminal = null;
+        }
         for (int n = 0; n < 3; n++) {
             if (parentEnd[n] >= 0) {
                 Libc.close(parentEnd[n]);

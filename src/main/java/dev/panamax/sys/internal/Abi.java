@@ -347,6 +347,17 @@ public final class Abi {
     public static final int CLOSE_RANGE_CLOEXEC = linux_h.CLOSE_RANGE_CLOEXEC();
     public static final int CLOSE_RANGE_UNSHARE = linux_h.CLOSE_RANGE_UNSHARE();
 
+    // Pseudo-terminals. Not in the bindings (headers/panamax.h does not include <asm/ioctls.h>); the values are
+    // those of include/uapi/asm-generic/ioctls.h, which x86-64 uses: _IOW('T', 0x31, int), _IOR('T', 0x30,
+    // unsigned int), and the plain numbers of the classic tty ioctls. struct winsize is four unsigned shorts
+    // (include/uapi/asm-generic/termios.h).
+    public static final int TIOCSPTLCK = 0x40045431;
+    public static final int TIOCGPTN = 0x80045430;
+    public static final int TIOCSCTTY = 0x540E;
+    public static final int TIOCGWINSZ = 0x5413;
+    public static final int TIOCSWINSZ = 0x5414;
+    public static final long SIZEOF_WINSIZE = 8;
+
     // Bringing up the loopback interface.
     public static final int AF_INET = linux_h.AF_INET();
     public static final int AF_INET6 = linux_h.AF_INET6();

@@ -215,6 +215,11 @@ public final class Libc {
         }
     }
 
+    /** {@code ioctl(2)} with a pointer argument (the raw syscall: libc's ioctl adds nothing). */
+    public static long ioctl(int fd, long request, MemorySegment arg) {
+        return syscall("ioctl", Abi.SYS_ioctl, fd, request, arg.address());
+    }
+
     /** {@code pidfd_open(2)} with no flags: a descriptor referring to process {@code pid}. */
     public static int pidfdOpen(int pid) {
         try (Arena arena = Arena.ofConfined()) {

@@ -1,0 +1,80 @@
+package dev.panamax.examples;
+
+import dev.panamax.InvalidSpecException;
+import dev.panamax.LaunchException;
+import dev.panamax.cgroup.CgroupException;
+import dev.panamax.rootfs.Rootfs;
+import dev.panamax.rootfs.RootfsException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What the examples share: where the default rootfs lives, and how a failure is reported (one line, no
+ * stack trace).
+ *
+ * <pre>{@code
+ * Examples.run("demo", () -> {
+ *     Path rootfs = Examples.rootfs(args, 0);   // args[0], or the default rootfs (built once, cached)
+ *     ...
+ * });
+ * }</pre>
+ */
+final class Examples {
+    /** Where the default rootfs is built unless {@code -Dpanamax.rootfs=DIR} says otherwise. */
+    static final Path DEFAULT_CACHE = Path.of(System.getProperty("user.home"), ".cache", "panamax", "rootfs");
+
+    private Examples() {
+    }
+
+    /** {@code args[index]} as a rootfs directory, or the default rootfs built from the host's programs. */
+    static Path rootfs(String[] args, int index) {
+        if (args.length > index) {
+            return Path.of(args[index]);
+        }
+        Path cache = Path.of(System.getProperty("panamax.rootfs", DEFAULT_CACHE.toString()));
+        return Rootfs.defaultRootfs(cache);
+    }
+
+    /** True when this process runs as root: containers need it (the Rootless example shows the other way). */
+    static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[2].equals("0"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** An example's body; what it may throw is reported by {@link #run}. */
+    interface Body {
+        int run() throws Exception;
+    }
+
+    /**
+     * Runs {@code body} and exits with its status; the failures a user can cause (no privileges, a missing
+     * kernel feature, a bad rootfs) end in one line naming the cause, not a stack trace.
+     */
+    static void run(String name, Body body) {
+        if (!isRoot()) {
+            fail(name, "run as root (or see the Rootless example)");
+        }
+        int status;
+        try {
+            status = body.run();
+        } catch (LaunchException | InvalidSpecException | CgroupException | RootfsException e) {
+            fail(name, e.getMessage());
+            return;
+        } catch (Exception e) {
+            fail(name, e.toString());
+            return;
+        }
+        System.exit(status);
+    }
+
+    static void fail(String name, String message) {
+        System.err.println(name + ": " + message);
+        System.exit(1);
+    }
+}

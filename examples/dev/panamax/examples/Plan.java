@@ -1,0 +1,45 @@
+package dev.panamax.examples;
+
+import dev.panamax.ContainerSpec;
+import dev.panamax.Launcher;
+import dev.panamax.Stdio;
+import dev.panamax.cgroup.CpuLimit;
+import dev.panamax.cgroup.DataSize;
+import dev.panamax.cgroup.Resources;
+
+import java.nio.file.Path;
+
+/**
+ * Prints what the child process of a launch will do, syscall by syscall, between clone and execve
+ * (nothing is launched): the best way to see how Panamax works, and to debug a spec.
+ *
+ * <pre>
+ * mvn -q -B test-compile exec:exec@plan                     # the default rootfs
+ * mvn -q -B test-compile exec:exec@plan -Dargs=/srv/rootfs
+ * </pre>
+ */
+public final class Plan {
+    private Plan() {
+    }
+
+    public static void main(String[] args) {
+        Path rootfs = Examples.rootfs(args, 0);
+        ContainerSpec spec = ContainerSpec.builder()
+                .rootfs(rootfs)
+                .hostname("planned")
+                .domainname("example.org")
+                .env("GREETING", "hello")
+                .workingDirectory("/tmp")
+                .command("sh", "-c", "echo $GREETING from $(hostname)")
+                .resources(Resources.builder().memoryMax(DataSize.ofMegabytes(128)).cpu(CpuLimit.cores(0.5))
+                        .pidsMax(32).build())
+                .stdout(Stdio.pipe())
+                .stderr(Stdio.file(Path.of("/tmp/planned-stderr.log")))
+                .terminal(false)
+                // TODO(issue 6, 7, 4): .readOnlyRoot(true), a tmpfs /tmp, capabilities, the seccomp filter and a
+                //   user namespace, so the plan shows every group of steps.
+                .build();
+        System.out.println("# " + spec.process().argv() + " in " + rootfs);
+        System.out.print(Launcher.plan(spec));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.panamax.launch;
+
+import dev.panamax.ProcessSpec;
+import dev.panamax.Stdio;
+import dev.panamax.sys.internal.Abi;
+
+import java.util.List;
+
+/**
+ * A container with a {@linkplain Stdio#terminal() terminal}: after its standard streams are connected, the
+ * process starts a new session and makes the terminal its controlling terminal, as login does, so that the
+ * shell inside owns job control and the terminal's Ctrl-C reaches its foreground job.
+ */
+final class TerminalSteps {
+    private TerminalSteps() {
+    }
+
+    static void emit(Emit e) {
+        ProcessSpec p = e.spec().process();
+        List<Stdio> streams = List.of(p.stdin(), p.stdout(), p.stderr());
+        int fd = streams.indexOf(Stdio.terminal());
+        if (fd < 0) {
+            return;
+        }
+        e.add(Step.of("start a new session (leave the JVM's)", "setsid"));
+        e.add(Step.of("make the terminal the controlling terminal", "ioctl", new Arg.Word(fd),
+                new Arg.Word(Abi.TIOCSCTTY, "TIOCSCTTY"), new Arg.Word(0)));
+    }
+}
