@@ -3,10 +3,12 @@ package dev.panamax.examples;
 import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
 import dev.panamax.ExitStatus;
+import dev.panamax.IdMap;
 import dev.panamax.Launcher;
 import dev.panamax.Stdio;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.cgroup.Resources;
+import dev.panamax.sys.Namespace;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,12 +56,17 @@ public final class Demo {
         Examples.run("demo", () -> {
             Path rootfs = Examples.rootfs(args, 0);
             ContainerSpec.Builder spec = ContainerSpec.builder()
-                    .rootfs(rootfs)                 // namespaces: mount, pid, uts, ipc, net (the default)
+                    .rootfs(rootfs)
+                    .namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC,
+                            Namespace.NET)
+                    // a user namespace with the first 65536 ids; the Rootless example maps an unprivileged
+                    // user instead (here the rootfs lives in root's home, which other uids cannot enter)
+                    .uidMap(IdMap.of(0, 0, 65_536))
+                    .gidMap(IdMap.of(0, 0, 65_536))
                     .hostname(HOSTNAME)
                     .resources(Resources.builder().memoryMax(MEMORY).pidsMax(PIDS).build())
                     .stdout(Stdio.pipe())
                     .stderr(Stdio.discard());
-            // TODO(issue 4): a user namespace here (mapCurrentUserToRoot) makes the uid_map row differ too.
             Facts inside;
             Facts host = Facts.ofHost();
             Map<String, String> limits;

@@ -1,13 +1,19 @@
 package dev.panamax.examples;
 
 import dev.panamax.ContainerSpec;
+import dev.panamax.Capability;
+import dev.panamax.IdMap;
 import dev.panamax.Launcher;
+import dev.panamax.Rlimit;
 import dev.panamax.Stdio;
 import dev.panamax.cgroup.CpuLimit;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.cgroup.Resources;
+import dev.panamax.mount.Mount;
+import dev.panamax.sys.Namespace;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Prints what the child process of a launch will do, syscall by syscall, between clone and execve
@@ -36,8 +42,14 @@ public final class Plan {
                 .stdout(Stdio.pipe())
                 .stderr(Stdio.file(Path.of("/tmp/planned-stderr.log")))
                 .terminal(false)
-                // TODO(issue 6, 7, 4): .readOnlyRoot(true), a tmpfs /tmp, capabilities, the seccomp filter and a
-                //   user namespace, so the plan shows every group of steps.
+                .readOnlyRoot(true)
+                .mount(Mount.tmpfs("/run").withSize(DataSize.ofMegabytes(8)))
+                .capabilities(Set.of(Capability.CHOWN, Capability.SETUID, Capability.SETGID))
+                .rlimit(Rlimit.NOFILE, 1024, 1024)
+                .namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC, Namespace.NET)
+                .uidMap(IdMap.of(0, 100_000, 65_536))
+                .gidMap(IdMap.of(0, 100_000, 65_536))
+                .user(1000, 1000)
                 .build();
         System.out.println("# " + spec.process().argv() + " in " + rootfs);
         System.out.print(Launcher.plan(spec));

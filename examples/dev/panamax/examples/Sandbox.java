@@ -7,6 +7,7 @@ import dev.panamax.Launcher;
 import dev.panamax.Stdio;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.cgroup.Resources;
+import dev.panamax.mount.Mount;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -87,8 +89,10 @@ public final class Sandbox {
                     .stdin(Stdio.discard())
                     .stdout(Stdio.pipe())
                     .stderr(Stdio.pipe())
-                    // TODO(issue 6): .readOnlyRoot(true) and a tmpfs on /tmp (size-limited), once mounts land.
-                    // TODO(issue 7): the hardening defaults (drop capabilities, no_new_privs, the default seccomp filter).
+                    .readOnlyRoot(true)                // the image cannot be changed...
+                    .mount(Mount.tmpfs("/tmp").withSize(DataSize.ofMegabytes(16)))   // ...scratch space can
+                    .capabilities(Set.of())            // no capability at all; no_new_privs and the default
+                                                       // seccomp filter are on by default
                     .build();
             return judge(spec, o.timeout());
         });

@@ -51,7 +51,7 @@ class LaunchStressTest {
                         keep.clear();
                         System.gc();
                         // leave the launches some of the two cores: pressure, not starvation
-                        LockSupport.parkNanos(10_000_000);
+                        LockSupport.parkNanos(50_000_000);
                     }
                 }
             }));

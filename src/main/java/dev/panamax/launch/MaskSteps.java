@@ -22,21 +22,22 @@ final class MaskSteps {
 
     static void emit(Emit e) {
         Filesystem fs = e.spec().filesystem();
-        if (!fs.maskedPaths().isEmpty()) {
-            String empty = FsSteps.create(e, "tmpfs", Map.of("mode", "0"), EnumSet.of(MountOption.RDONLY,
-                    MountOption.NOSUID, MountOption.NODEV, MountOption.NOEXEC), "masked directories");
-            for (String p : fs.maskedPaths()) {
-                mask(e, empty, p);
-            }
+        for (String p : fs.maskedPaths()) {
+            mask(e, p);
         }
         for (String p : fs.readOnlyPaths()) {
             readOnly(e, p);
         }
     }
 
-    private static void mask(Emit e, String empty, String p) {
+    /**
+     * One fresh empty tmpfs per masked directory: cloning one detached tmpfs for all of them
+     * ({@code open_tree} of an {@code fsmount} descriptor) is refused with EINVAL before Linux 6.15.
+     */
+    private static void mask(Emit e, String p) {
         String dir = SafePath.find(e, p, true, "find " + p + " if it is a directory");
-        String hide = FsSteps.cloneFd(e, empty, false, "copy the empty tmpfs for " + p);
+        String hide = FsSteps.create(e, "tmpfs", Map.of("mode", "0"), EnumSet.of(MountOption.RDONLY,
+                MountOption.NOSUID, MountOption.NODEV, MountOption.NOEXEC), "masking " + p);
         FsSteps.attach(e, hide, dir, "mask " + p + " (a directory) with the empty tmpfs", errno("EBADF"));
         String any = SafePath.find(e, p, false, "find " + p);
         String nul = FsSteps.cloneHost(e, "/dev/null", false, p);

@@ -26,7 +26,9 @@ import java.util.Locale;
  * Rows: ProcessBuilder (no isolation), unshare(1) with mnt+pid+uts+ipc and a fresh /proc (forked by
  * ProcessBuilder, as a JVM would run it), Panamax with mnt+pid+uts+ipc+rootfs+proc, the same plus net,
  * the same with cgroup limits, and the first Panamax row again in a JVM holding a 4 GiB live heap (launch
- * cost must not grow with the heap: clone with CLONE_VM copies no page tables).
+ * cost must not grow with the heap: clone with CLONE_VM copies no page tables), a user namespace as root
+ * and rootless (a JVM running as uid 65534), and the base row without the default seccomp filter. Every
+ * Panamax row has the default hardening (capabilities, no_new_privs, seccomp) unless it says otherwise.
  */
 public final class LaunchBenchmark {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 100);
@@ -50,6 +52,11 @@ public final class LaunchBenchmark {
             bigHeapRow(Path.of(args[1]));
             return;
         }
+        if (args.length > 0 && args[0].equals("--rootless-row")) {
+            Row r = measure("rootless", () -> run(userSpec(Path.of(args[1]))));
+            System.out.println(r.medianMs() + " " + r.p99Ms());
+            return;
+        }
         try (BusyboxRootfs root = BusyboxRootfs.create()) {
             List<Row> rows = new ArrayList<>();
             rows.add(measure("ProcessBuilder /bin/true (no isolation)", () -> exec(List.of("/bin/true"))));
@@ -64,6 +71,10 @@ public final class LaunchBenchmark {
                     .pidsMax(64).cpu(CpuLimit.cores(0.5)).build()).build();
             rows.add(measure("Panamax + cgroup (memory+pids+cpu limits)", () -> run(limited)));
             rows.add(bigHeap(root.path()));
+            rows.add(measure("Panamax user+mnt+pid+uts+ipc as root (uid 0 -> 0)", () -> run(userSpec(root.path()))));
+            rows.add(rootless(root.path()));
+            ContainerSpec bare = spec(root.path()).noSeccomp().build();
+            rows.add(measure("Panamax mnt+pid+uts+ipc, rootfs, /proc, no seccomp filter", () -> run(bare)));
             print(rows);
         }
     }
@@ -117,6 +128,29 @@ public final class LaunchBenchmark {
                 Double.parseDouble(f[1]));
     }
 
+    /** The same container with a user namespace mapping the caller to root (rootless when not root). */
+    private static ContainerSpec userSpec(Path root) {
+        return spec(root).namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC)
+                .mapCurrentUserToRoot().build();
+    }
+
+    /** The user-namespace row in a JVM running as nobody (65534): a real rootless launch. */
+    private static Row rootless(Path root) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String classes = Arrays.stream(System.getProperty("java.class.path").split(":"))
+                .filter(p -> p.endsWith("classes")).reduce((a, b) -> a + ":" + b).orElseThrow();
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", classes, LaunchBenchmark.class.getName(),
+                "--rootless-row", root.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("rootless JVM failed: " + out);
+        }
+        String[] f = out.split(" ");
+        return new Row("Panamax rootless (as uid 65534) user+mnt+pid+uts+ipc", Double.parseDouble(f[0]),
+                Double.parseDouble(f[1]));
+    }
+
     private static void bigHeapRow(Path root) throws Exception {
         long[][] live = new long[4096][];
         for (int i = 0; i < live.length; i++) {
@@ -136,8 +170,9 @@ public final class LaunchBenchmark {
         rows.forEach(r -> System.out.println(r.line()));
         double base = rows.get(2).medianMs();
         System.out.printf(Locale.ROOT, "%nPanamax vs unshare(1): %.1fx faster; 4 GiB heap vs base: %.2fx; "
-                + "cgroup adds %.2f ms%n", rows.get(1).medianMs() / base, rows.get(5).medianMs() / base,
-                rows.get(4).medianMs() - base);
+                + "cgroup adds %.2f ms; rootless vs root (user ns): %.2fx%n", rows.get(1).medianMs() / base,
+                rows.get(5).medianMs() / base, rows.get(4).medianMs() - base,
+                rows.get(7).medianMs() / rows.get(6).medianMs());
     }
 
 }

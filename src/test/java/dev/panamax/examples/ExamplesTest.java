@@ -144,11 +144,16 @@ class ExamplesTest {
     }
 
     @Test
-    void rootlessSaysItIsNotAvailableYet() throws Exception {
-        // TODO(issue 4): once Rootless is enabled, run it under setpriv as uid 65534 and assert "uid 0 inside".
-        Result r = run("Rootless", "");
-        assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("issue 4"), r.toString());
-        assertFalse(r.err().contains("Exception"), r.toString());
+    void rootlessRunsAsAnUnprivilegedUser() throws Exception {
+        Path cache = Path.of("/tmp/panamax-rootfs-65534");
+        try {
+            Result r = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"), "Rootless", "");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("uid 0 inside, pid 1, hostname rootless"), r.toString());
+            assertTrue(r.out().contains("uid_map: 0 65534 1"), r.toString());
+            assertTrue(r.out().contains("host uid 65534 outside. Finished! The shell exited with code 0"), r.toString());
+        } finally {
+            dev.panamax.BusyboxRootfs.deleteTree(cache);
+        }
     }
 }
