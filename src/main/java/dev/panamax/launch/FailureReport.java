@@ -1,5 +1,9 @@
 package dev.panamax.launch;
 
+import dev.panamax.program.Step;
+import dev.panamax.program.ProgramImage;
+import dev.panamax.program.SpecCompiler;
+
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
 import dev.panamax.sys.Errno;

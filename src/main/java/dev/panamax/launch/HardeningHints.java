@@ -1,5 +1,7 @@
 package dev.panamax.launch;
 
+import dev.panamax.program.Step;
+
 import dev.panamax.ContainerSpec;
 import dev.panamax.sys.Errno;
 

@@ -1,5 +1,6 @@
 package dev.panamax.launch;
 
+import dev.panamax.program.IdentitySteps;
 import dev.panamax.ContainerSpec;
 import dev.panamax.IdMap;
 import dev.panamax.LaunchException;
@@ -85,7 +86,7 @@ final class IdMapWriter {
         Caller caller = Caller.current();
         Job uid = job(spec, caller, Kind.UID, spec.users().uidMap());
         Job gid = job(spec, caller, Kind.GID, spec.users().gidMap());
-        boolean deny = setgroupsDenied(spec);
+        boolean deny = IdentitySteps.setgroupsDenied(spec);
         if (deny && spec.identity().map(i -> !i.groups().isEmpty()).orElse(false)) {
             throw FailureReport.refused(spec, "map group ids", "setgroups",
                     "supplementary groups " + spec.identity().get().groups() + " need setgroups, which the kernel"
@@ -95,22 +96,9 @@ final class IdMapWriter {
         return Optional.of(new IdMapWriter(spec, uid, gid, deny));
     }
 
-    /**
-     * True when the launch will write "deny" to setgroups, so the child must not call setgroups: an
-     * unprivileged caller mapping its own gid directly. The compiler and this phase must agree on it.
-     */
-    static boolean setgroupsDenied(ContainerSpec spec) {
-        return spec.users().present() && Libc.geteuid() != 0
-                && isOwnId(spec.users().gidMap(), Integer.toUnsignedLong(Libc.getegid()));
-    }
-
-    private static boolean isOwnId(List<IdMap> map, long ownId) {
-        return map.size() == 1 && map.getFirst().count() == 1 && map.getFirst().hostId() == ownId;
-    }
-
     private static Job job(ContainerSpec spec, Caller caller, Kind kind, List<IdMap> ranges) {
         long own = kind == Kind.UID ? caller.euid() : caller.egid();
-        if (caller.euid() == 0 || isOwnId(ranges, own)) {
+        if (caller.euid() == 0 || IdentitySteps.isOwnId(ranges, own)) {
             return new Job(kind, ranges, null);
         }
         SubordinateIds allotment = SubordinateIds.read(kind.allotment, caller.name(), caller.euid());

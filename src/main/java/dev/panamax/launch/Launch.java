@@ -1,5 +1,11 @@
 package dev.panamax.launch;
 
+import dev.panamax.program.OverlaySteps;
+import dev.panamax.program.ChildProgram;
+import dev.panamax.program.ChildFds;
+import dev.panamax.program.ProgramImage;
+import dev.panamax.program.SpecCompiler;
+
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
 import dev.panamax.cgroup.Cgroup;
@@ -107,7 +113,7 @@ final class Launch {
         }
     }
 
-    private OverlayRoot.Layers overlayRoot(Cleanup cleanup) {
+    private OverlaySteps.Layers overlayRoot(Cleanup cleanup) {
         try {
             return OverlayRoot.prepare(spec, cleanup);
         } catch (java.io.IOException e) {

@@ -1,5 +1,8 @@
 package dev.panamax.launch;
 
+import dev.panamax.program.ChildProgram;
+import dev.panamax.program.SpecCompiler;
+
 import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
 

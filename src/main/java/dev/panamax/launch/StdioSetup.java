@@ -1,5 +1,8 @@
 package dev.panamax.launch;
 
+import dev.panamax.program.Arg;
+import dev.panamax.program.ChildFds;
+
 import dev.panamax.ProcessSpec;
 import dev.panamax.Stdio;
 import dev.panamax.sys.ErrnoException;

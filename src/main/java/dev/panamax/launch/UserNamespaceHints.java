@@ -1,5 +1,7 @@
 package dev.panamax.launch;
 
+import dev.panamax.program.Step;
+
 /** Why an unprivileged user-namespace launch hits EPERM, by step: the causes seen most. */
 final class UserNamespaceHints {
     private UserNamespaceHints() {

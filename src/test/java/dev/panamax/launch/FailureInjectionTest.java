@@ -1,5 +1,7 @@
 package dev.panamax.launch;
 
+import dev.panamax.program.SpecCompiler;
+import dev.panamax.program.Step;
 import dev.panamax.BusyboxRootfs;
 import dev.panamax.ContainerSpec;
 import dev.panamax.Leaks;

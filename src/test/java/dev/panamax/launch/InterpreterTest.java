@@ -1,5 +1,9 @@
 package dev.panamax.launch;
 
+import dev.panamax.program.Arg;
+import dev.panamax.program.ChildProgram;
+import dev.panamax.program.ProgramImage;
+import dev.panamax.program.Step;
 import dev.panamax.sys.Errno;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;

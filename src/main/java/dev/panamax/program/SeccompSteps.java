@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.seccomp.CompiledFilter;
 import dev.panamax.seccomp.SeccompAction;

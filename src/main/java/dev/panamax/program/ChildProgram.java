@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import java.util.ArrayList;
 import java.util.HashSet;

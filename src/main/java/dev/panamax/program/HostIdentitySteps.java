@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Abi;
@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-import static dev.panamax.launch.Emit.flags;
+import static dev.panamax.program.Emit.flags;
 
 /** The container's names (UTS namespace) and network (a new net namespace has only {@code lo}, down). */
 final class HostIdentitySteps {

@@ -1,16 +1,19 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
+import dev.panamax.IdMap;
+import java.util.List;
 import dev.panamax.ContainerSpec;
 import dev.panamax.ProcessIdentity;
 import dev.panamax.UserNamespaceSpec;
 import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Libc;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import static dev.panamax.launch.Emit.NULL;
+import static dev.panamax.program.Emit.NULL;
 
 /**
  * Who the child is, in two groups.
@@ -33,7 +36,7 @@ import static dev.panamax.launch.Emit.NULL;
  * kernel refuses it to a process that shares its memory ({@code CLONE_VM}, EINVAL), so it would need the
  * fork-mode child of DESIGN.md.
  */
-final class IdentitySteps {
+public final class IdentitySteps {
     private IdentitySteps() {
     }
 
@@ -46,7 +49,7 @@ final class IdentitySteps {
         if (users.mapsGid(0)) {
             e.add(setres("become gid 0 in the user namespace", "setresgid", 0));
         }
-        if (!IdMapWriter.setgroupsDenied(e.spec())) {
+        if (!setgroupsDenied(e.spec())) {
             e.add(Step.of("drop the host's supplementary groups", "setgroups", new Arg.Word(0), NULL));
         }
         if (users.mapsUid(0)) {
@@ -63,7 +66,7 @@ final class IdentitySteps {
         }
         ProcessIdentity who = spec.identity().get();
         e.add(setres("switch to the process's gid", "setresgid", who.gid()));
-        if (!IdMapWriter.setgroupsDenied(spec)) {
+        if (!setgroupsDenied(spec)) {
             e.add(groups(who.groups()));
         }
         e.add(setres("switch to the process's uid", "setresuid", who.uid()));
@@ -90,5 +93,19 @@ final class IdentitySteps {
             e.add(Step.of("die with the launching JVM (the id change cleared it)", "prctl",
                     new Arg.Word(Abi.PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"), new Arg.Word(Abi.SIGKILL, "SIGKILL")));
         }
+    }
+
+    /**
+     * True when the launch will write "deny" to setgroups, so the child must not call setgroups: an
+     * unprivileged caller mapping its own gid directly. The compiler and the parent's map phase agree on it.
+     */
+    public static boolean setgroupsDenied(ContainerSpec spec) {
+        return spec.users().present() && Libc.geteuid() != 0
+                && isOwnId(spec.users().gidMap(), Integer.toUnsignedLong(Libc.getegid()));
+    }
+
+    /** A map of one id onto the caller's own id (what an unprivileged caller may write itself). */
+    public static boolean isOwnId(List<IdMap> map, long ownId) {
+        return map.size() == 1 && map.getFirst().count() == 1 && map.getFirst().hostId() == ownId;
     }
 }

@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.Hardening;
 import dev.panamax.Rlimit;
@@ -8,8 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-import static dev.panamax.launch.Emit.NULL;
-import static dev.panamax.launch.Emit.flags;
+import static dev.panamax.program.Emit.NULL;
+import static dev.panamax.program.Emit.flags;
 
 /**
  * oom_score_adj, umask and resource limits. They come before the capabilities are dropped: lowering

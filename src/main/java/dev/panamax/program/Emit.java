@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.ContainerSpec;
 
@@ -7,7 +7,7 @@ import dev.panamax.ContainerSpec;
  * A group is a small class with one {@code static void emit(Emit e)}; {@link SpecCompiler} lists them in
  * the order the child runs them.
  */
-record Emit(ContainerSpec spec, ChildFds fds, ChildProgram.Builder out, OverlayRoot.Layers layers) {
+record Emit(ContainerSpec spec, ChildFds fds, ChildProgram.Builder out, OverlaySteps.Layers layers) {
 
     /** Without an ephemeral root. */
     Emit(ContainerSpec spec, ChildFds fds, ChildProgram.Builder out) {

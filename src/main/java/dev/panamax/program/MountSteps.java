@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.mount.Filesystem;
@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static dev.panamax.launch.MountArgs.fd;
+import static dev.panamax.program.MountArgs.fd;
 
 /**
  * Every mount of the container, made below the rootfs before pivot_root: /proc, the minimal /dev, the spec's

@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.mount.Filesystem;
 import dev.panamax.mount.MountOption;
@@ -6,7 +6,7 @@ import dev.panamax.mount.MountOption;
 import java.util.EnumSet;
 import java.util.Map;
 
-import static dev.panamax.launch.MountArgs.errno;
+import static dev.panamax.program.MountArgs.errno;
 
 /**
  * Masked paths (an empty read-only tmpfs over a directory, the host's /dev/null over anything else) and

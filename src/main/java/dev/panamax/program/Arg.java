@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import java.util.List;
 import java.util.stream.Collectors;

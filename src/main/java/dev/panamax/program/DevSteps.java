@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.mount.MountOption;
 import dev.panamax.sys.Namespace;
@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.panamax.launch.MountArgs.fd;
-import static dev.panamax.launch.MountArgs.octal;
+import static dev.panamax.program.MountArgs.fd;
+import static dev.panamax.program.MountArgs.octal;
 
 /**
  * The minimal /dev: a tmpfs with the six harmless character devices, the standard links, a tmpfs

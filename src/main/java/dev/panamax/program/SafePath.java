@@ -1,13 +1,13 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.sys.internal.Abi;
 
 import java.util.List;
 
-import static dev.panamax.launch.MountArgs.fd;
-import static dev.panamax.launch.MountArgs.label;
-import static dev.panamax.launch.MountArgs.octal;
-import static dev.panamax.launch.MountArgs.openHow;
+import static dev.panamax.program.MountArgs.fd;
+import static dev.panamax.program.MountArgs.label;
+import static dev.panamax.program.MountArgs.octal;
+import static dev.panamax.program.MountArgs.openHow;
 
 /**
  * Resolves a mount target inside the untrusted rootfs, creating what is missing, and leaves an

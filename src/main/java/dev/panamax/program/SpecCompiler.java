@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.ProcessSpec;
@@ -18,7 +18,7 @@ public final class SpecCompiler {
     }
 
     /** As above, with the ephemeral root's layers made for this launch (null without one). */
-    static ChildProgram compile(ContainerSpec spec, ChildFds fds, OverlayRoot.Layers layers) {
+    public static ChildProgram compile(ContainerSpec spec, ChildFds fds, OverlaySteps.Layers layers) {
         Emit e = new Emit(spec, fds, new ChildProgram.Builder(), layers);
         program(e);
         return e.out().build();
@@ -28,7 +28,7 @@ public final class SpecCompiler {
     public static ChildProgram plan(ContainerSpec spec) {
         ProcessSpec p = spec.process();
         return compile(spec, ChildFds.symbolic(piped(p.stdin()), piped(p.stdout()), piped(p.stderr())),
-                OverlayRoot.planned(spec));
+                OverlaySteps.planned(spec));
     }
 
     private static boolean piped(Stdio s) {
@@ -56,7 +56,7 @@ public final class SpecCompiler {
     }
 
     /** The paths execve will try for the spec's program (for messages). */
-    static java.util.List<String> candidates(ProcessSpec p) {
+    public static java.util.List<String> candidates(ProcessSpec p) {
         return ExecSteps.candidates(p);
     }
 }

@@ -1,11 +1,11 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Abi;
 
-import static dev.panamax.launch.Emit.NULL;
-import static dev.panamax.launch.Emit.flags;
+import static dev.panamax.program.Emit.NULL;
+import static dev.panamax.program.Emit.flags;
 
 /**
  * The mount namespace and the root: every mount private, the rootfs bound onto itself (over an ephemeral
@@ -28,7 +28,7 @@ final class RootfsSteps {
         if (spec.rootfs().isEmpty()) {
             return;
         }
-        OverlayRoot.emit(e);
+        OverlaySteps.emit(e);
         String root = spec.rootfs().get().toString();
         e.add(Step.of("bind the rootfs onto itself (pivot_root needs a mount point)", "mount",
                 new Arg.CString(root), new Arg.CString(root), NULL,

@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.sys.internal.SyscallTable;
 import dev.panamax.trampoline.ProgramLayout;
@@ -16,7 +16,7 @@ import java.util.Map;
  * to (strings, argv arrays, structs, buffers) is allocated in the same arena, so the whole image lives
  * exactly as long as the launch that owns it.
  */
-final class ProgramImage {
+public final class ProgramImage {
     private final ChildProgram program;
     private final MemorySegment base;
 
@@ -26,14 +26,14 @@ final class ProgramImage {
     }
 
     /** A syscall number no kernel has: the step fails with ENOSYS (used to inject faults in tests). */
-    static final int NO_SUCH_SYSCALL = 0xFFFF;
+    public static final int NO_SUCH_SYSCALL = 0xFFFF;
 
-    static ProgramImage encode(ChildProgram program, Arena arena, int errorFd, SyscallTable table) {
+    public static ProgramImage encode(ChildProgram program, Arena arena, int errorFd, SyscallTable table) {
         return encode(program, arena, errorFd, table, i -> false);
     }
 
     /** As above; each step for which {@code faulty} holds gets {@link #NO_SUCH_SYSCALL} instead. */
-    static ProgramImage encode(ChildProgram program, Arena arena, int errorFd, SyscallTable table,
+    public static ProgramImage encode(ChildProgram program, Arena arena, int errorFd, SyscallTable table,
                                java.util.function.IntPredicate faulty) {
         List<Step> steps = program.steps();
         MemorySegment base = arena.allocate(ProgramLayout.HEADER_SIZE + ProgramLayout.STEP_SIZE * steps.size(), 16);
@@ -112,16 +112,16 @@ final class ProgramImage {
         return ProgramLayout.HEADER_SIZE + ProgramLayout.STEP_SIZE * i;
     }
 
-    MemorySegment base() {
+    public MemorySegment base() {
         return base;
     }
 
-    ChildProgram program() {
+    public ChildProgram program() {
         return program;
     }
 
     /** The failure the child reported, given the 16 record bytes it wrote to the error pipe. */
-    static StepFailure decode(ChildProgram program, MemorySegment record) {
+    public static StepFailure decode(ChildProgram program, MemorySegment record) {
         int index = record.get(ValueLayout.JAVA_INT, 0);
         int errno = record.get(ValueLayout.JAVA_INT, 4);
         long result = record.get(ValueLayout.JAVA_LONG, 8);
@@ -136,6 +136,6 @@ final class ProgramImage {
      * @param errno  the error number, or 0 when the step returned an unexpected value
      * @param result the raw result word of the system call
      */
-    record StepFailure(int index, Step step, int errno, long result) {
+    public record StepFailure(int index, Step step, int errno, long result) {
     }
 }

@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.mount.MountOption;
 import dev.panamax.mount.Propagation;
@@ -7,10 +7,10 @@ import dev.panamax.sys.internal.Abi;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.panamax.launch.Emit.NULL;
-import static dev.panamax.launch.MountArgs.EMPTY;
-import static dev.panamax.launch.MountArgs.fd;
-import static dev.panamax.launch.MountArgs.label;
+import static dev.panamax.program.Emit.NULL;
+import static dev.panamax.program.MountArgs.EMPTY;
+import static dev.panamax.program.MountArgs.fd;
+import static dev.panamax.program.MountArgs.label;
 
 /**
  * Mounts made through descriptors: a new filesystem ({@code fsopen}, {@code fsconfig}, {@code fsmount}), a

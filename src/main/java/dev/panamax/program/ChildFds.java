@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 /**
  * The descriptors a child program refers to, as arguments. At launch they carry the real numbers; in a
@@ -13,14 +13,14 @@ package dev.panamax.launch;
 public record ChildFds(Arg.Word syncRead, Arg.Word syncWrite, Arg.Word stdin, Arg.Word stdout, Arg.Word stderr) {
 
     /** Symbolic descriptors for plans; {@code piped} says which standard streams get one. */
-    static ChildFds symbolic(boolean stdin, boolean stdout, boolean stderr) {
+    public static ChildFds symbolic(boolean stdin, boolean stdout, boolean stderr) {
         return new ChildFds(new Arg.Word(-1, "sync_r"), new Arg.Word(-1, "sync_w"),
                 stdin ? new Arg.Word(-1, "stdin_fd") : null,
                 stdout ? new Arg.Word(-1, "stdout_fd") : null,
                 stderr ? new Arg.Word(-1, "stderr_fd") : null);
     }
 
-    static Arg.Word fd(int fd, String name) {
+    public static Arg.Word fd(int fd, String name) {
         return new Arg.Word(fd, name + "=" + fd);
     }
 }

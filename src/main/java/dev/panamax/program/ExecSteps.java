@@ -1,4 +1,4 @@
-package dev.panamax.launch;
+package dev.panamax.program;
 
 import dev.panamax.ProcessSpec;
 import dev.panamax.sys.Errno;
@@ -7,8 +7,8 @@ import dev.panamax.sys.internal.Abi;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.panamax.launch.Emit.NULL;
-import static dev.panamax.launch.Emit.flags;
+import static dev.panamax.program.Emit.NULL;
+import static dev.panamax.program.Emit.flags;
 
 /**
  * The last steps: standard streams, no other descriptor across execve, the working directory, default
