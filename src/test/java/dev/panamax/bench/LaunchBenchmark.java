@@ -75,6 +75,9 @@ public final class LaunchBenchmark {
             rows.add(rootless(root.path()));
             ContainerSpec bare = spec(root.path()).noSeccomp().build();
             rows.add(measure("Panamax mnt+pid+uts+ipc, rootfs, /proc, no seccomp filter", () -> run(bare)));
+            ContainerSpec minimal = spec(root.path()).noSeccomp().minimalDev(false).maskedPaths(List.of())
+                    .readOnlyPaths(List.of()).build();
+            rows.add(measure("Panamax, the prototype's steps only (no /dev, masks, seccomp)", () -> run(minimal)));
             print(rows);
         }
     }
