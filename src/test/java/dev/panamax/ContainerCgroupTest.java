@@ -5,7 +5,6 @@ import dev.panamax.cgroup.CpuLimit;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.cgroup.Resources;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -23,17 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Containers launched with resources: the cgroup is joined before exec, used by the handle, removed at close. */
 @Tag("cgroup")
-class ContainerCgroupTest {
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
+class ContainerCgroupTest extends BusyboxTest {
 
     @AfterAll
-    static void cleanup() throws IOException {
-        root.close();
+    static void noCgroupLeft() throws IOException {
         assertEquals(List.of(), containerCgroups(), "no container cgroup may remain");
     }
 

@@ -1,7 +1,5 @@
 package dev.panamax;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -18,18 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Die-with-parent: the container goes when the JVM goes, and not when the launching thread goes. */
-class DieWithParentTest {
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
-    }
+class DieWithParentTest extends BusyboxTest {
 
     /** The classes of this build, for a child JVM on the class path. */
     static String classPath() {

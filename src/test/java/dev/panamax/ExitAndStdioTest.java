@@ -1,7 +1,5 @@
 package dev.panamax;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -16,18 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Exit codes, signals, standard streams and the handle's waiting and signalling. */
-class ExitAndStdioTest {
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
-    }
+class ExitAndStdioTest extends BusyboxTest {
 
     private static ContainerSpec.Builder container(String script) {
         return ContainerSpec.builder().rootfs(root.path()).command("sh", "-c", script);

@@ -2,8 +2,6 @@ package dev.panamax;
 
 import dev.panamax.seccomp.SeccompAction;
 import dev.panamax.seccomp.SeccompProfile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,18 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hardening steps as data: their order in the plan, and the filter shown rule by rule. */
-class HardeningPlanTest {
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
-    }
+class HardeningPlanTest extends BusyboxTest {
 
     private static ContainerSpec.Builder container() {
         return ContainerSpec.builder().rootfs(root.path()).command("true");

@@ -2,8 +2,6 @@ package dev.panamax;
 
 import dev.panamax.seccomp.SeccompAction;
 import dev.panamax.seccomp.SeccompProfile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -16,18 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hardening part of ContainerSpec: defaults, and every rule of build() naming its field. */
-class HardeningSpecTest {
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
-    }
+class HardeningSpecTest extends BusyboxTest {
 
     private static ContainerSpec.Builder container() {
         return ContainerSpec.builder().rootfs(root.path()).command("true");

@@ -2,7 +2,6 @@ package dev.panamax;
 
 import dev.panamax.seccomp.SeccompAction;
 import dev.panamax.seccomp.SeccompProfile;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,18 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Capabilities, no_new_privs and seccomp as a process inside a busybox container sees them. */
-class HardeningTest {
-    private static BusyboxRootfs root;
+class HardeningTest extends BusyboxTest {
 
     @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
+    static void installProbe() {
         Probe.installInto(root.path());
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
     }
 
     private static ContainerSpec.Builder container(String script) {

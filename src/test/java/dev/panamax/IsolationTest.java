@@ -1,8 +1,6 @@
 package dev.panamax;
 
 import dev.panamax.sys.Namespace;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -13,18 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a process sees inside a default container (mount, pid, uts, ipc, net) on the busybox fixture. */
-class IsolationTest {
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
-    }
+class IsolationTest extends BusyboxTest {
 
     private static ContainerSpec.Builder container(String script) {
         return ContainerSpec.builder().rootfs(root.path()).hostname("box").command("sh", "-c", script);

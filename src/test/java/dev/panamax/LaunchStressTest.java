@@ -1,7 +1,5 @@
 package dev.panamax;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,19 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Bounded stress: 2,000 launches while three threads allocate hard and call System.gc(). Zero hangs (each
  * launch-to-exit under a timeout), every exit code right, zero leaked descriptors, zero zombies.
  */
-class LaunchStressTest {
+class LaunchStressTest extends BusyboxTest {
     private static final int LAUNCHES = Integer.getInteger("panamax.stress.launches", 2_000);
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
-    }
 
     @Test
     void launchesUnderGcPressureNeverHangOrLeak() throws Exception {
@@ -51,7 +38,7 @@ class LaunchStressTest {
                         keep.clear();
                         System.gc();
                         // leave the launches some of the two cores: pressure, not starvation
-                        LockSupport.parkNanos(50_000_000);
+                        LockSupport.parkNanos(200_000_000);
                     }
                 }
             }));

@@ -1,8 +1,6 @@
 package dev.panamax;
 
 import dev.panamax.sys.Namespace;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -13,18 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every bad input gets its own message, at build() where it can be known then, else at launch. */
-class SpecValidationTest {
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
-    }
+class SpecValidationTest extends BusyboxTest {
 
     private static ContainerSpec.Builder valid() {
         return ContainerSpec.builder().rootfs(root.path()).command("true");

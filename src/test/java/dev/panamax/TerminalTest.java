@@ -1,7 +1,5 @@
 package dev.panamax;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,18 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Containers with a pseudo-terminal: isatty, a controlling terminal with job control, Ctrl-C to the foreground. */
-class TerminalTest {
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
-    }
+class TerminalTest extends BusyboxTest {
 
     /** Collects a terminal's output on a daemon thread; {@link #await} waits for a text to appear. */
     private static final class Screen {

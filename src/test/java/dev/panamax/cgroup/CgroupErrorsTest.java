@@ -11,33 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Host-side failures: each a specific message naming the cgroup, file or controller; nothing left behind. */
 @Tag("cgroup")
-class CgroupErrorsTest {
+class CgroupErrorsTest extends CgroupTestBase {
 
-    private static Set<Path> before;
-    private final CgroupFixtures fx = new CgroupFixtures();
 
-    @BeforeAll
-    static void snapshot() {
-        before = CgroupFixtures.panamaxCgroups();
-    }
-
-    @AfterAll
-    static void nothingLeft() {
-        CgroupFixtures.assertNoLeftovers(before);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        fx.cleanUp();
-    }
 
     private static String name(String test) {
         return "panamax-" + test + "-" + UUID.randomUUID();

@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,28 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * v1 alone (freezer.state, the freeze-and-SIGKILL loop) and v2 alone (cgroup.freeze, cgroup.kill).
  */
 @Tag("cgroup")
-class CgroupFreezeKillTest {
+class CgroupFreezeKillTest extends CgroupTestBase {
 
-    private static Set<Path> before;
-    private final CgroupFixtures fx = new CgroupFixtures();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void snapshot() {
-        before = CgroupFixtures.panamaxCgroups();
-    }
-
-    @AfterAll
-    static void nothingLeft() {
-        CgroupFixtures.assertNoLeftovers(before);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        fx.cleanUp();
-    }
 
     static Stream<CgroupManager> managers() {
         return CgroupFixtures.managers();

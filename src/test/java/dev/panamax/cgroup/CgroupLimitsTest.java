@@ -11,33 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Limits enforced by the kernel on real processes, through the host's default driver (v1, v2 or hybrid). */
 @Tag("cgroup")
-class CgroupLimitsTest {
+class CgroupLimitsTest extends CgroupTestBase {
 
-    private static Set<Path> before;
-    private final CgroupFixtures fx = new CgroupFixtures();
 
-    @BeforeAll
-    static void snapshot() {
-        before = CgroupFixtures.panamaxCgroups();
-    }
-
-    @AfterAll
-    static void nothingLeft() {
-        CgroupFixtures.assertNoLeftovers(before);
-    }
-
-    @AfterEach
-    void cleanUp() {
-        fx.cleanUp();
-    }
 
     private Cgroup create(String test, Resources r) {
         return fx.track(CgroupManager.system().create("panamax-" + test + "-" + UUID.randomUUID(), r));

@@ -2,14 +2,11 @@ package dev.panamax.launch;
 
 import dev.panamax.program.SpecCompiler;
 import dev.panamax.program.Step;
-import dev.panamax.BusyboxRootfs;
 import dev.panamax.ContainerSpec;
 import dev.panamax.Leaks;
 import dev.panamax.LaunchException;
 import dev.panamax.Stdio;
 import dev.panamax.cgroup.Resources;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,18 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kernel has: ENOSYS). The exception must name that step, and nothing may be left: no child, no zombie,
  * no descriptor, no cgroup, and the container's process never ran.
  */
-class FailureInjectionTest {
-    private static BusyboxRootfs root;
-
-    @BeforeAll
-    static void rootfs() {
-        root = BusyboxRootfs.create();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        root.close();
-    }
+class FailureInjectionTest extends dev.panamax.BusyboxTest {
 
     @Test
     void everyStepFailsCleanlyAndIsNamed() throws IOException {
