@@ -5,8 +5,6 @@ import dev.panamax.mount.Filesystem;
 import dev.panamax.mount.Mount;
 import dev.panamax.sys.Namespace;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -437,89 +435,6 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                     rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
                     Optional.ofNullable(resources), hardening.build(), userNs, identity,
                     filesystem.build(namespaces, rootfs, proc));
-        }
-    }
-
-    /** The rules of {@link Builder#build()}, one method per field. */
-    private static final class SpecRules {
-        private SpecRules() {
-        }
-
-        static void check(Set<Namespace> ns, Path rootfs, List<String> argv, Map<String, String> env, String cwd,
-                          String hostname, String domainname, Stdio stdin) {
-            checkRootfs(ns, rootfs);
-            checkArgv(argv);
-            env.forEach(SpecRules::checkEnv);
-            if (cwd == null || !cwd.startsWith("/") || cwd.indexOf('\0') >= 0) {
-                throw new InvalidSpecException("workingDirectory", "must be an absolute path without NUL, got " + cwd);
-            }
-            checkUtsName("hostname", hostname, ns);
-            checkUtsName("domainname", domainname, ns);
-            if (stdin instanceof Stdio.File f && f.append()) {
-                throw new InvalidSpecException("stdin", "append applies to output streams only");
-            }
-        }
-
-        private static void checkRootfs(Set<Namespace> ns, Path rootfs) {
-            if (rootfs == null) {
-                return;
-            }
-            if (!ns.contains(Namespace.MOUNT)) {
-                throw new InvalidSpecException("rootfs", "entering a rootfs needs a mount namespace");
-            }
-            if (!Files.exists(rootfs)) {
-                throw new InvalidSpecException("rootfs", "no such directory: " + rootfs);
-            }
-            if (!Files.isDirectory(rootfs)) {
-                throw new InvalidSpecException("rootfs", "not a directory: " + rootfs);
-            }
-            try {
-                if (rootfs.toRealPath().getNameCount() == 0) {
-                    throw new InvalidSpecException("rootfs", "the host's / cannot be a container's rootfs: " + rootfs);
-                }
-            } catch (java.io.IOException e) {
-                throw new InvalidSpecException("rootfs", "cannot resolve " + rootfs + ": " + e.getMessage());
-            }
-        }
-
-        private static void checkArgv(List<String> argv) {
-            if (argv.isEmpty()) {
-                throw new InvalidSpecException("command", "must name a program (argv is empty)");
-            }
-            if (argv.getFirst() == null || argv.getFirst().isEmpty()) {
-                throw new InvalidSpecException("command[0]", "the program name is empty");
-            }
-            for (int i = 0; i < argv.size(); i++) {
-                if (argv.get(i) == null || argv.get(i).indexOf('\0') >= 0) {
-                    throw new InvalidSpecException("command[" + i + "]", "null or contains NUL");
-                }
-            }
-        }
-
-        private static void checkEnv(String key, String value) {
-            if (key == null || key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
-                throw new InvalidSpecException("environment[" + key + "]",
-                        "a variable name must be non-empty without '=' or NUL");
-            }
-            if (value == null || value.indexOf('\0') >= 0) {
-                throw new InvalidSpecException("environment[" + key + "]", "the value is null or contains NUL");
-            }
-        }
-
-        private static void checkUtsName(String field, String name, Set<Namespace> ns) {
-            if (name == null) {
-                return;
-            }
-            if (!ns.contains(Namespace.UTS)) {
-                throw new InvalidSpecException(field, "setting it needs a UTS namespace (Namespace.UTS)");
-            }
-            if (name.indexOf('\0') >= 0) {
-                throw new InvalidSpecException(field, "contains NUL");
-            }
-            int bytes = name.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > MAX_UTS_NAME) {
-                throw new InvalidSpecException(field, "is " + bytes + " bytes, the kernel allows " + MAX_UTS_NAME);
-            }
         }
     }
 }
