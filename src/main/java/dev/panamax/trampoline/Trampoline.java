@@ -58,6 +58,9 @@ public final class Trampoline {
         return t;
     }
 
+    // Linker.downcallHandle on our own code is the one restricted call outside the sys layer: it is what
+    // turns the mapped bytes into something Java can call.
+    @SuppressWarnings("restricted")
     private static Trampoline map() {
         String arch = System.getProperty("os.arch");
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A struct argument that points to other memory (sock_fprog) is laid out with the pointee's address. */
+@SuppressWarnings("restricted") // the test reads native memory and loads a filter itself
 class StructWithPointersTest {
 
     @Test

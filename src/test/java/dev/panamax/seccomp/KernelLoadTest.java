@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * fresh platform thread (seccomp and no_new_privs are per thread without TSYNC), which ends with
  * the test: nothing outlives it.
  */
+@SuppressWarnings("restricted") // the test reads native memory and loads a filter itself
 class KernelLoadTest {
 
     private static final Linker LINKER = Linker.nativeLinker();
