@@ -36,13 +36,11 @@ public final class Cgroup implements AutoCloseable {
 
     private final String name;
     private final List<Node> nodes;
-    private final Runnable onClose;
     private boolean closed;
 
-    Cgroup(String name, List<Node> nodes, Runnable onClose) {
+    Cgroup(String name, List<Node> nodes) {
         this.name = name;
         this.nodes = List.copyOf(nodes);
-        this.onClose = onClose;
     }
 
     /** Creates {@code name} under the default parent of {@link CgroupManager#system()} with {@code resources}. */
@@ -174,7 +172,6 @@ public final class Cgroup implements AutoCloseable {
                 failures.add(e);
             }
         }
-        onClose.run();
         if (!failures.isEmpty()) {
             CgroupException error = new CgroupException("closing cgroup " + name + ": " + failures.getFirst().getMessage(),
                     failures.getFirst());

@@ -29,6 +29,8 @@ public final class CgroupManager {
 
     /** The parent used by {@link #system()} for root, under the root of each hierarchy. */
     public static final String DEFAULT_PARENT = "/panamax";
+    /** System property that replaces {@link #DEFAULT_PARENT} for {@link #system()} (root only). */
+    public static final String PARENT_PROPERTY = "panamax.cgroup.parent";
 
     private static final Set<Controller> FOR_STATS = EnumSet.of(Controller.MEMORY, Controller.PIDS, Controller.IO);
 
@@ -38,7 +40,6 @@ public final class CgroupManager {
     private final String parent;
     private final boolean createParent;
     private final List<Path> createdParents = new ArrayList<>();
-    private int live;
 
     CgroupManager(CgroupLayout layout, String parent, boolean createParent) {
         this.layout = layout;
@@ -56,7 +57,7 @@ public final class CgroupManager {
     public static synchronized CgroupManager system() {
         if (system == null) {
             system = ProcessIds.effectiveUid() == 0
-                    ? new CgroupManager(CgroupLayout.detect(), DEFAULT_PARENT, true)
+                    ? new CgroupManager(CgroupLayout.detect(), System.getProperty(PARENT_PROPERTY, DEFAULT_PARENT), true)
                     : forCurrentUser();
         }
         return system;
@@ -115,15 +116,14 @@ public final class CgroupManager {
         checkName(name);
         Map<Controller, List<Write>> plan = plan(resources);
         List<Node> nodes = new ArrayList<>();
-        live++;
         try {
             for (CgroupLayout.Hierarchy h : layout.all()) {
                 nodes.add(createIn(h, name, plan));
             }
-            return new Cgroup(name, nodes, this::released);
+            return new Cgroup(name, nodes);
         } catch (RuntimeException e) {
             try {
-                new Cgroup(name, nodes, this::released).close();
+                new Cgroup(name, nodes).close();
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -193,17 +193,21 @@ public final class CgroupManager {
             throw new CgroupException("parent cgroup " + parentDir + " does not exist");
         }
         if (CgroupFs.mkdir(parentDir)) {
+            if (createdParents.isEmpty()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(this::removeCreatedParents, "panamax-cgroup-parents"));
+            }
             createdParents.add(parentDir);
             driver.prepare(parentDir.getParent(), parentDir, h.controllers());
         }
     }
 
-    /** Called when a cgroup of this manager is closed: the last one removes the parents this manager created. */
-    private synchronized void released() {
-        if (--live == 0) {
-            // another process may still use a parent: then it is busy and stays
-            createdParents.removeIf(CgroupFs::rmdir);
-        }
+    /**
+     * At JVM exit: removes the parents this manager created. They stay while the JVM runs, even when no
+     * container is left: creating and removing a parent in nine hierarchies per launch doubled the cost of a
+     * container's cgroup. A parent another process still uses is busy and stays.
+     */
+    synchronized void removeCreatedParents() {
+        createdParents.removeIf(CgroupFs::rmdir);
     }
 
     @Override

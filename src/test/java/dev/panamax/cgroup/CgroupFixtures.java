@@ -19,6 +19,9 @@ import java.util.stream.Stream;
 /** Real processes and leak checks for the cgroup tests. */
 final class CgroupFixtures {
 
+    /** Managers with a test parent of their own; their parents go after each test (the default one at exit). */
+    private static final List<CgroupManager> TEST_MANAGERS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final List<Process> processes = new ArrayList<>();
     private final List<Cgroup> cgroups = new ArrayList<>();
 
@@ -28,10 +31,15 @@ final class CgroupFixtures {
         List<CgroupManager> managers = new ArrayList<>();
         managers.add(CgroupManager.system());
         if (layout.mode() == CgroupMode.HYBRID) {
-            managers.add(new CgroupManager(layout.v1Only(), "/panamax-test-v1", true));
-            managers.add(new CgroupManager(layout.unifiedOnly(), "/panamax-test-v2", true));
+            managers.add(testManager(new CgroupManager(layout.v1Only(), "/panamax-test-v1", true)));
+            managers.add(testManager(new CgroupManager(layout.unifiedOnly(), "/panamax-test-v2", true)));
         }
         return managers.stream();
+    }
+
+    static CgroupManager testManager(CgroupManager m) {
+        TEST_MANAGERS.add(m);
+        return m;
     }
 
     Cgroup track(Cgroup cgroup) {
@@ -74,6 +82,7 @@ final class CgroupFixtures {
                 failure = failure == null ? e : failure;
             }
         }
+        TEST_MANAGERS.forEach(CgroupManager::removeCreatedParents);
         if (failure != null) {
             throw failure;
         }
@@ -100,8 +109,10 @@ final class CgroupFixtures {
     static Set<Path> panamaxCgroups() {
         Set<Path> found = new TreeSet<>();
         try (Stream<Path> walk = Files.walk(Path.of("/sys/fs/cgroup"), 4)) {
+            // the shared parent (/panamax) lives until the JVM exits: CgroupParentLifetimeTest checks that
             walk.filter(Files::isDirectory)
                     .filter(p -> p.getFileName().toString().startsWith("panamax"))
+                    .filter(p -> !p.getFileName().toString().equals("panamax"))
                     .forEach(found::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
