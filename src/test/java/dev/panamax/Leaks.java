@@ -5,11 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Test helper: what a launch could leave behind in this JVM: open descriptors and child processes
- * (zombies included).
+ * Test helper: what a launch could leave behind in this JVM: open descriptors (number and target) and
+ * child processes (zombies included).
  *
  * <pre>{@code
  * Leaks before = Leaks.snapshot();
@@ -17,11 +19,22 @@ import java.util.stream.Stream;
  * before.assertNothingNewIn(Leaks.snapshot());
  * }</pre>
  */
-public record Leaks(List<String> fds, List<Long> children) {
+public record Leaks(Map<Integer, String> fds, List<Long> children) {
 
     public static Leaks snapshot() {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            List<String> open = fds.map(p -> p.getFileName().toString()).sorted().toList();
+        Path self = Path.of("/proc/self/fd");
+        try (Stream<Path> list = Files.list(self)) {
+            Map<Integer, String> open = new TreeMap<>();
+            for (Path fd : list.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (!target.matches("/proc/\\d+/fd")) { // the descriptor of this very listing
+                        open.put(Integer.parseInt(fd.getFileName().toString()), target);
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // a descriptor closed between listing and reading is not open
+                }
+            }
             List<Long> kids = ProcessHandle.current().children().map(ProcessHandle::pid).sorted().toList();
             return new Leaks(open, kids);
         } catch (IOException e) {
@@ -29,36 +42,30 @@ public record Leaks(List<String> fds, List<Long> children) {
         }
     }
 
-    /** Waits briefly for stragglers (a reaper completing), then compares. */
+    /** Waits briefly for stragglers (a reaper completing), then requires no new descriptor and no new child. */
     public void assertNothingNewIn(Leaks later) {
         Leaks now = later;
-        for (int i = 0; i < 50 && !isSame(now); i++) {
+        for (int i = 0; i < 50 && !newIn(now).isEmpty(); i++) {
             sleep();
             now = snapshot();
         }
-        if (now.fds().size() > fds.size() + 1) { // +1: the Files.list descriptor itself may differ
-            throw new AssertionError("descriptors leaked: before " + fds + ", after " + now.fds() + " "
-                    + describe(now.fds()));
+        Map<Integer, String> added = newIn(now);
+        if (!added.isEmpty()) {
+            throw new AssertionError("descriptors leaked: " + added);
         }
         if (!now.children().isEmpty() && !now.children().equals(children)) {
             throw new AssertionError("child processes left: " + now.children());
         }
     }
 
-    private boolean isSame(Leaks other) {
-        return other.fds().size() <= fds.size() + 1 && (other.children().isEmpty() || other.children().equals(children));
-    }
-
-    private static String describe(List<String> fds) {
-        StringBuilder sb = new StringBuilder();
-        for (String fd : fds) {
-            try {
-                sb.append(fd).append("->").append(Files.readSymbolicLink(Path.of("/proc/self/fd", fd))).append(' ');
-            } catch (IOException gone) {
-                // closed meanwhile
-            }
+    /** Descriptors open in {@code other} that were not open (to the same target) here; and new children. */
+    private Map<Integer, String> newIn(Leaks other) {
+        Map<Integer, String> added = new TreeMap<>(other.fds());
+        added.entrySet().removeIf(e -> e.getValue().equals(fds.get(e.getKey())));
+        if (!other.children().isEmpty() && !other.children().equals(children)) {
+            added.put(-1, "children " + other.children());
         }
-        return sb.toString();
+        return added;
     }
 
     private static void sleep() {

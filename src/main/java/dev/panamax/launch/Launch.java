@@ -56,11 +56,10 @@ final class Launch {
     private RunningContainer run() {
         Trampoline trampoline = Trampoline.get();
         Cleanup cleanup = new Cleanup();
-        boolean launched = false;
+        Throwable primary = null;
         StdioSetup stdio = openStdio();
         int[] sync = null;
         int[] err = null;
-        int pidfd = -1;
         try (Arena arena = Arena.ofConfined()) {
             sync = Libc.pipe2(Abi.O_CLOEXEC);
             err = Libc.pipe2(Abi.O_CLOEXEC);
@@ -78,7 +77,7 @@ final class Launch {
             if (pid < 0) {
                 throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null);
             }
-            pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
+            int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
             try {
                 // USER_MAPPINGS and CGROUP: the child waits on the sync pipe meanwhile.
                 maps.ifPresent(m -> m.write(pid));
@@ -93,24 +92,50 @@ final class Launch {
                 awaitExec(err[0], program);
             } catch (RuntimeException | Error failure) {
                 undo(pidfd);
-                pidfd = -1;
                 throw failure;
             }
-            int ownedPidfd = pidfd;
-            pidfd = -1;
-            RunningContainer container = new RunningContainer(pid, ownedPidfd, Reaper.get().watch(ownedPidfd),
-                    cgroup, stdio.stdinStream(), stdio.stdoutStream(), stdio.stderrStream(), cleanup::close);
-            container.attach(stdio.terminal());
-            launched = true;
-            return container;
+            return handOver(pid, pidfd, cgroup, stdio, cleanup);
+        } catch (RuntimeException | Error failure) {
+            primary = failure;
+            throw failure;
         } finally {
-            if (!launched) {
-                cleanup.close();
+            // close the launch's own descriptors first: a failing undo must not leak them
+            try {
+                closeAll(sync);
+                closeAll(err);
+                stdio.close();
+            } finally {
+                if (primary != null) {
+                    try {
+                        cleanup.close();
+                    } catch (RuntimeException undoFailed) {
+                        primary.addSuppressed(undoFailed);
+                    }
+                }
             }
-            closeAll(sync);
-            closeAll(err);
-            stdio.close();
         }
+    }
+
+    /**
+     * The child has exec'd: its streams become Java streams and the pidfd goes to the reaper and the handle.
+     * If that fails (EMFILE reopening a pipe), the running container is killed and reaped, not orphaned.
+     */
+    private RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, StdioSetup stdio, Cleanup cleanup) {
+        java.io.OutputStream in;
+        java.io.InputStream out;
+        java.io.InputStream errors;
+        try {
+            in = stdio.stdinStream();
+            out = stdio.stdoutStream();
+            errors = stdio.stderrStream();
+        } catch (RuntimeException | Error failure) {
+            undo(pidfd);
+            throw failure;
+        }
+        RunningContainer container = new RunningContainer(pid, pidfd, Reaper.get().watch(pidfd), cgroup, in, out,
+                errors, cleanup::close);
+        container.attach(stdio.terminal());
+        return container;
     }
 
     private OverlaySteps.Layers overlayRoot(Cleanup cleanup) {

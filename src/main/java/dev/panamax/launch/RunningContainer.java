@@ -29,6 +29,7 @@ final class RunningContainer implements Container {
     private final Runnable onClose;
     private final Cgroup cgroup;
     private PseudoTerminal terminal;
+    private boolean closing;
     private boolean closed;
 
     RunningContainer(long pid, int pidfd, CompletableFuture<ExitStatus> reaped, Cgroup cgroup, OutputStream stdin,
@@ -165,9 +166,10 @@ final class RunningContainer implements Container {
     @Override
     public void close() {
         synchronized (this) {
-            if (closed) {
-                return;
+            if (closing) {
+                return; // another thread closes it: the pidfd must be closed exactly once
             }
+            closing = true;
         }
         kill(Abi.SIGKILL);
         exit.exceptionally(t -> null).join();

@@ -133,11 +133,14 @@ class EscapeTest {
         try {
             for (int i = 0; i < 100; i++) {
                 try {
+                    // the bind must be mounted at /data of the container itself: a redirected mount would sit in
+                    // the container's private mount namespace, invisible from the host
                     Run r = Run.of(ContainerSpec.builder().rootfs(root.path()).mount(Mount.bind(source, "/data"))
-                            .command("cat", "/data/payload"));
-                    if (r.status().exited() && r.status().code() == 0) {
-                        ok++;
-                    }
+                            .command("sh", "-c", "cat /data/payload && grep -q ' /data ' /proc/self/mountinfo"
+                                    + " && echo AT-DATA"));
+                    assertTrue(r.status().exited() && r.status().code() == 0 && r.stdout().contains("AT-DATA"),
+                            "a launch that is not refused mounts at /data: " + r);
+                    ok++;
                 } catch (LaunchException e) {
                     refused++;
                     assertTrue(e.syscall().equals("openat2") || e.syscall().equals("mkdirat")
@@ -149,6 +152,8 @@ class EscapeTest {
             racer.join();
         }
         System.out.println("race: " + ok + " launches saw the payload, " + refused + " were refused");
+        assertEquals(100, ok + refused);
+        assertTrue(ok > 0, "the race left no launch through: the test exercised nothing");
         assertHostUntouched(before);
     }
 }
