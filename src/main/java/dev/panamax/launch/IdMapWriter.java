@@ -182,9 +182,9 @@ final class IdMapWriter {
             cmd.addAll(List.of(Long.toString(r.containerId()), Long.toString(r.hostId()), Long.toString(r.count())));
         }
         String step = "USER_MAPPINGS: write the " + job.kind().id + " map with " + String.join(" ", cmd);
+        Process p = null;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new java.io.File("/dev/null"))
-                    .start();
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new java.io.File("/dev/null")).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             int code = p.waitFor();
             if (code != 0) {
@@ -196,6 +196,10 @@ final class IdMapWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw FailureReport.refused(spec, step, job.kind().helper, "interrupted");
+        } finally {
+            if (p != null && p.isAlive()) { // a failed read or an interrupt: the helper must not linger
+                p.destroyForcibly();
+            }
         }
     }
 
