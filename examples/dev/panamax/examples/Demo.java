@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * the cgroup limits in force, the user mapping and the network interfaces; then how long a launch takes.
  *
  * <pre>
- * mvn -q -B test-compile exec:exec@demo          # as root, from a fresh clone
+ * mvn -q -B -DskipTests test-compile exec:exec@demo          # as root, from a fresh clone
  * </pre>
  *
  * <p>The rootfs is built once into {@code ~/.cache/panamax/rootfs} ({@code -Dpanamax.rootfs=DIR} to move it).
@@ -99,7 +99,7 @@ public final class Demo {
 
     /**
      * Time from {@code launch} to the container's execve, the median of a few after a short warm-up (a cold
-     * JVM interprets the launch path; `mvn -q -B test-compile exec:exec@bench` measures it properly).
+     * JVM interprets the launch path; `mvn -q -B -DskipTests test-compile exec:exec@bench` measures it properly).
      */
     private static double medianLaunchMillis(ContainerSpec spec) throws InterruptedException {
         double[] ms = new double[LAUNCHES];

@@ -18,8 +18,8 @@ import java.time.Duration;
  * comes from {@link Container#stats()}.
  *
  * <pre>
- * mvn -q -B test-compile exec:exec@limits                     # as root; the default rootfs
- * mvn -q -B test-compile exec:exec@limits -Dargs=/srv/rootfs  # any rootfs with /bin/sh
+ * mvn -q -B -DskipTests test-compile exec:exec@limits                     # as root; the default rootfs
+ * mvn -q -B -DskipTests test-compile exec:exec@limits -Dargs=/srv/rootfs  # any rootfs with /bin/sh
  * </pre>
  */
 public final class Limits {

@@ -20,8 +20,8 @@ import java.util.Set;
  * (nothing is launched): the best way to see how Panamax works, and to debug a spec.
  *
  * <pre>
- * mvn -q -B test-compile exec:exec@plan                     # the default rootfs
- * mvn -q -B test-compile exec:exec@plan -Dargs=/srv/rootfs
+ * mvn -q -B -DskipTests test-compile exec:exec@plan                     # the default rootfs
+ * mvn -q -B -DskipTests test-compile exec:exec@plan -Dargs=/srv/rootfs
  * </pre>
  */
 public final class Plan {

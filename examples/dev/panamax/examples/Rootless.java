@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * setpriv --reuid=65534 --regid=65534 --clear-groups \
  *     java --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes dev.panamax.examples.Rootless
  * </pre>
- * (or {@code mvn -q -B test-compile exec:exec@rootless} as a normal user). The rootfs is built by the
+ * (or {@code mvn -q -B -DskipTests test-compile exec:exec@rootless} as a normal user). The rootfs is built by the
  * same user, in {@code ~/.cache/panamax/rootfs} or, without a writable home, {@code /tmp/panamax-rootfs-UID}.
  *
  * <p>Needs unprivileged user namespaces (kernel.unprivileged_userns_clone=1 on Debian, the default since 11).

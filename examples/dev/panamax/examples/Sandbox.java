@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code OK}, {@code TIMEOUT}, {@code OOM} or {@code RUNTIME ERROR (exit 3)}.
  *
  * <pre>
- * mvn -q -B test-compile exec:exec@sandbox -Dargs="--timeout 2 -- sh -c 'echo hi; sleep 5'"
+ * mvn -q -B -DskipTests test-compile exec:exec@sandbox -Dargs="--timeout 2 -- sh -c 'echo hi; sleep 5'"
  * java --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes dev.panamax.examples.Sandbox \
  *     [--rootfs DIR] [--timeout SECONDS] [--memory MB] [--] COMMAND...
  * </pre>

@@ -19,8 +19,8 @@ import java.util.Optional;
  * and its own hostname.
  *
  * <pre>
- * mvn -q -B test-compile exec:exec@shell                     # as root; the default rootfs
- * mvn -q -B test-compile exec:exec@shell -Dargs=/srv/rootfs  # any rootfs directory with /bin/sh
+ * mvn -q -B -DskipTests test-compile exec:exec@shell                     # as root; the default rootfs
+ * mvn -q -B -DskipTests test-compile exec:exec@shell -Dargs=/srv/rootfs  # any rootfs directory with /bin/sh
  * </pre>
  *
  * <p>On a terminal, the container gets a pseudo-terminal of its own and the JVM's terminal goes into raw

@@ -20,7 +20,7 @@ import java.util.Locale;
  * Launch-to-exit latency of {@code true}, Panamax against baselines measured in the same run.
  *
  * <pre>
- * mvn -B -q test-compile exec:exec@bench        # prints a Markdown table
+ * mvn -q -B -DskipTests test-compile exec:exec@bench        # prints a Markdown table
  * </pre>
  *
  * Rows: ProcessBuilder (no isolation), unshare(1) with mnt+pid+uts+ipc and a fresh /proc (forked by
