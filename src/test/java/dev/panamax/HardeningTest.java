@@ -1,6 +1,7 @@
 package dev.panamax;
 
 import dev.panamax.seccomp.SeccompAction;
+import dev.panamax.sys.Namespace;
 import dev.panamax.seccomp.SeccompProfile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,22 @@ class HardeningTest extends BusyboxTest {
         assertTrue(Integer.parseInt(out[1]) < 5, limited.stdout());
         assertEquals("forked 20 OK\n", Run.of(container("probe nproc 65534 20").rlimit(Rlimit.NPROC, 100, 100))
                 .ok().stdout());
+    }
+
+    /**
+     * The same in a user namespace, as the issue asks: container uid 1000 is host uid 201000, an unprivileged
+     * user whose processes the limit counts.
+     */
+    @Test
+    void rlimitNprocStopsForksInAUserNamespace() {
+        ContainerSpec.Builder spec = container("probe nproc 1000 20")
+                .namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC)
+                .uidMap(IdMap.of(0, 200_000, 65_536)).gidMap(IdMap.of(0, 200_000, 65_536)).user(1000, 1000);
+        Run limited = Run.of(spec.rlimit(Rlimit.NPROC, 5, 5)).ok();
+        String[] out = limited.stdout().strip().split(" ");
+        assertEquals("EAGAIN", out[2], limited.stdout());
+        assertTrue(Integer.parseInt(out[1]) < 5, limited.stdout());
+        assertEquals("forked 20 OK\n", Run.of(spec.rlimit(Rlimit.NPROC, 100, 100)).ok().stdout());
     }
 
     /** The failure record still reaches the parent under the filter: write and exit_group are let through. */
