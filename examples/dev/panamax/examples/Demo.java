@@ -87,8 +87,9 @@ public final class Demo {
             double withCgroupMs = medianLaunchMillis(quick);
             Table.print(host, inside, CgroupFiles.limits(host.cgroupText), limits);
             System.out.println();
-            System.out.printf("Isolated: hostname %s, PID %s sees %d processes, %d of the host's %d mounts, "
-                    + "memory %s / %s pids, %s. Launch time %.1f ms, %.1f ms with a new cgroup (median of %d).%n",
+            System.out.printf("Isolated: hostname %s, PID %s sees %d processes, %d mounts of its own (host: %d), "
+                    + "memory %s / %s pids, %s. Launch time %.1f ms, %.1f ms with a new cgroup (median of %d in this"
+                    + " young JVM; the benchmark measures a warm one).%n",
                     inside.hostname, inside.pid, inside.ps.size(), inside.mounts.size(), host.mounts.size(),
                     limits.get("memory"), limits.get("pids"),
                     inside.interfaces.equals(List.of("lo")) ? "network: lo only" : "network: " + inside.interfaces,
