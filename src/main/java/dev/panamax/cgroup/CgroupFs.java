@@ -1,5 +1,7 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.sys.Errno;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -15,16 +17,6 @@ import java.util.OptionalLong;
 
 /** File operations on cgroupfs, failing with messages that name the file, the value and the errno. */
 final class CgroupFs {
-
-    /** strerror texts as the JDK reports them, to the errno names users search for. */
-    private static final Map<String, String> ERRNO = Map.ofEntries(
-            Map.entry("Device or resource busy", "EBUSY"), Map.entry("Invalid argument", "EINVAL"),
-            Map.entry("Operation not permitted", "EPERM"), Map.entry("Permission denied", "EACCES"),
-            Map.entry("No such file or directory", "ENOENT"), Map.entry("No space left on device", "ENOSPC"),
-            Map.entry("No such process", "ESRCH"), Map.entry("Operation not supported", "EOPNOTSUPP"),
-            Map.entry("No such device", "ENODEV"), Map.entry("Numerical result out of range", "ERANGE"),
-            Map.entry("Directory not empty", "ENOTEMPTY"), Map.entry("File exists", "EEXIST"),
-            Map.entry("Read-only file system", "EROFS"), Map.entry("Resource temporarily unavailable", "EAGAIN"));
 
     private CgroupFs() {
     }
@@ -103,12 +95,11 @@ final class CgroupFs {
     /** "EBUSY (Device or resource busy)", or the JDK's text when it is not a known strerror. */
     static String describe(IOException e) {
         String reason = reason(e);
-        String name = ERRNO.get(reason);
-        return name == null ? reason : name + " (" + reason + ")";
+        return Errno.byDescription(reason).map(name -> name + " (" + reason + ")").orElse(reason);
     }
 
     private static String errno(IOException e) {
-        return ERRNO.get(reason(e));
+        return Errno.byDescription(reason(e)).orElse(null);
     }
 
     private static String reason(IOException e) {

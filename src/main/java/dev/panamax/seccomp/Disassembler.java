@@ -122,7 +122,7 @@ final class Disassembler {
     private static String action(int k) {
         return switch (k & 0xffff0000) {
             case 0x7fff0000 -> "ALLOW";
-            case 0x00050000 -> "ERRNO(" + ErrnoNames.name(k & 0xffff) + ")";
+            case 0x00050000 -> new SeccompAction.Errno(k & 0xffff).render();
             case 0x80000000 -> "KILL_PROCESS";
             case 0x00000000 -> "KILL_THREAD";
             case 0x00030000 -> "TRAP";

@@ -56,7 +56,10 @@ public sealed interface SeccompAction {
             }
         }
         @Override public int encoding() { return 0x00050000 | errno; }
-        @Override public String render() { return "ERRNO(" + ErrnoNames.name(errno) + ")"; }
+        @Override public String render() {
+            String name = dev.panamax.sys.Errno.name(errno); // "E<n>" when the platform has no name for it
+            return "ERRNO(" + (name.equals("E" + errno) ? Integer.toString(errno) : name) + ")";
+        }
     }
 
     /** The whole process is killed by {@code SIGSYS} (with a core dump). */

@@ -70,6 +70,25 @@ public final class Errno {
         return name != null ? name : "E" + errno;
     }
 
+    /**
+     * The symbolic name whose {@code strerror} text is {@code description} (the reason the JDK puts in a
+     * {@code FileSystemException}), e.g. {@code "Device or resource busy"} to {@code "EBUSY"}.
+     */
+    public static java.util.Optional<String> byDescription(String description) {
+        return java.util.Optional.ofNullable(Descriptions.NAMES.get(description));
+    }
+
+    /** strerror texts to names, built on first use (one strerror call per errno). */
+    private static final class Descriptions {
+        static final Map<String, String> NAMES;
+
+        static {
+            Map<String, String> byText = new HashMap<>();
+            Errno.NAMES.forEach((number, name) -> byText.merge(describe(number), name, Errno::choose));
+            NAMES = Collections.unmodifiableMap(byText);
+        }
+    }
+
     /** The C library's {@code strerror} text for {@code errno}. */
     public static String describe(int errno) {
         return Libc.strerror(errno);
