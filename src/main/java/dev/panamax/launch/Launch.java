@@ -185,14 +185,22 @@ final class Launch {
     }
 
     private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut) {
-        MemorySegment stack = arena.allocate(STACK_SIZE, 16);
+        return cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD | Namespace.flags(spec.namespaces()), pidfdOut,
+                STACK_SIZE);
+    }
+
+    /**
+     * A {@code struct clone_args} for the trampoline: {@code flags}, the pidfd written to {@code pidfdOut},
+     * SIGCHLD on exit, and a fresh 16-byte aligned stack of {@code stackSize} in {@code arena}.
+     */
+    static MemorySegment cloneArgs(Arena arena, long flags, MemorySegment pidfdOut, long stackSize) {
+        MemorySegment stack = arena.allocate(stackSize, 16);
         MemorySegment args = arena.allocate(Abi.SIZEOF_CLONE_ARGS, 8);
-        long flags = Abi.CLONE_VM | Abi.CLONE_PIDFD | Namespace.flags(spec.namespaces());
-        args.set(ValueLayout.JAVA_LONG, 0, flags);                    // flags
-        args.set(ValueLayout.JAVA_LONG, 8, pidfdOut.address());       // pidfd
-        args.set(ValueLayout.JAVA_LONG, 32, Abi.SIGCHLD);             // exit_signal
-        args.set(ValueLayout.JAVA_LONG, 40, stack.address());         // stack (lowest address)
-        args.set(ValueLayout.JAVA_LONG, 48, STACK_SIZE);              // stack_size
+        args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_FLAGS, flags);
+        args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_PIDFD, pidfdOut.address());
+        args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_EXIT_SIGNAL, Abi.SIGCHLD);
+        args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_STACK, stack.address()); // lowest address
+        args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_STACK_SIZE, stackSize);
         return args;
     }
 

@@ -3,7 +3,6 @@ package dev.panamax.launch;
 import dev.panamax.ExitStatus;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
-import dev.panamax.sys.internal.SyscallTable;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,7 +24,6 @@ final class Reaper {
     private final ConcurrentLinkedQueue<Entry> incoming = new ConcurrentLinkedQueue<>();
     private final int wakeRead;
     private final int wakeWrite;
-    private final int waitidNr = SyscallTable.nativeTable().number("waitid").orElseThrow();
 
     private record Entry(int pidfd, CompletableFuture<ExitStatus> exit) {
     }
@@ -57,7 +55,7 @@ final class Reaper {
     ExitStatus reapNow(int pidfd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(Abi.SIZEOF_SIGINFO, 8);
-            Libc.syscall("waitid", waitidNr, Abi.P_PIDFD, pidfd, info.address(), Abi.WEXITED, 0);
+            Libc.syscall("waitid", Abi.SYS_waitid, Abi.P_PIDFD, pidfd, info.address(), Abi.WEXITED, 0);
             return status(info);
         }
     }
@@ -73,7 +71,7 @@ final class Reaper {
                 }
                 List<Entry> order = new ArrayList<>(watched.values());
                 try (Arena round = Arena.ofConfined()) {
-                    MemorySegment fds = round.allocate(8L * (order.size() + 1), 4);
+                    MemorySegment fds = round.allocate(Abi.SIZEOF_POLLFD * (order.size() + 1), 4);
                     pollEntry(fds, 0, wakeRead);
                     for (int i = 0; i < order.size(); i++) {
                         pollEntry(fds, i + 1, order.get(i).pidfd());
@@ -93,12 +91,12 @@ final class Reaper {
     }
 
     private static void pollEntry(MemorySegment fds, int i, int fd) {
-        fds.set(ValueLayout.JAVA_INT, 8L * i, fd);
-        fds.set(ValueLayout.JAVA_SHORT, 8L * i + 4, (short) Abi.POLLIN);
+        fds.set(ValueLayout.JAVA_INT, Abi.SIZEOF_POLLFD * i + Abi.OFFSETOF_POLLFD_FD, fd);
+        fds.set(ValueLayout.JAVA_SHORT, Abi.SIZEOF_POLLFD * i + Abi.OFFSETOF_POLLFD_EVENTS, (short) Abi.POLLIN);
     }
 
     private static short revents(MemorySegment fds, int i) {
-        return fds.get(ValueLayout.JAVA_SHORT, 8L * i + 6);
+        return fds.get(ValueLayout.JAVA_SHORT, Abi.SIZEOF_POLLFD * i + Abi.OFFSETOF_POLLFD_REVENTS);
     }
 
     private void drain(MemorySegment buffer) {
@@ -115,8 +113,8 @@ final class Reaper {
     private boolean reaped(Entry e, MemorySegment info) {
         try {
             info.fill((byte) 0);
-            Libc.syscall("waitid", waitidNr, Abi.P_PIDFD, e.pidfd(), info.address(), Abi.WEXITED | Abi.WNOHANG, 0);
-            if (info.get(ValueLayout.JAVA_INT, 16) == 0) { // si_pid 0: not ended yet
+            Libc.syscall("waitid", Abi.SYS_waitid, Abi.P_PIDFD, e.pidfd(), info.address(), Abi.WEXITED | Abi.WNOHANG, 0);
+            if (info.get(ValueLayout.JAVA_INT, Abi.OFFSETOF_SIGINFO_PID) == 0) { // si_pid 0: not ended yet
                 return false;
             }
             e.exit().complete(status(info));
@@ -127,8 +125,8 @@ final class Reaper {
     }
 
     private static ExitStatus status(MemorySegment siginfo) {
-        int code = siginfo.get(ValueLayout.JAVA_INT, 8);
-        int status = siginfo.get(ValueLayout.JAVA_INT, 24);
+        int code = siginfo.get(ValueLayout.JAVA_INT, Abi.OFFSETOF_SIGINFO_CODE);
+        int status = siginfo.get(ValueLayout.JAVA_INT, Abi.OFFSETOF_SIGINFO_STATUS);
         return code == Abi.CLD_EXITED ? ExitStatus.exited(status) : ExitStatus.killed(status, code == Abi.CLD_DUMPED);
     }
 }

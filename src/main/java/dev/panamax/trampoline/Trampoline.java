@@ -1,5 +1,6 @@
 package dev.panamax.trampoline;
 
+import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 
 import java.lang.foreign.FunctionDescriptor;
@@ -19,11 +20,6 @@ import java.lang.invoke.MethodHandle;
  * }</pre>
  */
 public final class Trampoline {
-    private static final int PROT_READ = 1;
-    private static final int PROT_WRITE = 2;
-    private static final int PROT_EXEC = 4;
-    private static final int MAP_PRIVATE = 0x02;
-    private static final int MAP_ANONYMOUS = 0x20;
 
     private static volatile Trampoline instance;
 
@@ -68,9 +64,9 @@ public final class Trampoline {
                     + " this JVM runs on " + arch);
         }
         byte[] code = X86_64Code.CODE;
-        MemorySegment region = Libc.mmap(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+        MemorySegment region = Libc.mmap(4096, Abi.PROT_READ | Abi.PROT_WRITE, Abi.MAP_PRIVATE | Abi.MAP_ANONYMOUS);
         MemorySegment.copy(MemorySegment.ofArray(code), 0, region, 0, code.length);
-        Libc.mprotect(region, PROT_READ | PROT_EXEC);
+        Libc.mprotect(region, Abi.PROT_READ | Abi.PROT_EXEC);
         MethodHandle handle = Linker.nativeLinker().downcallHandle(region,
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                         ValueLayout.ADDRESS));

@@ -37,14 +37,8 @@ class InterpreterTest {
         try (Arena arena = Arena.ofConfined()) {
             int[] err = Libc.pipe2(Abi.O_CLOEXEC);
             ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable());
-            MemorySegment args = arena.allocate(Abi.SIZEOF_CLONE_ARGS, 8);
-            MemorySegment stack = arena.allocate(16384, 16);
             MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
-            args.set(ValueLayout.JAVA_LONG, 0, Abi.CLONE_VM | Abi.CLONE_PIDFD);
-            args.set(ValueLayout.JAVA_LONG, 8, pidfdOut.address());
-            args.set(ValueLayout.JAVA_LONG, 32, Abi.SIGCHLD);
-            args.set(ValueLayout.JAVA_LONG, 40, stack.address());
-            args.set(ValueLayout.JAVA_LONG, 48, stack.byteSize());
+            MemorySegment args = Launch.cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD, pidfdOut, 16384);
             long pid = Trampoline.get().spawn(args, image.base());
             assertTrue(pid > 0, "clone3: " + pid);
             int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
