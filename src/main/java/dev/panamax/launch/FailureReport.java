@@ -1,11 +1,10 @@
 package dev.panamax.launch;
 
-import dev.panamax.program.Step;
-import dev.panamax.program.ProgramImage;
-import dev.panamax.program.SpecCompiler;
-
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
+import dev.panamax.program.ProgramImage;
+import dev.panamax.program.SpecCompiler;
+import dev.panamax.program.Step;
 import dev.panamax.sys.Errno;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
@@ -49,7 +48,12 @@ final class FailureReport {
 
     /** A refusal found on the parent side without an errno (a helper's exit status, an allotment check). */
     static LaunchException refused(ContainerSpec spec, String what, String call, String detail) {
-        return new LaunchException(prefix(spec) + what + ": " + detail, what, call, 0, "", null);
+        return refused(spec, what, call, detail, null);
+    }
+
+    /** A refusal without an errno of its own (a cgroup file the kernel refused, a helper that failed). */
+    static LaunchException refused(ContainerSpec spec, String what, String call, String detail, Throwable cause) {
+        return new LaunchException(prefix(spec) + what + ": " + detail, what, call, 0, "", cause);
     }
 
     private static boolean is(int errno, String name) {

@@ -1,8 +1,7 @@
 package dev.panamax.launch;
 
-import dev.panamax.program.Step;
-
 import dev.panamax.ContainerSpec;
+import dev.panamax.program.Step;
 import dev.panamax.sys.Errno;
 
 /** Hints for the common failures of the hardening steps, for {@link FailureReport}. */

@@ -1,9 +1,8 @@
 package dev.panamax.launch;
 
-import dev.panamax.program.IdentitySteps;
 import dev.panamax.ContainerSpec;
 import dev.panamax.IdMap;
-import dev.panamax.LaunchException;
+import dev.panamax.program.IdentitySteps;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;

@@ -1,16 +1,14 @@
 package dev.panamax.launch;
 
-import dev.panamax.program.OverlaySteps;
-import dev.panamax.program.ChildProgram;
-import dev.panamax.program.ChildFds;
-import dev.panamax.program.ProgramImage;
-import dev.panamax.program.SpecCompiler;
-
 import dev.panamax.ContainerSpec;
-import dev.panamax.LaunchException;
 import dev.panamax.cgroup.Cgroup;
 import dev.panamax.cgroup.CgroupException;
 import dev.panamax.cgroup.CgroupManager;
+import dev.panamax.program.ChildFds;
+import dev.panamax.program.ChildProgram;
+import dev.panamax.program.OverlaySteps;
+import dev.panamax.program.ProgramImage;
+import dev.panamax.program.SpecCompiler;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
@@ -166,8 +164,7 @@ final class Launch {
             cleanup.push("remove cgroup " + name, cgroup::close);
             return cgroup;
         } catch (CgroupException e) {
-            throw new LaunchException("Cannot launch " + spec.process().argv() + ": create its cgroup: "
-                    + e.getMessage(), "create the cgroup", "mkdir", 0, "", e);
+            throw FailureReport.refused(spec, "create the cgroup", "mkdir", e.getMessage(), e);
         }
     }
 
@@ -179,8 +176,7 @@ final class Launch {
         try {
             cgroup.addProcess(pid);
         } catch (CgroupException e) {
-            throw new LaunchException("Cannot launch " + spec.process().argv() + ": join its cgroup: "
-                    + e.getMessage(), "join the cgroup", "write", 0, "", e);
+            throw FailureReport.refused(spec, "join the cgroup", "write", e.getMessage(), e);
         }
     }
 
@@ -227,8 +223,8 @@ final class Launch {
                 throw FailureReport.childStep(spec, ProgramImage.decode(program, record));
             }
             if (got != 0) {
-                throw new LaunchException("Cannot launch " + spec.process().argv() + ": the child reported a torn"
-                        + " failure record (" + got + " bytes)", "exec", "read", 0, "", null);
+                throw FailureReport.refused(spec, "read the child's failure record", "read",
+                        "torn record (" + got + " of " + ProgramLayout.RECORD_SIZE + " bytes)");
             }
         }
     }

@@ -1,10 +1,9 @@
 package dev.panamax.launch;
 
-import dev.panamax.program.ChildProgram;
-import dev.panamax.program.SpecCompiler;
-
 import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
+import dev.panamax.program.ChildProgram;
+import dev.panamax.program.SpecCompiler;
 
 /** The launch layer's entry points for {@code dev.panamax.Launcher}. */
 public final class LaunchService {

@@ -5,6 +5,7 @@ import dev.panamax.ExitStatus;
 import dev.panamax.Terminal;
 import dev.panamax.cgroup.Cgroup;
 import dev.panamax.cgroup.CgroupStats;
+import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 
@@ -87,8 +88,8 @@ final class RunningContainer implements Container {
         }
         try {
             Libc.pidfdSendSignal(pidfd, signal);
-        } catch (RuntimeException e) {
-            if (!exit.isDone() && !e.getMessage().contains("ESRCH")) {
+        } catch (ErrnoException e) {
+            if (!exit.isDone() && !e.errnoName().equals("ESRCH")) { // ESRCH: it exited, not yet reaped
                 throw e;
             }
         }

@@ -1,10 +1,9 @@
 package dev.panamax.launch;
 
-import dev.panamax.program.Arg;
-import dev.panamax.program.ChildFds;
-
 import dev.panamax.ProcessSpec;
 import dev.panamax.Stdio;
+import dev.panamax.program.Arg;
+import dev.panamax.program.ChildFds;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
