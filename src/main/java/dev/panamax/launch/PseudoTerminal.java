@@ -35,6 +35,8 @@ final class PseudoTerminal implements Terminal, AutoCloseable {
     private final String name;
     private int slave;
     private volatile boolean closed;
+    /** Reads and writes of the master share it; close takes it alone (see {@link #close()}). */
+    private final java.util.concurrent.locks.ReadWriteLock io = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final InputStream output = new MasterInput();
     private final OutputStream input = new MasterOutput();
 
@@ -110,13 +112,23 @@ final class PseudoTerminal implements Terminal, AutoCloseable {
         return master;
     }
 
-    /** Closes both sides; a reader blocked in {@link #output()} has already seen EOF when the container died. */
+    /**
+     * Closes both sides. The master is closed under the write lock, so never while a read or write of it is
+     * in flight: the number could otherwise be reused by another open and the I/O would hit that file. A
+     * reader blocked in {@link #output()} returns (EIO) once no process holds the slave: the container is
+     * dead by the time its handle closes the terminal.
+     */
     @Override
     public void close() {
         closeSlave();
-        if (!closed) {
-            closed = true;
-            Libc.close(master);
+        io.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                Libc.close(master);
+            }
+        } finally {
+            io.writeLock().unlock();
         }
     }
 
@@ -145,13 +157,19 @@ final class PseudoTerminal implements Terminal, AutoCloseable {
                 return -1;
             }
             long n;
+            io.readLock().lock();
             try {
+                if (closed) {
+                    return -1;
+                }
                 n = Libc.read(master, buffer, Math.min(len, buffer.byteSize()));
             } catch (ErrnoException e) {
                 if (e.errno() == EIO || closed) {
                     return -1;
                 }
                 throw new IOException("read terminal " + name + ": " + e.getMessage(), e);
+            } finally {
+                io.readLock().unlock();
             }
             if (n == 0) {
                 return -1;
@@ -179,12 +197,18 @@ final class PseudoTerminal implements Terminal, AutoCloseable {
                 }
                 int chunk = (int) Math.min(len, buffer.byteSize());
                 MemorySegment.copy(b, off, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
+                io.readLock().lock();
                 try {
+                    if (closed) {
+                        throw new IOException("terminal " + name + " is closed");
+                    }
                     long n = Libc.write(master, buffer, chunk);
                     off += (int) n;
                     len -= (int) n;
                 } catch (ErrnoException e) {
                     throw new IOException("write terminal " + name + ": " + e.getMessage(), e);
+                } finally {
+                    io.readLock().unlock();
                 }
             }
         }
