@@ -59,7 +59,12 @@ final class FsSteps {
         return tree;
     }
 
-    /** A detached clone of the mount (tree) a descriptor points to. */
+    /**
+     * A detached clone of the mount (tree) a descriptor points to. {@code from} must lie in an attached mount
+     * (a path found with {@link SafePath}): cloning a detached one, such as an {@code fsmount} descriptor, is
+     * refused with EINVAL before Linux 6.15, so a step that needs several copies of a new filesystem
+     * {@link #create}s each one.
+     */
     static String cloneFd(Emit e, String from, boolean recursive, String what, Integer... tolerated) {
         String tree = label(e, "tree");
         long flags = Abi.OPEN_TREE_CLONE | Abi.OPEN_TREE_CLOEXEC | Abi.AT_EMPTY_PATH | (recursive ? Abi.AT_RECURSIVE : 0);
