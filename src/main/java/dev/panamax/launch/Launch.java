@@ -148,8 +148,8 @@ final class Launch {
         try {
             return StdioSetup.open(spec.process());
         } catch (StdioSetup.OpenFailure e) {
-            throw FailureReport.parentCall(spec, "open " + e.path + " as " + e.stream, e.cause.call(),
-                    e.cause.errno(), e);
+            throw FailureReport.parentCall(spec, "open " + e.path + " as " + e.stream, e.errnoCause().call(),
+                    e.errnoCause().errno(), e);
         }
     }
 

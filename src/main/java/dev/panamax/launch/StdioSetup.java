@@ -53,13 +53,15 @@ final class StdioSetup implements AutoCloseable {
 
         final String stream;
         final String path;
-        final transient ErrnoException cause;
 
         OpenFailure(String stream, String path, ErrnoException cause) {
             super(stream + ": cannot open " + path, cause);
             this.stream = stream;
             this.path = path;
-            this.cause = cause;
+        }
+
+        ErrnoException errnoCause() {
+            return (ErrnoException) getCause();
         }
     }
 
