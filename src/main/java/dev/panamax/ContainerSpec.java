@@ -105,6 +105,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private Stdio stdout = Stdio.inherit();
         private Stdio stderr = Stdio.inherit();
         private boolean dieWithParent = true;
+        private boolean newSession = true;
+        private boolean init;
         private Resources resources;
         private final Hardening.Builder hardening = new Hardening.Builder();
         private final UserRules.Draft users = new UserRules.Draft();
@@ -215,6 +217,29 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         /** On by default: SIGKILL the container when the JVM that launched it dies. */
         public Builder dieWithParent(boolean die) {
             this.dieWithParent = die;
+            return this;
+        }
+
+        /**
+         * On by default: the process starts a session of its own ({@code setsid}), so it has no controlling
+         * terminal and cannot reach the terminal the JVM runs in (with {@code ioctl(TIOCSTI)}, say, to type
+         * commands into the user's shell). {@code false} keeps the JVM's session and terminal, for a program
+         * that must share the caller's job control; the default seccomp profile still denies TIOCSTI.
+         */
+        public Builder newSession(boolean on) {
+            this.newSession = on;
+            return this;
+        }
+
+        /**
+         * Off by default: {@code true} runs a tiny init (machine code, no Java, like {@code docker run --init})
+         * as pid 1 of the container's PID namespace. It starts the command as pid 2, forwards every signal to
+         * it (so {@link Container#destroy()} ends a shell that has no SIGTERM handler), reaps orphaned
+         * processes, and exits when the command does; {@link Container#waitFor()} reports the command's own
+         * status, a death by signal included. Needs the PID namespace.
+         */
+        public Builder init(boolean on) {
+            this.init = on;
             return this;
         }
 
@@ -430,7 +455,11 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             }
             UserNamespaceSpec userNs = users.maps(namespaces);
             Optional<ProcessIdentity> identity = users.identity(userNs);
-            ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent);
+            if (init && !namespaces.contains(Namespace.PID)) {
+                throw new InvalidSpecException("init", "the init is pid 1 of the container's PID namespace: add Namespace.PID");
+            }
+            ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent,
+                    newSession, init);
             return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
                     rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
                     Optional.ofNullable(resources), hardening.build(), userNs, identity,

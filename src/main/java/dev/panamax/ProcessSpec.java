@@ -23,9 +23,14 @@ import java.util.Map;
  * @param stdout           where standard output goes
  * @param stderr           where standard error goes
  * @param dieWithParent    kill the container (SIGKILL) when the launching JVM dies
+ * @param newSession       start the process in a session of its own ({@code setsid}), away from the JVM's
+ *                         controlling terminal (on by default)
+ * @param init             run a tiny init as pid 1 that starts the command, forwards signals to it, reaps
+ *                         orphans and exits with the command's status (off by default)
  */
 public record ProcessSpec(List<String> argv, Map<String, String> environment, String workingDirectory,
-                          Stdio stdin, Stdio stdout, Stdio stderr, boolean dieWithParent) {
+                          Stdio stdin, Stdio stdout, Stdio stderr, boolean dieWithParent, boolean newSession,
+                          boolean init) {
 
     /** The PATH a container gets unless the caller sets one. */
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

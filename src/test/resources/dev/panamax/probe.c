@@ -7,6 +7,7 @@
  *   probe mount        mount("none", "/mnt", "tmpfs", 0, NULL) in the container's own mount namespace
  *   probe nproc UID N  setresuid(UID), then fork up to N children that wait; prints how many forks
  *                      succeeded and the errno of the first that failed; all children are killed
+ *   probe tiocsti TEXT push TEXT (and a newline) into fd 0's input queue with ioctl(TIOCSTI), as if typed
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -68,8 +70,16 @@ int main(int argc, char **argv) {
         r = mount("none", "/mnt", "tmpfs", 0, NULL);
     } else if (argc >= 4 && strcmp(argv[1], "nproc") == 0) {
         return nproc((uid_t) atoi(argv[2]), atoi(argv[3]));
+    } else if (argc >= 3 && strcmp(argv[1], "tiocsti") == 0) {
+        r = 0;
+        for (const char *c = argv[2]; r == 0 && *c; c++) {
+            r = ioctl(0, TIOCSTI, c);
+        }
+        if (r == 0) {
+            r = ioctl(0, TIOCSTI, "\n");
+        }
     } else {
-        fprintf(stderr, "usage: probe reboot|kexec_load|mount|nproc UID N\n");
+        fprintf(stderr, "usage: probe reboot|kexec_load|mount|nproc UID N|tiocsti TEXT\n");
         return 2;
     }
     printf("%s\n", name(r == -1 ? errno : 0));

@@ -20,8 +20,9 @@ import java.util.Set;
  * try (Cgroup cg = m.create("job-1", Resources.builder().pidsMax(16).build())) { ... }
  * }</pre>
  *
- * <p>A default parent that this manager created is removed again when its last cgroup is closed; an existing
- * parent is never removed. On v2 the controllers that the resources need are enabled in the
+ * <p>A default parent that this manager created is removed when the JVM exits; an existing parent is never
+ * removed. The first cgroup a manager creates under a parent also removes the container cgroups that dead
+ * JVMs left there ({@link OrphanedCgroups}). On v2 the controllers that the resources need are enabled in the
  * {@code cgroup.subtree_control} of the parent chain; memory, pids and io are also enabled where the parent
  * delegates them, for statistics.
  */
@@ -40,6 +41,7 @@ public final class CgroupManager {
     private final String parent;
     private final boolean createParent;
     private final List<Path> createdParents = new ArrayList<>();
+    private final java.util.Set<Path> sweptParents = new java.util.HashSet<>();
 
     CgroupManager(CgroupLayout layout, String parent, boolean createParent) {
         this.layout = layout;
@@ -153,6 +155,9 @@ public final class CgroupManager {
         Path parentDir = dirOf(h, parent);
         CgroupDriver driver = Node.driverOf(h);
         ensureParent(h, parentDir, driver);
+        if (sweptParents.add(parentDir)) {
+            OrphanedCgroups.sweep(parentDir);
+        }
         Set<Controller> controllers = EnumSet.noneOf(Controller.class);
         controllers.addAll(h.controllers());
         if (h.v2()) {

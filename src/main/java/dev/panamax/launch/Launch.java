@@ -9,11 +9,13 @@ import dev.panamax.program.ChildProgram;
 import dev.panamax.program.OverlaySteps;
 import dev.panamax.program.ProgramImage;
 import dev.panamax.program.SpecCompiler;
+import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 import dev.panamax.sys.internal.SyscallTable;
 import dev.panamax.trampoline.ProgramLayout;
+import dev.panamax.trampoline.SetupExecutable;
 import dev.panamax.trampoline.Trampoline;
 
 import java.lang.foreign.Arena;
@@ -29,7 +31,10 @@ import java.util.function.IntPredicate;
  * descriptor closed.
  */
 final class Launch {
-    /** The child runs no calls and no handlers on its stack; a small one is plenty (see DESIGN.md). */
+    /**
+     * The child runs no calls and no handlers on its stack, and uses it only until the setup exec; a small
+     * one is plenty (see DESIGN.md).
+     */
     private static final long STACK_SIZE = 64 * 1024;
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -58,27 +63,48 @@ final class Launch {
         StdioSetup stdio = openStdio();
         int[] sync = null;
         int[] err = null;
+        int[] setupExe = null;
+        int[] exec = null;
+        int[] status = null;
         try (Arena arena = Arena.ofConfined()) {
             sync = Libc.pipe2(Abi.O_CLOEXEC);
             err = Libc.pipe2(Abi.O_CLOEXEC);
+            setupExe = new int[] {openSetupExecutable()};
+            status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             ChildFds fds = new ChildFds(ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
+                    ChildFds.fd(err[1], "err_w"),
+                    ChildFds.fd(setupExe[0], "setup_exe"), status == null ? null : ChildFds.fd(status[1], "status_w"),
                     stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
             ChildProgram program = SpecCompiler.compile(spec, fds, overlayRoot(cleanup));
             java.util.Optional<IdMapWriter> maps = IdMapWriter.prepare(spec);
-            ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable(), faulty);
+            MemorySegment inJvm = writeImages(program, setupExe[0], err[1], status == null ? -1 : status[1], arena);
 
             Cgroup cgroup = createCgroup(cleanup);
 
-            // CLONE
+            // CLONE: without a user namespace, returns once the child has exec'd the setup executable (vfork)
+            // or died trying; with one, the child waits for its maps first (SetupExecSteps)
+            exec = maps.isPresent() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
-            long pid = trampoline.spawn(cloneArgs(arena, pidfdOut), image.base());
+            long pid = trampoline.spawn(cloneArgs(arena, pidfdOut, exec == null), inJvm);
             if (pid < 0) {
                 throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null);
             }
             int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
             try {
-                // USER_MAPPINGS and CGROUP: the child waits on the sync pipe meanwhile.
-                maps.ifPresent(m -> m.write(pid));
+                closeAll(setupExe);
+                setupExe = null;
+                if (exec != null) {
+                    // USER_MAPPINGS: the child waits in the JVM's address space, then execs the setup executable
+                    Libc.close(exec[1]);
+                    exec[1] = -1;
+                    maps.get().write(pid);
+                    release(sync[1]);
+                    awaitEof(exec[0]);
+                }
+                if (failedInJvm(err[0])) {
+                    awaitExec(err[0], program);
+                }
+                // CGROUP: the child waits on the sync pipe meanwhile, in its own address space.
                 joinCgroup(cgroup, pid);
                 release(sync[1]);
                 Libc.close(sync[0]);
@@ -86,13 +112,19 @@ final class Launch {
                 sync = null;
                 Libc.close(err[1]);
                 err[1] = -1;
+                if (status != null) {
+                    Libc.close(status[1]);
+                    status[1] = -1;
+                }
                 stdio.closeChildEnds();
                 awaitExec(err[0], program);
             } catch (RuntimeException | Error failure) {
                 undo(pidfd);
                 throw failure;
             }
-            return handOver(pid, pidfd, cgroup, stdio, cleanup);
+            InitStatus init = status == null ? InitStatus.NONE : new InitStatus(status[0]);
+            status = null; // the handle owns the read end now
+            return handOver(pid, pidfd, cgroup, init, stdio, cleanup);
         } catch (RuntimeException | Error failure) {
             primary = failure;
             throw failure;
@@ -101,6 +133,9 @@ final class Launch {
             try {
                 closeAll(sync);
                 closeAll(err);
+                closeAll(setupExe);
+                closeAll(exec);
+                closeAll(status);
                 stdio.close();
             } finally {
                 if (primary != null) {
@@ -114,11 +149,48 @@ final class Launch {
         }
     }
 
+    private int openSetupExecutable() {
+        try {
+            return SetupExecutable.open();
+        } catch (ErrnoException e) {
+            throw FailureReport.parentCall(spec, "create the setup executable", e.call(), e.errno(), e);
+        }
+    }
+
+    /**
+     * The program's two stages: the steps after the setup exec go into the sealed setup executable at its
+     * fixed address; the few before it are placed in {@code arena} for the trampoline, which returns them.
+     */
+    private MemorySegment writeImages(ChildProgram program, int setupExe, int errorWrite, int statusWrite,
+                                      Arena arena) {
+        SyscallTable table = SyscallTable.nativeTable();
+        int split = program.setupExecFrom();
+        ProgramImage setup = ProgramImage.encode(program, split, program.steps().size(), errorWrite, statusWrite,
+                table, faulty);
+        try {
+            SetupExecutable.fill(setupExe, setup.bytesAt(ProgramLayout.IMAGE_ADDRESS));
+        } catch (ErrnoException e) {
+            throw FailureReport.parentCall(spec, "write the setup executable", e.call(), e.errno(), e);
+        }
+        return ProgramImage.encode(program, 0, split, errorWrite, -1, table, faulty).place(arena);
+    }
+
+    /** A step before the setup exec failed: its record is already in the pipe (the child has exited). */
+    private static boolean failedInJvm(int errorRead) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment poll = arena.allocate(Abi.SIZEOF_POLLFD, 8);
+            poll.set(ValueLayout.JAVA_INT, Abi.OFFSETOF_POLLFD_FD, errorRead);
+            poll.set(ValueLayout.JAVA_SHORT, Abi.OFFSETOF_POLLFD_EVENTS, (short) Abi.POLLIN);
+            return Libc.poll(poll, 1, 0) > 0;
+        }
+    }
+
     /**
      * The child has exec'd: its streams become Java streams and the pidfd goes to the reaper and the handle.
      * If that fails (EMFILE reopening a pipe), the running container is killed and reaped, not orphaned.
      */
-    private RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, StdioSetup stdio, Cleanup cleanup) {
+    private RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, InitStatus init, StdioSetup stdio,
+                                      Cleanup cleanup) {
         java.io.OutputStream in;
         java.io.InputStream out;
         java.io.InputStream errors;
@@ -128,10 +200,11 @@ final class Launch {
             errors = stdio.stderrStream();
         } catch (RuntimeException | Error failure) {
             undo(pidfd);
+            init.close();
             throw failure;
         }
-        RunningContainer container = new RunningContainer(pid, pidfd, Reaper.get().watch(pidfd), cgroup, in, out,
-                errors, cleanup::close);
+        RunningContainer container = new RunningContainer(pid, pidfd,
+                Reaper.get().watch(pidfd).thenApply(init::commandStatus), cgroup, in, out, errors, cleanup::close);
         container.attach(stdio.terminal());
         return container;
     }
@@ -180,9 +253,19 @@ final class Launch {
         }
     }
 
-    private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut) {
-        return cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD | Namespace.flags(spec.namespaces()), pidfdOut,
-                STACK_SIZE);
+    private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut, boolean vfork) {
+        return cloneArgs(arena, Abi.CLONE_VM | (vfork ? Abi.CLONE_VFORK : 0) | Abi.CLONE_PIDFD
+                | Namespace.flags(spec.namespaces()), pidfdOut, STACK_SIZE);
+    }
+
+    /** Reads until EOF: every copy of the pipe's close-on-exec write end is gone (the child exec'd or died). */
+    private static void awaitEof(int read) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(64);
+            while (Libc.read(read, buf, 64) > 0) {
+                // nothing is ever written; a stray byte is not EOF
+            }
+        }
     }
 
     /**

@@ -1,20 +1,32 @@
 package dev.panamax.program;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The descriptors a child program refers to, as arguments. At launch they carry the real numbers; in a
- * plan they are symbolic ({@code sync_r}), so a plan reads the same every time.
+ * plan they are symbolic ({@code sync_r}), so a plan reads the same every time. All are close-on-exec in
+ * the JVM; the child's first steps clear that flag on its own copies of those it keeps past the
+ * {@code execveat} of the setup executable ({@link #keptAcrossSetupExec}).
  *
- * @param syncRead  read end of the sync pipe (the child waits here for the parent's go)
- * @param syncWrite the parent's write end, which the child closes first so that EOF means "parent died"
- * @param stdin     descriptor to become fd 0, or null to inherit
- * @param stdout    descriptor to become fd 1, or null to inherit
- * @param stderr    descriptor to become fd 2, or null to inherit
+ * @param syncRead        read end of the sync pipe (the child waits here for the parent's go)
+ * @param syncWrite       the parent's write end, which the child closes (or its exec does) so that EOF
+ *                        means "parent died"
+ * @param errorWrite      write end of the error pipe (a failed step's record; EOF at the final execve)
+ * @param setupExecutable the sealed memfd of the setup executable
+ * @param statusWrite     write end of the status pipe the init reports the command's wait status to, or
+ *                        null without an init
+ * @param stdin           descriptor to become fd 0, or null to inherit
+ * @param stdout          descriptor to become fd 1, or null to inherit
+ * @param stderr          descriptor to become fd 2, or null to inherit
  */
-public record ChildFds(Arg.Word syncRead, Arg.Word syncWrite, Arg.Word stdin, Arg.Word stdout, Arg.Word stderr) {
+public record ChildFds(Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite, Arg.Word setupExecutable, Arg.Word statusWrite,
+                       Arg.Word stdin, Arg.Word stdout, Arg.Word stderr) {
 
     /** Symbolic descriptors for plans; {@code piped} says which standard streams get one. */
-    public static ChildFds symbolic(boolean stdin, boolean stdout, boolean stderr) {
-        return new ChildFds(new Arg.Word(-1, "sync_r"), new Arg.Word(-1, "sync_w"),
+    public static ChildFds symbolic(boolean init, boolean stdin, boolean stdout, boolean stderr) {
+        return new ChildFds(new Arg.Word(-1, "sync_r"), new Arg.Word(-1, "sync_w"), new Arg.Word(-1, "err_w"), new Arg.Word(-1, "setup_exe"),
+                init ? new Arg.Word(-1, "status_w") : null,
                 stdin ? new Arg.Word(-1, "stdin_fd") : null,
                 stdout ? new Arg.Word(-1, "stdout_fd") : null,
                 stderr ? new Arg.Word(-1, "stderr_fd") : null);
@@ -22,5 +34,16 @@ public record ChildFds(Arg.Word syncRead, Arg.Word syncWrite, Arg.Word stdin, Ar
 
     public static Arg.Word fd(int fd, String name) {
         return new Arg.Word(fd, name + "=" + fd);
+    }
+
+    /** The descriptors the setup steps use after the {@code execveat}: every one but the memfd itself. */
+    List<Arg.Word> keptAcrossSetupExec() {
+        List<Arg.Word> kept = new ArrayList<>();
+        for (Arg.Word fd : new Arg.Word[] {errorWrite, syncRead, statusWrite, stdin, stdout, stderr}) {
+            if (fd != null) {
+                kept.add(fd);
+            }
+        }
+        return kept;
     }
 }

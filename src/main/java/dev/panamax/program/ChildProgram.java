@@ -8,11 +8,23 @@ import java.util.Set;
 /**
  * What the child will do, syscall by syscall: the compiled form of a spec, still as Java data.
  * {@link ProgramImage} lays it out in native memory for the interpreter; {@link #render()} prints it.
+ *
+ * @param steps         every step in order
+ * @param setupExecFrom index of the first step that runs in the setup executable (its own address space);
+ *                      the steps before it run in the JVM's. 0 for a program run by the trampoline alone
  */
-public record ChildProgram(List<Step> steps) {
+public record ChildProgram(List<Step> steps, int setupExecFrom) {
+
+    /** A program the trampoline runs alone, in the address space it was cloned in (tests). */
+    public ChildProgram(List<Step> steps) {
+        this(steps, 0);
+    }
 
     public ChildProgram {
         steps = List.copyOf(steps);
+        if (setupExecFrom < 0 || setupExecFrom > steps.size()) {
+            throw new IllegalArgumentException("setupExecFrom " + setupExecFrom + " is not in 0.." + steps.size());
+        }
         Set<String> labels = new HashSet<>();
         for (Step step : steps) {
             for (Arg arg : step.args()) {
@@ -39,8 +51,11 @@ public record ChildProgram(List<Step> steps) {
         }
         width = Math.min(width, 72);
         for (int i = 0; i < steps.size(); i++) {
+            if (i == setupExecFrom && i > 0) {
+                sb.append(String.format("     --- the setup executable: an address space of its own ---%n"));
+            }
             int end = i;
-            while (end + 1 < steps.size() && similar(steps.get(i), steps.get(end + 1))) {
+            while (end + 1 < steps.size() && end + 1 != setupExecFrom && similar(steps.get(i), steps.get(end + 1))) {
                 end++;
             }
             line(sb, width, i);
@@ -68,9 +83,16 @@ public record ChildProgram(List<Step> steps) {
     /** A growing list of steps. */
     public static final class Builder {
         private final List<Step> steps = new ArrayList<>();
+        private int setupExecFrom;
 
         public Builder add(Step step) {
             steps.add(step);
+            return this;
+        }
+
+        /** The steps added from now on run in the setup executable. */
+        Builder markOwnAddressSpace() {
+            setupExecFrom = steps.size();
             return this;
         }
 
@@ -79,7 +101,7 @@ public record ChildProgram(List<Step> steps) {
         }
 
         public ChildProgram build() {
-            return new ChildProgram(steps);
+            return new ChildProgram(steps, setupExecFrom);
         }
     }
 }

@@ -42,6 +42,12 @@ final class ExecSteps {
                         new Arg.Word(sig), new Arg.Struct(sigDefault, "SIG_DFL"), NULL, new Arg.Word(8)));
             }
         }
+        if (!e.spec().process().init()) {
+            unblockSignals(e); // with an init, only its child does, after the fork (InitSteps)
+        }
+    }
+
+    static void unblockSignals(Emit e) {
         // Not the launching thread's mask: the JVM blocks SIGQUIT in its threads, and a container's process
         // must start as any process does, with nothing blocked (Ctrl-\ must reach a shell inside).
         e.add(Step.of("unblock every signal (blocked since clone)", "rt_sigprocmask",

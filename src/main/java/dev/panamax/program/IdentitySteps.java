@@ -18,7 +18,7 @@ import static dev.panamax.program.Emit.NULL;
 /**
  * Who the child is, in two groups.
  *
- * <p>{@link #enterNamespace}, right after {@link ParentSync} (the maps are written by then): become root in
+ * <p>{@link #enterNamespace}, once the maps are written, before the setup exec ({@link SetupExecSteps}): become root in
  * the user namespace, so that every later setup step (mounts need CAP_SYS_ADMIN in the namespace, files are
  * created by a mapped owner) runs as uid 0 there, whatever id the caller's own id maps to.
  *

@@ -2,19 +2,27 @@ package dev.panamax.program;
 
 import dev.panamax.sys.internal.Abi;
 
-/** First steps: die with the parent, then wait for its go. EOF on the sync pipe means the parent died first. */
+/**
+ * First steps in the setup executable: die with the parent, then wait for its go. EOF on the sync pipe means
+ * the parent died first (the child's copy of the write end was close-on-exec: the setup exec closed it).
+ */
 final class ParentSync {
     private ParentSync() {
     }
 
     static void emit(Emit e) {
-        e.add(Step.of("close the parent's end of the sync pipe", "close", e.fds().syncWrite()));
-        if (e.spec().process().dieWithParent()) {
-            e.add(Step.of("die with the launching JVM", "prctl",
-                    new Arg.Word(Abi.PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"), new Arg.Word(Abi.SIGKILL, "SIGKILL")));
+        if (!SetupExecSteps.waitsForMaps(e)) {
+            dieWithParent(e); // else done before the setup exec, which keeps it
         }
         e.add(Step.of("wait for the parent's go (EOF: the parent died)", "read",
                 e.fds().syncRead(), new Arg.Buffer(1), new Arg.Word(1)).expecting(1));
         e.add(Step.of("close the sync pipe", "close", e.fds().syncRead()));
+    }
+
+    static void dieWithParent(Emit e) {
+        if (e.spec().process().dieWithParent()) {
+            e.add(Step.of("die with the launching JVM", "prctl",
+                    new Arg.Word(Abi.PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"), new Arg.Word(Abi.SIGKILL, "SIGKILL")));
+        }
     }
 }

@@ -7,117 +7,125 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
- * A child program laid out in native memory, in the format of {@link ProgramLayout}. Everything it points
- * to (strings, argv arrays, structs, buffers) is allocated in the same arena, so the whole image lives
- * exactly as long as the launch that owns it.
+ * A run of a child program's steps laid out in the format of {@link ProgramLayout}, with everything the
+ * steps point to (strings, argv arrays, structs, buffers) in the same block. The block is position
+ * independent until it is placed: every pointer word is recorded, so the same image can be put into this
+ * process's memory ({@link #place}) or into the setup executable at a fixed address ({@link #bytesAt}).
+ *
+ * <pre>{@code
+ * ProgramImage stage = ProgramImage.encode(program, 0, program.steps().size(), errFd, -1, table, i -> false);
+ * MemorySegment base = stage.place(arena);       // for the trampoline in this JVM
+ * byte[] bytes = stage.bytesAt(IMAGE_ADDRESS);   // for a setup executable
+ * }</pre>
  */
 public final class ProgramImage {
-    private final ChildProgram program;
-    private final MemorySegment base;
-
-    private ProgramImage(ChildProgram program, MemorySegment base) {
-        this.program = program;
-        this.base = base;
-    }
-
     /** A syscall number no kernel has: the step fails with ENOSYS (used to inject faults in tests). */
     public static final int NO_SUCH_SYSCALL = 0xFFFF;
 
-    public static ProgramImage encode(ChildProgram program, Arena arena, int errorFd, SyscallTable table) {
-        return encode(program, arena, errorFd, table, i -> false);
+    private final byte[] bytes;
+    private final long[] pointers;
+
+    private ProgramImage(byte[] bytes, long[] pointers) {
+        this.bytes = bytes;
+        this.pointers = pointers;
     }
 
-    /** As above; each step for which {@code faulty} holds gets {@link #NO_SUCH_SYSCALL} instead. */
-    public static ProgramImage encode(ChildProgram program, Arena arena, int errorFd, SyscallTable table,
-                               java.util.function.IntPredicate faulty) {
-        List<Step> steps = program.steps();
-        MemorySegment base = arena.allocate(ProgramLayout.HEADER_SIZE + ProgramLayout.STEP_SIZE * steps.size(), 16);
-        base.set(ValueLayout.JAVA_LONG, ProgramLayout.COUNT, steps.size());
-        base.set(ValueLayout.JAVA_LONG, ProgramLayout.ERROR_FD, errorFd);
-        base.set(ValueLayout.JAVA_LONG, ProgramLayout.BLOCK_MASK, -1L);
+    /** The whole program in one image, placed in {@code arena}: what the trampoline runs (tests). */
+    public static MemorySegment place(ChildProgram program, Arena arena, int errorFd, SyscallTable table) {
+        return encode(program, 0, program.steps().size(), errorFd, -1, table, i -> false).place(arena);
+    }
+
+    /**
+     * Steps {@code from} (inclusive) to {@code to} (exclusive) of {@code program}. A failure record names
+     * the step by its index in the whole program. Each step for which {@code faulty} holds gets
+     * {@link #NO_SUCH_SYSCALL} instead of its own number.
+     *
+     * @param statusFd where an init writes the command's wait status, or -1
+     */
+    public static ProgramImage encode(ChildProgram program, int from, int to, int errorFd, int statusFd,
+                                      SyscallTable table, IntPredicate faulty) {
+        List<Step> steps = program.steps().subList(from, to);
+        Block block = new Block();
+        long base = block.allocate(ProgramLayout.HEADER_SIZE + ProgramLayout.STEP_SIZE * steps.size(), 16);
+        block.setLong(base + ProgramLayout.COUNT, to);
+        block.setLong(base + ProgramLayout.ERROR_FD, errorFd);
+        block.setLong(base + ProgramLayout.BLOCK_MASK, -1L);
+        block.setLong(base + ProgramLayout.FIRST_STEP, from);
+        block.setLong(base + ProgramLayout.STATUS_FD, statusFd);
         Map<String, List<Long>> consumers = new HashMap<>();
         Map<String, Long> producers = new HashMap<>();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
-            long at = stepOffset(i);
+            long at = base + ProgramLayout.HEADER_SIZE + ProgramLayout.STEP_SIZE * i;
             int nr = table.number(step.syscall()).orElseThrow(() -> new IllegalStateException(
                     "no system call named " + step.syscall() + " on this architecture"));
-            base.set(ValueLayout.JAVA_LONG, at + ProgramLayout.STEP_NR, faulty.test(i) ? NO_SUCH_SYSCALL : nr);
+            block.setLong(at + ProgramLayout.STEP_NR, faulty.test(from + i) ? NO_SUCH_SYSCALL : nr);
             for (int a = 0; a < step.args().size(); a++) {
                 long slot = at + ProgramLayout.argOffset(a);
                 Arg arg = step.args().get(a);
                 if (arg instanceof Arg.Result r) {
-                    consumers.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(base.address() + slot);
+                    if (!producers.containsKey(r.label())) {
+                        throw new IllegalArgumentException("step " + (from + i) + " uses " + r.label()
+                                + ", saved by a step outside steps " + from + ".." + (to - 1));
+                    }
+                    consumers.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(slot);
                 } else {
-                    base.set(ValueLayout.JAVA_LONG, slot, word(arg, arena));
+                    block.word(slot, arg);
                 }
             }
+            long flags = (step.expect().isPresent() ? ProgramLayout.FLAG_EXPECT : 0)
+                    | (step.forksInit() ? ProgramLayout.FLAG_INIT_FORK : 0);
+            block.setLong(at + ProgramLayout.STEP_FLAGS, flags);
             if (step.expect().isPresent()) {
-                base.set(ValueLayout.JAVA_LONG, at + ProgramLayout.STEP_FLAGS, ProgramLayout.FLAG_EXPECT);
-                base.set(ValueLayout.JAVA_LONG, at + ProgramLayout.STEP_EXPECT, step.expect().getAsLong());
+                block.setLong(at + ProgramLayout.STEP_EXPECT, step.expect().getAsLong());
             }
             long mask = 0;
             for (int e : step.tolerated()) {
                 mask |= 1L << e;
             }
-            base.set(ValueLayout.JAVA_LONG, at + ProgramLayout.STEP_TOLERATED, mask);
+            block.setLong(at + ProgramLayout.STEP_TOLERATED, mask);
             if (step.savesAs() != null) {
                 producers.put(step.savesAs(), at);
             }
         }
         producers.forEach((label, at) -> {
             List<Long> targets = consumers.getOrDefault(label, List.of());
-            MemorySegment list = arena.allocate(8L * (targets.size() + 1), 8);
+            long list = block.allocate(8L * (targets.size() + 1), 8);
             for (int k = 0; k < targets.size(); k++) {
-                list.setAtIndex(ValueLayout.JAVA_LONG, k, targets.get(k));
+                block.pointer(list + 8L * k, targets.get(k));
             }
-            base.set(ValueLayout.JAVA_LONG, at + ProgramLayout.STEP_RESULT_DEST, list.address());
+            block.pointer(at + ProgramLayout.STEP_RESULT_DEST, list);
         });
-        return new ProgramImage(program, base);
+        return block.image();
     }
 
-    private static long word(Arg arg, Arena arena) {
-        return switch (arg) {
-            case Arg.Word w -> w.value();
-            case Arg.CString s -> arena.allocateFrom(s.value()).address();
-            case Arg.CStringArray array -> {
-                MemorySegment pointers = arena.allocate(8L * (array.values().size() + 1), 8);
-                for (int k = 0; k < array.values().size(); k++) {
-                    pointers.setAtIndex(ValueLayout.JAVA_LONG, k, arena.allocateFrom(array.values().get(k)).address());
-                }
-                yield pointers.address();
-            }
-            case Arg.Struct s -> {
-                MemorySegment bytes = arena.allocate(Math.max(8, s.bytes().length), 8);
-                MemorySegment.copy(MemorySegment.ofArray(s.bytes()), 0, bytes, 0, s.bytes().length);
-                yield bytes.address();
-            }
-            case Arg.StructWithPointers s -> {
-                MemorySegment bytes = arena.allocate(Math.max(8, s.bytes().length), 8);
-                MemorySegment.copy(MemorySegment.ofArray(s.bytes()), 0, bytes, 0, s.bytes().length);
-                s.pointers().forEach((offset, target) -> bytes.set(ValueLayout.JAVA_LONG, offset, word(target, arena)));
-                yield bytes.address();
-            }
-            case Arg.Buffer b -> arena.allocate(Math.max(8, b.size()), 8).address();
-            case Arg.Result r -> throw new AssertionError("results are wired, not written: " + r);
-        };
+    /** The image's size in bytes. */
+    public int size() {
+        return bytes.length;
     }
 
-    private static long stepOffset(int i) {
-        return ProgramLayout.HEADER_SIZE + ProgramLayout.STEP_SIZE * i;
+    /** The bytes as they must lie at {@code address}: every pointer word relocated. */
+    public byte[] bytesAt(long address) {
+        byte[] out = bytes.clone();
+        MemorySegment view = MemorySegment.ofArray(out);
+        for (long at : pointers) {
+            view.set(ValueLayout.JAVA_LONG_UNALIGNED, at, view.get(ValueLayout.JAVA_LONG_UNALIGNED, at) + address);
+        }
+        return out;
     }
 
-    public MemorySegment base() {
-        return base;
-    }
-
-    public ChildProgram program() {
-        return program;
+    /** A copy of the image in {@code arena}'s memory, relocated there; the program starts at its base. */
+    public MemorySegment place(Arena arena) {
+        MemorySegment segment = arena.allocate(bytes.length, 16);
+        MemorySegment.copy(MemorySegment.ofArray(bytesAt(segment.address())), 0, segment, 0, bytes.length);
+        return segment;
     }
 
     /** The failure the child reported, given the 16 record bytes it wrote to the error pipe. */
@@ -137,5 +145,82 @@ public final class ProgramImage {
      * @param result the raw result word of the system call
      */
     public record StepFailure(int index, Step step, int errno, long result) {
+    }
+
+    /** A growing block of little-endian words whose pointer words are offsets until the block is placed. */
+    private static final class Block {
+        private byte[] bytes = new byte[4096];
+        private int size;
+        private long[] pointers = new long[64];
+        private int pointerCount;
+
+        long allocate(long length, int alignment) {
+            long at = (size + alignment - 1) & -alignment;
+            long end = at + Math.max(length, 8);
+            if (end > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("a child program image is limited to 2 GiB");
+            }
+            if (end > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.max(end, 2L * bytes.length));
+            }
+            size = (int) end;
+            return at;
+        }
+
+        void setLong(long at, long value) {
+            MemorySegment.ofArray(bytes).set(ValueLayout.JAVA_LONG_UNALIGNED, at, value);
+        }
+
+        void pointer(long at, long target) {
+            setLong(at, target);
+            if (pointerCount == pointers.length) {
+                pointers = Arrays.copyOf(pointers, 2 * pointerCount);
+            }
+            pointers[pointerCount++] = at;
+        }
+
+        void word(long at, Arg arg) {
+            switch (arg) {
+                case Arg.Word w -> setLong(at, w.value());
+                default -> pointer(at, memory(arg));
+            }
+        }
+
+        /** Lays out what a pointer argument points to; returns its offset. */
+        private long memory(Arg arg) {
+            return switch (arg) {
+                case Arg.CString s -> string(s.value());
+                case Arg.CStringArray array -> {
+                    long list = allocate(8L * (array.values().size() + 1), 8);
+                    for (int k = 0; k < array.values().size(); k++) {
+                        pointer(list + 8L * k, string(array.values().get(k)));
+                    }
+                    yield list;
+                }
+                case Arg.Struct s -> copy(s.bytes());
+                case Arg.StructWithPointers s -> {
+                    long struct = copy(s.bytes());
+                    s.pointers().forEach((offset, target) -> pointer(struct + offset, memory(target)));
+                    yield struct;
+                }
+                case Arg.Buffer b -> allocate(b.size(), 8);
+                case Arg.Word w -> throw new AssertionError("a number is not memory: " + w);
+                case Arg.Result r -> throw new AssertionError("results are wired, not written: " + r);
+            };
+        }
+
+        private long string(String value) {
+            return copy((value + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        private long copy(byte[] data) {
+            long at = allocate(data.length, 8);
+            System.arraycopy(data, 0, bytes, (int) at, data.length);
+            return at;
+        }
+
+        ProgramImage image() {
+            return new ProgramImage(Arrays.copyOf(bytes, size), Arrays.copyOf(pointers, pointerCount));
+        }
     }
 }

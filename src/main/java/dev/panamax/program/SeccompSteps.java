@@ -33,7 +33,15 @@ final class SeccompSteps {
                 new Arg.Word(0), new Arg.Word(0)));
     }
 
-    static void load(Emit e, SeccompProfile profile, List<String> launcherCalls) {
+    /** With an init, the fork, the child's unblocking of signals, and the init's own loop too. */
+    static final List<String> INIT = List.of("clone", "rt_sigprocmask", "close_range", "rt_sigtimedwait", "kill",
+            "wait4");
+
+    static void load(Emit e, SeccompProfile profile, List<String> afterFilter) {
+        List<String> launcherCalls = new ArrayList<>(afterFilter);
+        if (e.spec().process().init()) {
+            launcherCalls.addAll(INIT);
+        }
         List<String> added = new ArrayList<>();
         CompiledFilter filter = withLauncherCalls(profile, launcherCalls, added).compile();
         byte[] fprog = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putShort((short) filter.length()).array();

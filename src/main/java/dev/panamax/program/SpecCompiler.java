@@ -27,7 +27,7 @@ public final class SpecCompiler {
     /** The program with symbolic descriptors, for {@code Launcher.plan}. */
     public static ChildProgram plan(ContainerSpec spec) {
         ProcessSpec p = spec.process();
-        return compile(spec, ChildFds.symbolic(piped(p.stdin()), piped(p.stdout()), piped(p.stderr())),
+        return compile(spec, ChildFds.symbolic(p.init(), piped(p.stdin()), piped(p.stdout()), piped(p.stderr())),
                 OverlaySteps.planned(spec));
     }
 
@@ -36,8 +36,8 @@ public final class SpecCompiler {
     }
 
     private static void program(Emit e) {
+        SetupExecSteps.emit(e);
         ParentSync.emit(e);
-        IdentitySteps.enterNamespace(e);
         RootfsSteps.prepare(e);
         MountSteps.emit(e);
         RootfsSteps.enter(e);
@@ -52,6 +52,7 @@ public final class SpecCompiler {
         // restores the effective set the uid change clears.
         IdentitySteps.processUser(e);
         HardeningSteps.afterIdentity(e);
+        InitSteps.emit(e);
         ExecSteps.execve(e);
     }
 

@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  * @param tolerated errnos that do not fail the step (each below 64)
  * @param savesAs   a label under which later steps can use this step's result, or null
  * @param detail    lines the plan prints under the step (a seccomp filter's rules), or null
+ * @param forksInit the step is a fork whose parent becomes the container's init (see {@code X86_64Code})
  */
 public record Step(String what, String syscall, List<Arg> args, OptionalLong expect, Set<Integer> tolerated,
-                   String savesAs, String detail) {
+                   String savesAs, String detail, boolean forksInit) {
 
     public Step {
         Objects.requireNonNull(what, "what");
@@ -40,24 +41,29 @@ public record Step(String what, String syscall, List<Arg> args, OptionalLong exp
 
     /** A step with no expectation, no tolerated errno and no saved result. */
     public static Step of(String what, String syscall, Arg... args) {
-        return new Step(what, syscall, List.of(args), OptionalLong.empty(), Set.of(), null, null);
+        return new Step(what, syscall, List.of(args), OptionalLong.empty(), Set.of(), null, null, false);
     }
 
     public Step expecting(long value) {
-        return new Step(what, syscall, args, OptionalLong.of(value), tolerated, savesAs, detail);
+        return new Step(what, syscall, args, OptionalLong.of(value), tolerated, savesAs, detail, forksInit);
     }
 
     public Step tolerating(Integer... errnos) {
-        return new Step(what, syscall, args, expect, Set.of(errnos), savesAs, detail);
+        return new Step(what, syscall, args, expect, Set.of(errnos), savesAs, detail, forksInit);
     }
 
     public Step savingAs(String label) {
-        return new Step(what, syscall, args, expect, tolerated, label, detail);
+        return new Step(what, syscall, args, expect, tolerated, label, detail, forksInit);
     }
 
     /** The same step with {@code text} printed under it in plans. */
     public Step detailed(String text) {
-        return new Step(what, syscall, args, expect, tolerated, savesAs, text);
+        return new Step(what, syscall, args, expect, tolerated, savesAs, text, forksInit);
+    }
+
+    /** The same step as the fork whose parent becomes the container's init; its child goes on. */
+    public Step forkingInit() {
+        return new Step(what, syscall, args, expect, tolerated, savesAs, detail, true);
     }
 
     /** The call as strace would print it, with the checks after it. */
@@ -68,6 +74,9 @@ public record Step(String what, String syscall, List<Arg> args, OptionalLong exp
         }
         sb.append(syscall).append(args.stream().map(Arg::render).collect(Collectors.joining(", ", "(", ")")));
         expect.ifPresent(v -> sb.append(" == ").append(v));
+        if (forksInit) {
+            sb.append("  (parent: becomes init)");
+        }
         if (!tolerated.isEmpty()) {
             sb.append(new TreeSet<>(tolerated).stream().map(Errno::name)
                     .collect(Collectors.joining("|", "  (tolerates ", ")")));

@@ -31,6 +31,16 @@ final class DefaultProfile {
         "iopl", "ioperm", "quotactl", "syslog", "vhangup", "fanotify_init",
     };
 
+    /**
+     * {@code ioctl} requests denied whatever the terminal (as bubblewrap and flatpak do): TIOCSTI pushes
+     * bytes into a terminal's input queue, as if typed (CVE-2017-5226: a sandboxed program typed commands
+     * into the user's shell); TIOCLINUX can do the same on a virtual console (paste from the selection).
+     * Values from {@code asm-generic/ioctls.h}; the kernel reads the request as 32 bits, so only the low
+     * 32 bits are compared (a request with high bits set is the same request: flatpak's CVE-2019-10063).
+     */
+    static final long TIOCSTI = 0x5412;
+    static final long TIOCLINUX = 0x541C;
+
     /** {@code personality} values Docker allows: PER_LINUX, PER_LINUX32, UNAME26, both, and the query 0xffffffff. */
     static final long[] SAFE_PERSONALITIES = {0x0L, 0x8L, 0x20000L, 0x20008L, 0xffffffffL};
 
@@ -48,6 +58,8 @@ final class DefaultProfile {
             b.rule("personality", ALLOW, ArgCondition.eq(0, persona));
         }
         b.rule("personality", EPERM);
+        b.rule("ioctl", EPERM, ArgCondition.maskedEq(1, 0xFFFF_FFFFL, TIOCSTI));
+        b.rule("ioctl", EPERM, ArgCondition.maskedEq(1, 0xFFFF_FFFFL, TIOCLINUX));
         return b.build();
     }
 }

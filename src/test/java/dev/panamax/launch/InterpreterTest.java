@@ -36,10 +36,10 @@ class InterpreterTest {
         ChildProgram program = new ChildProgram(steps);
         try (Arena arena = Arena.ofConfined()) {
             int[] err = Libc.pipe2(Abi.O_CLOEXEC);
-            ProgramImage image = ProgramImage.encode(program, arena, err[1], SyscallTable.nativeTable());
+            MemorySegment image = ProgramImage.place(program, arena, err[1], SyscallTable.nativeTable());
             MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment args = Launch.cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD, pidfdOut, 16384);
-            long pid = Trampoline.get().spawn(args, image.base());
+            long pid = Trampoline.get().spawn(args, image);
             assertTrue(pid > 0, "clone3: " + pid);
             int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
             Libc.close(err[1]);
@@ -138,6 +138,6 @@ class InterpreterTest {
             return Long.parseUnsignedLong(range[0], 16) <= code && code < Long.parseUnsignedLong(range[1], 16);
         }).findFirst().orElseThrow();
         assertTrue(mapping.split(" ")[1].startsWith("r-x"), mapping);
-        assertEquals(48, ProgramLayout.HEADER_SIZE);
+        assertEquals(64, ProgramLayout.HEADER_SIZE);
     }
 }

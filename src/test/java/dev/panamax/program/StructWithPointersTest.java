@@ -26,7 +26,7 @@ class StructWithPointersTest {
         Arg arg = new Arg.StructWithPointers(fprog, Map.of(8, new Arg.Struct(filter, "2 instructions")), "len=2");
         ChildProgram program = new ChildProgram(List.of(Step.of("load", "seccomp", new Arg.Word(1), new Arg.Word(0), arg)));
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment base = ProgramImage.encode(program, arena, 2, SyscallTable.nativeTable()).base();
+            MemorySegment base = ProgramImage.place(program, arena, 2, SyscallTable.nativeTable());
             long structAddress = base.get(ValueLayout.JAVA_LONG, ProgramLayout.HEADER_SIZE + ProgramLayout.argOffset(2));
             MemorySegment struct = MemorySegment.ofAddress(structAddress).reinterpret(16);
             assertEquals(2, struct.get(ValueLayout.JAVA_SHORT, 0));

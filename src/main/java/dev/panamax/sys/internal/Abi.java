@@ -200,6 +200,18 @@ public final class Abi {
     public static final int F_GETFL = linux_h.F_GETFL();
     public static final int F_SETFD = linux_h.F_SETFD();
     public static final int F_SETFL = linux_h.F_SETFL();
+
+    // memfd_create(2) and file seals (<linux/memfd.h>, <linux/fcntl.h>): not in the bindings' headers; the
+    // values are the kernel's UAPI, the same on every architecture.
+    public static final int MFD_CLOEXEC = 0x1;
+    public static final int MFD_ALLOW_SEALING = 0x2;
+    public static final int MFD_EXEC = 0x10;
+    public static final int F_ADD_SEALS = 1024 + 9;
+    public static final int F_GET_SEALS = 1024 + 10;
+    public static final int F_SEAL_SEAL = 0x1;
+    public static final int F_SEAL_SHRINK = 0x2;
+    public static final int F_SEAL_GROW = 0x4;
+    public static final int F_SEAL_WRITE = 0x8;
     public static final int O_ACCMODE = linux_h.O_ACCMODE();
     public static final int O_APPEND = linux_h.O_APPEND();
     public static final int O_ASYNC = linux_h.O_ASYNC();

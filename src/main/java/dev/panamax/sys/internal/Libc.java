@@ -215,6 +215,22 @@ public final class Libc {
         }
     }
 
+    /**
+     * {@code memfd_create(2)}: an anonymous file named {@code name} (shown as {@code /memfd:name} in
+     * {@code /proc/PID/exe} and {@code /proc/PID/maps}).
+     */
+    public static int memfdCreate(String name, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) syscall("memfd_create", SyscallTable.nativeTable().number("memfd_create").orElseThrow(),
+                    arena.allocateFrom(name).address(), flags);
+        }
+    }
+
+    /** {@code fcntl(2)} with an integer argument. */
+    public static int fcntl(int fd, int command, long arg) {
+        return (int) syscall("fcntl", SyscallTable.nativeTable().number("fcntl").orElseThrow(), fd, command, arg);
+    }
+
     /** {@code ioctl(2)} with a pointer argument (the raw syscall: libc's ioctl adds nothing). */
     public static long ioctl(int fd, long request, MemorySegment arg) {
         return syscall("ioctl", Abi.SYS_ioctl, fd, request, arg.address());
