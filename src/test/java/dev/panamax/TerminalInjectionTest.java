@@ -42,15 +42,16 @@ class TerminalInjectionTest extends BusyboxTest {
             String java = String.join(" ", DieWithParentTest.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
                     DieWithParentTest.classPath(), TiocstiLaunch.class.getName(), root.path().toString(), mode,
                     "'" + LINE + "'");
-            type(keys, java + "; echo PROBE-DONE\n");
+            type(keys, java + "; echo PROBE-$((1+1))-DONE\n"); // the echo of this line must not match below
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!text(seen).contains("PROBE-DONE\r\n") && System.nanoTime() < deadline) {
+            while (!text(seen).contains("PROBE-2-DONE") && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             Thread.sleep(500); // an injected line is in the input queue before the exit below
             type(keys, "exit\n");
         }
         assertTrue(script.waitFor(30, TimeUnit.SECONDS), "the shell session ended: " + text(seen));
+        assertTrue(text(seen).contains("PROBE-2-DONE"), "the launch finished: " + text(seen));
         drain.join(5000);
         return text(seen);
     }
