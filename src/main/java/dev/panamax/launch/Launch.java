@@ -69,40 +69,44 @@ final class Launch {
         try (Arena arena = Arena.ofConfined()) {
             sync = Libc.pipe2(Abi.O_CLOEXEC);
             err = Libc.pipe2(Abi.O_CLOEXEC);
-            setupExe = new int[] {openSetupExecutable()};
+            boolean ownSpace = SpecCompiler.usesSetupExecutable(spec);
+            setupExe = ownSpace ? new int[] {openSetupExecutable()} : null;
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             ChildFds fds = new ChildFds(ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
-                    ChildFds.fd(err[1], "err_w"),
-                    ChildFds.fd(setupExe[0], "setup_exe"), status == null ? null : ChildFds.fd(status[1], "status_w"),
+                    ChildFds.fd(err[1], "err_w"), ownSpace ? ChildFds.fd(setupExe[0], "setup_exe") : null,
+                    status == null ? null : ChildFds.fd(status[1], "status_w"),
                     stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
             ChildProgram program = SpecCompiler.compile(spec, fds, overlayRoot(cleanup));
             java.util.Optional<IdMapWriter> maps = IdMapWriter.prepare(spec);
-            MemorySegment inJvm = writeImages(program, setupExe[0], err[1], status == null ? -1 : status[1], arena);
+            MemorySegment inJvm = writeImages(program, setupExe, err[1], status == null ? -1 : status[1], arena);
 
-            Cgroup cgroup = createCgroup(cleanup);
-
-            // CLONE: without a user namespace, returns once the child has exec'd the setup executable (vfork)
-            // or died trying; with one, the child waits for its maps first (SetupExecSteps)
-            exec = maps.isPresent() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
+            // CLONE. A child that uses the setup executable execs it at once (after its maps, with a user
+            // namespace): the parent makes the cgroup meanwhile, and lets it join only once the exec has
+            // happened (EOF on the close-on-exec exec pipe), so it never shares the JVM's memory in there.
+            exec = ownSpace ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
-            long pid = trampoline.spawn(cloneArgs(arena, pidfdOut, exec == null), inJvm);
+            long pid = trampoline.spawn(cloneArgs(arena, pidfdOut), inJvm);
             if (pid < 0) {
                 throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null);
             }
             int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
+            boolean awaiting = false;
+            Cgroup cgroup = null;
             try {
                 closeAll(setupExe);
                 setupExe = null;
                 if (exec != null) {
-                    // USER_MAPPINGS: the child waits in the JVM's address space, then execs the setup executable
                     Libc.close(exec[1]);
                     exec[1] = -1;
-                    maps.get().write(pid);
-                    release(sync[1]);
-                    awaitEof(exec[0]);
                 }
-                if (failedInJvm(err[0])) {
-                    awaitExec(err[0], program);
+                // USER_MAPPINGS: the child waits on the sync pipe meanwhile
+                maps.ifPresent(m -> m.write(pid));
+                if (ownSpace && maps.isPresent()) {
+                    release(sync[1]); // once: now it may exec the setup executable
+                }
+                cgroup = createCgroup(cleanup);
+                if (exec != null) {
+                    awaitEof(exec[0]);
                 }
                 // CGROUP: the child waits on the sync pipe meanwhile, in its own address space.
                 joinCgroup(cgroup, pid);
@@ -117,10 +121,18 @@ final class Launch {
                     status[1] = -1;
                 }
                 stdio.closeChildEnds();
+                awaiting = true;
                 awaitExec(err[0], program);
             } catch (RuntimeException | Error failure) {
                 undo(pidfd);
-                throw failure;
+                if (awaiting) {
+                    throw failure;
+                }
+                Throwable cause = childFailureOr(failure, err[0], program, spec);
+                if (cause instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) cause;
             }
             InitStatus init = status == null ? InitStatus.NONE : new InitStatus(status[0]);
             status = null; // the handle owns the read end now
@@ -159,30 +171,49 @@ final class Launch {
 
     /**
      * The program's two stages: the steps after the setup exec go into the sealed setup executable at its
-     * fixed address; the few before it are placed in {@code arena} for the trampoline, which returns them.
+     * fixed address; the steps before it are placed in {@code arena} for the trampoline, which returns them.
+     * Without a setup executable the whole program is placed in {@code arena}.
      */
-    private MemorySegment writeImages(ChildProgram program, int setupExe, int errorWrite, int statusWrite,
+    private MemorySegment writeImages(ChildProgram program, int[] setupExe, int errorWrite, int statusWrite,
                                       Arena arena) {
         SyscallTable table = SyscallTable.nativeTable();
-        int split = program.setupExecFrom();
-        ProgramImage setup = ProgramImage.encode(program, split, program.steps().size(), errorWrite, statusWrite,
-                table, faulty);
-        try {
-            SetupExecutable.fill(setupExe, setup.bytesAt(ProgramLayout.IMAGE_ADDRESS));
-        } catch (ErrnoException e) {
-            throw FailureReport.parentCall(spec, "write the setup executable", e.call(), e.errno(), e);
+        int split = setupExe == null ? program.steps().size() : program.setupExecFrom();
+        if (setupExe != null) {
+            ProgramImage setup = ProgramImage.encode(program, split, program.steps().size(), errorWrite, statusWrite,
+                    table, faulty);
+            try {
+                SetupExecutable.fill(setupExe[0], setup);
+            } catch (ErrnoException e) {
+                throw FailureReport.parentCall(spec, "write the setup executable", e.call(), e.errno(), e);
+            }
         }
-        return ProgramImage.encode(program, 0, split, errorWrite, -1, table, faulty).place(arena);
+        return ProgramImage.encode(program, 0, split, errorWrite, statusWrite, table, faulty).place(arena);
     }
 
-    /** A step before the setup exec failed: its record is already in the pipe (the child has exited). */
-    private static boolean failedInJvm(int errorRead) {
+    /**
+     * A parent-side step failed after clone (joining the cgroup, say): if the child had already failed and
+     * reported why, that report is the cause the user needs; the parent's failure is kept as suppressed.
+     */
+    private static Throwable childFailureOr(Throwable failure, int errorRead, ChildProgram program, ContainerSpec spec) {
+        if (!(failure instanceof RuntimeException)) {
+            return failure;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment poll = arena.allocate(Abi.SIZEOF_POLLFD, 8);
             poll.set(ValueLayout.JAVA_INT, Abi.OFFSETOF_POLLFD_FD, errorRead);
             poll.set(ValueLayout.JAVA_SHORT, Abi.OFFSETOF_POLLFD_EVENTS, (short) Abi.POLLIN);
-            return Libc.poll(poll, 1, 0) > 0;
+            if (Libc.poll(poll, 1, 0) > 0) {
+                MemorySegment record = arena.allocate(ProgramLayout.RECORD_SIZE, 8);
+                if (Libc.read(errorRead, record, ProgramLayout.RECORD_SIZE) == ProgramLayout.RECORD_SIZE) {
+                    RuntimeException report = FailureReport.childStep(spec, ProgramImage.decode(program, record));
+                    report.addSuppressed(failure);
+                    return report;
+                }
+            }
+        } catch (RuntimeException unreadable) {
+            failure.addSuppressed(unreadable);
         }
+        return failure;
     }
 
     /**
@@ -253,9 +284,9 @@ final class Launch {
         }
     }
 
-    private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut, boolean vfork) {
-        return cloneArgs(arena, Abi.CLONE_VM | (vfork ? Abi.CLONE_VFORK : 0) | Abi.CLONE_PIDFD
-                | Namespace.flags(spec.namespaces()), pidfdOut, STACK_SIZE);
+    private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut) {
+        return cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD | Namespace.flags(spec.namespaces()), pidfdOut,
+                STACK_SIZE);
     }
 
     /** Reads until EOF: every copy of the pipe's close-on-exec write end is gone (the child exec'd or died). */

@@ -17,12 +17,12 @@ import java.util.function.IntPredicate;
  * A run of a child program's steps laid out in the format of {@link ProgramLayout}, with everything the
  * steps point to (strings, argv arrays, structs, buffers) in the same block. The block is position
  * independent until it is placed: every pointer word is recorded, so the same image can be put into this
- * process's memory ({@link #place}) or into the setup executable at a fixed address ({@link #bytesAt}).
+ * process's memory ({@link #place}) or into the setup executable at a fixed address ({@link #writeAt}).
  *
  * <pre>{@code
  * ProgramImage stage = ProgramImage.encode(program, 0, program.steps().size(), errFd, -1, table, i -> false);
  * MemorySegment base = stage.place(arena);       // for the trampoline in this JVM
- * byte[] bytes = stage.bytesAt(IMAGE_ADDRESS);   // for a setup executable
+ * stage.writeAt(fileSegment, IMAGE_ADDRESS);     // for a setup executable
  * }</pre>
  */
 public final class ProgramImage {
@@ -111,21 +111,19 @@ public final class ProgramImage {
         return bytes.length;
     }
 
-    /** The bytes as they must lie at {@code address}: every pointer word relocated. */
-    public byte[] bytesAt(long address) {
-        byte[] out = bytes.clone();
-        MemorySegment view = MemorySegment.ofArray(out);
-        for (long at : pointers) {
-            view.set(ValueLayout.JAVA_LONG_UNALIGNED, at, view.get(ValueLayout.JAVA_LONG_UNALIGNED, at) + address);
-        }
-        return out;
-    }
-
     /** A copy of the image in {@code arena}'s memory, relocated there; the program starts at its base. */
     public MemorySegment place(Arena arena) {
         MemorySegment segment = arena.allocate(bytes.length, 16);
-        MemorySegment.copy(MemorySegment.ofArray(bytesAt(segment.address())), 0, segment, 0, bytes.length);
+        writeAt(segment, segment.address());
         return segment;
+    }
+
+    /** Copies the image into {@code target}, every pointer relocated as if the image lay at {@code address}. */
+    public void writeAt(MemorySegment target, long address) {
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, target, 0, bytes.length);
+        for (long at : pointers) {
+            target.set(ValueLayout.JAVA_LONG_UNALIGNED, at, target.get(ValueLayout.JAVA_LONG_UNALIGNED, at) + address);
+        }
     }
 
     /** The failure the child reported, given the 16 record bytes it wrote to the error pipe. */
@@ -149,7 +147,7 @@ public final class ProgramImage {
 
     /** A growing block of little-endian words whose pointer words are offsets until the block is placed. */
     private static final class Block {
-        private byte[] bytes = new byte[4096];
+        private byte[] bytes = new byte[32768];
         private int size;
         private long[] pointers = new long[64];
         private int pointerCount;

@@ -56,6 +56,11 @@ public final class SpecCompiler {
         ExecSteps.execve(e);
     }
 
+    /** Whether a launch of {@code spec} runs its setup in the setup executable (see {@code SetupExecSteps}). */
+    public static boolean usesSetupExecutable(ContainerSpec spec) {
+        return SetupExecSteps.used(spec);
+    }
+
     /** The paths execve will try for the spec's program (for messages). */
     public static java.util.List<String> candidates(ProcessSpec p) {
         return ExecSteps.candidates(p);

@@ -1,5 +1,6 @@
 package dev.panamax.trampoline;
 
+import dev.panamax.program.ProgramImage;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
@@ -25,7 +26,7 @@ import java.nio.ByteOrder;
  *
  * <pre>{@code
  * int fd = SetupExecutable.open();                                  // O_CLOEXEC
- * SetupExecutable.fill(fd, image.bytesAt(ProgramLayout.IMAGE_ADDRESS));   // written, then sealed
+ * SetupExecutable.fill(fd, image);    // the ELF file with the image at IMAGE_ADDRESS, then sealed
  * }</pre>
  */
 public final class SetupExecutable {
@@ -44,10 +45,10 @@ public final class SetupExecutable {
     private SetupExecutable() {
     }
 
-    /** The ELF file for an image laid out at {@link ProgramLayout#IMAGE_ADDRESS}. */
-    public static byte[] elf(byte[] image) {
+    /** The first page of the file: ELF header, program headers, code; the image follows at offset PAGE. */
+    static byte[] header(int imageSize) {
         byte[] code = X86_64Code.CODE;
-        ByteBuffer b = ByteBuffer.allocate(PAGE + image.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* little-endian */, 1 /* version */, 0 /* SysV */});
         b.position(16);
         b.putShort((short) 2);                  // e_type ET_EXEC
@@ -64,10 +65,9 @@ public final class SetupExecutable {
         b.putShort((short) 0);                  // e_shnum
         b.putShort((short) 0);                  // e_shstrndx
         segment(b, PT_LOAD, PF_R | PF_X, 0, ProgramLayout.CODE_ADDRESS, CODE_OFFSET + code.length);
-        segment(b, PT_LOAD, PF_R | PF_W, PAGE, ProgramLayout.IMAGE_ADDRESS, image.length);
+        segment(b, PT_LOAD, PF_R | PF_W, PAGE, ProgramLayout.IMAGE_ADDRESS, imageSize);
         segment(b, PT_GNU_STACK, PF_R | PF_W, 0, 0, 0);   // a non-executable stack
         b.position(CODE_OFFSET).put(code);
-        b.position(PAGE).put(image);
         return b.array();
     }
 
@@ -93,19 +93,20 @@ public final class SetupExecutable {
     }
 
     /**
-     * Writes {@link #elf(byte[]) the ELF file} for {@code image} into {@code fd} and seals it against any
-     * change (write, grow, shrink, new seals), so nothing that can reach it later (through
-     * {@code /proc/PID/exe}) can alter what a child runs.
+     * Writes the ELF file for {@code image} (relocated to {@link ProgramLayout#IMAGE_ADDRESS}) into
+     * {@code fd} and seals it against any change (write, grow, shrink, new seals), so nothing that can reach
+     * it later (through {@code /proc/PID/exe}) can alter what a child runs.
      *
      * @throws ErrnoException naming write or fcntl and the errno
      */
-    public static void fill(int fd, byte[] image) {
-        byte[] file = elf(image);
+    public static void fill(int fd, ProgramImage image) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bytes = arena.allocate(file.length);
-            MemorySegment.copy(MemorySegment.ofArray(file), 0, bytes, 0, file.length);
-            for (long done = 0; done < file.length; ) {
-                done += Libc.write(fd, bytes.asSlice(done), file.length - done);
+            long size = PAGE + image.size();
+            MemorySegment file = arena.allocate(size);
+            MemorySegment.copy(MemorySegment.ofArray(header(image.size())), 0, file, 0, PAGE);
+            image.writeAt(file.asSlice(PAGE), ProgramLayout.IMAGE_ADDRESS);
+            for (long done = 0; done < size; ) {
+                done += Libc.write(fd, file.asSlice(done), size - done);
             }
         }
         Libc.fcntl(fd, Abi.F_ADD_SEALS, Abi.F_SEAL_SEAL | Abi.F_SEAL_SHRINK | Abi.F_SEAL_GROW | Abi.F_SEAL_WRITE);

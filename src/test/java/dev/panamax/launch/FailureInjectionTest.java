@@ -27,11 +27,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FailureInjectionTest extends dev.panamax.BusyboxTest {
 
     @Test
-    void everyStepFailsCleanlyAndIsNamed() throws IOException {
+    void everyStepFailsCleanlyAndIsNamedWithACgroup() throws IOException {
+        everyStepFailsCleanlyAndIsNamed("cgroup");
+    }
+
+    @Test
+    void everyStepFailsCleanlyAndIsNamedWithACgroupAndAUserNamespace() throws IOException {
+        everyStepFailsCleanlyAndIsNamed("cgroup+userns");
+    }
+
+    @Test
+    void everyStepFailsCleanlyAndIsNamedWithAnInit() throws IOException {
+        everyStepFailsCleanlyAndIsNamed("init");
+    }
+
+    @Test
+    void everyStepFailsCleanlyAndIsNamedInTheJvmsAddressSpace() throws IOException {
+        everyStepFailsCleanlyAndIsNamed("plain");
+    }
+
+    /** The shapes of the protocol: setup executable with a cgroup, with a user namespace too, with an init; none. */
+    private void everyStepFailsCleanlyAndIsNamed(String shape) throws IOException {
         Path marker = root.path().resolve("tmp/ran");
-        ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).hostname("box").domainname("dom")
-                .command("sh", "-c", "touch /tmp/ran").stdout(Stdio.pipe()).stderr(Stdio.discard())
-                .resources(Resources.builder().pidsMax(10).build()).build();
+        ContainerSpec.Builder b = ContainerSpec.builder().rootfs(root.path()).hostname("box").domainname("dom")
+                .command("sh", "-c", "touch /tmp/ran").stdout(Stdio.pipe()).stderr(Stdio.discard());
+        switch (shape) {
+            case "cgroup" -> b.resources(Resources.builder().pidsMax(10).build());
+            case "cgroup+userns" -> b.resources(Resources.builder().pidsMax(10).build())
+                    .namespaces(dev.panamax.sys.Namespace.USER, dev.panamax.sys.Namespace.MOUNT,
+                            dev.panamax.sys.Namespace.PID, dev.panamax.sys.Namespace.UTS).mapCurrentUserToRoot();
+            case "init" -> b.init(true);
+            default -> { }
+        }
+        ContainerSpec spec = b.build();
         List<Step> steps = SpecCompiler.plan(spec).steps();
         assertTrue(steps.size() > 20, "a typical program: " + steps.size() + " steps");
         Leaks before = Leaks.snapshot();
