@@ -74,6 +74,24 @@ class TerminalInjectionTest extends BusyboxTest {
                 + session);
     }
 
+    @Test
+    void aContainerStartsASessionOfItsOwnUnlessTheSpecKeepsTheJvms() throws Exception {
+        long jvmSession = session(ProcessHandle.current().pid());
+        try (Container c = Launcher.launch(ContainerSpec.builder().rootfs(root.path()).command("sleep", "10").build())) {
+            assertTrue(session(c.pid()) == c.pid(), "the container leads a session of its own");
+        }
+        try (Container c = Launcher.launch(ContainerSpec.builder().rootfs(root.path()).command("sleep", "10")
+                .newSession(false).build())) {
+            assertTrue(session(c.pid()) == jvmSession, "newSession(false) keeps the JVM's session");
+        }
+    }
+
+    /** Field 6 of /proc/PID/stat: the session id (as seen from here). */
+    private static long session(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+    }
+
     private static void type(OutputStream keys, String text) throws IOException {
         keys.write(text.getBytes(StandardCharsets.UTF_8));
         keys.flush();

@@ -131,7 +131,7 @@ public final class SetupExecutable {
     private static volatile boolean NO_MFD_EXEC;
 
     /** The image address the code's entry loads (checked against {@link ProgramLayout#IMAGE_ADDRESS}). */
-    static long entryImageAddress() {
+    public static long entryImageAddress() {
         return MemorySegment.ofArray(X86_64Code.CODE).get(ValueLayout.JAVA_LONG_UNALIGNED,
                 X86_64Code.ELF_ENTRY_IMAGE_IMMEDIATE);
     }

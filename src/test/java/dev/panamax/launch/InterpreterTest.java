@@ -9,6 +9,7 @@ import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 import dev.panamax.sys.internal.SyscallTable;
 import dev.panamax.trampoline.ProgramLayout;
+import dev.panamax.trampoline.SetupExecutable;
 import dev.panamax.trampoline.Trampoline;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +128,80 @@ class InterpreterTest {
         assertEquals(1, o.failure().index());
         assertNull(o.failure().step());
         assertEquals(127, o.status().code());
+    }
+
+    /**
+     * The setup executable: after the execveat of stage 0, the program runs in an address space of its own
+     * (a few mappings of the sealed memfd, none of the JVM's), in the same process, then execs as usual.
+     */
+    @Test
+    void afterTheSetupExecTheChildSharesNoMemoryWithTheJvm() throws Exception {
+        int[] err = Libc.pipe2(Abi.O_CLOEXEC);
+        int[] sync = Libc.pipe2(Abi.O_CLOEXEC);
+        int[] exec = Libc.pipe2(Abi.O_CLOEXEC);
+        int memfd = SetupExecutable.open();
+        Arg.Word errW = new Arg.Word(err[1], "err_w");
+        Arg.Word syncR = new Arg.Word(sync[0], "sync_r");
+        List<Step> steps = List.of(
+                Step.of("keep err_w", "fcntl", errW, new Arg.Word(Abi.F_SETFD), new Arg.Word(0)),
+                Step.of("keep sync_r", "fcntl", syncR, new Arg.Word(Abi.F_SETFD), new Arg.Word(0)),
+                Step.of("run the setup executable", "execveat", new Arg.Word(memfd), new Arg.CString(""),
+                        new Arg.CStringArray(List.of("panamax-setup")), new Arg.CStringArray(List.of()),
+                        new Arg.Word(Abi.AT_EMPTY_PATH)),
+                Step.of("wait", "read", syncR, new Arg.Buffer(1), new Arg.Word(1)).expecting(1),
+                exec("/bin/true"));
+        ChildProgram program = new ChildProgram(steps, 3);
+        try (Arena arena = Arena.ofConfined()) {
+            SetupExecutable.fill(memfd, ProgramImage.encode(program, 3, steps.size(), err[1], -1,
+                    SyscallTable.nativeTable(), i -> false));
+            MemorySegment stage0 = ProgramImage.encode(program, 0, 3, err[1], -1, SyscallTable.nativeTable(), i -> false)
+                    .place(arena);
+            MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
+            long pid = Trampoline.get().spawn(Launch.cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD, pidfdOut, 16384),
+                    stage0);
+            assertTrue(pid > 0, "clone3: " + pid);
+            int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
+            Libc.close(memfd);
+            Libc.close(exec[1]);
+            Libc.close(err[1]);
+            MemorySegment buf = arena.allocate(16);
+            assertEquals(0, Libc.read(exec[0], buf, 16), "EOF: the child exec'd the setup executable");
+            List<String> maps = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/maps"));
+            String exe = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + pid + "/exe")).toString();
+            Libc.write(sync[1], buf, 1);
+            assertEquals(0, Libc.read(err[0], buf, 16), "no failure record: the final execve happened");
+            assertEquals(0, Reaper.get().reapNow(pidfd).code());
+            Libc.close(pidfd);
+            assertTrue(exe.startsWith("/memfd:panamax-setup"), exe);
+            assertTrue(maps.stream().noneMatch(l -> l.contains("libjvm") || l.contains("[heap]")), String.join("\n", maps));
+            assertTrue(maps.size() <= 8, "code, image, stack, vvar, vdso: " + String.join("\n", maps));
+            assertTrue(maps.stream().anyMatch(l -> l.startsWith("00400000-") && l.contains(" r-xp ")), String.join("\n", maps));
+            assertTrue(maps.stream().anyMatch(l -> l.startsWith("01000000-") && l.contains(" rw-p ")), String.join("\n", maps));
+        } finally {
+            for (int fd : new int[] {err[0], sync[0], sync[1], exec[0]}) {
+                Libc.close(fd);
+            }
+        }
+    }
+
+    @Test
+    void theSetupExecutableIsSealedAndItsEntryLoadsTheImageAddress() {
+        assertEquals(ProgramLayout.IMAGE_ADDRESS, SetupExecutable.entryImageAddress());
+        int memfd = SetupExecutable.open();
+        try {
+            ChildProgram program = new ChildProgram(List.of(exec("/bin/true")));
+            SetupExecutable.fill(memfd, ProgramImage.encode(program, 0, 1, 2, -1, SyscallTable.nativeTable(), i -> false));
+            long seals = Libc.fcntl(memfd, Abi.F_GET_SEALS, 0);
+            long all = Abi.F_SEAL_SEAL | Abi.F_SEAL_SHRINK | Abi.F_SEAL_GROW | Abi.F_SEAL_WRITE;
+            assertEquals(all, seals & all, "sealed against writes, resizing and new seals");
+            try (Arena arena = Arena.ofConfined()) {
+                dev.panamax.sys.ErrnoException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        dev.panamax.sys.ErrnoException.class, () -> Libc.write(memfd, arena.allocate(1), 1));
+                assertEquals("EPERM", e.errnoName());
+            }
+        } finally {
+            Libc.close(memfd);
+        }
     }
 
     @Test

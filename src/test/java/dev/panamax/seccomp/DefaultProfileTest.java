@@ -83,6 +83,22 @@ class DefaultProfileTest {
     }
 
     @Test
+    void terminalInjectionIoctlsAreDeniedWhateverTheHighBits() {
+        long tiocsti = 0x5412;
+        long tioclinux = 0x541C;
+        for (long fd : new long[] {0, 1, 255}) {
+            assertEquals(ERRNO_EPERM, run(filter, call("ioctl", fd, tiocsti)));
+            assertEquals(ERRNO_EPERM, run(filter, call("ioctl", fd, tioclinux)));
+            // the kernel reads the request as 32 bits: high bits must not slip past (flatpak's CVE-2019-10063)
+            assertEquals(ERRNO_EPERM, run(filter, call("ioctl", fd, 0x1_0000_0000L | tiocsti)));
+            assertEquals(ERRNO_EPERM, run(filter, call("ioctl", fd, 0xFFFF_FFFF_0000_0000L | tioclinux)));
+        }
+        for (long other : new long[] {0x5401 /* TCGETS */, 0x540E /* TIOCSCTTY */, 0x5413 /* TIOCGWINSZ */, 0x541B}) {
+            assertEquals(ALLOW, run(filter, call("ioctl", 1, other)), Long.toHexString(other));
+        }
+    }
+
+    @Test
     void wrongArchitectureIsKilled() {
         int i386 = 0x40000003;
         assertEquals(KILL_PROCESS, run(filter, call(i386, nr("read"))));
