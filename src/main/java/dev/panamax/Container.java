@@ -25,10 +25,16 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Container extends AutoCloseable {
 
-    /** The pid of the container's first process, as the host sees it. */
+    /**
+     * The pid of the container's first process, as the host sees it: the command, or with
+     * {@link ContainerSpec.Builder#init(boolean) the init} the init (the command is its child).
+     */
     long pid();
 
-    /** Blocks until the process ends. */
+    /**
+     * Blocks until the process ends. With the init, the status is the command's own (reported by the init
+     * before it exits), unless the init itself was killed.
+     */
     ExitStatus waitFor() throws InterruptedException;
 
     /** Waits at most {@code timeout}; empty if the process still runs. */

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,10 +30,7 @@ class ContainerCgroupTest extends BusyboxTest {
 
     /** Container cgroups (named c<jvm pid>-<n>) of this JVM left anywhere under /sys/fs/cgroup. */
     static List<Path> containerCgroups() throws IOException {
-        String prefix = "c" + ProcessHandle.current().pid() + "-";
-        try (Stream<Path> walk = Files.walk(Path.of("/sys/fs/cgroup"), 3)) {
-            return walk.filter(p -> p.getFileName() != null && p.getFileName().toString().startsWith(prefix)).toList();
-        }
+        return ChildJvm.containerCgroupsOf(ProcessHandle.current().pid());
     }
 
     private static ContainerSpec.Builder container(String script, Resources resources) {

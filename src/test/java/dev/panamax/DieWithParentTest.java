@@ -3,7 +3,6 @@ package dev.panamax;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,20 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Die-with-parent: the container goes when the JVM goes, and not when the launching thread goes. */
 class DieWithParentTest extends BusyboxTest {
 
-    /** The classes of this build, for a child JVM on the class path. */
-    static String classPath() {
-        Path target = Path.of(System.getProperty("panamax.build.dir", "target"));
-        return target.resolve("classes") + File.pathSeparator + target.resolve("test-classes");
-    }
-
-    static String java() {
-        return ProcessHandle.current().info().command().orElseThrow();
-    }
-
     @Test
     void theContainerDiesWithinASecondOfTheJvm() throws Exception {
-        Process jvm = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED", "-cp", classPath(),
-                DieWithParentProbe.class.getName(), root.path().toString()).redirectErrorStream(true).start();
+        Process jvm = ChildJvm.start(DieWithParentProbe.class, root.path().toString());
         long pid;
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream()));

@@ -3,12 +3,8 @@ package dev.panamax;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,9 +19,7 @@ class MemoryLimitTest extends BusyboxTest {
 
     @Test
     void tinyMemoryLimitsNeverKillTheJvmAndLeaveNothingBehind() throws Exception {
-        Process jvm = new ProcessBuilder(DieWithParentTest.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                DieWithParentTest.classPath(), MemoryLimitProbe.class.getName(), root.path().toString(), "20")
-                .redirectErrorStream(true).start();
+        Process jvm = ChildJvm.start(MemoryLimitProbe.class, root.path().toString(), "20");
         String output;
         try {
             output = new String(jvm.getInputStream().readAllBytes());
@@ -36,14 +30,6 @@ class MemoryLimitTest extends BusyboxTest {
         assertEquals(0, jvm.exitValue(), "exit 137 means the kernel killed the launching JVM:\n" + output);
         assertTrue(output.contains("JVM survived"), output);
         assertEquals(MemoryLimitProbe.LIMITS.length, output.lines().filter(l -> l.startsWith("limit ")).count(), output);
-        assertEquals(List.of(), cgroupsOf(jvm.pid()), "the probe JVM's container cgroups were removed");
-    }
-
-    /** Container cgroups (c<jvm pid>-<n>) of the given JVM anywhere under /sys/fs/cgroup. */
-    static List<Path> cgroupsOf(long jvmPid) throws IOException {
-        String prefix = "c" + jvmPid + "-";
-        try (Stream<Path> walk = Files.walk(Path.of("/sys/fs/cgroup"), 3)) {
-            return walk.filter(p -> p.getFileName() != null && p.getFileName().toString().startsWith(prefix)).toList();
-        }
+        assertEquals(List.of(), ChildJvm.containerCgroupsOf(jvm.pid()), "the probe JVM's container cgroups were removed");
     }
 }

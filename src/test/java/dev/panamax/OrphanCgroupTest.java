@@ -19,9 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OrphanCgroupTest extends BusyboxTest {
 
     private static Process probe(String mode) throws Exception {
-        return new ProcessBuilder(DieWithParentTest.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                DieWithParentTest.classPath(), OrphanCgroupProbe.class.getName(), mode, root.path().toString())
-                .redirectErrorStream(true).start();
+        return ChildJvm.start(OrphanCgroupProbe.class, mode, root.path().toString());
     }
 
     @Test
@@ -40,14 +38,14 @@ class OrphanCgroupTest extends BusyboxTest {
         for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + container)); i++) {
             Thread.sleep(20); // the container dies with its JVM (and is reaped by the host's init)
         }
-        List<Path> left = MemoryLimitTest.cgroupsOf(holder.pid());
+        List<Path> left = ChildJvm.containerCgroupsOf(holder.pid());
         assertFalse(left.isEmpty(), "the killed JVM left its container's cgroups (else this test proves nothing)");
 
         Process next = probe("launch");
         String output = new String(next.getInputStream().readAllBytes());
         assertTrue(next.waitFor(60, TimeUnit.SECONDS), output);
         assertEquals(0, next.exitValue(), output);
-        assertEquals(List.of(), MemoryLimitTest.cgroupsOf(holder.pid()), "the next JVM removed them");
-        assertEquals(List.of(), MemoryLimitTest.cgroupsOf(next.pid()), "and its own");
+        assertEquals(List.of(), ChildJvm.containerCgroupsOf(holder.pid()), "the next JVM removed them");
+        assertEquals(List.of(), ChildJvm.containerCgroupsOf(next.pid()), "and its own");
     }
 }

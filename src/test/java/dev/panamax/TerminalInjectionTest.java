@@ -39,9 +39,8 @@ class TerminalInjectionTest extends BusyboxTest {
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
         Thread drain = Thread.ofVirtual().start(() -> copy(script.getInputStream(), seen));
         try (OutputStream keys = script.getOutputStream()) {
-            String java = String.join(" ", DieWithParentTest.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                    DieWithParentTest.classPath(), TiocstiLaunch.class.getName(), root.path().toString(), mode,
-                    "'" + LINE + "'");
+            String java = String.join(" ", ChildJvm.command(TiocstiLaunch.class, root.path().toString(), mode,
+                    "'" + LINE + "'"));
             type(keys, java + "; echo PROBE-$((1+1))-DONE\n"); // the echo of this line must not match below
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!text(seen).contains("PROBE-2-DONE") && System.nanoTime() < deadline) {

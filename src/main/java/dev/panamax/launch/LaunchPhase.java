@@ -4,13 +4,22 @@ package dev.panamax.launch;
  * The parent's side of the launch protocol. The declaration order is the protocol order.
  */
 enum LaunchPhase {
-    /** Pipes opened, program compiled and laid out, clone3 with every signal blocked. */
+    /**
+     * Pipes opened (and, when the launch uses it, the sealed setup executable written), program compiled and
+     * laid out, clone3 ({@code CLONE_VM}) with every signal blocked.
+     */
     CLONE,
     /**
      * With a user namespace: setgroups, uid_map, gid_map written while the child waits ({@link IdMapWriter}:
      * directly as root or for the caller's own id, else through newuidmap/newgidmap).
      */
     USER_MAPPINGS,
+    /**
+     * With the setup executable (a cgroup or an init): the child execs it, released once first if it waited
+     * for its maps; the parent creates the cgroup meanwhile and waits for EOF on the close-on-exec exec pipe.
+     * From here on the child shares no memory with the JVM.
+     */
+    SETUP_EXEC,
     /** With resources: the child joins its cgroup before it runs a single step of setup. */
     CGROUP,
     /** One byte on the sync pipe: the child may go. */

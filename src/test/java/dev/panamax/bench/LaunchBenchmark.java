@@ -27,7 +27,8 @@ import java.util.Locale;
  * ProcessBuilder, as a JVM would run it), Panamax with mnt+pid+uts+ipc+rootfs+proc, the same plus net,
  * the same with cgroup limits, and the first Panamax row again in a JVM holding a 4 GiB live heap (launch
  * cost must not grow with the heap: clone with CLONE_VM copies no page tables), a user namespace as root
- * and rootless (a JVM running as uid 65534), and the base row without the default seccomp filter. Every
+ * and rootless (a JVM running as uid 65534), the base row without the default seccomp filter, and with
+ * the prototype's steps only, and the base row with the init (pid 1 in machine code, the command as pid 2). Every
  * Panamax row has the default hardening (capabilities, no_new_privs, seccomp) unless it says otherwise.
  */
 public final class LaunchBenchmark {
@@ -78,6 +79,8 @@ public final class LaunchBenchmark {
             ContainerSpec minimal = spec(root.path()).noSeccomp().minimalDev(false).maskedPaths(List.of())
                     .readOnlyPaths(List.of()).build();
             rows.add(measure("Panamax, the prototype's steps only (no /dev, masks, seccomp)", () -> run(minimal)));
+            ContainerSpec init = spec(root.path()).init(true).build();
+            rows.add(measure("Panamax mnt+pid+uts+ipc, rootfs, /proc, with the init", () -> run(init)));
             print(rows);
         }
     }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,9 +77,6 @@ class FailureInjectionTest extends dev.panamax.BusyboxTest {
     }
 
     static List<Path> cgroupsOfThisJvm() throws IOException {
-        String prefix = "c" + ProcessHandle.current().pid() + "-";
-        try (Stream<Path> walk = Files.walk(Path.of("/sys/fs/cgroup"), 3)) {
-            return walk.filter(p -> p.getFileName() != null && p.getFileName().toString().startsWith(prefix)).toList();
-        }
+        return dev.panamax.ChildJvm.containerCgroupsOf(ProcessHandle.current().pid());
     }
 }
