@@ -24,6 +24,13 @@ final class SpecRules {
         }
         checkUtsName("hostname", hostname, ns);
         checkUtsName("domainname", domainname, ns);
+        checkUnicode("workingDirectory", cwd);
+        if (hostname != null) {
+            checkUnicode("hostname", hostname);
+        }
+        if (domainname != null) {
+            checkUnicode("domainname", domainname);
+        }
         if (stdin instanceof Stdio.File f && f.append()) {
             throw new InvalidSpecException("stdin", "append applies to output streams only");
         }
@@ -62,6 +69,7 @@ final class SpecRules {
             if (argv.get(i) == null || argv.get(i).indexOf('\0') >= 0) {
                 throw new InvalidSpecException("command[" + i + "]", "null or contains NUL");
             }
+            checkUnicode("command[" + i + "]", argv.get(i));
         }
     }
 
@@ -72,6 +80,24 @@ final class SpecRules {
         }
         if (value == null || value.indexOf('\0') >= 0) {
             throw new InvalidSpecException("environment[" + key + "]", "the value is null or contains NUL");
+        }
+        checkUnicode("environment[" + key + "]", key);
+        checkUnicode("environment[" + key + "]", value);
+    }
+
+    /**
+     * Rejects a string that UTF-8 cannot encode: a lone UTF-16 surrogate would silently become '?' on its way
+     * to the kernel. The message names the position, never the text (an environment value may be a secret).
+     */
+    static void checkUnicode(String field, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidSpecException(field, String.format("is not valid Unicode: a lone surrogate U+%04X"
+                        + " at index %d, which UTF-8 cannot encode", (int) c, i));
+            }
         }
     }
 

@@ -126,6 +126,25 @@ class HardeningTest extends BusyboxTest {
     }
 
     @Test
+    void ioUringIsDeniedByDefaultAndWorksWithTheOptIn() {
+        assertEquals("EPERM\n", Run.of(container("probe io_uring")).ok().stdout());
+        Run allowed = Run.of(container("probe io_uring")
+                .seccomp(dev.panamax.seccomp.SeccompProfile.defaultProfile().toBuilder().allowIoUring())).ok();
+        String sysctl = readOrEmpty("/proc/sys/kernel/io_uring_disabled");
+        org.junit.jupiter.api.Assumptions.assumeTrue(sysctl.isEmpty() || sysctl.equals("0"),
+                "kernel.io_uring_disabled=" + sysctl + ": the kernel itself refuses io_uring here, the opt-in cannot show");
+        assertEquals("OK\n", allowed.stdout(), "with the opt-in the ring is created");
+    }
+
+    private static String readOrEmpty(String path) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(path)).strip();
+        } catch (java.io.IOException absent) {
+            return "";
+        }
+    }
+
+    @Test
     void ordinaryWorkStillRuns() {
         Run r = Run.of(container("echo hello | tr a-z A-Z | wc -c; echo data > /tmp/f && cat /tmp/f && rm /tmp/f;"
                 + " ping -c 1 -W 1 127.0.0.1 | grep -c '1 packets received'")).ok();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,15 @@ class SpecValidationTest extends BusyboxTest {
     }
 
     @Test
+    void stringsMustBeValidUnicode() {
+        invalid(valid().command("echo", "a\uD800b"), "command[1]", "lone surrogate U+D800 at index 1");
+        invalid(valid().env("K", "secret\uDC00"), "environment[K]", "lone surrogate U+DC00 at index 6");
+        invalid(valid().workingDirectory("/tmp/\uD83D"), "workingDirectory", "lone surrogate U+D83D");
+        invalid(valid().hostname("h\uDFFF"), "hostname", "lone surrogate");
+        valid().command("echo", "\uD83D\uDE00").env("K", "\uD83D\uDE00").build(); // a pair is a character
+    }
+
+    @Test
     void workingDirectoryMustBeAbsolute() {
         invalid(valid().workingDirectory("tmp"), "workingDirectory", "absolute");
     }
@@ -96,5 +106,22 @@ class SpecValidationTest extends BusyboxTest {
                 () -> Launcher.launch(valid().stdout(Stdio.file(Path.of("/no/such/dir/out"))).build()));
         assertEquals("ENOENT", e.errnoName());
         assertTrue(e.getMessage().contains("/no/such/dir/out"), e.getMessage());
+    }
+
+    @Test
+    void aFailedLaunchNamesNoSecretAndStaysShort() {
+        String huge = "x".repeat(1 << 20);
+        String secret = "hunter2-" + System.nanoTime();
+        ContainerSpec spec = valid().command("/no/such/program", huge).env("DB_PASSWORD", secret).build();
+        LaunchException e = assertThrows(LaunchException.class, () -> Launcher.launch(spec));
+        String m = e.getMessage();
+        assertTrue(m.length() <= 4096, "a few KiB at most: " + m.length());
+        assertFalse(m.contains(secret), m);
+        assertFalse(m.contains("x".repeat(1000)), "the argument is cut: " + m.substring(0, 300));
+        assertTrue(m.contains("(1048376 more characters)"), "with a count of what was cut: " + m);
+        assertTrue(m.contains("\"DB_PASSWORD=<redacted, " + secret.length() + " bytes>\""), m);
+        String plan = Launcher.plan(spec);
+        assertFalse(plan.contains(secret), "plans redact the environment too");
+        assertEquals(secret, spec.process().environment().get("DB_PASSWORD"), "the spec keeps the value");
     }
 }

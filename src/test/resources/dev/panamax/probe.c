@@ -7,6 +7,7 @@
  *   probe mount        mount("none", "/mnt", "tmpfs", 0, NULL) in the container's own mount namespace
  *   probe nproc UID N  setresuid(UID), then fork up to N children that wait; prints how many forks
  *                      succeeded and the errno of the first that failed; all children are killed
+ *   probe io_uring     io_uring_setup(1, &params): a ring of one entry, closed again at once
  *   probe tiocsti TEXT push TEXT (and a newline) into fd 0's input queue with ioctl(TIOCSTI), as if typed
  */
 #define _GNU_SOURCE
@@ -70,6 +71,13 @@ int main(int argc, char **argv) {
         r = mount("none", "/mnt", "tmpfs", 0, NULL);
     } else if (argc >= 4 && strcmp(argv[1], "nproc") == 0) {
         return nproc((uid_t) atoi(argv[2]), atoi(argv[3]));
+    } else if (argc >= 2 && strcmp(argv[1], "io_uring") == 0) {
+        char params[120] = {0}; /* struct io_uring_params */
+        r = syscall(SYS_io_uring_setup, 1, params);
+        if (r >= 0) {
+            close((int) r);
+            r = 0;
+        }
     } else if (argc >= 3 && strcmp(argv[1], "tiocsti") == 0) {
         r = 0;
         for (const char *c = argv[2]; r == 0 && *c; c++) {
@@ -79,7 +87,7 @@ int main(int argc, char **argv) {
             r = ioctl(0, TIOCSTI, "\n");
         }
     } else {
-        fprintf(stderr, "usage: probe reboot|kexec_load|mount|nproc UID N|tiocsti TEXT\n");
+        fprintf(stderr, "usage: probe reboot|kexec_load|mount|nproc UID N|io_uring|tiocsti TEXT\n");
         return 2;
     }
     printf("%s\n", name(r == -1 ? errno : 0));

@@ -2,6 +2,7 @@ package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
+import dev.panamax.program.Arg;
 import dev.panamax.program.ProgramImage;
 import dev.panamax.program.SpecCompiler;
 import dev.panamax.program.Step;
@@ -19,7 +20,7 @@ final class FailureReport {
 
     static LaunchException childStep(ContainerSpec spec, ProgramImage.StepFailure failure) {
         if (failure.step() == null) {
-            return new LaunchException(prefix(spec) + "the child program ended without a successful execve",
+            return new LaunchException(capped(prefix(spec) + "the child program ended without a successful execve"),
                     "execute", "execve", 0, "", null);
         }
         Step step = failure.step();
@@ -36,14 +37,14 @@ final class FailureReport {
         }
         String message = prefix(spec) + "step " + failure.index() + " \"" + step.what() + "\": " + step.render()
                 + " " + what + hint(spec, step, failure.errno());
-        return new LaunchException(message, step.what(), step.syscall(), failure.errno(), errnoName, null);
+        return new LaunchException(capped(message), step.what(), step.syscall(), failure.errno(), errnoName, null);
     }
 
     static LaunchException parentCall(ContainerSpec spec, String what, String syscall, int errno, Throwable cause) {
         String errnoName = errno == 0 ? "" : Errno.name(errno);
         String detail = errno == 0 ? cause.getMessage() : errnoName + " (" + Errno.describe(errno) + ")";
-        return new LaunchException(prefix(spec) + what + ": " + syscall + " failed with " + detail
-                + hint(spec, Step.of(what, syscall), errno), what, syscall, errno, errnoName, cause);
+        return new LaunchException(capped(prefix(spec) + what + ": " + syscall + " failed with " + detail
+                + hint(spec, Step.of(what, syscall), errno)), what, syscall, errno, errnoName, cause);
     }
 
     /** A refusal found on the parent side without an errno (a helper's exit status, an allotment check). */
@@ -53,7 +54,7 @@ final class FailureReport {
 
     /** A refusal without an errno of its own (a cgroup file the kernel refused, a helper that failed). */
     static LaunchException refused(ContainerSpec spec, String what, String call, String detail, Throwable cause) {
-        return new LaunchException(prefix(spec) + what + ": " + detail, what, call, 0, "", cause);
+        return new LaunchException(capped(prefix(spec) + what + ": " + detail), what, call, 0, "", cause);
     }
 
     private static boolean is(int errno, String name) {
@@ -61,8 +62,24 @@ final class FailureReport {
     }
 
     private static String prefix(ContainerSpec spec) {
-        return "Cannot launch " + spec.process().argv()
+        return "Cannot launch " + Arg.summary(spec.process().argv())
                 + spec.rootfs().map(r -> " in " + r).orElse("") + ": ";
+    }
+
+    /** The longest message a launch failure gets: logs take it whole, whatever the spec held. */
+    static final int MAX_MESSAGE = 4096;
+
+    /**
+     * {@code message} cut to {@link #MAX_MESSAGE} characters with a count of the rest. Environment values are
+     * never in it (plans and steps render them redacted), long arguments are already cut; this bounds the
+     * rest (a long PATH's candidates, many mounts).
+     */
+    static String capped(String message) {
+        if (message.length() <= MAX_MESSAGE) {
+            return message;
+        }
+        String tail = "... (" + (message.length() - (MAX_MESSAGE - 40)) + " more characters)";
+        return message.substring(0, MAX_MESSAGE - 40) + tail;
     }
 
     private static String hint(ContainerSpec spec, Step step, int errno) {
@@ -73,7 +90,7 @@ final class FailureReport {
             hint = "this needs root or a user namespace; the JVM runs as uid " + Libc.geteuid();
         } else if (step.syscall().equals("execve") && is(errno, "ENOENT")) {
             hint = "no such executable in the container's " + (spec.rootfs().isPresent() ? "rootfs" : "filesystem")
-                    + ": " + String.join(", ", SpecCompiler.candidates(spec.process()));
+                    + ": " + Arg.joined(SpecCompiler.candidates(spec.process()));
         } else if (step.syscall().equals("execve") && is(errno, "EACCES")) {
             hint = "the file is not executable, or lies on a noexec mount";
         } else if (step.syscall().equals("chdir") && is(errno, "ENOENT")

@@ -25,7 +25,7 @@ public sealed interface Arg {
         }
     }
 
-    /** A NUL-terminated string. */
+    /** A NUL-terminated string. Rendered cut to {@link #SHOWN_CHARS} characters with a count of the rest. */
     record CString(String value) implements Arg {
         @Override
         public String render() {
@@ -33,17 +33,47 @@ public sealed interface Arg {
         }
     }
 
-    /** A NULL-terminated array of strings ({@code argv}, {@code envp}). */
-    record CStringArray(List<String> values) implements Arg {
+    /**
+     * A NULL-terminated array of strings ({@code argv}, {@code envp}). An environment ({@code secret}) renders
+     * every value as {@code KEY=<redacted, N bytes>}: plans and error messages end up in logs. Long arrays
+     * render their first {@link #SHOWN_ITEMS} items and a count of the rest; the memory holds every byte.
+     */
+    record CStringArray(List<String> values, boolean secret) implements Arg {
         public CStringArray {
             values = List.copyOf(values);
         }
 
+        /** Values that may be shown (argv). */
+        public CStringArray(List<String> values) {
+            this(values, false);
+        }
+
+        /** An environment: {@code KEY=value} strings whose values are never shown. */
+        public static CStringArray environment(List<String> entries) {
+            return new CStringArray(entries, true);
+        }
+
         @Override
         public String render() {
-            return values.stream().map(Arg::quote).collect(Collectors.joining(", ", "[", "]"));
+            List<String> shown = values.size() > SHOWN_ITEMS ? values.subList(0, SHOWN_ITEMS) : values;
+            String items = shown.stream().map(v -> secret ? redact(v) : quote(v)).collect(Collectors.joining(", "));
+            int more = values.size() - shown.size();
+            return "[" + items + (more > 0 ? ", ... " + more + " more" : "") + "]";
+        }
+
+        private static String redact(String entry) {
+            int eq = entry.indexOf('=');
+            String key = eq < 0 ? entry : entry.substring(0, eq);
+            int bytes = eq < 0 ? 0 : entry.substring(eq + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            return quote(key + "=<redacted, " + bytes + " bytes>");
         }
     }
+
+    /** How many characters of a string a plan or message shows before it says how many it left out. */
+    int SHOWN_CHARS = 200;
+
+    /** How many items of an array a plan or message shows. */
+    int SHOWN_ITEMS = 32;
 
     /** Bytes copied into native memory, e.g. a kernel struct; {@code text} describes the fields. */
     record Struct(byte[] bytes, String text) implements Arg {
@@ -100,7 +130,28 @@ public sealed interface Arg {
         }
     }
 
+    /** {@code s} quoted and escaped, cut after {@link #SHOWN_CHARS} characters with a count of the rest. */
     private static String quote(String s) {
-        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+        return '"' + cut(s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"), "\"");
+    }
+
+    /**
+     * {@code s} followed by {@code end}, or its first {@link #SHOWN_CHARS} characters, then {@code end}, and a
+     * count of the characters left out: how plans and messages show a value that may be huge.
+     */
+    static String cut(String s, String end) {
+        return s.length() <= SHOWN_CHARS ? s + end
+                : s.substring(0, SHOWN_CHARS) + "..." + end + " (" + (s.length() - SHOWN_CHARS) + " more characters)";
+    }
+
+    /** A command line for a message: {@code [sh, -c, ...]}, each argument and the list cut like a plan's. */
+    static String summary(List<String> argv) {
+        return "[" + joined(argv) + "]";
+    }
+
+    /** {@code a, b, c}: each item and the list cut like a plan's. */
+    static String joined(List<String> items) {
+        String shown = items.stream().limit(SHOWN_ITEMS).map(a -> cut(a, "")).collect(Collectors.joining(", "));
+        return shown + (items.size() > SHOWN_ITEMS ? ", ... " + (items.size() - SHOWN_ITEMS) + " more" : "");
     }
 }

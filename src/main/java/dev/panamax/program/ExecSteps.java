@@ -62,7 +62,7 @@ final class ExecSteps {
         List<String> candidates = candidates(p);
         for (int i = 0; i < candidates.size(); i++) {
             Step step = Step.of("execute " + p.argv().getFirst(), "execve", new Arg.CString(candidates.get(i)),
-                    new Arg.CStringArray(p.argv()), new Arg.CStringArray(envp));
+                    new Arg.CStringArray(p.argv()), Arg.CStringArray.environment(envp));
             boolean last = i == candidates.size() - 1;
             e.add(last ? step : step.tolerating(Errno.number("ENOENT"), Errno.number("EACCES"), Errno.number("ENOTDIR")));
         }

@@ -31,6 +31,9 @@ final class DefaultProfile {
         "iopl", "ioperm", "quotactl", "syslog", "vhangup", "fanotify_init",
     };
 
+    /** io_uring: denied by default (Docker 25+, containerd), {@link SeccompProfile.Builder#allowIoUring()} to opt in. */
+    static final String[] IO_URING = {"io_uring_setup", "io_uring_enter", "io_uring_register"};
+
     /**
      * {@code ioctl} requests denied whatever the terminal (as bubblewrap and flatpak do): TIOCSTI pushes
      * bytes into a terminal's input queue, as if typed (CVE-2017-5226: a sandboxed program typed commands
@@ -48,7 +51,7 @@ final class DefaultProfile {
     }
 
     static SeccompProfile build() {
-        SeccompProfile.Builder b = SeccompProfile.builder(ALLOW).rules(EPERM, DENIED);
+        SeccompProfile.Builder b = SeccompProfile.builder(ALLOW).rules(EPERM, DENIED).rules(EPERM, IO_URING);
         ArgCondition newUser = ArgCondition.maskedEq(0, CLONE_NEWUSER, CLONE_NEWUSER);
         b.rule("unshare", EPERM, newUser);
         b.rule("clone", EPERM, newUser);

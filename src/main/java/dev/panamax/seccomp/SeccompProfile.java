@@ -46,9 +46,11 @@ public final class SeccompProfile {
 
     /**
      * A deny list in the spirit of Docker's default profile: module loading, kexec, mounts, BPF,
-     * keyrings, new user namespaces, clock and swap changes and the like fail with {@code EPERM};
-     * {@code clone3} fails with {@code ENOSYS} so that libc falls back to {@code clone}, whose
-     * flags a filter can see; everything else is allowed.
+     * keyrings, new user namespaces, clock and swap changes, io_uring, terminal input injection
+     * ({@code TIOCSTI}, {@code TIOCLINUX}) and the like fail with {@code EPERM}; {@code clone3} fails with
+     * {@code ENOSYS} so that libc falls back to {@code clone}, whose flags a filter can see; everything else
+     * is allowed. For a workload that needs io_uring:
+     * {@code seccomp(SeccompProfile.defaultProfile().toBuilder().allowIoUring())}.
      */
     public static SeccompProfile defaultProfile() {
         return DefaultProfile.build();
@@ -154,6 +156,18 @@ public final class SeccompProfile {
         /** Unconditionally allows each syscall (for allow lists). */
         public Builder allow(String... syscalls) {
             return rules(SeccompAction.ALLOW, syscalls);
+        }
+
+        /**
+         * Opt-in to io_uring, which the default profile denies (as Docker 25+ and containerd do: a long
+         * record of kernel escapes through it): removes the rules for {@code io_uring_setup},
+         * {@code io_uring_enter} and {@code io_uring_register}, so that the default action applies.
+         */
+        public Builder allowIoUring() {
+            for (String call : DefaultProfile.IO_URING) {
+                remove(call);
+            }
+            return this;
         }
 
         /** Removes every rule for {@code syscall}, e.g. to replace a rule of the default profile. */

@@ -27,7 +27,8 @@ class DefaultProfileTest {
             "finit_module", "delete_module", "open_by_handle_at", "bpf", "perf_event_open", "keyctl", "add_key",
             "request_key", "userfaultfd", "mount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen",
             "fsmount", "fsconfig", "fspick", "reboot", "swapon", "swapoff", "acct", "settimeofday", "clock_settime",
-            "clock_adjtime", "adjtimex", "iopl", "ioperm", "lookup_dcookie", "quotactl", "nfsservctl", "setns");
+            "clock_adjtime", "adjtimex", "iopl", "ioperm", "lookup_dcookie", "quotactl", "nfsservctl", "setns",
+            "io_uring_setup", "io_uring_enter", "io_uring_register");
 
     private static final List<String> ALLOWED = List.of("read", "write", "openat", "close", "mmap", "execve",
             "exit_group", "futex", "rt_sigaction", "getpid", "socket", "connect", "fstat", "newfstatat", "pipe2",
@@ -80,6 +81,16 @@ class DefaultProfileTest {
         for (long bad : new long[] {0x0040000L /* ADDR_NO_RANDOMIZE */, 0x1L, 0x100000000L, -1L}) {
             assertEquals(ERRNO_EPERM, run(filter, call("personality", bad)), Long.toHexString(bad));
         }
+    }
+
+    @Test
+    void ioUringIsAnOptIn() {
+        CompiledFilter opened = SeccompProfile.defaultProfile().toBuilder().allowIoUring().build().compile();
+        for (String call : List.of("io_uring_setup", "io_uring_enter", "io_uring_register")) {
+            assertEquals(ERRNO_EPERM, run(filter, call(call, 8, 0)), call);
+            assertEquals(ALLOW, run(opened, call(call, 8, 0)), call);
+        }
+        assertEquals(ERRNO_EPERM, run(opened, call("mount")), "only io_uring is opened");
     }
 
     @Test
