@@ -40,7 +40,7 @@ public final class MemoryLimitProbe {
                         ok = false;
                     }
                 } catch (LaunchException e) {
-                    if (e.getMessage().contains("memory")) {
+                    if (e.getMessage().contains("memoryMax")) {
                         refused++;
                     } else {
                         System.out.println("limit " + limit + ": a failure that does not name the memory limit: " + e);

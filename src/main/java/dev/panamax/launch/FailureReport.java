@@ -98,6 +98,11 @@ final class FailureReport {
             hint = "the working directory does not exist in the container: " + spec.process().workingDirectory();
         } else if (step.syscall().equals("mount") && is(errno, "ENOENT") && step.what().contains("/proc")) {
             hint = "the rootfs has no /proc directory to mount on";
+        } else if ((is(errno, "ENOMEM") || is(errno, "ENFILE"))
+                && spec.resources().flatMap(dev.panamax.cgroup.Resources::memoryMax).isPresent()) {
+            // ENFILE: the kernel could not allocate a file structure, which a memory cgroup at its limit refuses
+            hint = "the container's memory limit (memoryMax " + spec.resources().get().memoryMax().get()
+                    + ") is too small for its setup: the kernel refused memory charged to the container's cgroup";
         } else if (step.syscall().equals("clone3") && is(errno, "EINVAL")) {
             hint = "the kernel refused this set of namespaces: " + spec.namespaces();
         } else {

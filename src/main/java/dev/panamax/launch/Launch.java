@@ -21,6 +21,7 @@ import dev.panamax.trampoline.Trampoline;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 
@@ -66,13 +67,18 @@ final class Launch {
         int[] setupExe = null;
         int[] exec = null;
         int[] status = null;
-        try (Arena arena = Arena.ofConfined()) {
+        int[] hello = null;
+        Future<Long> cloning = null;
+        try (Arena arena = Arena.ofConfined(); AwaitClone awaitClone = new AwaitClone()) {
             sync = Libc.pipe2(Abi.O_CLOEXEC);
             err = Libc.pipe2(Abi.O_CLOEXEC);
+            warm(err, arena);
             boolean ownSpace = SpecCompiler.usesSetupExecutable(spec);
             setupExe = ownSpace ? new int[] {openSetupExecutable()} : null;
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
-            ChildFds fds = new ChildFds(ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
+            hello = ownSpace ? null : Libc.pipe2(Abi.O_CLOEXEC);
+            ChildFds fds = new ChildFds(hello == null ? null : ChildFds.fd(hello[1], "hello_w"),
+                    ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
                     ChildFds.fd(err[1], "err_w"), ownSpace ? ChildFds.fd(setupExe[0], "setup_exe") : null,
                     status == null ? null : ChildFds.fd(status[1], "status_w"),
                     stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
@@ -80,12 +86,33 @@ final class Launch {
             java.util.Optional<IdMapWriter> maps = IdMapWriter.prepare(spec);
             MemorySegment inJvm = writeImages(program, setupExe, err[1], status == null ? -1 : status[1], arena);
 
-            // CLONE. A child that uses the setup executable execs it at once (after its maps, with a user
-            // namespace): the parent makes the cgroup meanwhile, and lets it join only once the exec has
-            // happened (EOF on the close-on-exec exec pipe), so it never shares the JVM's memory in there.
+            // CLONE. Without an init: a CLONE_VFORK child, which the OOM killer never picks, made by the cloner
+            // thread, which sleeps until the child's final exec while this thread runs the protocol. With an
+            // init: a child that execs the setup executable at once (after its maps, with a user namespace);
+            // the parent makes the cgroup meanwhile and lets it join only once that exec has happened (EOF on
+            // the close-on-exec exec pipe), so it never shares the JVM's memory in there.
             exec = ownSpace ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
-            long pid = trampoline.spawn(cloneArgs(arena, pidfdOut), inJvm);
+            MemorySegment tidOut = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment args = cloneArgs(arena, pidfdOut, tidOut, !ownSpace);
+            long pid;
+            if (ownSpace) {
+                pid = trampoline.spawn(args, inJvm);
+            } else {
+                int helloWrite = hello[1];
+                long argsAddress = args.address();
+                long argsSize = args.byteSize();
+                long programAddress = inJvm.address();
+                cloning = LauncherThread.onClonerThread(() -> {
+                    try {
+                        return trampoline.spawn(argsAddress, argsSize, programAddress);
+                    } finally {
+                        sayDone(helloWrite);
+                    }
+                });
+                awaitClone.clone = cloning;
+                pid = awaitHello(hello[0], cloning, tidOut);
+            }
             if (pid < 0) {
                 throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null);
             }
@@ -134,6 +161,10 @@ final class Launch {
                 }
                 throw (RuntimeException) cause;
             }
+            if (cloning != null) {
+                LauncherThread.await(cloning); // the child has exec'd: the cloner thread is back at once
+                cloning = null;
+            }
             InitStatus init = status == null ? InitStatus.NONE : new InitStatus(status[0]);
             status = null; // the handle owns the read end now
             return handOver(pid, pidfd, cgroup, init, stdio, cleanup);
@@ -148,6 +179,7 @@ final class Launch {
                 closeAll(setupExe);
                 closeAll(exec);
                 closeAll(status);
+                closeAll(hello);
                 stdio.close();
             } finally {
                 if (primary != null) {
@@ -284,9 +316,60 @@ final class Launch {
         }
     }
 
-    private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut) {
-        return cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD | Namespace.flags(spec.namespaces()), pidfdOut,
-                STACK_SIZE);
+    private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut, MemorySegment tidOut, boolean vfork) {
+        MemorySegment args = cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD | Abi.CLONE_PARENT_SETTID
+                | (vfork ? Abi.CLONE_VFORK : 0) | Namespace.flags(spec.namespaces()), pidfdOut, STACK_SIZE);
+        args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_PARENT_TID, tidOut.address());
+        return args;
+    }
+
+    /**
+     * Closing this waits for a clone on the cloner thread to return: a vfork child runs on the launch's
+     * memory (stack, program) until its exec or its death, so the arena may only close after that. Declared
+     * after the arena in try-with-resources, so it closes first.
+     */
+    private static final class AwaitClone implements AutoCloseable {
+        Future<Long> clone;
+
+        @Override
+        public void close() {
+            if (clone != null) {
+                LauncherThread.await(clone);
+            }
+        }
+    }
+
+    /**
+     * Waits for the vfork child's first step ("H" on the hello pipe: it runs, and its pid is in
+     * {@code tidOut}) or for the cloner thread's "D" (clone3 returned first: it failed, or the child died
+     * before its first step). Returns the pid, or clone3's -errno.
+     */
+    private static long awaitHello(int helloRead, Future<Long> cloning, MemorySegment tidOut) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment b = arena.allocate(1);
+            if (Libc.read(helloRead, b, 1) == 1 && b.get(ValueLayout.JAVA_BYTE, 0) == 'H') {
+                return tidOut.get(ValueLayout.JAVA_INT, 0);
+            }
+        }
+        return LauncherThread.await(cloning);
+    }
+
+    /**
+     * Writes a byte through the error pipe and reads it back, so that the pipe keeps a page for the child's
+     * failure record: a child in a cgroup at its memory limit must still be able to report its ENOMEM, and
+     * a pipe write that needs a new page would fail too (the kernel reuses a pipe's spare page first).
+     */
+    private static void warm(int[] pipe, Arena arena) {
+        MemorySegment b = arena.allocate(1);
+        Libc.write(pipe[1], b, 1);
+        Libc.read(pipe[0], b, 1);
+    }
+
+    /** On the cloner thread, once clone3 has returned: wakes a launcher thread that still waits for "H". */
+    private static void sayDone(int helloWrite) {
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.write(helloWrite, arena.allocateFrom("D"), 1);
+        }
     }
 
     /** Reads until EOF: every copy of the pipe's close-on-exec write end is gone (the child exec'd or died). */

@@ -5,8 +5,10 @@ package dev.panamax.launch;
  */
 enum LaunchPhase {
     /**
-     * Pipes opened (and, when the launch uses it, the sealed setup executable written), program compiled and
-     * laid out, clone3 ({@code CLONE_VM}) with every signal blocked.
+     * Pipes opened (and, with an init, the sealed setup executable written), program compiled and laid out,
+     * clone3 ({@code CLONE_VM}) with every signal blocked: with {@code CLONE_VFORK} on the cloner thread,
+     * which sleeps until the child's final exec (the child's first step says "H" on the hello pipe), or,
+     * with an init, on the launcher thread.
      */
     CLONE,
     /**
@@ -15,12 +17,15 @@ enum LaunchPhase {
      */
     USER_MAPPINGS,
     /**
-     * With the setup executable (a cgroup or an init): the child execs it, released once first if it waited
-     * for its maps; the parent creates the cgroup meanwhile and waits for EOF on the close-on-exec exec pipe.
-     * From here on the child shares no memory with the JVM.
+     * With an init: the child execs the setup executable, released once first if it waited for its maps; the
+     * parent creates the cgroup meanwhile and waits for EOF on the close-on-exec exec pipe. From here on the
+     * child shares no memory with the JVM.
      */
     SETUP_EXEC,
-    /** With resources: the child joins its cgroup before it runs a single step of setup. */
+    /**
+     * With resources: the cgroup is created and the child joins it before it runs a single step of setup (a
+     * vfork child, which the OOM killer never picks, or one in the setup executable's own address space).
+     */
     CGROUP,
     /** One byte on the sync pipe: the child may go. */
     RELEASE,

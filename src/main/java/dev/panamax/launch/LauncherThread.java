@@ -7,11 +7,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The one platform thread that clones every container, for the life of the JVM.
+ * The two platform threads of every launch, for the life of the JVM: the launcher thread runs the parent's
+ * side of the protocol; the cloner thread makes {@code CLONE_VFORK} children, and sleeps in {@code clone3}
+ * until each has exec'd or died (the launcher thread meanwhile writes its maps, puts it into its cgroup and
+ * releases it). A container with an init is cloned by the launcher thread itself (no vfork).
  *
- * <p>Why one thread: {@code PR_SET_PDEATHSIG} fires when the <em>thread</em> that created the child
- * exits, not the process. A container cloned from a short-lived thread, or from a virtual thread's
- * carrier, would be killed when that thread ended. This thread never ends, so die-with-parent means
+ * <p>Why threads that never end: {@code PR_SET_PDEATHSIG} fires when the <em>thread</em> that created the
+ * child exits, not the process. A container cloned from a short-lived thread, or from a virtual thread's
+ * carrier, would be killed when that thread ended. These threads never end, so die-with-parent means
  * "dies with the JVM".
  */
 final class LauncherThread {
@@ -20,6 +23,37 @@ final class LauncherThread {
         t.setDaemon(true);
         return t;
     });
+
+    private static final ExecutorService CLONER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "panamax-cloner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Runs {@code clone} on the cloner thread; the result is clone3's (a pid or -errno), once it returned. */
+    static Future<Long> onClonerThread(Callable<Long> clone) {
+        return CLONER.submit(clone);
+    }
+
+    /** The result of {@code clone}, waited for uninterruptibly (the child may use the launch's memory until then). */
+    static long await(Future<Long> clone) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return clone.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("the cloner thread failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 
     private LauncherThread() {
     }

@@ -12,6 +12,10 @@ final class ParentSync {
     }
 
     static void emit(Emit e) {
+        if (e.fds().hello() != null) {
+            e.add(Step.of("tell the launcher this child runs (its cloner thread sleeps in vfork until the exec)",
+                    "write", e.fds().hello(), new Arg.CString("H"), new Arg.Word(1)).expecting(1));
+        }
         boolean setupExec = SetupExecSteps.used(e.spec());
         if (!setupExec) {
             e.add(Step.of("close the parent's end of the sync pipe", "close", e.fds().syncWrite()));

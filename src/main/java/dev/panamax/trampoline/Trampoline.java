@@ -82,8 +82,18 @@ public final class Trampoline {
      * @return the child's pid in the caller's pid namespace, or {@code -errno} when clone3 failed
      */
     public long spawn(MemorySegment cloneArgs, MemorySegment program) {
+        return spawn(cloneArgs.address(), cloneArgs.byteSize(), program.address());
+    }
+
+    /**
+     * As {@link #spawn(MemorySegment, MemorySegment)}, by address: for a thread that does not own the memory
+     * (the cloner thread clones with the launch's memory, which a confined arena of the launcher thread owns
+     * and keeps alive until the clone has returned).
+     */
+    public long spawn(long cloneArgs, long cloneArgsSize, long program) {
         try {
-            return (long) entry.invokeExact(cloneArgs, cloneArgs.byteSize(), program);
+            return (long) entry.invokeExact(MemorySegment.ofAddress(cloneArgs), cloneArgsSize,
+                    MemorySegment.ofAddress(program));
         } catch (Throwable t) {
             throw new AssertionError("the trampoline entry cannot throw", t);
         }
