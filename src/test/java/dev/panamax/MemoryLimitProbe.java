@@ -26,6 +26,7 @@ public final class MemoryLimitProbe {
             int ran = 0;
             int oomKilled = 0;
             int refused = 0;
+            String example = "";
             for (int i = 0; i < rounds; i++) {
                 ContainerSpec spec = ContainerSpec.builder().rootfs(rootfs).command("true")
                         .resources(Resources.builder().memoryMax(DataSize.ofBytes(limit)).build()).build();
@@ -42,13 +43,15 @@ public final class MemoryLimitProbe {
                 } catch (LaunchException e) {
                     if (e.getMessage().contains("memoryMax")) {
                         refused++;
+                        example = e.getMessage().replaceAll(".*(step \\d+)", "$1");
                     } else {
                         System.out.println("limit " + limit + ": a failure that does not name the memory limit: " + e);
                         ok = false;
                     }
                 }
             }
-            System.out.println("limit " + limit + " B: ran " + ran + ", OOM-killed " + oomKilled + ", refused " + refused);
+            System.out.println("limit " + limit + " B: ran " + ran + ", OOM-killed " + oomKilled + ", refused " + refused
+                    + (example.isEmpty() ? "" : "; e.g. " + example));
         }
         System.out.println(ok ? "JVM survived" : "FAILED");
         System.exit(ok ? 0 : 1);

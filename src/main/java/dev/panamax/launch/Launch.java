@@ -76,7 +76,8 @@ final class Launch {
             boolean ownSpace = SpecCompiler.usesSetupExecutable(spec);
             setupExe = ownSpace ? new int[] {openSetupExecutable()} : null;
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
-            hello = ownSpace ? null : Libc.pipe2(Abi.O_CLOEXEC);
+            boolean vfork = SpecCompiler.usesVfork(spec);
+            hello = vfork ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             ChildFds fds = new ChildFds(hello == null ? null : ChildFds.fd(hello[1], "hello_w"),
                     ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
                     ChildFds.fd(err[1], "err_w"), ownSpace ? ChildFds.fd(setupExe[0], "setup_exe") : null,
@@ -86,17 +87,19 @@ final class Launch {
             java.util.Optional<IdMapWriter> maps = IdMapWriter.prepare(spec);
             MemorySegment inJvm = writeImages(program, setupExe, err[1], status == null ? -1 : status[1], arena);
 
-            // CLONE. Without an init: a CLONE_VFORK child, which the OOM killer never picks, made by the cloner
-            // thread, which sleeps until the child's final exec while this thread runs the protocol. With an
-            // init: a child that execs the setup executable at once (after its maps, with a user namespace);
-            // the parent makes the cgroup meanwhile and lets it join only once that exec has happened (EOF on
-            // the close-on-exec exec pipe), so it never shares the JVM's memory in there.
+            // CLONE. A child that will join a cgroup: a CLONE_VFORK child, which the OOM killer never picks,
+            // made by the cloner thread, which sleeps until the child's final exec while this thread runs the
+            // protocol. With an init: a child that execs the setup executable at once (after its maps, with a
+            // user namespace); the parent makes the cgroup meanwhile and lets it join only once that exec has
+            // happened (EOF on the close-on-exec exec pipe), so it never shares the JVM's memory in there.
+            // Otherwise a plain CLONE_VM child of this thread: in no cgroup of its own, nothing the kernel does
+            // to it reaches the JVM that it would not do to the JVM anyway.
             exec = ownSpace ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment tidOut = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment args = cloneArgs(arena, pidfdOut, tidOut, !ownSpace);
+            MemorySegment args = cloneArgs(arena, pidfdOut, tidOut, vfork);
             long pid;
-            if (ownSpace) {
+            if (!vfork) {
                 pid = trampoline.spawn(args, inJvm);
             } else {
                 int helloWrite = hello[1];
@@ -160,10 +163,6 @@ final class Launch {
                     throw e;
                 }
                 throw (RuntimeException) cause;
-            }
-            if (cloning != null) {
-                LauncherThread.await(cloning); // the child has exec'd: the cloner thread is back at once
-                cloning = null;
             }
             InitStatus init = status == null ? InitStatus.NONE : new InitStatus(status[0]);
             status = null; // the handle owns the read end now
@@ -333,9 +332,14 @@ final class Launch {
 
         @Override
         public void close() {
-            if (clone != null) {
-                LauncherThread.await(clone);
+            if (clone == null) {
+                return;
             }
+            // after the exec the cloner thread returns within microseconds: spin briefly before parking
+            for (int i = 0; i < 2000 && !clone.isDone(); i++) {
+                Thread.onSpinWait();
+            }
+            LauncherThread.await(clone);
         }
     }
 

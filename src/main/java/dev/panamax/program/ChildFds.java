@@ -11,6 +11,7 @@ import java.util.List;
  *
  * @param hello           write end of the hello pipe: a vfork child's first step says it runs there (its
  *                        cloner thread sleeps until the exec), or null for a child cloned without vfork
+ *                        (no cgroup, or an init)
  * @param syncRead        read end of the sync pipe (the child waits here for the parent's go)
  * @param syncWrite       the parent's write end, which the child closes (or its exec does) so that EOF
  *                        means "parent died"
@@ -26,8 +27,8 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
                        Arg.Word stdin, Arg.Word stdout, Arg.Word stderr) {
 
     /** Symbolic descriptors for plans; {@code piped} says which standard streams get one. */
-    public static ChildFds symbolic(boolean init, boolean stdin, boolean stdout, boolean stderr) {
-        return new ChildFds(init ? null : new Arg.Word(-1, "hello_w"), new Arg.Word(-1, "sync_r"), new Arg.Word(-1, "sync_w"), new Arg.Word(-1, "err_w"), new Arg.Word(-1, "setup_exe"),
+    public static ChildFds symbolic(boolean init, boolean vfork, boolean stdin, boolean stdout, boolean stderr) {
+        return new ChildFds(vfork ? new Arg.Word(-1, "hello_w") : null, new Arg.Word(-1, "sync_r"), new Arg.Word(-1, "sync_w"), new Arg.Word(-1, "err_w"), new Arg.Word(-1, "setup_exe"),
                 init ? new Arg.Word(-1, "status_w") : null,
                 stdin ? new Arg.Word(-1, "stdin_fd") : null,
                 stdout ? new Arg.Word(-1, "stdout_fd") : null,

@@ -47,10 +47,10 @@ final class SetupExecSteps {
 
     /**
      * Whether a launch of {@code spec} runs its setup in the setup executable: when the child stays alive as
-     * the container's init, which must never share the JVM's memory. Every other child is a
-     * {@code CLONE_VM|CLONE_VFORK} child until its final exec, which the OOM killer never picks (the kernel
-     * skips a task in vfork, whose memory is its parent's): in a cgroup at its limit its setup steps fail
-     * with ENOMEM instead, and the JVM is unharmed, without the exec's cost (about 0.3 ms here).
+     * the container's init, which must never share the JVM's memory. A child that joins a cgroup is a
+     * {@code CLONE_VM|CLONE_VFORK} child until its final exec instead, which the OOM killer never picks (the
+     * kernel skips a task in vfork, whose memory is its parent's): in a cgroup at its limit its setup steps
+     * fail with ENOMEM, and the JVM is unharmed, without the exec's cost (about 0.3 ms here).
      */
     static boolean used(dev.panamax.ContainerSpec spec) {
         return spec.process().init();

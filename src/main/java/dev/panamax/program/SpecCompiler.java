@@ -27,7 +27,8 @@ public final class SpecCompiler {
     /** The program with symbolic descriptors, for {@code Launcher.plan}. */
     public static ChildProgram plan(ContainerSpec spec) {
         ProcessSpec p = spec.process();
-        return compile(spec, ChildFds.symbolic(p.init(), piped(p.stdin()), piped(p.stdout()), piped(p.stderr())),
+        return compile(spec, ChildFds.symbolic(p.init(), usesVfork(spec), piped(p.stdin()), piped(p.stdout()),
+                piped(p.stderr())),
                 OverlaySteps.planned(spec));
     }
 
@@ -59,6 +60,15 @@ public final class SpecCompiler {
     /** Whether a launch of {@code spec} runs its setup in the setup executable (see {@code SetupExecSteps}). */
     public static boolean usesSetupExecutable(ContainerSpec spec) {
         return SetupExecSteps.used(spec);
+    }
+
+    /**
+     * Whether a launch of {@code spec} clones a {@code CLONE_VFORK} child on the cloner thread: when the
+     * child joins a cgroup without the setup executable (a vforked task is never an OOM victim, so the
+     * cgroup cannot take the JVM down with it). Its first step then says "H" on the hello pipe.
+     */
+    public static boolean usesVfork(ContainerSpec spec) {
+        return spec.resources().isPresent() && !usesSetupExecutable(spec);
     }
 
     /** The paths execve will try for the spec's program (for messages). */
