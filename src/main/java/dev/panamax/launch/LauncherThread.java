@@ -37,22 +37,7 @@ final class LauncherThread {
 
     /** The result of {@code clone}, waited for uninterruptibly (the child may use the launch's memory until then). */
     static long await(Future<Long> clone) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return clone.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("the cloner thread failed", e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return uninterruptibly(clone);
     }
 
     private LauncherThread() {
@@ -63,7 +48,11 @@ final class LauncherThread {
      * it must finish (or be undone) before the caller moves on, or a container could be left behind.
      */
     static <T> T call(Callable<T> task) {
-        Future<T> future = EXECUTOR.submit(task);
+        return uninterruptibly(EXECUTOR.submit(task));
+    }
+
+    /** {@code future}'s result, waited for whatever interrupts come (kept for later); its failure rethrown. */
+    private static <T> T uninterruptibly(Future<T> future) {
         boolean interrupted = false;
         try {
             while (true) {
