@@ -139,6 +139,11 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /**
+         * A fresh proc filesystem on /proc (on by default with PID and mount namespaces). A mount of your own
+         * on /proc replaces it: with that mount and no {@code mountProc} call there is no automatic /proc;
+         * {@code mountProc(true)} together with a mount on /proc is refused as a conflict.
+         */
         public Builder mountProc(boolean mount) {
             this.mountProc = mount;
             return this;
@@ -308,7 +313,11 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
-        /** A tmpfs /dev with the standard nodes (on by default with a rootfs and a mount namespace). */
+        /**
+         * A tmpfs /dev with the standard nodes (on by default with a rootfs and a mount namespace). A mount of
+         * your own on /dev replaces it: with that mount and no {@code minimalDev} call there is no minimal
+         * /dev; {@code minimalDev(true)} together with a mount on /dev is refused as a conflict.
+         */
         public Builder minimalDev(boolean on) {
             filesystem.minimalDev(on);
             return this;

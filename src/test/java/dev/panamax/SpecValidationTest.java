@@ -63,6 +63,16 @@ class SpecValidationTest extends BusyboxTest {
     }
 
     @Test
+    void aMountOnProcOrDevReplacesTheAutomaticOneAndAnExplicitOneConflicts() {
+        assertFalse(valid().mount(dev.panamax.mount.Mount.tmpfs("/dev")).build().filesystem().minimalDev());
+        assertFalse(valid().mount(dev.panamax.mount.Mount.tmpfs("/proc")).build().mountProc());
+        invalid(valid().minimalDev(true).mount(dev.panamax.mount.Mount.tmpfs("/dev")), "mounts",
+                "conflicting mounts on /dev (the minimal /dev is on)");
+        invalid(valid().mountProc(true).mount(dev.panamax.mount.Mount.tmpfs("/proc")), "mounts",
+                "conflicting mounts on /proc (mountProc is on)");
+    }
+
+    @Test
     void stringsMustBeValidUnicode() {
         invalid(valid().command("echo", "a\uD800b"), "command[1]", "lone surrogate U+D800 at index 1");
         invalid(valid().env("K", "secret\uDC00"), "environment[K]", "lone surrogate U+DC00 at index 6");

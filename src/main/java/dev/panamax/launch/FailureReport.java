@@ -103,6 +103,10 @@ final class FailureReport {
             // ENFILE: the kernel could not allocate a file structure, which a memory cgroup at its limit refuses
             hint = "the container's memory limit (memoryMax " + spec.resources().get().memoryMax().get()
                     + ") is too small for its setup: the kernel refused memory charged to the container's cgroup";
+        } else if (is(errno, "ELOOP") && step.what().startsWith("open the mount target ")) {
+            String target = step.what().substring("open the mount target ".length()).replace(" (never a symlink)", "");
+            hint = target + " is a symbolic link in the rootfs; a mount never lands on a link (it could lead out of"
+                    + " the rootfs): mount onto the directory it points to, or make " + target + " a directory";
         } else if (step.syscall().equals("clone3") && is(errno, "EINVAL")) {
             hint = "the kernel refused this set of namespaces: " + spec.namespaces();
         } else {

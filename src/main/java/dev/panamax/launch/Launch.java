@@ -60,6 +60,7 @@ final class Launch {
     private RunningContainer run() {
         Trampoline trampoline = Trampoline.get();
         Cleanup cleanup = new Cleanup();
+        MountPoints mountPoints = MountPoints.before(spec);
         Throwable primary = null;
         StdioSetup stdio = openStdio();
         int[] sync = null;
@@ -185,6 +186,11 @@ final class Launch {
                     try {
                         cleanup.close();
                     } catch (RuntimeException undoFailed) {
+                        primary.addSuppressed(undoFailed);
+                    }
+                    try {
+                        mountPoints.removeAfterFailure();
+                    } catch (java.io.IOException | RuntimeException undoFailed) {
                         primary.addSuppressed(undoFailed);
                     }
                 }

@@ -1,5 +1,8 @@
 package dev.panamax.mount;
 
+import dev.panamax.Container;
+import dev.panamax.Launcher;
+import dev.panamax.LaunchException;
 import dev.panamax.BusyboxRootfs;
 import dev.panamax.ContainerSpec;
 import dev.panamax.InvalidSpecException;
@@ -91,5 +94,23 @@ class BadInputTest {
                 .rootfs(root.path()).keepUpperDir(dir).command("true").build());
         refused("maskedPaths[0]", "must be an absolute path", () -> ContainerSpec.builder().rootfs(root.path())
                 .maskedPaths(List.of("proc/kcore")).command("true").build());
+    }
+
+    @Test
+    void aFailedLaunchRemovesTheMountPointsItMadeInTheRootfs() throws Exception {
+        ContainerSpec failing = ContainerSpec.builder().rootfs(root.path()).command("/no/such/program")
+                .mount(Mount.tmpfs("/deep/a/b/c")).mount(Mount.tmpfs("/tmp/x/y")).build();
+        LaunchException e = assertThrows(LaunchException.class, () -> Launcher.launch(failing));
+        assertEquals("execve", e.syscall(), "the mounts were made, the exec failed: " + e.getMessage());
+        assertTrue(Files.notExists(root.path().resolve("deep")), "no /deep left in the user's rootfs");
+        assertTrue(Files.notExists(root.path().resolve("tmp/x")), "no /tmp/x left; /tmp itself was there before");
+        assertTrue(Files.isDirectory(root.path().resolve("tmp")));
+        // a successful launch keeps them, as runc does: the container's mounts stand on them
+        ContainerSpec ok = ContainerSpec.builder().rootfs(root.path()).command("true")
+                .mount(Mount.tmpfs("/deep/a/b/c")).build();
+        try (Container c = Launcher.launch(ok)) {
+            assertEquals(0, c.waitFor().code());
+        }
+        assertTrue(Files.isDirectory(root.path().resolve("deep/a/b/c")));
     }
 }

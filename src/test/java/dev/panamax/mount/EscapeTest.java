@@ -61,6 +61,8 @@ class EscapeTest {
                 .mount(Mount.bind(source, "/data")));
         assertEquals("ELOOP", e.errnoName(), e.getMessage());
         assertTrue(e.getMessage().contains("open the mount target /data (never a symlink)"), e.getMessage());
+        assertTrue(e.getMessage().contains("Hint: /data is a symbolic link in the rootfs; a mount never lands on a link"),
+                e.getMessage());
         assertHostUntouched(before);
     }
 
