@@ -38,6 +38,8 @@ class OrphanCgroupTest extends BusyboxTest {
         for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + container)); i++) {
             Thread.sleep(20); // the container dies with its JVM (and is reaped by the host's init)
         }
+        assertFalse(Files.exists(Path.of("/proc/" + container)),
+                "a container with a cgroup (cloned by the cloner thread) dies with its JVM");
         List<Path> left = ChildJvm.containerCgroupsOf(holder.pid());
         assertFalse(left.isEmpty(), "the killed JVM left its container's cgroups (else this test proves nothing)");
 
