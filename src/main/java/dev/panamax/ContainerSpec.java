@@ -257,7 +257,10 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
-        /** Replaces the kept capabilities (default: {@link Capability#defaultSet()}); see {@link Hardening}. */
+        /**
+         * Replaces the kept capabilities (default: {@link Capability#defaultSet()}, without {@code MKNOD} when
+         * the container will have no device cgroup to limit the nodes it makes); see {@link Hardening}.
+         */
         public Builder capabilities(Set<Capability> caps) {
             hardening.capabilities(caps.stream().map(Capability::name).toList());
             return this;
@@ -471,7 +474,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                     newSession, init);
             return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
                     rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
-                    Optional.ofNullable(resources), hardening.build(), userNs, identity,
+                    Optional.ofNullable(resources),
+                    hardening.build(resources != null && dev.panamax.cgroup.CgroupManager.hostControlsDevices()),
+                    userNs, identity,
                     filesystem.build(namespaces, rootfs, proc));
         }
     }

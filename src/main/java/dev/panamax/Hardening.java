@@ -52,9 +52,12 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         Objects.requireNonNull(umask, "umask");
     }
 
-    /** The defaults: {@link Capability#defaultSet()}, no_new_privs, the default seccomp profile, nothing else. */
+    /**
+     * The defaults: {@link Capability#defaultSet()}, no_new_privs, the default seccomp profile, nothing else
+     * (as for a container with a device policy: without one a spec drops CAP_MKNOD).
+     */
     public static Hardening defaults() {
-        return new Builder().build();
+        return new Builder().build(true);
     }
 
     private static EnumSet<Capability> copy(Set<Capability> caps) {
@@ -77,6 +80,10 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         private final Map<Rlimit, Rlimit.Value> rlimits = new EnumMap<>(Rlimit.class);
         private Integer oomScoreAdj;
         private Integer umask;
+
+        private static boolean isMknod(String name) {
+            return name != null && name.strip().toUpperCase(java.util.Locale.ROOT).replaceFirst("^CAP_", "").equals("MKNOD");
+        }
 
         void capabilities(List<String> names) {
             capEdits.add(new CapEdit('=', List.copyOf(names)));
@@ -116,9 +123,17 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
             umask = mask;
         }
 
-        Hardening build() {
+        /**
+         * @param devicePolicy whether the container will have a device policy (a v1 devices cgroup); without
+         *                     one, CAP_MKNOD leaves the default set unless the spec names it
+         */
+        Hardening build(boolean devicePolicy) {
             Set<Capability> kept = HardeningRules.capabilities(capEdits.stream()
                     .map(e -> new HardeningRules.Edit(e.op(), e.names())).toList());
+            if (!devicePolicy && capEdits.stream().flatMap(e -> e.names().stream()).noneMatch(Builder::isMknod)) {
+                kept = new java.util.HashSet<>(kept);
+                kept.remove(Capability.MKNOD); // no cgroup can stop a node it makes: no device may be made
+            }
             Set<Capability> amb = HardeningRules.ambient(ambient, kept);
             rlimits.forEach(HardeningRules::checkRlimit);
             if (oomScoreAdj != null && (oomScoreAdj < -1000 || oomScoreAdj > 1000)) {

@@ -52,7 +52,7 @@ class HardeningPlanTest extends BusyboxTest {
         assertTrue(plan.contains("       | clone if (arg0 & 0x10000000) == 0x10000000 -> ERRNO(EPERM)"), plan);
         assertTrue(plan.contains("       | default -> ALLOW"), plan);
         assertTrue(plan.contains("effective=permitted=CHOWN|DAC_OVERRIDE|FOWNER|FSETID|KILL|SETGID|SETUID|SETPCAP|"
-                + "NET_BIND_SERVICE|NET_RAW|SYS_CHROOT|MKNOD|AUDIT_WRITE|SETFCAP, inheritable=none"), plan);
+                + "NET_BIND_SERVICE|NET_RAW|SYS_CHROOT|AUDIT_WRITE|SETFCAP, inheritable=none"), plan);
     }
 
     @Test

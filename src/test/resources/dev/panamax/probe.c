@@ -7,6 +7,9 @@
  *   probe mount        mount("none", "/mnt", "tmpfs", 0, NULL) in the container's own mount namespace
  *   probe nproc UID N  setresuid(UID), then fork up to N children that wait; prints how many forks
  *                      succeeded and the errno of the first that failed; all children are killed
+ *   probe mknod PATH c|b MAJOR MINOR   mknod(PATH) then open(PATH, O_RDONLY): prints "mknod E open E" ("-"
+ *                      for an open not tried); nothing is read or written
+ *   probe open PATH    open(PATH, O_RDONLY) and close: the errno name
  *   probe io_uring     io_uring_setup(1, &params): a ring of one entry, closed again at once
  *   probe tiocsti TEXT push TEXT (and a newline) into fd 0's input queue with ioctl(TIOCSTI), as if typed
  */
@@ -17,7 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,6 +77,25 @@ int main(int argc, char **argv) {
         r = mount("none", "/mnt", "tmpfs", 0, NULL);
     } else if (argc >= 4 && strcmp(argv[1], "nproc") == 0) {
         return nproc((uid_t) atoi(argv[2]), atoi(argv[3]));
+    } else if (argc >= 6 && strcmp(argv[1], "mknod") == 0) {
+        mode_t type = argv[3][0] == 'b' ? S_IFBLK : S_IFCHR;
+        int made = mknod(argv[2], type | 0600, makedev(atoi(argv[4]), atoi(argv[5])));
+        int mknodErr = made == 0 ? 0 : errno;
+        printf("mknod %s", name(mknodErr));
+        if (made == 0) {
+            int fd = open(argv[2], O_RDONLY | O_NONBLOCK | O_NOCTTY);
+            printf(" open %s\n", name(fd >= 0 ? 0 : errno));
+            if (fd >= 0) {
+                close(fd);
+            }
+            unlink(argv[2]);
+        } else {
+            printf(" open -\n");
+        }
+        return 0;
+    } else if (argc >= 3 && strcmp(argv[1], "open") == 0) {
+        int fd = open(argv[2], O_RDONLY | O_NONBLOCK | O_NOCTTY);
+        r = fd >= 0 ? close(fd) : -1;
     } else if (argc >= 2 && strcmp(argv[1], "io_uring") == 0) {
         char params[120] = {0}; /* struct io_uring_params */
         r = syscall(SYS_io_uring_setup, 1, params);

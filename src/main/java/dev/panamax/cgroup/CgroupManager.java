@@ -102,6 +102,32 @@ public final class CgroupManager {
         return layout.mode();
     }
 
+    /**
+     * Whether a container cgroup made by {@link #system()} gets a device policy here: root, and a v1 devices
+     * controller (v2 device control needs an eBPF program, not built yet). Read once per JVM.
+     */
+    public static boolean hostControlsDevices() {
+        return HostDevices.CONTROLLED;
+    }
+
+    private static final class HostDevices {
+        static final boolean CONTROLLED = detect();
+
+        private static boolean detect() {
+            try {
+                return ProcessIds.effectiveUid() == 0
+                        && CgroupLayout.detect().hierarchyOf(Controller.DEVICES).filter(h -> !h.v2()).isPresent();
+            } catch (RuntimeException unreadable) {
+                return false;
+            }
+        }
+    }
+
+    /** Whether this manager's cgroups have a v1 devices controller (v2 device control needs eBPF). */
+    public boolean controlsDevices() {
+        return layout.hierarchyOf(Controller.DEVICES).filter(h -> !h.v2()).isPresent();
+    }
+
     /** The parent's path from each hierarchy root, for example "/panamax". */
     public String parent() {
         return parent;

@@ -1,5 +1,6 @@
 package dev.panamax.cgroup;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,23 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
 
     private static final Pattern SYNTAX =
             Pattern.compile("([abc])(?: (\\*|\\d{1,10}):(\\*|\\d{1,10}) ([rwm]{1,3}))?");
+
+    /**
+     * The allow-list every container with a device cgroup starts from, the OCI/runc default: deny every
+     * device, then allow null, zero, full, random, urandom, tty, console, ptmx and the pseudo terminals
+     * ({@code mknod} of anything else is denied too). The spec's own rules come after it.
+     */
+    public static final List<DeviceRule> DEFAULT_ALLOW_LIST = List.of(
+            deny("a"),
+            allow("c 1:3 rwm"),     // null
+            allow("c 1:5 rwm"),     // zero
+            allow("c 1:7 rwm"),     // full
+            allow("c 1:8 rwm"),     // random
+            allow("c 1:9 rwm"),     // urandom
+            allow("c 5:0 rwm"),     // tty
+            allow("c 5:1 rwm"),     // console
+            allow("c 5:2 rwm"),     // ptmx
+            allow("c 136:* rwm"));  // pts/*
 
     /** @throws IllegalArgumentException naming the part of the rule that is wrong */
     public DeviceRule {

@@ -38,7 +38,8 @@ import java.util.TreeMap;
  *     {@code ioThrottles}: v2 {@code io.max}, v1 {@code blkio.throttle.*}
  * <li>{@code hugetlb}: page size to limit; v2 {@code hugetlb.2MB.max}, v1 {@code hugetlb.2MB.limit_in_bytes}
  * <li>{@code netClassId}, {@code netPrioMap}: v1 only, {@code net_cls.classid}, {@code net_prio.ifpriomap}
- * <li>{@code devices}: v1 only, {@code devices.allow} / {@code devices.deny} in order
+ * <li>{@code devices}: v1 only, {@code devices.allow} / {@code devices.deny} in order; a container's cgroup gets
+ *     {@link DeviceRule#DEFAULT_ALLOW_LIST} first
  * </ul>
  */
 public record Resources(
@@ -253,8 +254,16 @@ public record Resources(
             return this;
         }
 
+        /** Adds a device rule after those already given (cgroup v1 applies them in order). */
         public Builder device(DeviceRule rule) {
             devices.add(rule);
+            return this;
+        }
+
+        /** Replaces the device rules. */
+        public Builder devices(java.util.List<DeviceRule> rules) {
+            devices.clear();
+            devices.addAll(rules);
             return this;
         }
 

@@ -4,6 +4,8 @@ import dev.panamax.ContainerSpec;
 import dev.panamax.cgroup.Cgroup;
 import dev.panamax.cgroup.CgroupException;
 import dev.panamax.cgroup.CgroupManager;
+import dev.panamax.cgroup.DeviceRule;
+import dev.panamax.cgroup.Resources;
 import dev.panamax.program.ChildFds;
 import dev.panamax.program.ChildProgram;
 import dev.panamax.program.OverlaySteps;
@@ -21,6 +23,8 @@ import dev.panamax.trampoline.Trampoline;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
@@ -301,7 +305,15 @@ final class Launch {
         }
         String name = "c" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         try {
-            Cgroup cgroup = CgroupManager.system().create(name, spec.resources().get());
+            CgroupManager manager = CgroupManager.system();
+            Resources resources = spec.resources().get();
+            if (manager.controlsDevices()) {
+                // the default allow-list first, the spec's own rules after it
+                List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULT_ALLOW_LIST);
+                rules.addAll(resources.devices());
+                resources = resources.toBuilder().devices(rules).build();
+            }
+            Cgroup cgroup = manager.create(name, resources);
             cleanup.push("remove cgroup " + name, cgroup::close);
             return cgroup;
         } catch (CgroupException e) {
