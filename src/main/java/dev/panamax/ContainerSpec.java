@@ -88,6 +88,15 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         return namespaces.contains(ns);
     }
 
+    /**
+     * Whether a device cgroup will police the devices this container makes and opens: it has resources (its
+     * own cgroup) and the host has a v1 devices controller. Without one, CAP_MKNOD leaves the default set and
+     * the rootfs is mounted {@code nodev} (behind the minimal /dev).
+     */
+    public boolean hasDeviceCgroup() {
+        return resources.isPresent() && dev.panamax.cgroup.CgroupManager.hostControlsDevices();
+    }
+
     /** Fluent builder; every rule is checked in {@link #build()}. Lists and maps are copied, never aliased. */
     public static final class Builder {
         private final EnumSet<Namespace> namespaces =

@@ -61,9 +61,10 @@ class DeviceTest extends BusyboxTest {
                 "b " + hostDisk() /* the host's disk */}) {
             assertEquals("mknod EPERM open -\n", probe(limited(), "mknod /tmp/node " + device).stdout(), device);
         }
-        // control: without a cgroup and with CAP_MKNOD asked for, the same calls work: the cgroup is what refuses
+        // control: without a cgroup and with CAP_MKNOD asked for, the same calls work (in /dev: the rootfs is
+        // nodev without a device cgroup): the cgroup is what refuses
         assertEquals("mknod OK open OK\n",
-                Run.of(spec(null, "mknod /tmp/node c 10 200").addCapability(Capability.MKNOD)).ok().stdout());
+                Run.of(spec(null, "mknod /dev/node c 10 200").addCapability(Capability.MKNOD)).ok().stdout());
     }
 
     @Test
@@ -92,6 +93,23 @@ class DeviceTest extends BusyboxTest {
         boolean withCgroup = ContainerSpec.builder().rootfs(root.path()).command("true").resources(limited()).build()
                 .hardening().capabilities().contains(Capability.MKNOD);
         assertEquals(CgroupManager.hostControlsDevices(), withCgroup, "kept where the device cgroup applies");
+    }
+
+    @Test
+    void withoutADeviceCgroupANodeTheRootfsHoldsDoesNotOpen() throws Exception {
+        Path node = root.path().resolve("tmp/hostnull");
+        Process mknod = new ProcessBuilder("mknod", node.toString(), "c", "1", "3").inheritIO().start();
+        assertEquals(0, mknod.waitFor(), "made /tmp/hostnull (1:3) in the rootfs from the host");
+        try {
+            assertEquals("EACCES\n", probe(null, "open /tmp/hostnull").stdout(), "the rootfs is nodev");
+            assertEquals("OK\n", probe(null, "open /dev/null").stdout(), "the minimal /dev is not");
+            if (CgroupManager.hostControlsDevices()) {
+                assertEquals("OK\n", probe(limited(), "open /tmp/hostnull").stdout(),
+                        "with a device cgroup the allow-list decides (1:3 is on it), not nodev");
+            }
+        } finally {
+            Files.deleteIfExists(node);
+        }
     }
 
     @Test

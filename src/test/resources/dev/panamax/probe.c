@@ -32,6 +32,7 @@ static const char *name(int e) {
     switch (e) {
     case 0: return "OK";
     case EPERM: return "EPERM";
+    case EACCES: return "EACCES";
     case EINVAL: return "EINVAL";
     case EAGAIN: return "EAGAIN";
     case ENOSYS: return "ENOSYS";

@@ -33,6 +33,14 @@ final class RootfsSteps {
         e.add(Step.of("bind the rootfs onto itself (pivot_root needs a mount point)", "mount",
                 new Arg.CString(root), new Arg.CString(root), NULL,
                 flags(Abi.MS_BIND | Abi.MS_REC, "MS_BIND|MS_REC"), NULL));
+        if (spec.filesystem().minimalDev() && !spec.hasDeviceCgroup()) {
+            // no device cgroup polices the nodes a rootfs may already hold outside /dev: none of them opens
+            e.add(Step.of("no device node of the rootfs opens (no device cgroup; /dev is the minimal one)",
+                    "mount_setattr", MountArgs.FDCWD, new Arg.CString(root),
+                    flags(Abi.AT_RECURSIVE, "AT_RECURSIVE"),
+                    MountArgs.mountAttr(Abi.MOUNT_ATTR_NODEV, 0, 0, "attr_set=MOUNT_ATTR_NODEV"),
+                    MountArgs.MOUNT_ATTR_SIZE));
+        }
     }
 
     /** Enter the rootfs. */
