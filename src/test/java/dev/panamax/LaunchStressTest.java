@@ -14,17 +14,25 @@ import java.util.concurrent.locks.LockSupport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Bounded stress: 2,000 launches while three threads allocate hard and call System.gc(). Zero hangs (each
- * launch-to-exit under a timeout), every exit code right, zero leaked descriptors, zero zombies.
+ * Bounded stress: 2,000 launches while three threads allocate hard and call System.gc(), taking each path
+ * of the protocol in turn (a direct clone; a vfork child with a cgroup, cloned by the cloner thread; an init
+ * in the setup executable). Zero hangs (each launch-to-exit under a timeout), every exit code right, zero
+ * leaked descriptors, zero zombies, no cgroup left.
  */
 class LaunchStressTest extends BusyboxTest {
     private static final int LAUNCHES = Integer.getInteger("panamax.stress.launches", 2_000);
 
     @Test
     void launchesUnderGcPressureNeverHangOrLeak() throws Exception {
-        ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).hostname("stress").command("true").build();
-        try (Container warmUp = Launcher.launch(spec)) { // the reaper's wake pipe is created once per JVM
-            warmUp.waitFor();
+        ContainerSpec plain = ContainerSpec.builder().rootfs(root.path()).hostname("stress").command("true").build();
+        ContainerSpec[] specs = {plain,
+                ContainerSpec.builder().rootfs(root.path()).hostname("stress").command("true")
+                        .resources(dev.panamax.cgroup.Resources.builder().pidsMax(16).build()).build(),
+                ContainerSpec.builder().rootfs(root.path()).hostname("stress").command("true").init(true).build()};
+        for (ContainerSpec spec : specs) {
+            try (Container warmUp = Launcher.launch(spec)) { // once-per-JVM things: the reaper's pipe, threads
+                warmUp.waitFor();
+            }
         }
         Leaks before = Leaks.snapshot();
         AtomicBoolean stop = new AtomicBoolean();
@@ -46,6 +54,7 @@ class LaunchStressTest extends BusyboxTest {
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
             for (int i = 0; i < LAUNCHES; i++) {
+                ContainerSpec spec = specs[i % specs.length];
                 int code = CompletableFuture.supplyAsync(() -> {
                     try (Container c = Launcher.launch(spec)) {
                         return c.waitFor().code();
@@ -63,5 +72,6 @@ class LaunchStressTest extends BusyboxTest {
             caller.shutdownNow();
         }
         before.assertNothingNewIn(Leaks.snapshot());
+        assertEquals(List.of(), ChildJvm.containerCgroupsOf(ProcessHandle.current().pid()), "no cgroup left");
     }
 }
