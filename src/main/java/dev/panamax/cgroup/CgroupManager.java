@@ -218,22 +218,31 @@ public final class CgroupManager {
 
     private void ensureParent(CgroupLayout.Hierarchy h, Path parentDir, CgroupDriver driver) {
         if (Files.isDirectory(parentDir)) {
+            if (createParent && !createdParents.contains(parentDir)) {
+                // made by another JVM, perhaps one that died: the last JVM out removes it (busy while in use)
+                adopt(parentDir);
+            }
             return;
         }
         if (!createParent || !Files.isDirectory(parentDir.getParent())) {
             throw new CgroupException("parent cgroup " + parentDir + " does not exist");
         }
         if (CgroupFs.mkdir(parentDir)) {
-            if (createdParents.isEmpty()) {
-                Runtime.getRuntime().addShutdownHook(new Thread(this::removeCreatedParents, "panamax-cgroup-parents"));
-            }
-            createdParents.add(parentDir);
+            adopt(parentDir);
             driver.prepare(parentDir.getParent(), parentDir, h.controllers());
         }
     }
 
+    private void adopt(Path parentDir) {
+        if (createdParents.isEmpty()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(this::removeCreatedParents, "panamax-cgroup-parents"));
+        }
+        createdParents.add(parentDir);
+    }
+
     /**
-     * At JVM exit: removes the parents this manager created. They stay while the JVM runs, even when no
+     * At JVM exit: removes the parents this manager created or found (the default parent only: one another
+     * JVM made, perhaps one that died, is this JVM's to remove too). They stay while the JVM runs, even when no
      * container is left: creating and removing a parent in nine hierarchies per launch doubled the cost of a
      * container's cgroup. A parent another process still uses is busy and stays.
      */
