@@ -103,8 +103,9 @@ public final class CgroupManager {
     }
 
     /**
-     * Whether a container cgroup made by {@link #system()} gets a device policy here: root, and a v1 devices
-     * controller (v2 device control needs an eBPF program, not built yet). Read once per JVM.
+     * Whether a container cgroup made by {@link #system()} gets a device policy here: as root, with a v1
+     * devices controller, or on a pure cgroup v2 host where the kernel takes a device program
+     * ({@link DeviceProgram}, loaded once to find out). Read once per JVM.
      */
     public static boolean hostControlsDevices() {
         return HostDevices.CONTROLLED;
@@ -115,9 +116,25 @@ public final class CgroupManager {
 
         private static boolean detect() {
             try {
-                return ProcessIds.effectiveUid() == 0
-                        && CgroupLayout.detect().hierarchyOf(Controller.DEVICES).filter(h -> !h.v2()).isPresent();
+                if (ProcessIds.effectiveUid() != 0) {
+                    return false;
+                }
+                CgroupLayout layout = CgroupLayout.detect();
+                if (layout.hierarchyOf(Controller.DEVICES).filter(h -> !h.v2()).isPresent()) {
+                    return true;
+                }
+                return layout.v1().isEmpty() && layout.unified().isPresent() && programsLoad();
             } catch (RuntimeException unreadable) {
+                return false;
+            }
+        }
+
+        private static boolean programsLoad() {
+            try {
+                int prog = dev.panamax.sys.Bpf.loadCgroupDeviceProgram(DeviceProgram.compile(DeviceRule.DEFAULT_ALLOW_LIST));
+                dev.panamax.sys.internal.Libc.close(prog);
+                return true;
+            } catch (RuntimeException refused) {
                 return false;
             }
         }

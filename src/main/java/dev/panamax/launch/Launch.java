@@ -307,14 +307,20 @@ final class Launch {
         try {
             CgroupManager manager = CgroupManager.system();
             Resources resources = spec.resources().get();
+            // the default allow-list first, the spec's own rules after it: a v1 devices cgroup, or a v2 program
+            List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULT_ALLOW_LIST);
+            rules.addAll(resources.devices());
+            boolean program = spec.hasDeviceCgroup() && !manager.controlsDevices();
             if (manager.controlsDevices()) {
-                // the default allow-list first, the spec's own rules after it
-                List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULT_ALLOW_LIST);
-                rules.addAll(resources.devices());
                 resources = resources.toBuilder().devices(rules).build();
+            } else if (program) {
+                resources = resources.toBuilder().devices(List.of()).build();
             }
             Cgroup cgroup = manager.create(name, resources);
             cleanup.push("remove cgroup " + name, cgroup::close);
+            if (program) {
+                cgroup.attachDeviceProgram(rules);
+            }
             return cgroup;
         } catch (CgroupException e) {
             throw FailureReport.refused(spec, "create the cgroup", "mkdir", e.getMessage(), e);
