@@ -19,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A root container with a cgroup gets the OCI default device allow-list: with CAP_MKNOD kept (the OCI
- * default set), it still cannot make or open a device outside the list; its own /dev works; a rule of the
- * spec adds a device. A static probe makes the calls from inside.
+ * A root container with a cgroup gets the OCI default device allow-list (v1 devices controller here, an eBPF
+ * device program in the v2 VM): with CAP_MKNOD kept (the OCI default set), it still cannot make or open a
+ * device outside the list; its own /dev works; a rule of the spec adds a device. Without a device cgroup,
+ * CAP_MKNOD goes and the rootfs is nodev. A static probe makes the calls from inside.
  */
 @Tag("cgroup")
 class DeviceTest extends BusyboxTest {
@@ -44,36 +45,38 @@ class DeviceTest extends BusyboxTest {
         return Resources.builder().pidsMax(50).build();
     }
 
-    /** major:minor of the host's first disk, e.g. "254 0" for vda. */
+    /** major:minor of the host's first disk, e.g. "254 0" for vda; sda's "8 0" where there is none (a VM). */
     private static String hostDisk() throws IOException {
         try (Stream<Path> disks = Files.list(Path.of("/sys/block"))) {
-            Path disk = disks.filter(d -> !d.getFileName().toString().startsWith("loop")
-                    && !d.getFileName().toString().startsWith("zram")).sorted().findFirst().orElseThrow();
-            return Files.readString(disk.resolve("dev")).strip().replace(':', ' ');
+            java.util.Optional<Path> disk = disks.filter(d -> !d.getFileName().toString().startsWith("loop")
+                    && !d.getFileName().toString().startsWith("zram")).sorted().findFirst();
+            return disk.isEmpty() ? "8 0" : Files.readString(disk.get().resolve("dev")).strip().replace(':', ' ');
         }
     }
 
     @Test
     void devicesOutsideTheAllowListCannotBeMadeOrOpened() throws IOException {
-        assumeTrue(CgroupManager.system().controlsDevices(),
-                "this host has no v1 devices controller; v2 device programs (eBPF) are not built yet");
+        assumeTrue(CgroupManager.hostControlsDevices(),
+                "no device cgroup here: no v1 devices controller, and no v2 device program (not root, or bpf refused)");
         for (String device : new String[] {"c 1 11" /* kmsg */, "c 4 1" /* tty1 */, "c 10 200" /* net/tun */,
                 "b " + hostDisk() /* the host's disk */}) {
             assertEquals("mknod EPERM open -\n", probe(limited(), "mknod /tmp/node " + device).stdout(), device);
         }
         // control: without a cgroup and with CAP_MKNOD asked for, the same calls work (in /dev: the rootfs is
         // nodev without a device cgroup): the cgroup is what refuses
-        assertEquals("mknod OK open OK\n",
-                Run.of(spec(null, "mknod /dev/node c 10 200").addCapability(Capability.MKNOD)).ok().stdout());
+        String control = Run.of(spec(null, "mknod /dev/node c 1 11").addCapability(Capability.MKNOD)).ok().stdout();
+        assertTrue(control.startsWith("mknod OK"), control);
     }
 
     @Test
     void theContainersOwnDevNodesAndPseudoTerminalsStillWork() {
-        assumeTrue(CgroupManager.system().controlsDevices(), "no v1 devices controller on this host");
+        assumeTrue(CgroupManager.hostControlsDevices(), "no device cgroup here (see above)");
         for (String node : new String[] {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
                 "/dev/ptmx"}) {
             assertEquals("OK\n", probe(limited(), "open " + node).stdout(), node);
         }
+        String tty = probe(limited(), "open /dev/tty").stdout();
+        assertNotEquals("EPERM\n", tty, "/dev/tty is on the list (without a controlling terminal: ENXIO)");
         String pts = probe(limited(), "mknod /tmp/pts0 c 136 0").stdout();
         assertTrue(pts.startsWith("mknod OK open "), pts);
         assertNotEquals("mknod OK open EPERM\n", pts, "pseudo terminals are on the list");
@@ -114,10 +117,11 @@ class DeviceTest extends BusyboxTest {
 
     @Test
     void aRuleOfTheSpecAddsADevice() {
-        assumeTrue(CgroupManager.system().controlsDevices(), "no v1 devices controller on this host");
+        assumeTrue(CgroupManager.hostControlsDevices(), "no device cgroup here (see above)");
         Resources withTun = Resources.builder().pidsMax(50).device(DeviceRule.allow("c 10:200 rwm")).build();
-        assertEquals("mknod OK open OK\n", probe(withTun, "mknod /tmp/node c 10 200").stdout(),
-                "/dev/net/tun, opened read-only: no interface is made");
+        String tun = probe(withTun, "mknod /tmp/node c 10 200").stdout();
+        // allowed by the cgroup: made, and opened (read-only: no interface is made), or ENODEV without the driver
+        assertTrue(tun.equals("mknod OK open OK\n") || tun.equals("mknod OK open No such device\n"), tun);
         assertEquals("mknod EPERM open -\n", probe(withTun, "mknod /tmp/node c 1 11").stdout(), "the rest stays denied");
     }
 }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *     DeviceRule.allow("c 136:* rw"));   // pseudo terminals
  * }</pre>
  *
- * <p>Device rules need cgroup v1; on cgroup v2 device control needs an eBPF program, which Panamax does not load.
+ * <p>On cgroup v1 the rules go to the devices controller; on cgroup v2 they are compiled into an eBPF device
+ * program ({@link DeviceProgram}) that a container's cgroup gets attached.
  *
  * @param allow true for {@code devices.allow}, false for {@code devices.deny}
  * @param type 'a', 'b' or 'c'

@@ -38,8 +38,8 @@ import java.util.TreeMap;
  *     {@code ioThrottles}: v2 {@code io.max}, v1 {@code blkio.throttle.*}
  * <li>{@code hugetlb}: page size to limit; v2 {@code hugetlb.2MB.max}, v1 {@code hugetlb.2MB.limit_in_bytes}
  * <li>{@code netClassId}, {@code netPrioMap}: v1 only, {@code net_cls.classid}, {@code net_prio.ifpriomap}
- * <li>{@code devices}: v1 only, {@code devices.allow} / {@code devices.deny} in order; a container's cgroup gets
- *     {@link DeviceRule#DEFAULT_ALLOW_LIST} first
+ * <li>{@code devices}: {@code devices.allow} / {@code devices.deny} in order on v1; a container's cgroup gets
+ *     {@link DeviceRule#DEFAULT_ALLOW_LIST} first, and on v2 the list becomes an eBPF device program
  * </ul>
  */
 public record Resources(

@@ -31,7 +31,8 @@ class CgroupV2VirtualMachineTest {
 
   private static List<String> runnerArgs(String classes) {
     if (classes.isBlank()) {
-      return List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup", "--class", "dev.panamax.ContainerCgroupTest");
+      return List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup", "--class", "dev.panamax.ContainerCgroupTest",
+          "--class", "dev.panamax.DeviceTest");
     }
     var args = new ArrayList<String>();
     for (String c : classes.split(",")) {
