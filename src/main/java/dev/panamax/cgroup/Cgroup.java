@@ -1,5 +1,10 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.sys.Bpf;
+import dev.panamax.sys.ErrnoException;
+import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Libc;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,39 +149,38 @@ public final class Cgroup implements AutoCloseable {
     }
 
     /**
-     * Kills what is left, then removes the cgroup from every hierarchy, retrying while the kernel says it is busy.
-     * Calling it again does nothing.
-     *
-     * @throws CgroupException if a directory could not be removed within 10 s
-     */
-    /**
      * cgroup v2: makes {@code rules} (in order, the last match decides) the device policy of this cgroup, as an
      * eBPF program ({@link DeviceProgram}) attached to its unified directory. The cgroup keeps the program;
      * it goes with the cgroup.
      *
      * @throws CgroupException when this cgroup has no v2 directory or the kernel refuses the program
      */
-    public void attachDeviceProgram(List<DeviceRule> rules) {
-        Node v2 = nodes.stream().filter(Node::unified).findFirst()
-                .orElseThrow(() -> new CgroupException("cgroup " + name + " has no cgroup v2 directory for a device program"));
+    void attachDeviceProgram(List<DeviceRule> rules) {
+        Node v2 = unified().orElseThrow(() -> new CgroupException("cgroup " + name
+                + " has no cgroup v2 directory for a device program"));
         try {
-            int dir = dev.panamax.sys.internal.Libc.open(v2.dir().toString(), dev.panamax.sys.internal.Abi.O_RDONLY
-                    | dev.panamax.sys.internal.Abi.O_DIRECTORY | dev.panamax.sys.internal.Abi.O_CLOEXEC, 0);
+            int dir = Libc.open(v2.dir().toString(), Abi.O_RDONLY | Abi.O_DIRECTORY | Abi.O_CLOEXEC, 0);
             try {
-                int prog = dev.panamax.sys.Bpf.loadCgroupDeviceProgram(DeviceProgram.compile(rules));
+                int prog = Bpf.loadCgroupDeviceProgram(DeviceProgram.compile(rules));
                 try {
-                    dev.panamax.sys.Bpf.attachCgroupDevice(dir, prog);
+                    Bpf.attachCgroupDevice(dir, prog);
                 } finally {
-                    dev.panamax.sys.internal.Libc.close(prog);
+                    Libc.close(prog);
                 }
             } finally {
-                dev.panamax.sys.internal.Libc.close(dir);
+                Libc.close(dir);
             }
-        } catch (dev.panamax.sys.ErrnoException e) {
+        } catch (ErrnoException e) {
             throw new CgroupException("the device program for " + v2.dir() + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Kills what is left, then removes the cgroup from every hierarchy, retrying while the kernel says it is busy.
+     * Calling it again does nothing.
+     *
+     * @throws CgroupException if a directory could not be removed within 10 s
+     */
     @Override
     public synchronized void close() {
         if (closed) {

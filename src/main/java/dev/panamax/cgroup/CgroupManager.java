@@ -1,10 +1,14 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.sys.Bpf;
+import dev.panamax.sys.internal.Libc;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +45,7 @@ public final class CgroupManager {
     private final String parent;
     private final boolean createParent;
     private final List<Path> createdParents = new ArrayList<>();
-    private final java.util.Set<Path> sweptParents = new java.util.HashSet<>();
+    private final Set<Path> sweptParents = new HashSet<>();
 
     CgroupManager(CgroupLayout layout, String parent, boolean createParent) {
         this.layout = layout;
@@ -103,9 +107,9 @@ public final class CgroupManager {
     }
 
     /**
-     * Whether a container cgroup made by {@link #system()} gets a device policy here: as root, with a v1
-     * devices controller, or on a pure cgroup v2 host where the kernel takes a device program
-     * ({@link DeviceProgram}, loaded once to find out). Read once per JVM.
+     * Whether a container cgroup made by {@link #system()} gets a device policy here (see
+     * {@link #createContainer}): as root, with a v1 devices controller, or with a cgroup v2 hierarchy where the
+     * kernel takes a device program ({@link DeviceProgram}, loaded once to find out). Read once per JVM.
      */
     public static boolean hostControlsDevices() {
         return HostDevices.CONTROLLED;
@@ -116,23 +120,20 @@ public final class CgroupManager {
 
         private static boolean detect() {
             try {
-                if (ProcessIds.effectiveUid() != 0) {
-                    return false;
-                }
-                CgroupLayout layout = CgroupLayout.detect();
-                if (layout.hierarchyOf(Controller.DEVICES).filter(h -> !h.v2()).isPresent()) {
-                    return true;
-                }
-                return layout.v1().isEmpty() && layout.unified().isPresent() && programsLoad();
+                return ProcessIds.effectiveUid() == 0 && devicePolicy(CgroupLayout.detect()) != DevicePolicy.NONE;
             } catch (RuntimeException unreadable) {
                 return false;
             }
         }
+    }
+
+    /** Whether the kernel takes a device program from this JVM: found out once, and only where it matters. */
+    private static final class DevicePrograms {
+        static final boolean LOAD = ProcessIds.effectiveUid() == 0 && programsLoad();
 
         private static boolean programsLoad() {
             try {
-                int prog = dev.panamax.sys.Bpf.loadCgroupDeviceProgram(DeviceProgram.compile(DeviceRule.DEFAULT_ALLOW_LIST));
-                dev.panamax.sys.internal.Libc.close(prog);
+                Libc.close(Bpf.loadCgroupDeviceProgram(DeviceProgram.compile(DeviceRule.DEFAULT_ALLOW_LIST)));
                 return true;
             } catch (RuntimeException refused) {
                 return false;
@@ -140,9 +141,43 @@ public final class CgroupManager {
         }
     }
 
-    /** Whether this manager's cgroups have a v1 devices controller (v2 device control needs eBPF). */
-    public boolean controlsDevices() {
-        return layout.hierarchyOf(Controller.DEVICES).filter(h -> !h.v2()).isPresent();
+    /** How a container cgroup in {@code layout} gets its device policy. */
+    private enum DevicePolicy { V1_CONTROLLER, V2_PROGRAM, NONE }
+
+    private static DevicePolicy devicePolicy(CgroupLayout layout) {
+        if (layout.hierarchyOf(Controller.DEVICES).filter(h -> !h.v2()).isPresent()) {
+            return DevicePolicy.V1_CONTROLLER;
+        }
+        return layout.unified().isPresent() && DevicePrograms.LOAD ? DevicePolicy.V2_PROGRAM : DevicePolicy.NONE;
+    }
+
+    /**
+     * {@link #create} for a container: its device rules follow {@link DeviceRule#DEFAULT_ALLOW_LIST}, written to
+     * the v1 devices controller, or compiled into an eBPF program attached to the cgroup v2 directory. Where
+     * neither is possible (not root, no such hierarchy) the resources go as they are.
+     */
+    public Cgroup createContainer(String name, Resources resources) {
+        DevicePolicy policy = ProcessIds.effectiveUid() == 0 ? devicePolicy(layout) : DevicePolicy.NONE;
+        if (policy == DevicePolicy.NONE) {
+            return create(name, resources);
+        }
+        List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULT_ALLOW_LIST);
+        rules.addAll(resources.devices());
+        if (policy == DevicePolicy.V1_CONTROLLER) {
+            return create(name, resources.toBuilder().devices(rules).build());
+        }
+        Cgroup cgroup = create(name, resources.toBuilder().devices(List.of()).build());
+        try {
+            cgroup.attachDeviceProgram(rules);
+            return cgroup;
+        } catch (RuntimeException e) {
+            try {
+                cgroup.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
     }
 
     /** The parent's path from each hierarchy root, for example "/panamax". */

@@ -59,9 +59,9 @@ final class V2Driver implements CgroupDriver {
             }
             case DEVICES -> {
                 if (!r.devices().isEmpty()) {
-                    throw new CgroupException("device rules on cgroup v2 become an eBPF device program, which the"
-                            + " launcher attaches to a container's cgroup as root (Cgroup.attachDeviceProgram); a cgroup"
-                            + " made here without it cannot take them");
+                    throw new CgroupException("device rules on cgroup v2 become an eBPF device program, which"
+                            + " CgroupManager.createContainer attaches as root; a cgroup made with create() cannot take"
+                            + " them");
                 }
             }
             case CPUACCT, FREEZER -> {

@@ -4,8 +4,6 @@ import dev.panamax.ContainerSpec;
 import dev.panamax.cgroup.Cgroup;
 import dev.panamax.cgroup.CgroupException;
 import dev.panamax.cgroup.CgroupManager;
-import dev.panamax.cgroup.DeviceRule;
-import dev.panamax.cgroup.Resources;
 import dev.panamax.program.ChildFds;
 import dev.panamax.program.ChildProgram;
 import dev.panamax.program.OverlaySteps;
@@ -23,8 +21,6 @@ import dev.panamax.trampoline.Trampoline;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
@@ -73,11 +69,12 @@ final class Launch {
         int[] exec = null;
         int[] status = null;
         int[] hello = null;
-        Future<Long> cloning = null;
         try (Arena arena = Arena.ofConfined(); AwaitClone awaitClone = new AwaitClone()) {
             sync = Libc.pipe2(Abi.O_CLOEXEC);
             err = Libc.pipe2(Abi.O_CLOEXEC);
-            warm(err, arena);
+            if (spec.resources().isPresent()) {
+                warm(err, arena); // a child at its cgroup's memory limit must still be able to report
+            }
             boolean ownSpace = SpecCompiler.usesSetupExecutable(spec);
             setupExe = ownSpace ? new int[] {openSetupExecutable()} : null;
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
@@ -111,15 +108,14 @@ final class Launch {
                 long argsAddress = args.address();
                 long argsSize = args.byteSize();
                 long programAddress = inJvm.address();
-                cloning = LauncherThread.onClonerThread(() -> {
+                awaitClone.clone = LauncherThread.onClonerThread(() -> {
                     try {
                         return trampoline.spawn(argsAddress, argsSize, programAddress);
                     } finally {
                         sayDone(helloWrite);
                     }
                 });
-                awaitClone.clone = cloning;
-                pid = awaitHello(hello[0], cloning, tidOut);
+                pid = awaitHello(hello[0], awaitClone.clone, tidOut);
             }
             if (pid < 0) {
                 throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null);
@@ -160,14 +156,10 @@ final class Launch {
                 awaitExec(err[0], program);
             } catch (RuntimeException | Error failure) {
                 undo(pidfd);
-                if (awaiting) {
-                    throw failure;
+                if (!awaiting && failure instanceof RuntimeException parentSide) {
+                    throw childFailureOr(parentSide, err[0], program);
                 }
-                Throwable cause = childFailureOr(failure, err[0], program, spec);
-                if (cause instanceof Error e) {
-                    throw e;
-                }
-                throw (RuntimeException) cause;
+                throw failure;
             }
             InitStatus init = status == null ? InitStatus.NONE : new InitStatus(status[0]);
             status = null; // the handle owns the read end now
@@ -235,26 +227,25 @@ final class Launch {
      * A parent-side step failed after clone (joining the cgroup, say): if the child had already failed and
      * reported why, that report is the cause the user needs; the parent's failure is kept as suppressed.
      */
-    private static Throwable childFailureOr(Throwable failure, int errorRead, ChildProgram program, ContainerSpec spec) {
-        if (!(failure instanceof RuntimeException)) {
-            return failure;
-        }
+    private RuntimeException childFailureOr(RuntimeException failure, int errorRead, ChildProgram program) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment poll = arena.allocate(Abi.SIZEOF_POLLFD, 8);
             poll.set(ValueLayout.JAVA_INT, Abi.OFFSETOF_POLLFD_FD, errorRead);
             poll.set(ValueLayout.JAVA_SHORT, Abi.OFFSETOF_POLLFD_EVENTS, (short) Abi.POLLIN);
-            if (Libc.poll(poll, 1, 0) > 0) {
-                MemorySegment record = arena.allocate(ProgramLayout.RECORD_SIZE, 8);
-                if (Libc.read(errorRead, record, ProgramLayout.RECORD_SIZE) == ProgramLayout.RECORD_SIZE) {
-                    RuntimeException report = FailureReport.childStep(spec, ProgramImage.decode(program, record));
-                    report.addSuppressed(failure);
-                    return report;
-                }
+            if (Libc.poll(poll, 1, 0) <= 0) {
+                return failure;
             }
         } catch (RuntimeException unreadable) {
             failure.addSuppressed(unreadable);
+            return failure;
         }
-        return failure;
+        try {
+            awaitExec(errorRead, program); // reads the record and throws its report
+            return failure;
+        } catch (RuntimeException report) {
+            report.addSuppressed(failure);
+            return report;
+        }
     }
 
     /**
@@ -305,22 +296,8 @@ final class Launch {
         }
         String name = "c" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         try {
-            CgroupManager manager = CgroupManager.system();
-            Resources resources = spec.resources().get();
-            // the default allow-list first, the spec's own rules after it: a v1 devices cgroup, or a v2 program
-            List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULT_ALLOW_LIST);
-            rules.addAll(resources.devices());
-            boolean program = spec.hasDeviceCgroup() && !manager.controlsDevices();
-            if (manager.controlsDevices()) {
-                resources = resources.toBuilder().devices(rules).build();
-            } else if (program) {
-                resources = resources.toBuilder().devices(List.of()).build();
-            }
-            Cgroup cgroup = manager.create(name, resources);
+            Cgroup cgroup = CgroupManager.system().createContainer(name, spec.resources().get());
             cleanup.push("remove cgroup " + name, cgroup::close);
-            if (program) {
-                cgroup.attachDeviceProgram(rules);
-            }
             return cgroup;
         } catch (CgroupException e) {
             throw FailureReport.refused(spec, "create the cgroup", "mkdir", e.getMessage(), e);
