@@ -31,30 +31,44 @@ public final class Bpf {
     private Bpf() {
     }
 
-    /** Loads {@code insns} (8 bytes per instruction) as a cgroup device program; returns its descriptor. */
+    /**
+     * Loads {@code insns} (8 bytes per instruction) as a cgroup device program; returns its descriptor. The
+     * verifier writes no log on the way (a launch pays for none); a refused program is loaded once more with
+     * the log on, for the message.
+     */
     public static int loadCgroupDeviceProgram(byte[] insns) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment code = arena.allocate(insns.length, 8);
-            MemorySegment.copy(MemorySegment.ofArray(insns), 0, code, 0, insns.length);
-            MemorySegment license = arena.allocateFrom("Apache-2.0");
-            MemorySegment log = arena.allocate(LOG_SIZE);
-            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, BPF_PROG_TYPE_CGROUP_DEVICE);
-            attr.set(ValueLayout.JAVA_INT, 4, insns.length / 8);
-            attr.set(ValueLayout.JAVA_LONG, 8, code.address());
-            attr.set(ValueLayout.JAVA_LONG, 16, license.address());
-            attr.set(ValueLayout.JAVA_INT, 24, 1);              // log_level
-            attr.set(ValueLayout.JAVA_INT, 28, LOG_SIZE);       // log_size
-            attr.set(ValueLayout.JAVA_LONG, 32, log.address()); // log_buf
+            MemorySegment attr = programLoad(insns, arena);
             try {
                 return (int) bpf(BPF_PROG_LOAD, attr);
-            } catch (ErrnoException e) {
+            } catch (ErrnoException refused) {
+                MemorySegment log = arena.allocate(LOG_SIZE);
+                attr.set(ValueLayout.JAVA_INT, 24, 1);              // log_level
+                attr.set(ValueLayout.JAVA_INT, 28, LOG_SIZE);       // log_size
+                attr.set(ValueLayout.JAVA_LONG, 32, log.address()); // log_buf
+                try {
+                    Libc.close((int) bpf(BPF_PROG_LOAD, attr));      // not expected: take the first answer
+                } catch (ErrnoException again) {
+                    // the log now says why
+                }
                 String text = log.getString(0, StandardCharsets.UTF_8).strip();
-                throw new ErrnoException("bpf(BPF_PROG_LOAD)", e.errno(), "a cgroup device program of "
+                throw new ErrnoException("bpf(BPF_PROG_LOAD)", refused.errno(), "a cgroup device program of "
                         + insns.length / 8 + " instructions" + (text.isEmpty() ? ""
                         : "; verifier: " + (text.length() > 500 ? text.substring(0, 500) + "..." : text)));
             }
         }
+    }
+
+    /** {@code union bpf_attr} for BPF_PROG_LOAD: type, instructions, license; no log. */
+    private static MemorySegment programLoad(byte[] insns, Arena arena) {
+        MemorySegment code = arena.allocate(insns.length, 8);
+        MemorySegment.copy(MemorySegment.ofArray(insns), 0, code, 0, insns.length);
+        MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+        attr.set(ValueLayout.JAVA_INT, 0, BPF_PROG_TYPE_CGROUP_DEVICE);
+        attr.set(ValueLayout.JAVA_INT, 4, insns.length / 8);
+        attr.set(ValueLayout.JAVA_LONG, 8, code.address());
+        attr.set(ValueLayout.JAVA_LONG, 16, arena.allocateFrom("Apache-2.0").address());
+        return attr;
     }
 
     /** Attaches program {@code prog} to the cgroup open as {@code cgroupDir} (with BPF_F_ALLOW_MULTI). */
