@@ -90,11 +90,16 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
 
     /**
      * Whether a device cgroup will police the devices this container makes and opens: it has resources (its
-     * own cgroup) and the host has a v1 devices controller. Without one, CAP_MKNOD leaves the default set and
-     * the rootfs is mounted {@code nodev} (behind the minimal /dev).
+     * own cgroup) and the host can give that cgroup a device policy (a v1 devices controller, or a v2 device
+     * program). Without one, CAP_MKNOD leaves the default set and the rootfs is mounted {@code nodev}
+     * (behind the minimal /dev).
      */
     public boolean hasDeviceCgroup() {
-        return resources.isPresent() && dev.panamax.cgroup.CgroupManager.hostControlsDevices();
+        return deviceCgroup(resources.orElse(null));
+    }
+
+    private static boolean deviceCgroup(Resources resources) {
+        return resources != null && dev.panamax.cgroup.CgroupManager.hostControlsDevices();
     }
 
     /** Fluent builder; every rule is checked in {@link #build()}. Lists and maps are copied, never aliased. */
@@ -484,7 +489,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
                     rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
                     Optional.ofNullable(resources),
-                    hardening.build(resources != null && dev.panamax.cgroup.CgroupManager.hostControlsDevices()),
+                    hardening.build(deviceCgroup(resources)),
                     userNs, identity,
                     filesystem.build(namespaces, rootfs, proc));
         }

@@ -124,8 +124,9 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         }
 
         /**
-         * @param devicePolicy whether the container will have a device policy (a v1 devices cgroup); without
-         *                     one, CAP_MKNOD leaves the default set unless the spec names it
+         * @param devicePolicy whether the container will have a device cgroup (a v1 devices controller or a v2
+         *                     device program); without one, CAP_MKNOD leaves the default set unless the spec
+         *                     names it
          */
         Hardening build(boolean devicePolicy) {
             Set<Capability> kept = HardeningRules.capabilities(capEdits.stream()

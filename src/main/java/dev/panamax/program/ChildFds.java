@@ -23,12 +23,15 @@ import java.util.List;
  * @param stdout          descriptor to become fd 1, or null to inherit
  * @param stderr          descriptor to become fd 2, or null to inherit
  */
-public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite, Arg.Word setupExecutable, Arg.Word statusWrite,
-                       Arg.Word stdin, Arg.Word stdout, Arg.Word stderr) {
+public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
+                       Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
+                       Arg.Word stderr) {
 
     /** Symbolic descriptors for plans; {@code piped} says which standard streams get one. */
     public static ChildFds symbolic(boolean init, boolean vfork, boolean stdin, boolean stdout, boolean stderr) {
-        return new ChildFds(vfork ? new Arg.Word(-1, "hello_w") : null, new Arg.Word(-1, "sync_r"), new Arg.Word(-1, "sync_w"), new Arg.Word(-1, "err_w"), new Arg.Word(-1, "setup_exe"),
+        return new ChildFds(vfork ? new Arg.Word(-1, "hello_w") : null, new Arg.Word(-1, "sync_r"),
+                new Arg.Word(-1, "sync_w"), new Arg.Word(-1, "err_w"),
+                init ? new Arg.Word(-1, "setup_exe") : null,
                 init ? new Arg.Word(-1, "status_w") : null,
                 stdin ? new Arg.Word(-1, "stdin_fd") : null,
                 stdout ? new Arg.Word(-1, "stdout_fd") : null,

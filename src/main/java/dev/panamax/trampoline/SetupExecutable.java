@@ -112,23 +112,24 @@ public final class SetupExecutable {
         Libc.fcntl(fd, Abi.F_ADD_SEALS, Abi.F_SEAL_SEAL | Abi.F_SEAL_SHRINK | Abi.F_SEAL_GROW | Abi.F_SEAL_WRITE);
     }
 
+    /** Set once a kernel refused MFD_EXEC (before 6.3): ask without it from then on. */
+    private static volatile boolean noMfdExec;
+
     /** MFD_EXEC where the kernel knows it (6.3+, which warns without it); plain on older kernels. */
     private static int memfd() {
         int flags = Abi.MFD_CLOEXEC | Abi.MFD_ALLOW_SEALING;
-        if (!NO_MFD_EXEC) {
+        if (!noMfdExec) {
             try {
                 return Libc.memfdCreate("panamax-setup", flags | Abi.MFD_EXEC);
             } catch (ErrnoException e) {
                 if (!e.errnoName().equals("EINVAL")) {
                     throw e;
                 }
-                NO_MFD_EXEC = true;
+                noMfdExec = true;
             }
         }
         return Libc.memfdCreate("panamax-setup", flags);
     }
-
-    private static volatile boolean NO_MFD_EXEC;
 
     /** The image address the code's entry loads (checked against {@link ProgramLayout#IMAGE_ADDRESS}). */
     public static long entryImageAddress() {
