@@ -101,6 +101,16 @@ class InitTest extends BusyboxTest {
     }
 
     @Test
+    void anInitWorksInAUserNamespaceWithACgroup() throws Exception {
+        // the setup executable's other path: the child waits for its maps and becomes root before that exec
+        Run run = Run.of(sh("id -u; echo $$; exit 3", true).namespaces(dev.panamax.sys.Namespace.USER,
+                dev.panamax.sys.Namespace.MOUNT, dev.panamax.sys.Namespace.PID).mapCurrentUserToRoot()
+                .resources(dev.panamax.cgroup.Resources.builder().pidsMax(20).build()));
+        assertEquals(List.of("0", "2"), run.stdout().lines().toList(), run.toString());
+        assertEquals(3, run.status().code());
+    }
+
+    @Test
     void anInitNeedsAPidNamespace() {
         InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> ContainerSpec.builder()
                 .rootfs(root.path()).command("true").namespaces(dev.panamax.sys.Namespace.MOUNT).init(true).build());

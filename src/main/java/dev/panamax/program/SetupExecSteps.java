@@ -29,11 +29,7 @@ final class SetupExecSteps {
             return;
         }
         if (waitsForMaps(e)) {
-            e.add(Step.of("close the parent's end of the sync pipe", "close", e.fds().syncWrite()));
-            ParentSync.dieWithParent(e);
-            e.add(Step.of("wait for the user namespace's maps (EOF: the parent died)", "read",
-                    e.fds().syncRead(), new Arg.Buffer(1), new Arg.Word(1)).expecting(1));
-            IdentitySteps.enterNamespace(e); // root in the namespace execs with its full capability set
+            ParentSync.beforeSetupExec(e); // root in the namespace execs with its full capability set
         }
         for (Arg.Word fd : e.fds().keptAcrossSetupExec()) {
             e.add(Step.of("keep " + fd.render().replaceFirst("=.*", "") + " across the setup executable's exec",
