@@ -6,9 +6,11 @@ import dev.panamax.cgroup.CgroupException;
 import dev.panamax.cgroup.CgroupManager;
 import dev.panamax.program.ChildFds;
 import dev.panamax.program.ChildProgram;
+import dev.panamax.program.Hints;
 import dev.panamax.program.OverlaySteps;
 import dev.panamax.program.ProgramImage;
 import dev.panamax.program.SpecCompiler;
+import dev.panamax.sys.Errno;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Abi;
@@ -42,10 +44,12 @@ final class Launch {
 
     private final ContainerSpec spec;
     private final IntPredicate faulty;
+    private final int injectedErrno;
 
-    private Launch(ContainerSpec spec, IntPredicate faulty) {
+    private Launch(ContainerSpec spec, IntPredicate faulty, int injectedErrno) {
         this.spec = spec;
         this.faulty = faulty;
+        this.injectedErrno = injectedErrno;
     }
 
     static RunningContainer start(ContainerSpec spec) {
@@ -54,7 +58,16 @@ final class Launch {
 
     /** For failure-injection tests: the steps for which {@code faulty} holds fail with ENOSYS. */
     static RunningContainer start(ContainerSpec spec, IntPredicate faulty) {
-        return LauncherThread.call(() -> new Launch(spec, faulty).run());
+        return start(spec, faulty, Errno.number("ENOSYS"));
+    }
+
+    /**
+     * For failure-injection tests: the steps for which {@code faulty} holds fail (the kernel says ENOSYS: their
+     * syscall number is one no kernel has), and the launch reads that failure as {@code errno}, so that each
+     * errno a step has a hint for can be tried on the real launch path.
+     */
+    static RunningContainer start(ContainerSpec spec, IntPredicate faulty, int errno) {
+        return LauncherThread.call(() -> new Launch(spec, faulty, errno).run());
     }
 
     private RunningContainer run() {
@@ -118,7 +131,8 @@ final class Launch {
                 pid = awaitHello(hello[0], awaitClone.clone, tidOut);
             }
             if (pid < 0) {
-                throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null);
+                throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null,
+                        Hints.namespacesRefused(spec));
             }
             int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
             boolean awaiting = false;
@@ -409,6 +423,13 @@ final class Launch {
         }
     }
 
+    /** {@code failure} as a test injected it: ENOSYS of a faulty step read as the injected errno. */
+    private ProgramImage.StepFailure injected(ProgramImage.StepFailure failure) {
+        return faulty.test(failure.index()) && failure.errno() == Errno.number("ENOSYS")
+                ? new ProgramImage.StepFailure(failure.index(), failure.step(), injectedErrno, -injectedErrno)
+                : failure;
+    }
+
     /** EXEC_OR_ERROR: EOF means execve closed the child's copy of the error pipe; 16 bytes are a failure. */
     private void awaitExec(int errorRead, ChildProgram program) {
         try (Arena arena = Arena.ofConfined()) {
@@ -422,7 +443,7 @@ final class Launch {
                 got += n;
             }
             if (got == ProgramLayout.RECORD_SIZE) {
-                throw FailureReport.childStep(spec, ProgramImage.decode(program, record));
+                throw FailureReport.childStep(spec, injected(ProgramImage.decode(program, record)));
             }
             if (got != 0) {
                 throw FailureReport.refused(spec, "read the child's failure record", "read",

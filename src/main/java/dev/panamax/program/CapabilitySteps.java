@@ -37,7 +37,7 @@ final class CapabilitySteps {
             String name = cap <= Capability.LAST.number() ? Capability.ofNumber(cap).kernelName() : "cap " + cap;
             e.add(Step.of("drop every capability not kept from the bounding set", "prctl",
                     new Arg.Word(Abi.PR_CAPBSET_DROP, "PR_CAPBSET_DROP"), new Arg.Word(cap, name))
-                    .tolerating(Errno.number("EINVAL")));
+                    .tolerating(Errno.number("EINVAL")).hinting(Hints.BOUNDING_SET));
         }
     }
 
@@ -60,7 +60,8 @@ final class CapabilitySteps {
         data.putInt((int) (k >>> 32)).putInt((int) (k >>> 32)).putInt((int) (i >>> 32));
         e.add(Step.of("set the permitted, effective and inheritable capabilities", "capset",
                 new Arg.Struct(header.array(), "version=_LINUX_CAPABILITY_VERSION_3, pid=0"),
-                new Arg.Struct(data.array(), "effective=permitted=" + names(kept) + ", inheritable=" + names(inheritable))));
+                new Arg.Struct(data.array(), "effective=permitted=" + names(kept) + ", inheritable=" + names(inheritable)))
+                .hinting(Hints.CAPSET));
     }
 
     static void ambient(Emit e) {
@@ -70,7 +71,7 @@ final class CapabilitySteps {
         for (Capability c : known(e.spec().hardening().ambientCapabilities())) {
             e.add(Step.of("raise an ambient capability", "prctl", new Arg.Word(Abi.PR_CAP_AMBIENT, "PR_CAP_AMBIENT"),
                     new Arg.Word(Abi.PR_CAP_AMBIENT_RAISE, "PR_CAP_AMBIENT_RAISE"),
-                    new Arg.Word(c.number(), c.kernelName()), new Arg.Word(0), new Arg.Word(0)));
+                    new Arg.Word(c.number(), c.kernelName()), new Arg.Word(0), new Arg.Word(0)).hinting(Hints.AMBIENT));
         }
     }
 

@@ -31,7 +31,8 @@ final class ExecSteps {
     }
 
     static void workingDirectory(Emit e) {
-        e.add(Step.of("enter the working directory", "chdir", new Arg.CString(e.spec().process().workingDirectory())));
+        String dir = e.spec().process().workingDirectory();
+        e.add(Step.of("enter the working directory", "chdir", new Arg.CString(dir)).hinting(Hints.workingDirectory(dir)));
     }
 
     static void signals(Emit e) {
@@ -64,6 +65,7 @@ final class ExecSteps {
             Step step = Step.of("execute " + p.argv().getFirst(), "execve", new Arg.CString(candidates.get(i)),
                     new Arg.CStringArray(p.argv()), Arg.CStringArray.environment(envp));
             boolean last = i == candidates.size() - 1;
+            step = step.hinting(Hints.execve(e.spec(), candidates, last));
             e.add(last ? step : step.tolerating(Errno.number("ENOENT"), Errno.number("EACCES"), Errno.number("ENOTDIR")));
         }
     }

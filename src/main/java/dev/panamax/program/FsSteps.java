@@ -45,7 +45,8 @@ final class FsSteps {
         String mnt = label(e, type);
         e.add(Step.of("make a mount of the " + type + " filesystem for " + forWhat, "fsmount", fd(ctx),
                 new Arg.Word(Abi.FSMOUNT_CLOEXEC, "FSMOUNT_CLOEXEC"),
-                new Arg.Word(MountOption.attrs(options), MountOption.names(options))).savingAs(mnt));
+                new Arg.Word(MountOption.attrs(options), MountOption.names(options))).savingAs(mnt)
+                .hinting(type.equals("proc") ? Hints.procMount(e) : java.util.List.of()));
         return mnt;
     }
 
@@ -55,7 +56,7 @@ final class FsSteps {
         long flags = Abi.OPEN_TREE_CLONE | Abi.OPEN_TREE_CLOEXEC | (recursive ? Abi.AT_RECURSIVE : 0);
         e.add(Step.of("clone the host's " + source + " for " + forWhat, "open_tree", MountArgs.FDCWD,
                 new Arg.CString(source), new Arg.Word(flags, "OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC"
-                        + (recursive ? "|AT_RECURSIVE" : ""))).savingAs(tree));
+                        + (recursive ? "|AT_RECURSIVE" : ""))).savingAs(tree).hinting(Hints.lockedMount(e)));
         return tree;
     }
 
@@ -70,7 +71,7 @@ final class FsSteps {
         long flags = Abi.OPEN_TREE_CLONE | Abi.OPEN_TREE_CLOEXEC | Abi.AT_EMPTY_PATH | (recursive ? Abi.AT_RECURSIVE : 0);
         e.add(Step.of(what, "open_tree", fd(from), EMPTY, new Arg.Word(flags,
                 "OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_EMPTY_PATH" + (recursive ? "|AT_RECURSIVE" : "")))
-                .savingAs(tree).tolerating(tolerated));
+                .savingAs(tree).tolerating(tolerated).hinting(Hints.lockedMount(e)));
         return tree;
     }
 
@@ -81,7 +82,7 @@ final class FsSteps {
         e.add(Step.of(what, "mount_setattr", fd(mount), EMPTY, atFlags(recursive),
                 MountArgs.mountAttr(MountOption.attrs(options), clr, 0, "attr_set=" + MountOption.names(options)
                         + (clr != 0 ? ", attr_clr=MOUNT_ATTR__ATIME" : "")), MountArgs.MOUNT_ATTR_SIZE)
-                .tolerating(tolerated));
+                .tolerating(tolerated).hinting(Hints.lockedMount(e)));
     }
 
     static void setPropagation(Emit e, String mount, Propagation p, boolean recursive, String what) {
@@ -92,7 +93,7 @@ final class FsSteps {
     /** Attaches a detached mount onto the target descriptor. */
     static void attach(Emit e, String mount, String target, String what, Integer... tolerated) {
         e.add(Step.of(what, "move_mount", fd(mount), EMPTY, fd(target), EMPTY, MountArgs.MOVE_EMPTY_BOTH)
-                .tolerating(tolerated));
+                .tolerating(tolerated).hinting(Hints.lockedMount(e)));
     }
 
     /** Attaches a detached mount at {@code name} below a directory descriptor we created ourselves. */

@@ -28,7 +28,7 @@ final class LimitSteps {
         h.rlimits().forEach((resource, v) -> e.add(Step.of("set " + resource.kernelName(), "prlimit64",
                 new Arg.Word(0, "0 (self)"), new Arg.Word(resource.number(), resource.kernelName()),
                 new Arg.Struct(rlimit64(v), "rlim_cur=" + Rlimit.Value.render(v.soft())
-                        + ", rlim_max=" + Rlimit.Value.render(v.hard())), NULL)));
+                        + ", rlim_max=" + Rlimit.Value.render(v.hard())), NULL).hinting(Hints.RLIMIT)));
     }
 
     /** /proc is the container's by now (mounted before the root was entered): /proc/self is this process. */
@@ -36,10 +36,11 @@ final class LimitSteps {
         String path = "/proc/self/oom_score_adj";
         String value = Integer.toString(adj);
         e.add(Step.of("open " + path, "openat", new Arg.Word(Abi.AT_FDCWD, "AT_FDCWD"), new Arg.CString(path),
-                flags(Abi.O_WRONLY | Abi.O_CLOEXEC, "O_WRONLY|O_CLOEXEC")).savingAs("oom_fd"));
+                flags(Abi.O_WRONLY | Abi.O_CLOEXEC, "O_WRONLY|O_CLOEXEC")).savingAs("oom_fd")
+                .hinting(Hints.OOM_SCORE_PROC));
         int length = value.getBytes(StandardCharsets.US_ASCII).length;
         e.add(Step.of("write oom_score_adj", "write", new Arg.Result("oom_fd"), new Arg.CString(value),
-                new Arg.Word(length)).expecting(length));
+                new Arg.Word(length)).expecting(length).hinting(Hints.OOM_SCORE_CAPABILITY));
         e.add(Step.of("close " + path, "close", new Arg.Result("oom_fd")));
     }
 

@@ -24,7 +24,8 @@ final class RootfsSteps {
             return;
         }
         e.add(Step.of("make every mount private, so nothing propagates to the host", "mount",
-                NULL, new Arg.CString("/"), NULL, flags(Abi.MS_REC | Abi.MS_PRIVATE, "MS_REC|MS_PRIVATE"), NULL));
+                NULL, new Arg.CString("/"), NULL, flags(Abi.MS_REC | Abi.MS_PRIVATE, "MS_REC|MS_PRIVATE"), NULL)
+                .hinting(Hints.lockedMount(e)));
         if (spec.rootfs().isEmpty()) {
             return;
         }
@@ -32,7 +33,7 @@ final class RootfsSteps {
         String root = spec.rootfs().get().toString();
         e.add(Step.of("bind the rootfs onto itself (pivot_root needs a mount point)", "mount",
                 new Arg.CString(root), new Arg.CString(root), NULL,
-                flags(Abi.MS_BIND | Abi.MS_REC, "MS_BIND|MS_REC"), NULL));
+                flags(Abi.MS_BIND | Abi.MS_REC, "MS_BIND|MS_REC"), NULL).hinting(Hints.lockedMount(e)));
         if (spec.filesystem().minimalDev() && !spec.hasDeviceCgroup()) {
             // no device cgroup polices the nodes a rootfs may already hold outside /dev: none of them opens
             e.add(Step.of("no device node of the rootfs opens (no device cgroup; /dev is the minimal one)",

@@ -67,7 +67,7 @@ final class SafePath {
         e.add(Step.of("open the mount target " + target + " (never a symlink)", "openat2", fd(parent),
                 new Arg.CString(name), openHow(flags, directory ? "O_PATH|O_DIRECTORY|O_CLOEXEC" : "O_PATH|O_CLOEXEC",
                         Abi.RESOLVE_BENEATH | Abi.RESOLVE_NO_SYMLINKS, "RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS"),
-                MountArgs.OPEN_HOW_SIZE).savingAs(at));
+                MountArgs.OPEN_HOW_SIZE).savingAs(at).hinting(Hints.mountTargetIsLink(target)));
         return new Resolved(parent, name, at);
     }
 
@@ -89,6 +89,6 @@ final class SafePath {
 
     private static void mkdir(Emit e, String parent, String name, String path, int mode) {
         e.add(Step.of("create " + path + " in the rootfs if missing", "mkdirat", fd(parent), new Arg.CString(name),
-                octal(mode)).tolerating(MountArgs.errno("EEXIST")));
+                octal(mode)).tolerating(MountArgs.errno("EEXIST")).hinting(Hints.mountPoint(path)));
     }
 }

@@ -51,7 +51,7 @@ final class SeccompSteps {
         String note = added.isEmpty() ? "" : "(allowed for the launcher itself: " + String.join(", ", added) + ")\n";
         e.add(Step.of("load the seccomp filter", "seccomp",
                 new Arg.Word(Abi.SECCOMP_SET_MODE_FILTER, "SECCOMP_SET_MODE_FILTER"), new Arg.Word(0), program)
-                .detailed(note + filter.render()));
+                .detailed(note + filter.render()).hinting(Hints.SECCOMP));
     }
 
     /** {@code profile} plus ALLOW for each launcher call it has no rule for; names the added calls in {@code added}. */

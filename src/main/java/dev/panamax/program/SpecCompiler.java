@@ -71,6 +71,14 @@ public final class SpecCompiler {
         return spec.resources().isPresent() && !usesSetupExecutable(spec);
     }
 
+    /**
+     * The hints that hold whichever step fails (a memory limit; EPERM without root), also for the launcher's
+     * own calls on the container's behalf.
+     */
+    public static java.util.List<Hint> hintsForEveryStep(ContainerSpec spec) {
+        return Hints.everyStep(spec, Emit.rootless());
+    }
+
     /** The paths execve will try for the spec's program (for messages). */
     public static java.util.List<String> candidates(ProcessSpec p) {
         return ExecSteps.candidates(p);

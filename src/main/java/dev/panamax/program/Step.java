@@ -20,9 +20,11 @@ import java.util.stream.Collectors;
  * @param savesAs   a label under which later steps can use this step's result, or null
  * @param detail    lines the plan prints under the step (a seccomp filter's rules), or null
  * @param forksInit the step is a fork whose parent becomes the container's init (see {@code X86_64Code})
+ * @param hints     what a user can do when the step fails, by errno: the step's own first, then those that
+ *                  hold for every step of the program (see {@link Hint})
  */
 public record Step(String what, String syscall, List<Arg> args, OptionalLong expect, Set<Integer> tolerated,
-                   String savesAs, String detail, boolean forksInit) {
+                   String savesAs, String detail, boolean forksInit, List<Hint> hints) {
 
     public Step {
         Objects.requireNonNull(what, "what");
@@ -32,6 +34,7 @@ public record Step(String what, String syscall, List<Arg> args, OptionalLong exp
             throw new IllegalArgumentException(syscall + ": at most six arguments, got " + args.size());
         }
         tolerated = Set.copyOf(tolerated);
+        hints = List.copyOf(hints);
         for (int e : tolerated) {
             if (e <= 0 || e >= 64) {
                 throw new IllegalArgumentException(syscall + ": tolerated errno " + e + " is not in 1..63");
@@ -41,29 +44,49 @@ public record Step(String what, String syscall, List<Arg> args, OptionalLong exp
 
     /** A step with no expectation, no tolerated errno and no saved result. */
     public static Step of(String what, String syscall, Arg... args) {
-        return new Step(what, syscall, List.of(args), OptionalLong.empty(), Set.of(), null, null, false);
+        return new Step(what, syscall, List.of(args), OptionalLong.empty(), Set.of(), null, null, false, List.of());
     }
 
     public Step expecting(long value) {
-        return new Step(what, syscall, args, OptionalLong.of(value), tolerated, savesAs, detail, forksInit);
+        return new Step(what, syscall, args, OptionalLong.of(value), tolerated, savesAs, detail, forksInit, hints);
     }
 
     public Step tolerating(Integer... errnos) {
-        return new Step(what, syscall, args, expect, Set.of(errnos), savesAs, detail, forksInit);
+        return new Step(what, syscall, args, expect, Set.of(errnos), savesAs, detail, forksInit, hints);
     }
 
     public Step savingAs(String label) {
-        return new Step(what, syscall, args, expect, tolerated, label, detail, forksInit);
+        return new Step(what, syscall, args, expect, tolerated, label, detail, forksInit, hints);
     }
 
     /** The same step with {@code text} printed under it in plans. */
     public Step detailed(String text) {
-        return new Step(what, syscall, args, expect, tolerated, savesAs, text, forksInit);
+        return new Step(what, syscall, args, expect, tolerated, savesAs, text, forksInit, hints);
     }
 
     /** The same step as the fork whose parent becomes the container's init; its child goes on. */
     public Step forkingInit() {
-        return new Step(what, syscall, args, expect, tolerated, savesAs, detail, true);
+        return new Step(what, syscall, args, expect, tolerated, savesAs, detail, true, hints);
+    }
+
+    /** The same step with {@code more} hints after its own (the first that explains an errno is shown). */
+    public Step hinting(Hint... more) {
+        return hinting(List.of(more));
+    }
+
+    /** As above, for a list. */
+    public Step hinting(List<Hint> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<Hint> all = new java.util.ArrayList<>(hints);
+        all.addAll(more);
+        return new Step(what, syscall, args, expect, tolerated, savesAs, detail, forksInit, all);
+    }
+
+    /** The hint for this step failing with {@code errno}, if one explains it. */
+    public java.util.Optional<Hint> hintFor(int errno) {
+        return Hint.forErrno(hints, errno);
     }
 
     /** The call as strace would print it, with the checks after it. */

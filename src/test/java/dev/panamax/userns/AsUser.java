@@ -67,6 +67,14 @@ public final class AsUser implements AutoCloseable {
      * {@code -D} arguments go to the JVM.
      */
     public Report probe(Map<String, String> env, String... args) throws Exception {
+        return run(RootlessProbe.class, env, args);
+    }
+
+    /**
+     * Runs {@code main} (a class of this build without JUnit) as the user with {@code args}; {@code env} adds to
+     * a minimal environment; leading {@code -D} arguments go to the JVM.
+     */
+    public Report run(Class<?> main, Map<String, String> env, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
@@ -75,7 +83,7 @@ public final class AsUser implements AutoCloseable {
         for (; i < args.length && args[i].startsWith("-D"); i++) {
             cmd.add(args[i]);
         }
-        cmd.add(RootlessProbe.class.getName());
+        cmd.add(main.getName());
         cmd.addAll(List.of(args).subList(i, args.length));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().clear();

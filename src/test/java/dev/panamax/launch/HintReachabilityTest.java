@@ -1,0 +1,91 @@
+package dev.panamax.launch;
+
+import dev.panamax.BusyboxRootfs;
+import dev.panamax.Capability;
+import dev.panamax.ContainerSpec;
+import dev.panamax.LaunchException;
+import dev.panamax.Leaks;
+import dev.panamax.Rlimit;
+import dev.panamax.Stdio;
+import dev.panamax.cgroup.DataSize;
+import dev.panamax.cgroup.Resources;
+import dev.panamax.mount.Mount;
+import dev.panamax.program.Hint;
+import dev.panamax.program.Hints;
+import dev.panamax.sys.Errno;
+import dev.panamax.userns.AsUser;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every hint the launcher declares ({@link Hint.Cause}, each with each of its errnos) is reached by failure
+ * injection on the real launch path, and is the hint the message shows: the root causes here, the rootless
+ * ones in a child JVM under an unprivileged uid ({@link HintProbe}). A cause no step declares any more, or
+ * one that another hint shadows, fails this test: hints cannot go stale.
+ */
+class HintReachabilityTest extends dev.panamax.BusyboxTest {
+
+    @Test
+    void everyDeclaredHintIsReachedByFailureInjection() throws Exception {
+        Set<String> reached = new TreeSet<>();
+        List<String> wrong = new ArrayList<>();
+        Leaks before = Leaks.snapshot();
+        for (ContainerSpec spec : rootSpecs()) {
+            HintInjection.Outcome o = HintInjection.run(spec);
+            reached.addAll(o.reached());
+            wrong.addAll(o.wrong());
+        }
+        before.assertNothingNewIn(Leaks.snapshot());
+        try (AsUser user = AsUser.create(); BusyboxRootfs userRoot = BusyboxRootfs.create()) {
+            user.own(userRoot.path());
+            AsUser.Report r = user.run(HintProbe.class, Map.of(), userRoot.path().toString());
+            assertEquals(0, r.jvmExit(), r.raw());
+            reached.addAll(r.lines("reached"));
+            wrong.addAll(r.lines("wrong"));
+        }
+        // the one parent-side cause: clone3 refusing the namespaces (no spec makes this kernel refuse them)
+        ContainerSpec any = ContainerSpec.builder().command("true").build();
+        LaunchException refused = FailureReport.parentCall(any, "create the container's process", "clone3",
+                Errno.number("EINVAL"), null, Hints.namespacesRefused(any));
+        if (refused.getMessage().endsWith(". Hint: " + Hints.namespacesRefused(any).text())) {
+            reached.add("NAMESPACES_REFUSED:EINVAL");
+        }
+        assertEquals(List.of(), wrong);
+        Set<String> declared = Arrays.stream(Hint.Cause.values())
+                .flatMap(c -> c.errnos().stream().map(e -> c + ":" + e)).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(declared, reached, "every declared (cause, errno) must be reached");
+    }
+
+    /** Root launches that together emit every step with a root hint. */
+    private static List<ContainerSpec> rootSpecs() {
+        ContainerSpec.Builder rich = ContainerSpec.builder().rootfs(root.path()).hostname("box")
+                .command("true").stdout(Stdio.discard()).stderr(Stdio.discard())
+                .mount(Mount.tmpfs("/tmp"))
+                .ambientCapabilities(Capability.NET_BIND_SERVICE)
+                .rlimit(Rlimit.NOFILE, 1024, 1024).oomScoreAdj(100)
+                .resources(Resources.builder().memoryMax(DataSize.ofMegabytes(64)).build());
+        return List.of(rich.build());
+    }
+
+    @Test
+    void aStepShowsItsOwnHintBeforeOneForEveryStep() {
+        ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).command("true")
+                .resources(Resources.builder().memoryMax(DataSize.ofMegabytes(64)).build()).build();
+        var steps = dev.panamax.program.SpecCompiler.plan(spec).steps();
+        var execve = steps.getLast();
+        assertEquals("execve", execve.syscall());
+        assertEquals(Hint.Cause.EXECUTABLE_MISSING, execve.hintFor(Errno.number("ENOENT")).orElseThrow().cause());
+        assertTrue(steps.stream().allMatch(s -> s.hintFor(Errno.number("ENOMEM")).orElseThrow().cause()
+                == Hint.Cause.MEMORY_LIMIT), "a memory limit explains ENOMEM at any step");
+    }
+}
