@@ -1,26 +1,21 @@
 package dev.panamax.program;
 
 import dev.panamax.ContainerSpec;
+import dev.panamax.sys.internal.Flags;
+import dev.panamax.trampoline.Arch;
 
 /**
- * What every group of steps is compiled with: the spec, the launch's descriptors, and the growing program.
- * A group is a small class with one {@code static void emit(Emit e)}; {@link SpecCompiler} lists them in
- * the order the child runs them.
+ * What every group of steps is compiled with: the spec, the launch's descriptors, the host and architecture
+ * it launches on (nothing else about the machine is read), the ephemeral root's layers (or null), and the
+ * growing program. A group is a small class with one {@code static void emit(Emit e)}; {@link SpecCompiler}
+ * lists them in the order the child runs them.
  */
-record Emit(ContainerSpec spec, ChildFds fds, ChildProgram.Builder out, OverlaySteps.Layers layers) {
+record Emit(ContainerSpec spec, ChildFds fds, Host host, Arch arch, OverlaySteps.Layers layers,
+            ChildProgram.Builder out) {
 
-    /** Without an ephemeral root. */
-    Emit(ContainerSpec spec, ChildFds fds, ChildProgram.Builder out) {
-        this(spec, fds, out, null);
-    }
-
-    static final Arg NULL = new Arg.Word(0, "NULL");
+    static final Arg NULL = Arg.flags(Flags.NULL);
 
     void add(Step step) {
         out.add(step);
-    }
-
-    static Arg flags(long value, String names) {
-        return new Arg.Word(value, names);
     }
 }
