@@ -1,6 +1,7 @@
 package dev.panamax.program;
 
 import dev.panamax.mount.MountOption;
+import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Flag;
 import dev.panamax.sys.internal.Flags;
 import dev.panamax.sys.internal.KernelStructs;
@@ -36,7 +37,7 @@ final class MountArgs {
                 "flags=" + flags.name() + ", resolve=" + resolve.name());
     }
 
-    static final Arg OPEN_HOW_SIZE = new Arg.Word(KernelStructs.SIZEOF_OPEN_HOW);
+    static final Arg OPEN_HOW_SIZE = new Arg.Word(Abi.SIZEOF_OPEN_HOW);
 
     /**
      * {@code struct mount_attr} (MOUNT_ATTR_SIZE_VER0): attr_set, attr_clr, propagation; no userns_fd. The

@@ -118,9 +118,6 @@ public final class Abi {
     public static final int TIOCSWINSZ = 0x5414;
     public static final long SIZEOF_WINSIZE = 8;
 
-    // Bringing up the loopback interface.
-    public static final int IFNAMSIZ = linux_h.IFNAMSIZ();
-
     // Resource limits (prlimit64).
     public static final int RLIMIT_NLIMITS = linux_h.RLIMIT_NLIMITS();
     public static final int RLIMIT_NOFILE = linux_h.RLIMIT_NOFILE();

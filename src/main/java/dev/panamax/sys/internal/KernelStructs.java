@@ -47,9 +47,6 @@ public final class KernelStructs {
     /** The kernel's signal set ({@code _NSIG / 8} bytes), not glibc's 128-byte {@code sigset_t}. */
     public static final long SIZEOF_KERNEL_SIGSET = (linux_h._NSIG() - 1) / 8;
 
-    /** {@code sizeof(struct open_how)}, the last argument of {@code openat2}. */
-    public static final long SIZEOF_OPEN_HOW = open_how.sizeof();
-
     /** Where {@code struct sock_fprog} holds its pointer to the filter. */
     public static final long OFFSETOF_SOCK_FPROG_FILTER = sock_fprog.filter$offset();
 
