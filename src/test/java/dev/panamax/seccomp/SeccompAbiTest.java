@@ -64,5 +64,7 @@ class SeccompAbiTest {
         assertEquals(Bindings.constant("CLONE_NEWUSER"), DefaultProfile.CLONE_NEWUSER);
         assertEquals(Bindings.ioctl("TIOCSTI"), DefaultProfile.TIOCSTI);
         assertEquals(Bindings.ioctl("TIOCLINUX"), DefaultProfile.TIOCLINUX);
+        assertEquals(Bindings.define("x86_64-linux-gnu/asm/unistd.h", "__X32_SYSCALL_BIT"),
+                FilterCompiler.X32_SYSCALL_BIT);
     }
 }

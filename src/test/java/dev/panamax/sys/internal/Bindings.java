@@ -34,20 +34,28 @@ public final class Bindings {
     }
 
     /**
-     * An ioctl request of {@code asm-generic/ioctls.h}, read from the installed header: those are {@code _IO}
-     * macros, which jextract does not translate. The test is skipped where the header is not installed.
+     * An ioctl request of {@code asm-generic/ioctls.h}: those are {@code _IO} macros, which jextract does not
+     * translate, so they are read from the installed header.
      */
     public static long ioctl(String name) throws IOException {
-        Path header = Path.of("/usr/include/asm-generic/ioctls.h");
-        Assumptions.assumeTrue(Files.isReadable(header), header + " is not installed (apt-get install linux-libc-dev)");
-        Pattern define = Pattern.compile("^#define\\s+" + name + "\\s+(0x[0-9A-Fa-f]+)\\s*$");
-        for (String line : Files.readAllLines(header)) {
+        return define("asm-generic/ioctls.h", name);
+    }
+
+    /**
+     * The number that {@code #define name} gives in the installed header {@code /usr/include/<header>}: for
+     * values the bindings lack. The test is skipped where the header is not installed.
+     */
+    public static long define(String header, String name) throws IOException {
+        Path file = Path.of("/usr/include", header);
+        Assumptions.assumeTrue(Files.isReadable(file), file + " is not installed (apt-get install linux-libc-dev)");
+        Pattern define = Pattern.compile("^#define\\s+" + name + "\\s+(0x[0-9A-Fa-f]+|\\d+)\\s*$");
+        for (String line : Files.readAllLines(file)) {
             Matcher m = define.matcher(line);
             if (m.matches()) {
                 return Long.decode(m.group(1));
             }
         }
-        throw new IllegalArgumentException(name + " is not defined as a number in " + header);
+        throw new IllegalArgumentException(name + " is not defined as a number in " + file);
     }
 
     private static Class<?> type(String struct) {
