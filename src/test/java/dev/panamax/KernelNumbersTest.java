@@ -19,6 +19,15 @@ class KernelNumbersTest {
         assertEquals(Bindings.constant("CAP_LAST_CAP"), Capability.LAST.number());
     }
 
+    /** The names {@link ExitStatus} prints for the signal numbers 1..31. */
+    @Test
+    void signalNames() {
+        for (int n = 1; n <= 31; n++) {
+            String name = ExitStatus.Signals.name(n);
+            assertEquals(Bindings.constant(name), n, name);
+        }
+    }
+
     @Test
     void resourceLimits() {
         assertEquals(Bindings.constant("RLIM_INFINITY"), Rlimit.UNLIMITED);

@@ -37,6 +37,20 @@ class SyscallTableTest {
         assertEquals(fromHeader, table.all());
     }
 
+    /** Every {@code SYS_*} number the bindings have (the launcher's calls) is the table's. */
+    @Test
+    void agreesWithTheBindings() {
+        int checked = 0;
+        for (var m : dev.panamax.bindings.linux_h.class.getMethods()) {
+            if (m.getName().startsWith("SYS_") && m.getParameterCount() == 0) {
+                String name = m.getName().substring(4);
+                assertEquals(OptionalInt.of((int) Bindings.constant(m.getName())), table.number(name), name);
+                checked++;
+            }
+        }
+        assertTrue(checked > 40, "checked " + checked);
+    }
+
     @Test
     void knownNumbersBothWays() {
         assertEquals(OptionalInt.of(0), table.number("read"));
