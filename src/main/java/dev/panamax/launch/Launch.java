@@ -16,6 +16,7 @@ import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 import dev.panamax.sys.internal.SyscallTable;
+import dev.panamax.trampoline.Arch;
 import dev.panamax.trampoline.ProgramLayout;
 import dev.panamax.trampoline.SetupExecutable;
 import dev.panamax.trampoline.Trampoline;
@@ -223,7 +224,7 @@ final class Launch {
      */
     private MemorySegment writeImages(ChildProgram program, int[] setupExe, int errorWrite, int statusWrite,
                                       Arena arena) {
-        SyscallTable table = SyscallTable.nativeTable();
+        SyscallTable table = Arch.current().syscalls();
         int split = setupExe == null ? program.steps().size() : program.setupExecFrom();
         if (setupExe != null) {
             ProgramImage setup = ProgramImage.encode(program, split, program.steps().size(), errorWrite, statusWrite,

@@ -1,5 +1,7 @@
 package dev.panamax.program;
 
+import dev.panamax.sys.internal.Flag;
+
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -13,16 +15,55 @@ public sealed interface Arg {
     /** How the argument reads in a plan. */
     String render();
 
-    /** A plain number, shown as {@code text} (a flag expression such as {@code MS_REC|MS_PRIVATE}). */
+    /**
+     * A plain number, shown as {@code text}. Build one whose text names its value with the factories below
+     * ({@link Arg#flags}, {@link Arg#octal}, ...), never from a value and a separately written name.
+     */
     record Word(long value, String text) implements Arg {
         public Word(long value) {
             this(value, Long.toString(value));
+        }
+
+        /** A value only the launch knows (a descriptor, in a plan), shown as {@code name}. */
+        public static Word unknown(String name) {
+            return new Word(-1, name);
+        }
+
+        /** A descriptor of the launch, shown as {@code name=fd}. */
+        public static Word descriptor(String name, int fd) {
+            return new Word(fd, name + "=" + fd);
+        }
+
+        /** A number with what it means beside it: {@code 0 (self)}. */
+        public static Word noted(long value, String note) {
+            return new Word(value, value + " (" + note + ")");
         }
 
         @Override
         public String render() {
             return text;
         }
+    }
+
+    /** The OR of {@code flags}, shown as {@code A|B|C}: value and text come from the same constants. */
+    static Word flags(Flag... flags) {
+        Flag f = Flag.or(flags);
+        return new Word(f.value(), f.name());
+    }
+
+    /** A file mode, shown in octal: {@code 0755}. */
+    static Word octal(int mode) {
+        return flags(Flag.octal(mode));
+    }
+
+    /** {@code ~0U}: every bit of an unsigned int. */
+    static Word allOnes32() {
+        return new Word(0xFFFF_FFFFL, "~0U");
+    }
+
+    /** A device number, as {@code new_encode_dev} encodes small numbers for {@code mknodat}. */
+    static Word makedev(int major, int minor) {
+        return new Word(((long) major << 8) | minor, "makedev(" + major + ", " + minor + ")");
     }
 
     /** A NUL-terminated string. Rendered cut to {@link #SHOWN_CHARS} characters with a count of the rest. */

@@ -2,13 +2,10 @@ package dev.panamax.program;
 
 import dev.panamax.Capability;
 import dev.panamax.sys.Errno;
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flag;
+import dev.panamax.sys.internal.Flags;
+import dev.panamax.sys.internal.KernelStructs;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,20 +20,16 @@ final class CapabilitySteps {
     private CapabilitySteps() {
     }
 
-    /** The kernel's last capability: it cannot change while the JVM runs. */
-    private static final int KERNEL_LAST_CAP = readLastCap(Path.of("/proc/sys/kernel/cap_last_cap"));
-
     /** Every capability up to the kernel's last (and the enum's, EINVAL if the kernel lacks it) not kept. */
     static void dropBoundingSet(Emit e) {
         Set<Capability> kept = e.spec().hardening().capabilities();
-        int last = Math.max(kernelLastCap(), Capability.LAST.number());
+        int last = Math.max(e.host().capLastCap(), Capability.LAST.number());
         for (int cap = 0; cap <= last; cap++) {
             if (cap <= Capability.LAST.number() && kept.contains(Capability.ofNumber(cap))) {
                 continue;
             }
-            String name = cap <= Capability.LAST.number() ? Capability.ofNumber(cap).kernelName() : "cap " + cap;
             e.add(Step.of("drop every capability not kept from the bounding set", "prctl",
-                    new Arg.Word(Abi.PR_CAPBSET_DROP, "PR_CAPBSET_DROP"), new Arg.Word(cap, name))
+                    Arg.flags(Flags.PR_CAPBSET_DROP), Arg.flags(capability(cap)))
                     .tolerating(Errno.number("EINVAL")).hinting(Hints.BOUNDING_SET));
         }
     }
@@ -44,40 +37,40 @@ final class CapabilitySteps {
     /** Without it a change from uid 0 clears the permitted set, and capset could not restore it. */
     static void keepAcrossIdentityChange(Emit e) {
         e.add(Step.of("keep the permitted set if the uid changes (execve resets this)", "prctl",
-                new Arg.Word(Abi.PR_SET_KEEPCAPS, "PR_SET_KEEPCAPS"), new Arg.Word(1)));
+                Arg.flags(Flags.PR_SET_KEEPCAPS), new Arg.Word(1)));
     }
 
     /** Permitted = effective = the kept set; inheritable = the ambient set. */
     static void setSets(Emit e) {
-        Set<Capability> kept = known(e.spec().hardening().capabilities());
-        Set<Capability> inheritable = known(e.spec().hardening().ambientCapabilities());
-        ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-        header.putInt(Abi._LINUX_CAPABILITY_VERSION_3).putInt(0);
+        Set<Capability> kept = known(e, e.spec().hardening().capabilities());
+        Set<Capability> inheritable = known(e, e.spec().hardening().ambientCapabilities());
+        Flag version = Flags._LINUX_CAPABILITY_VERSION_3;
         long k = Capability.mask(kept);
-        long i = Capability.mask(inheritable);
-        ByteBuffer data = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder()); // __user_cap_data_struct[2]
-        data.putInt((int) k).putInt((int) k).putInt((int) i);
-        data.putInt((int) (k >>> 32)).putInt((int) (k >>> 32)).putInt((int) (i >>> 32));
         e.add(Step.of("set the permitted, effective and inheritable capabilities", "capset",
-                new Arg.Struct(header.array(), "version=_LINUX_CAPABILITY_VERSION_3, pid=0"),
-                new Arg.Struct(data.array(), "effective=permitted=" + names(kept) + ", inheritable=" + names(inheritable)))
+                new Arg.Struct(KernelStructs.capHeader((int) version.value(), 0), "version=" + version.name() + ", pid=0"),
+                new Arg.Struct(KernelStructs.capData(k, k, Capability.mask(inheritable)), "effective=permitted=" + names(kept) + ", inheritable=" + names(inheritable)))
                 .hinting(Hints.CAPSET));
     }
 
     static void ambient(Emit e) {
-        e.add(Step.of("clear the ambient capabilities", "prctl", new Arg.Word(Abi.PR_CAP_AMBIENT, "PR_CAP_AMBIENT"),
-                new Arg.Word(Abi.PR_CAP_AMBIENT_CLEAR_ALL, "PR_CAP_AMBIENT_CLEAR_ALL"), new Arg.Word(0),
-                new Arg.Word(0), new Arg.Word(0)));
-        for (Capability c : known(e.spec().hardening().ambientCapabilities())) {
-            e.add(Step.of("raise an ambient capability", "prctl", new Arg.Word(Abi.PR_CAP_AMBIENT, "PR_CAP_AMBIENT"),
-                    new Arg.Word(Abi.PR_CAP_AMBIENT_RAISE, "PR_CAP_AMBIENT_RAISE"),
-                    new Arg.Word(c.number(), c.kernelName()), new Arg.Word(0), new Arg.Word(0)).hinting(Hints.AMBIENT));
+        e.add(Step.of("clear the ambient capabilities", "prctl", Arg.flags(Flags.PR_CAP_AMBIENT),
+                Arg.flags(Flags.PR_CAP_AMBIENT_CLEAR_ALL), new Arg.Word(0), new Arg.Word(0), new Arg.Word(0)));
+        for (Capability c : known(e, e.spec().hardening().ambientCapabilities())) {
+            e.add(Step.of("raise an ambient capability", "prctl", Arg.flags(Flags.PR_CAP_AMBIENT),
+                    Arg.flags(Flags.PR_CAP_AMBIENT_RAISE), Arg.flags(capability(c.number())), new Arg.Word(0),
+                    new Arg.Word(0)).hinting(Hints.AMBIENT));
         }
     }
 
-    /** The capabilities this kernel has: capset refuses bits beyond its last, and they mean nothing to it. */
-    private static Set<Capability> known(Set<Capability> caps) {
-        int last = kernelLastCap();
+    /** Capability {@code cap} by its kernel name, or {@code cap N} beyond the enum (a newer kernel's). */
+    private static Flag capability(int cap) {
+        return cap <= Capability.LAST.number() ? new Flag(Capability.ofNumber(cap).kernelName(), cap)
+                : new Flag("cap " + cap, cap);
+    }
+
+    /** The capabilities the host's kernel has: capset refuses bits beyond its last, and they mean nothing to it. */
+    private static Set<Capability> known(Emit e, Set<Capability> caps) {
+        int last = e.host().capLastCap();
         EnumSet<Capability> out = EnumSet.noneOf(Capability.class);
         caps.stream().filter(c -> c.number() <= last).forEach(out::add);
         return out;
@@ -85,19 +78,5 @@ final class CapabilitySteps {
 
     private static String names(Set<Capability> caps) {
         return caps.isEmpty() ? "none" : caps.stream().map(Capability::name).collect(Collectors.joining("|"));
-    }
-
-    static int kernelLastCap() {
-        return KERNEL_LAST_CAP;
-    }
-
-    /** {@code /proc/sys/kernel/cap_last_cap} (read in the parent), or the enum's last if it cannot be read. */
-    private static int readLastCap(Path file) {
-        try {
-            // Files.readString returns "4" for this file on JDK 25 (a short first read of a sysctl file)
-            return Integer.parseInt(Files.readAllLines(file).getFirst().strip());
-        } catch (IOException | RuntimeException e) {
-            return Capability.LAST.number();
-        }
     }
 }

@@ -29,17 +29,17 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
 
     /** Symbolic descriptors for plans; {@code piped} says which standard streams get one. */
     public static ChildFds symbolic(boolean init, boolean vfork, boolean stdin, boolean stdout, boolean stderr) {
-        return new ChildFds(vfork ? new Arg.Word(-1, "hello_w") : null, new Arg.Word(-1, "sync_r"),
-                new Arg.Word(-1, "sync_w"), new Arg.Word(-1, "err_w"),
-                init ? new Arg.Word(-1, "setup_exe") : null,
-                init ? new Arg.Word(-1, "status_w") : null,
-                stdin ? new Arg.Word(-1, "stdin_fd") : null,
-                stdout ? new Arg.Word(-1, "stdout_fd") : null,
-                stderr ? new Arg.Word(-1, "stderr_fd") : null);
+        return new ChildFds(vfork ? Arg.Word.unknown("hello_w") : null, Arg.Word.unknown("sync_r"),
+                Arg.Word.unknown("sync_w"), Arg.Word.unknown("err_w"),
+                init ? Arg.Word.unknown("setup_exe") : null,
+                init ? Arg.Word.unknown("status_w") : null,
+                stdin ? Arg.Word.unknown("stdin_fd") : null,
+                stdout ? Arg.Word.unknown("stdout_fd") : null,
+                stderr ? Arg.Word.unknown("stderr_fd") : null);
     }
 
     public static Arg.Word fd(int fd, String name) {
-        return new Arg.Word(fd, name + "=" + fd);
+        return Arg.Word.descriptor(name, fd);
     }
 
     /** The descriptors the setup steps use after the {@code execveat}: every one but the memfd itself. */

@@ -2,7 +2,8 @@ package dev.panamax.program;
 
 import dev.panamax.mount.MountOption;
 import dev.panamax.sys.Namespace;
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flag;
+import dev.panamax.sys.internal.Flags;
 
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.panamax.program.MountArgs.fd;
-import static dev.panamax.program.MountArgs.octal;
 
 /**
  * The minimal /dev: a tmpfs with the six harmless character devices, the standard links, a tmpfs
@@ -24,10 +24,6 @@ final class DevSteps {
 
     /** name, major, minor. */
     private record Node(String name, int major, int minor) {
-        /** {@code new_encode_dev} for small numbers: what mknodat takes. */
-        long dev() {
-            return ((long) major << 8) | minor;
-        }
     }
 
     static final List<Node> NODES = List.of(new Node("null", 1, 3), new Node("zero", 1, 5), new Node("full", 1, 7),
@@ -46,8 +42,8 @@ final class DevSteps {
                 bindNode(e, dev, n.name());
             } else {
                 e.add(Step.of("make /dev/" + n.name(), "mknodat", fd(dev), new Arg.CString(n.name()),
-                        new Arg.Word(Abi.S_IFCHR | 0666, "S_IFCHR|0666"),
-                        new Arg.Word(n.dev(), "makedev(" + n.major() + ", " + n.minor() + ")")));
+                        Arg.flags(Flags.S_IFCHR, Flag.octal(0666)),
+                        Arg.makedev(n.major(), n.minor())));
             }
         }
         link(e, dev, "/proc/self/fd", "fd");
@@ -75,7 +71,7 @@ final class DevSteps {
 
     private static void bindNode(Emit e, String dev, String name) {
         e.add(Step.of("create /dev/" + name + " to bind the host's node onto", "mknodat", fd(dev),
-                new Arg.CString(name), new Arg.Word(Abi.S_IFREG | 0666, "S_IFREG|0666"),
+                new Arg.CString(name), Arg.flags(Flags.S_IFREG, Flag.octal(0666)),
                 new Arg.Word(0)));
         String tree = FsSteps.cloneHost(e, "/dev/" + name, false, "/dev/" + name);
         FsSteps.attachBelow(e, tree, dev, name, "bind the host's /dev/" + name);
@@ -87,6 +83,6 @@ final class DevSteps {
     }
 
     private static void mkdir(Emit e, String dev, String name, int mode) {
-        e.add(Step.of("create /dev/" + name, "mkdirat", fd(dev), new Arg.CString(name), octal(mode)));
+        e.add(Step.of("create /dev/" + name, "mkdirat", fd(dev), new Arg.CString(name), Arg.octal(mode)));
     }
 }

@@ -3,12 +3,13 @@ package dev.panamax.program;
 import dev.panamax.ProcessSpec;
 import dev.panamax.sys.Errno;
 import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flags;
+import dev.panamax.sys.internal.KernelStructs;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static dev.panamax.program.Emit.NULL;
-import static dev.panamax.program.Emit.flags;
 
 /**
  * The last steps: standard streams, no other descriptor across execve, the working directory, default
@@ -27,7 +28,7 @@ final class ExecSteps {
             }
         }
         e.add(Step.of("no descriptor but 0, 1, 2 survives execve", "close_range", new Arg.Word(3),
-                new Arg.Word(0xFFFF_FFFFL, "~0U"), flags(Abi.CLOSE_RANGE_CLOEXEC, "CLOSE_RANGE_CLOEXEC")));
+                Arg.allOnes32(), Arg.flags(Flags.CLOSE_RANGE_CLOEXEC)));
     }
 
     static void workingDirectory(Emit e) {
@@ -36,11 +37,12 @@ final class ExecSteps {
     }
 
     static void signals(Emit e) {
-        byte[] sigDefault = new byte[32]; // struct kernel_sigaction {handler=SIG_DFL, flags, restorer, mask}
-        for (int sig = 1; sig <= 64; sig++) {
+        byte[] sigDefault = KernelStructs.kernelSigaction(0); // SIG_DFL
+        Arg sigsetSize = new Arg.Word(KernelStructs.SIZEOF_KERNEL_SIGSET);
+        for (int sig = 1; sig <= 8 * KernelStructs.SIZEOF_KERNEL_SIGSET; sig++) {
             if (sig != Abi.SIGKILL && sig != Abi.SIGSTOP) {
                 e.add(Step.of("reset every signal handler to SIG_DFL (no JVM handler may run)", "rt_sigaction",
-                        new Arg.Word(sig), new Arg.Struct(sigDefault, "SIG_DFL"), NULL, new Arg.Word(8)));
+                        new Arg.Word(sig), new Arg.Struct(sigDefault, "SIG_DFL"), NULL, sigsetSize));
             }
         }
         if (!e.spec().process().init()) {
@@ -52,8 +54,8 @@ final class ExecSteps {
         // Not the launching thread's mask: the JVM blocks SIGQUIT in its threads, and a container's process
         // must start as any process does, with nothing blocked (Ctrl-\ must reach a shell inside).
         e.add(Step.of("unblock every signal (blocked since clone)", "rt_sigprocmask",
-                new Arg.Word(Abi.SIG_SETMASK, "SIG_SETMASK"), new Arg.Struct(new byte[8], "empty set"), NULL,
-                new Arg.Word(8)));
+                Arg.flags(Flags.SIG_SETMASK), new Arg.Struct(KernelStructs.emptyKernelSigset(), "empty set"), NULL,
+                new Arg.Word(KernelStructs.SIZEOF_KERNEL_SIGSET)));
     }
 
     static void execve(Emit e) {

@@ -2,7 +2,8 @@ package dev.panamax.program;
 
 import dev.panamax.mount.MountOption;
 import dev.panamax.mount.Propagation;
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flag;
+import dev.panamax.sys.internal.Flags;
 
 import java.util.Map;
 import java.util.Set;
@@ -28,24 +29,23 @@ final class FsSteps {
     static String create(Emit e, String type, Map<String, String> config, Set<MountOption> options, String forWhat) {
         String ctx = label(e, type + "_ctx");
         e.add(Step.of("open a " + type + " filesystem context for " + forWhat, "fsopen", new Arg.CString(type),
-                new Arg.Word(Abi.FSOPEN_CLOEXEC, "FSOPEN_CLOEXEC")).savingAs(ctx));
+                Arg.flags(Flags.FSOPEN_CLOEXEC)).savingAs(ctx));
         config.forEach((key, value) -> {
             if (value == null) {
                 e.add(Step.of("set " + key + " on " + type + " for " + forWhat, "fsconfig", fd(ctx),
-                        new Arg.Word(Abi.FSCONFIG_SET_FLAG, "FSCONFIG_SET_FLAG"), new Arg.CString(key), NULL,
+                        Arg.flags(Flags.FSCONFIG_SET_FLAG), new Arg.CString(key), NULL,
                         new Arg.Word(0)));
             } else {
                 e.add(Step.of("set " + key + "=" + value + " on " + type + " for " + forWhat, "fsconfig", fd(ctx),
-                        new Arg.Word(Abi.FSCONFIG_SET_STRING, "FSCONFIG_SET_STRING"), new Arg.CString(key),
+                        Arg.flags(Flags.FSCONFIG_SET_STRING), new Arg.CString(key),
                         new Arg.CString(value), new Arg.Word(0)));
             }
         });
         e.add(Step.of("create the " + type + " filesystem for " + forWhat, "fsconfig", fd(ctx),
-                new Arg.Word(Abi.FSCONFIG_CMD_CREATE, "FSCONFIG_CMD_CREATE"), NULL, NULL, new Arg.Word(0)));
+                Arg.flags(Flags.FSCONFIG_CMD_CREATE), NULL, NULL, new Arg.Word(0)));
         String mnt = label(e, type);
         e.add(Step.of("make a mount of the " + type + " filesystem for " + forWhat, "fsmount", fd(ctx),
-                new Arg.Word(Abi.FSMOUNT_CLOEXEC, "FSMOUNT_CLOEXEC"),
-                new Arg.Word(MountOption.attrs(options), MountOption.names(options))).savingAs(mnt)
+                Arg.flags(Flags.FSMOUNT_CLOEXEC), Arg.flags(MountArgs.attrs(options))).savingAs(mnt)
                 .hinting(type.equals("proc") ? Hints.procMount(e) : java.util.List.of()));
         return mnt;
     }
@@ -53,10 +53,9 @@ final class FsSteps {
     /** A detached clone of the host's {@code source} tree (taken before pivot_root, so host paths). */
     static String cloneHost(Emit e, String source, boolean recursive, String forWhat) {
         String tree = label(e, "tree");
-        long flags = Abi.OPEN_TREE_CLONE | Abi.OPEN_TREE_CLOEXEC | (recursive ? Abi.AT_RECURSIVE : 0);
         e.add(Step.of("clone the host's " + source + " for " + forWhat, "open_tree", MountArgs.FDCWD,
-                new Arg.CString(source), new Arg.Word(flags, "OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC"
-                        + (recursive ? "|AT_RECURSIVE" : ""))).savingAs(tree).hinting(Hints.lockedMount(e)));
+                new Arg.CString(source), Arg.flags(CLONE.orIf(recursive, Flags.AT_RECURSIVE))).savingAs(tree)
+                .hinting(Hints.lockedMount(e)));
         return tree;
     }
 
@@ -68,9 +67,8 @@ final class FsSteps {
      */
     static String cloneFd(Emit e, String from, boolean recursive, String what, Integer... tolerated) {
         String tree = label(e, "tree");
-        long flags = Abi.OPEN_TREE_CLONE | Abi.OPEN_TREE_CLOEXEC | Abi.AT_EMPTY_PATH | (recursive ? Abi.AT_RECURSIVE : 0);
-        e.add(Step.of(what, "open_tree", fd(from), EMPTY, new Arg.Word(flags,
-                "OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_EMPTY_PATH" + (recursive ? "|AT_RECURSIVE" : "")))
+        e.add(Step.of(what, "open_tree", fd(from), EMPTY,
+                Arg.flags(Flag.or(CLONE, Flags.AT_EMPTY_PATH).orIf(recursive, Flags.AT_RECURSIVE)))
                 .savingAs(tree).tolerating(tolerated).hinting(Hints.lockedMount(e)));
         return tree;
     }
@@ -78,16 +76,16 @@ final class FsSteps {
     /** Sets {@code options} on a (detached or attached) mount; atime options replace the current one. */
     static void setAttrs(Emit e, String mount, Set<MountOption> options, boolean recursive, String what,
                          Integer... tolerated) {
-        long clr = options.stream().anyMatch(MountOption::isAtime) ? Abi.MOUNT_ATTR__ATIME : 0;
+        Flag clr = options.stream().anyMatch(MountOption::isAtime) ? Flags.MOUNT_ATTR__ATIME : Flag.NONE;
         e.add(Step.of(what, "mount_setattr", fd(mount), EMPTY, atFlags(recursive),
-                MountArgs.mountAttr(MountOption.attrs(options), clr, 0, "attr_set=" + MountOption.names(options)
-                        + (clr != 0 ? ", attr_clr=MOUNT_ATTR__ATIME" : "")), MountArgs.MOUNT_ATTR_SIZE)
+                MountArgs.mountAttr(MountArgs.attrs(options), clr, Flag.NONE), MountArgs.MOUNT_ATTR_SIZE)
                 .tolerating(tolerated).hinting(Hints.lockedMount(e)));
     }
 
     static void setPropagation(Emit e, String mount, Propagation p, boolean recursive, String what) {
         e.add(Step.of(what, "mount_setattr", fd(mount), EMPTY, atFlags(recursive),
-                MountArgs.mountAttr(0, 0, p.flag(), "propagation=MS_" + p.name()), MountArgs.MOUNT_ATTR_SIZE));
+                MountArgs.mountAttr(Flag.NONE, Flag.NONE, new Flag("MS_" + p.name(), p.flag())),
+                MountArgs.MOUNT_ATTR_SIZE));
     }
 
     /** Attaches a detached mount onto the target descriptor. */
@@ -102,8 +100,10 @@ final class FsSteps {
                 MountArgs.MOVE_EMPTY_FROM));
     }
 
+    /** A new, detached copy that closes on exec. */
+    private static final Flag CLONE = Flag.or(Flags.OPEN_TREE_CLONE, Flags.OPEN_TREE_CLOEXEC);
+
     private static Arg atFlags(boolean recursive) {
-        return recursive ? new Arg.Word(Abi.AT_EMPTY_PATH | Abi.AT_RECURSIVE, "AT_EMPTY_PATH|AT_RECURSIVE")
-                : new Arg.Word(Abi.AT_EMPTY_PATH, "AT_EMPTY_PATH");
+        return Arg.flags(Flags.AT_EMPTY_PATH.orIf(recursive, Flags.AT_RECURSIVE));
     }
 }

@@ -17,7 +17,8 @@ public final class Hints {
     }
 
     /** Hints that hold whichever step fails: a memory cgroup at its limit, EPERM without root. */
-    static List<Hint> everyStep(ContainerSpec spec, boolean rootless) {
+    static List<Hint> everyStep(ContainerSpec spec, Host host) {
+        boolean rootless = !host.root();
         List<Hint> out = new ArrayList<>();
         spec.resources().flatMap(Resources::memoryMax).ifPresent(max -> out.add(MEMORY_LIMIT.hint(
                 "the container's memory limit (memoryMax " + max + ") is too small for its setup: the kernel"
@@ -26,8 +27,7 @@ public final class Hints {
             out.add(USER_NAMESPACE_CAPABILITIES.hint("the container's user namespace grants capabilities only"
                     + " over its own namespaces and over files whose owner is mapped"));
         } else if (rootless) {
-            out.add(NOT_ROOT.hint("this needs root or a user namespace; the JVM runs as uid "
-                    + dev.panamax.sys.internal.Libc.geteuid()));
+            out.add(NOT_ROOT.hint("this needs root or a user namespace; the JVM runs as uid " + host.euid()));
         }
         return List.copyOf(out);
     }

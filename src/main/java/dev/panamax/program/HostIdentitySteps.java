@@ -1,13 +1,11 @@
 package dev.panamax.program;
 
 import dev.panamax.sys.Namespace;
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flags;
+import dev.panamax.sys.internal.KernelStructs;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-import static dev.panamax.program.Emit.flags;
 
 /** The container's names (UTS namespace) and network (a new net namespace has only {@code lo}, down). */
 final class HostIdentitySteps {
@@ -25,15 +23,12 @@ final class HostIdentitySteps {
     }
 
     private static void loopback(Emit e) {
-        e.add(Step.of("open a socket to configure lo", "socket", new Arg.Word(Abi.AF_INET, "AF_INET"),
-                flags(Abi.SOCK_DGRAM | Abi.SOCK_CLOEXEC, "SOCK_DGRAM|SOCK_CLOEXEC"), new Arg.Word(0))
+        e.add(Step.of("open a socket to configure lo", "socket", Arg.flags(Flags.AF_INET),
+                Arg.flags(Flags.SOCK_DGRAM, Flags.SOCK_CLOEXEC), new Arg.Word(0))
                 .savingAs("sock"));
-        ByteBuffer ifreq = ByteBuffer.allocate((int) Abi.SIZEOF_IFREQ).order(ByteOrder.nativeOrder());
-        ifreq.put("lo".getBytes(StandardCharsets.US_ASCII));
-        ifreq.putShort((int) Abi.OFFSETOF_IFREQ_FLAGS, (short) Abi.IFF_UP);
-        e.add(Step.of("bring loopback up", "ioctl", new Arg.Result("sock"),
-                new Arg.Word(Abi.SIOCSIFFLAGS, "SIOCSIFFLAGS"),
-                new Arg.Struct(ifreq.array(), "ifr_name=\"lo\", ifr_flags=IFF_UP")));
+        e.add(Step.of("bring loopback up", "ioctl", new Arg.Result("sock"), Arg.flags(Flags.SIOCSIFFLAGS),
+                new Arg.Struct(KernelStructs.ifreqFlags("lo", (int) Flags.IFF_UP.value()),
+                        "ifr_name=\"lo\", ifr_flags=" + Flags.IFF_UP.name())));
         e.add(Step.of("close the socket", "close", new Arg.Result("sock")));
     }
 }

@@ -5,11 +5,9 @@ import java.util.List;
 import dev.panamax.ContainerSpec;
 import dev.panamax.ProcessIdentity;
 import dev.panamax.UserNamespaceSpec;
-import dev.panamax.sys.internal.Abi;
-import dev.panamax.sys.internal.Libc;
+import dev.panamax.sys.internal.Flags;
+import dev.panamax.sys.internal.KernelStructs;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -49,7 +47,7 @@ public final class IdentitySteps {
         if (users.mapsGid(0)) {
             e.add(setres("become gid 0 in the user namespace", "setresgid", 0));
         }
-        if (!setgroupsDenied(e.spec())) {
+        if (!setgroupsDenied(e.spec(), e.host())) {
             e.add(Step.of("drop the host's supplementary groups", "setgroups", new Arg.Word(0), NULL));
         }
         if (users.mapsUid(0)) {
@@ -66,7 +64,7 @@ public final class IdentitySteps {
         }
         ProcessIdentity who = spec.identity().get();
         e.add(setres("switch to the process's gid", "setresgid", who.gid()));
-        if (!setgroupsDenied(spec)) {
+        if (!setgroupsDenied(spec, e.host())) {
             e.add(groups(who.groups()));
         }
         e.add(setres("switch to the process's uid", "setresuid", who.uid()));
@@ -82,16 +80,14 @@ public final class IdentitySteps {
         if (gids.isEmpty()) {
             return Step.of("set no supplementary groups", "setgroups", new Arg.Word(0), NULL);
         }
-        ByteBuffer list = ByteBuffer.allocate(4 * gids.size()).order(ByteOrder.nativeOrder());
-        gids.forEach(g -> list.putInt((int) (long) g)); // gid_t is 32 bits unsigned
         return Step.of("set the supplementary groups", "setgroups", new Arg.Word(gids.size()),
-                new Arg.Struct(list.array(), gids.stream().map(String::valueOf).collect(Collectors.joining(", "))));
+                new Arg.Struct(KernelStructs.gids(gids), gids.stream().map(String::valueOf).collect(Collectors.joining(", "))));
     }
 
     private static void rearmParentDeath(Emit e) {
         if (e.spec().process().dieWithParent()) {
             e.add(Step.of("die with the launching JVM (the id change cleared it)", "prctl",
-                    new Arg.Word(Abi.PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"), new Arg.Word(Abi.SIGKILL, "SIGKILL")));
+                    Arg.flags(Flags.PR_SET_PDEATHSIG), Arg.flags(Flags.SIGKILL)));
         }
     }
 
@@ -100,8 +96,12 @@ public final class IdentitySteps {
      * unprivileged caller mapping its own gid directly. The compiler and the parent's map phase agree on it.
      */
     public static boolean setgroupsDenied(ContainerSpec spec) {
-        return spec.users().present() && Libc.geteuid() != 0
-                && isOwnId(spec.users().gidMap(), Integer.toUnsignedLong(Libc.getegid()));
+        return setgroupsDenied(spec, Host.current());
+    }
+
+    /** As above, for a launch from {@code host}. */
+    public static boolean setgroupsDenied(ContainerSpec spec, Host host) {
+        return spec.users().present() && !host.root() && isOwnId(spec.users().gidMap(), host.egid());
     }
 
     /** A map of one id onto the caller's own id (what an unprivileged caller may write itself). */

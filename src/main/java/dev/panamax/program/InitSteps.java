@@ -1,6 +1,6 @@
 package dev.panamax.program;
 
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flags;
 
 import static dev.panamax.program.Emit.NULL;
 
@@ -22,7 +22,7 @@ final class InitSteps {
             return;
         }
         e.add(Step.of("fork the command; this process stays as the container's init", "clone",
-                new Arg.Word(Abi.SIGCHLD, "SIGCHLD"), NULL, NULL, NULL, NULL).forkingInit());
+                Arg.flags(Flags.SIGCHLD), NULL, NULL, NULL, NULL).forkingInit());
         ExecSteps.unblockSignals(e);
     }
 }

@@ -2,14 +2,13 @@ package dev.panamax.program;
 
 import dev.panamax.Hardening;
 import dev.panamax.Rlimit;
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flag;
+import dev.panamax.sys.internal.Flags;
+import dev.panamax.sys.internal.KernelStructs;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 import static dev.panamax.program.Emit.NULL;
-import static dev.panamax.program.Emit.flags;
 
 /**
  * oom_score_adj, umask and resource limits. They come before the capabilities are dropped: lowering
@@ -24,10 +23,10 @@ final class LimitSteps {
         Hardening h = e.spec().hardening();
         h.oomScoreAdj().ifPresent(adj -> oomScoreAdj(e, adj));
         h.umask().ifPresent(mask -> e.add(Step.of("set the umask", "umask",
-                new Arg.Word(mask, "0" + Integer.toOctalString(mask)))));
+                Arg.octal(mask))));
         h.rlimits().forEach((resource, v) -> e.add(Step.of("set " + resource.kernelName(), "prlimit64",
-                new Arg.Word(0, "0 (self)"), new Arg.Word(resource.number(), resource.kernelName()),
-                new Arg.Struct(rlimit64(v), "rlim_cur=" + Rlimit.Value.render(v.soft())
+                Arg.Word.noted(0, "self"), Arg.flags(new Flag(resource.kernelName(), resource.number())),
+                new Arg.Struct(KernelStructs.rlimit(v.soft(), v.hard()), "rlim_cur=" + Rlimit.Value.render(v.soft())
                         + ", rlim_max=" + Rlimit.Value.render(v.hard())), NULL).hinting(Hints.RLIMIT)));
     }
 
@@ -35,17 +34,11 @@ final class LimitSteps {
     private static void oomScoreAdj(Emit e, int adj) {
         String path = "/proc/self/oom_score_adj";
         String value = Integer.toString(adj);
-        e.add(Step.of("open " + path, "openat", new Arg.Word(Abi.AT_FDCWD, "AT_FDCWD"), new Arg.CString(path),
-                flags(Abi.O_WRONLY | Abi.O_CLOEXEC, "O_WRONLY|O_CLOEXEC")).savingAs("oom_fd")
-                .hinting(Hints.OOM_SCORE_PROC));
+        e.add(Step.of("open " + path, "openat", MountArgs.FDCWD, new Arg.CString(path),
+                Arg.flags(Flags.O_WRONLY, Flags.O_CLOEXEC)).savingAs("oom_fd").hinting(Hints.OOM_SCORE_PROC));
         int length = value.getBytes(StandardCharsets.US_ASCII).length;
         e.add(Step.of("write oom_score_adj", "write", new Arg.Result("oom_fd"), new Arg.CString(value),
                 new Arg.Word(length)).expecting(length).hinting(Hints.OOM_SCORE_CAPABILITY));
         e.add(Step.of("close " + path, "close", new Arg.Result("oom_fd")));
-    }
-
-    /** {@code struct rlimit64 { __u64 rlim_cur, rlim_max; }}; RLIM_INFINITY is all ones. */
-    private static byte[] rlimit64(Rlimit.Value v) {
-        return ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(v.soft()).putLong(v.hard()).array();
     }
 }

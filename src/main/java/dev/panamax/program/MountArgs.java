@@ -1,9 +1,13 @@
 package dev.panamax.program;
 
+import dev.panamax.mount.MountOption;
 import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flag;
+import dev.panamax.sys.internal.Flags;
+import dev.panamax.sys.internal.KernelStructs;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Set;
 
 /** Argument builders for the new mount API and openat2: the kernel structs, flag words, result labels. */
 final class MountArgs {
@@ -14,10 +18,9 @@ final class MountArgs {
     static final String ROOT = "rootfd";
 
     static final Arg EMPTY = new Arg.CString("");
-    static final Arg FDCWD = new Arg.Word(Abi.AT_FDCWD, "AT_FDCWD");
-    static final Arg MOVE_EMPTY_BOTH = new Arg.Word(Abi.MOVE_MOUNT_F_EMPTY_PATH | Abi.MOVE_MOUNT_T_EMPTY_PATH,
-            "MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH");
-    static final Arg MOVE_EMPTY_FROM = new Arg.Word(Abi.MOVE_MOUNT_F_EMPTY_PATH, "MOVE_MOUNT_F_EMPTY_PATH");
+    static final Arg FDCWD = Arg.flags(Flags.AT_FDCWD);
+    static final Arg MOVE_EMPTY_BOTH = Arg.flags(Flags.MOVE_MOUNT_F_EMPTY_PATH, Flags.MOVE_MOUNT_T_EMPTY_PATH);
+    static final Arg MOVE_EMPTY_FROM = Arg.flags(Flags.MOVE_MOUNT_F_EMPTY_PATH);
 
     /** A label unique in the program: {@code name} and the index of the step that saves it. */
     static String label(Emit e, String name) {
@@ -28,26 +31,37 @@ final class MountArgs {
         return new Arg.Result(label);
     }
 
-    /** {@code struct open_how} (24 bytes): flags, mode, resolve. */
-    static Arg openHow(long flags, String flagNames, long resolve, String resolveNames) {
-        ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(flags).putLong(0).putLong(resolve);
-        return new Arg.Struct(b.array(), "flags=" + flagNames + ", resolve=" + resolveNames);
+    /** {@code struct open_how} with {@code flags} and {@code resolve} (mode 0). */
+    static Arg openHow(Flag flags, Flag resolve) {
+        return new Arg.Struct(KernelStructs.openHow(flags.value(), 0, resolve.value()),
+                "flags=" + flags.name() + ", resolve=" + resolve.name());
     }
 
-    static final Arg OPEN_HOW_SIZE = new Arg.Word(24);
+    static final Arg OPEN_HOW_SIZE = new Arg.Word(Abi.SIZEOF_OPEN_HOW);
 
-    /** {@code struct mount_attr} (MOUNT_ATTR_SIZE_VER0, 32 bytes): attr_set, attr_clr, propagation, userns_fd. */
-    static Arg mountAttr(long set, long clr, long propagation, String text) {
-        ByteBuffer b = ByteBuffer.allocate(Abi.MOUNT_ATTR_SIZE_VER0).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(set).putLong(clr).putLong(propagation).putLong(0);
-        return new Arg.Struct(b.array(), text);
+    /**
+     * {@code struct mount_attr} (MOUNT_ATTR_SIZE_VER0): attr_set, attr_clr, propagation; no userns_fd. The
+     * plan shows the fields that are set.
+     */
+    static Arg mountAttr(Flag set, Flag clr, Flag propagation) {
+        StringBuilder text = new StringBuilder();
+        String[] fields = {"attr_set", "attr_clr", "propagation"};
+        Flag[] values = {set, clr, propagation};
+        for (int i = 0; i < fields.length; i++) {
+            if (values[i].value() != 0) {
+                text.append(text.isEmpty() ? "" : ", ").append(fields[i]).append('=').append(values[i].name());
+            }
+        }
+        return new Arg.Struct(KernelStructs.mountAttr(set.value(), clr.value(), propagation.value(), 0),
+                text.toString());
     }
 
-    static final Arg MOUNT_ATTR_SIZE = new Arg.Word(Abi.MOUNT_ATTR_SIZE_VER0, "MOUNT_ATTR_SIZE_VER0");
+    static final Arg MOUNT_ATTR_SIZE = Arg.flags(Flags.MOUNT_ATTR_SIZE_VER0);
 
-    static Arg octal(int mode) {
-        return new Arg.Word(mode, "0" + Integer.toOctalString(mode));
+    /** {@code options} as {@code MOUNT_ATTR_*} bits, in the enum's order: {@code MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOSUID}. */
+    static Flag attrs(Set<MountOption> options) {
+        return Flag.or(Arrays.stream(MountOption.values()).filter(options::contains)
+                .map(o -> new Flag("MOUNT_ATTR_" + o.name(), MountOption.attrs(Set.of(o)))).toArray(Flag[]::new));
     }
 
     static int errno(String name) {

@@ -6,7 +6,7 @@ import dev.panamax.mount.Mount;
 import dev.panamax.mount.MountOption;
 import dev.panamax.mount.Propagation;
 import dev.panamax.sys.Namespace;
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flags;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -35,9 +35,8 @@ final class MountSteps {
         }
         String root = spec.rootfs().map(Path::toString).orElse("/");
         e.add(Step.of("open the rootfs; every mount target is resolved below it", "openat", MountArgs.FDCWD,
-                new Arg.CString(root), new Arg.Word(Abi.O_PATH | Abi.O_DIRECTORY | Abi.O_CLOEXEC,
-                        "O_PATH|O_DIRECTORY|O_CLOEXEC")).savingAs(MountArgs.ROOT));
-        e.add(Step.of("clear the umask while creating mount points and nodes", "umask", new Arg.Word(0, "0"))
+                new Arg.CString(root), Arg.flags(Flags.O_PATH, Flags.O_DIRECTORY, Flags.O_CLOEXEC)).savingAs(MountArgs.ROOT));
+        e.add(Step.of("clear the umask while creating mount points and nodes", "umask", new Arg.Word(0))
                 .savingAs("umask"));
         if (spec.mountProc()) {
             one(e, Mount.proc());

@@ -2,7 +2,6 @@ package dev.panamax.program;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.mount.Filesystem;
-import dev.panamax.sys.internal.Abi;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +42,7 @@ public final class OverlaySteps {
         String mnt = FsSteps.create(e, "overlay", config, Set.of(), "the ephemeral root");
         e.add(Step.of("put the ephemeral root over the image (in the container's mount namespace only)",
                 "move_mount", MountArgs.fd(mnt), MountArgs.EMPTY, MountArgs.FDCWD, new Arg.CString(image),
-                new Arg.Word(Abi.MOVE_MOUNT_F_EMPTY_PATH, "MOVE_MOUNT_F_EMPTY_PATH")));
+                MountArgs.MOVE_EMPTY_FROM));
     }
 
 }

@@ -1,6 +1,6 @@
 package dev.panamax.program;
 
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flags;
 
 /**
  * First steps (in the setup executable, if the launch uses one): die with the parent, then wait for its go,
@@ -54,7 +54,7 @@ final class ParentSync {
     private static void dieWithParent(Emit e) {
         if (e.spec().process().dieWithParent()) {
             e.add(Step.of("die with the launching JVM", "prctl",
-                    new Arg.Word(Abi.PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"), new Arg.Word(Abi.SIGKILL, "SIGKILL")));
+                    Arg.flags(Flags.PR_SET_PDEATHSIG), Arg.flags(Flags.SIGKILL)));
         }
     }
 }

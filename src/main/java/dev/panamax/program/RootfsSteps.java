@@ -2,10 +2,10 @@ package dev.panamax.program;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.sys.Namespace;
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flag;
+import dev.panamax.sys.internal.Flags;
 
 import static dev.panamax.program.Emit.NULL;
-import static dev.panamax.program.Emit.flags;
 
 /**
  * The mount namespace and the root: every mount private, the rootfs bound onto itself (over an ephemeral
@@ -24,8 +24,7 @@ final class RootfsSteps {
             return;
         }
         e.add(Step.of("make every mount private, so nothing propagates to the host", "mount",
-                NULL, new Arg.CString("/"), NULL, flags(Abi.MS_REC | Abi.MS_PRIVATE, "MS_REC|MS_PRIVATE"), NULL)
-                .hinting(Hints.lockedMount(e)));
+                NULL, new Arg.CString("/"), NULL, Arg.flags(Flags.MS_REC, Flags.MS_PRIVATE), NULL).hinting(Hints.lockedMount(e)));
         if (spec.rootfs().isEmpty()) {
             return;
         }
@@ -33,13 +32,12 @@ final class RootfsSteps {
         String root = spec.rootfs().get().toString();
         e.add(Step.of("bind the rootfs onto itself (pivot_root needs a mount point)", "mount",
                 new Arg.CString(root), new Arg.CString(root), NULL,
-                flags(Abi.MS_BIND | Abi.MS_REC, "MS_BIND|MS_REC"), NULL).hinting(Hints.lockedMount(e)));
+                Arg.flags(Flags.MS_BIND, Flags.MS_REC), NULL).hinting(Hints.lockedMount(e)));
         if (spec.filesystem().minimalDev() && !spec.hasDeviceCgroup()) {
             // no device cgroup polices the nodes a rootfs may already hold outside /dev: none of them opens
             e.add(Step.of("no device node of the rootfs opens (no device cgroup; /dev is the minimal one)",
                     "mount_setattr", MountArgs.FDCWD, new Arg.CString(root),
-                    flags(Abi.AT_RECURSIVE, "AT_RECURSIVE"),
-                    MountArgs.mountAttr(Abi.MOUNT_ATTR_NODEV, 0, 0, "attr_set=MOUNT_ATTR_NODEV"),
+                    Arg.flags(Flags.AT_RECURSIVE), MountArgs.mountAttr(Flags.MOUNT_ATTR_NODEV, Flag.NONE, Flag.NONE),
                     MountArgs.MOUNT_ATTR_SIZE));
         }
     }
@@ -55,7 +53,7 @@ final class RootfsSteps {
             e.add(Step.of("chroot into the rootfs (asked for instead of pivot_root)", "chroot", new Arg.CString(".")));
         } else {
             e.add(Step.of("pivot_root into the rootfs", "pivot_root", new Arg.CString("."), new Arg.CString(".")));
-            e.add(Step.of("detach the old root", "umount2", new Arg.CString("."), flags(Abi.MNT_DETACH, "MNT_DETACH")));
+            e.add(Step.of("detach the old root", "umount2", new Arg.CString("."), Arg.flags(Flags.MNT_DETACH)));
         }
         e.add(Step.of("go to the new root", "chdir", new Arg.CString("/")));
     }

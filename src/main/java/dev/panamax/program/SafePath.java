@@ -1,12 +1,12 @@
 package dev.panamax.program;
 
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flag;
+import dev.panamax.sys.internal.Flags;
 
 import java.util.List;
 
 import static dev.panamax.program.MountArgs.fd;
 import static dev.panamax.program.MountArgs.label;
-import static dev.panamax.program.MountArgs.octal;
 import static dev.panamax.program.MountArgs.openHow;
 
 /**
@@ -48,9 +48,7 @@ final class SafePath {
             mkdir(e, parent, parts.get(i), "/" + prefix, 0755);
             String next = label(e, "dir");
             e.add(Step.of("resolve /" + prefix + " inside the rootfs", "openat2", fd(MountArgs.ROOT),
-                    new Arg.CString(prefix), openHow(Abi.O_PATH | Abi.O_DIRECTORY | Abi.O_CLOEXEC,
-                            "O_PATH|O_DIRECTORY|O_CLOEXEC", Abi.RESOLVE_IN_ROOT | Abi.RESOLVE_NO_MAGICLINKS,
-                            "RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS"), MountArgs.OPEN_HOW_SIZE).savingAs(next));
+                    new Arg.CString(prefix), openHow(pathFlags(true), IN_ROOT), MountArgs.OPEN_HOW_SIZE).savingAs(next));
             parent = next;
         }
         String name = parts.getLast();
@@ -59,15 +57,13 @@ final class SafePath {
         } else {
             // mknodat, not open(O_CREAT): an open writable descriptor would make a read-only root EBUSY
             e.add(Step.of("create the file " + target + " in the rootfs if missing", "mknodat", fd(parent),
-                    new Arg.CString(name), new Arg.Word(Abi.S_IFREG | 0644, "S_IFREG|0644"), new Arg.Word(0))
+                    new Arg.CString(name), Arg.flags(Flags.S_IFREG, Flag.octal(0644)), new Arg.Word(0))
                     .tolerating(MountArgs.errno("EEXIST")));
         }
         String at = label(e, "target");
-        long flags = Abi.O_PATH | Abi.O_CLOEXEC | (directory ? Abi.O_DIRECTORY : 0);
         e.add(Step.of("open the mount target " + target + " (never a symlink)", "openat2", fd(parent),
-                new Arg.CString(name), openHow(flags, directory ? "O_PATH|O_DIRECTORY|O_CLOEXEC" : "O_PATH|O_CLOEXEC",
-                        Abi.RESOLVE_BENEATH | Abi.RESOLVE_NO_SYMLINKS, "RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS"),
-                MountArgs.OPEN_HOW_SIZE).savingAs(at).hinting(Hints.mountTargetIsLink(target)));
+                new Arg.CString(name), openHow(pathFlags(directory),
+                        Flag.or(Flags.RESOLVE_BENEATH, Flags.RESOLVE_NO_SYMLINKS)), MountArgs.OPEN_HOW_SIZE).savingAs(at).hinting(Hints.mountTargetIsLink(target)));
         return new Resolved(parent, name, at);
     }
 
@@ -77,18 +73,24 @@ final class SafePath {
      */
     static String find(Emit e, String path, boolean directory, String what) {
         String at = label(e, directory ? "dir" : "path");
-        long flags = Abi.O_PATH | Abi.O_CLOEXEC | (directory ? Abi.O_DIRECTORY : 0);
         Step step = Step.of(what, "openat2", fd(MountArgs.ROOT), new Arg.CString(path.substring(1)),
-                openHow(flags, directory ? "O_PATH|O_DIRECTORY|O_CLOEXEC" : "O_PATH|O_CLOEXEC",
-                        Abi.RESOLVE_IN_ROOT | Abi.RESOLVE_NO_MAGICLINKS, "RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS"),
-                MountArgs.OPEN_HOW_SIZE).savingAs(at);
+                openHow(pathFlags(directory), IN_ROOT), MountArgs.OPEN_HOW_SIZE).savingAs(at);
         e.add(directory ? step.tolerating(MountArgs.errno("ENOENT"), MountArgs.errno("ENOTDIR"))
                 : step.tolerating(MountArgs.errno("ENOENT")));
         return at;
     }
 
+    /** Symlinks resolve inside the rootfs, never through /proc's magic links. */
+    private static final Flag IN_ROOT = Flag.or(Flags.RESOLVE_IN_ROOT, Flags.RESOLVE_NO_MAGICLINKS);
+
+    /** An {@code O_PATH} descriptor, of a directory or of anything. */
+    private static Flag pathFlags(boolean directory) {
+        return directory ? Flag.or(Flags.O_PATH, Flags.O_DIRECTORY, Flags.O_CLOEXEC)
+                : Flag.or(Flags.O_PATH, Flags.O_CLOEXEC);
+    }
+
     private static void mkdir(Emit e, String parent, String name, String path, int mode) {
         e.add(Step.of("create " + path + " in the rootfs if missing", "mkdirat", fd(parent), new Arg.CString(name),
-                octal(mode)).tolerating(MountArgs.errno("EEXIST")).hinting(Hints.mountPoint(path)));
+                Arg.octal(mode)).tolerating(MountArgs.errno("EEXIST")).hinting(Hints.mountPoint(path)));
     }
 }

@@ -4,10 +4,9 @@ import dev.panamax.seccomp.CompiledFilter;
 import dev.panamax.seccomp.SeccompAction;
 import dev.panamax.seccomp.SeccompProfile;
 import dev.panamax.seccomp.SeccompRule;
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flags;
+import dev.panamax.sys.internal.KernelStructs;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ final class SeccompSteps {
 
     static void noNewPrivs(Emit e) {
         e.add(Step.of("set no_new_privs (execve grants no privileges; seccomp needs no CAP_SYS_ADMIN)", "prctl",
-                new Arg.Word(Abi.PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS"), new Arg.Word(1), new Arg.Word(0),
+                Arg.flags(Flags.PR_SET_NO_NEW_PRIVS), new Arg.Word(1), new Arg.Word(0),
                 new Arg.Word(0), new Arg.Word(0)));
     }
 
@@ -44,13 +43,12 @@ final class SeccompSteps {
         }
         List<String> added = new ArrayList<>();
         CompiledFilter filter = withLauncherCalls(profile, launcherCalls, added).compile();
-        byte[] fprog = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putShort((short) filter.length()).array();
-        Arg program = new Arg.StructWithPointers(fprog,
-                Map.of(8, new Arg.Struct(filter.bytes(), filter.length() + " instructions")),
+        Arg program = new Arg.StructWithPointers(KernelStructs.sockFprog(filter.length()),
+                Map.of((int) KernelStructs.OFFSETOF_SOCK_FPROG_FILTER, new Arg.Struct(filter.bytes(), filter.length() + " instructions")),
                 "len=" + filter.length() + ", filter=<rules below>");
         String note = added.isEmpty() ? "" : "(allowed for the launcher itself: " + String.join(", ", added) + ")\n";
         e.add(Step.of("load the seccomp filter", "seccomp",
-                new Arg.Word(Abi.SECCOMP_SET_MODE_FILTER, "SECCOMP_SET_MODE_FILTER"), new Arg.Word(0), program)
+                Arg.flags(Flags.SECCOMP_SET_MODE_FILTER), new Arg.Word(0), program)
                 .detailed(note + filter.render()).hinting(Hints.SECCOMP));
     }
 

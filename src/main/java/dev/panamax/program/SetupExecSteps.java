@@ -1,6 +1,6 @@
 package dev.panamax.program;
 
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flags;
 
 import java.util.List;
 
@@ -33,11 +33,11 @@ final class SetupExecSteps {
         }
         for (Arg.Word fd : e.fds().keptAcrossSetupExec()) {
             e.add(Step.of("keep " + fd.render().replaceFirst("=.*", "") + " across the setup executable's exec",
-                    "fcntl", fd, new Arg.Word(Abi.F_SETFD, "F_SETFD"), new Arg.Word(0)));
+                    "fcntl", fd, Arg.flags(Flags.F_SETFD), new Arg.Word(0)));
         }
         e.add(Step.of("leave the JVM's address space: run the rest in the setup executable", "execveat",
                 e.fds().setupExecutable(), new Arg.CString(""), new Arg.CStringArray(List.of(NAME)),
-                new Arg.CStringArray(List.of()), new Arg.Word(Abi.AT_EMPTY_PATH, "AT_EMPTY_PATH")));
+                new Arg.CStringArray(List.of()), Arg.flags(Flags.AT_EMPTY_PATH)));
         e.out().markOwnAddressSpace();
     }
 

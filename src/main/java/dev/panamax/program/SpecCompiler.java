@@ -3,10 +3,12 @@ package dev.panamax.program;
 import dev.panamax.ContainerSpec;
 import dev.panamax.ProcessSpec;
 import dev.panamax.Stdio;
+import dev.panamax.trampoline.Arch;
 
 /**
  * Compiles a {@link ContainerSpec} into the {@link ChildProgram} the child runs between clone and execve.
- * The list in {@link #program} is the child's setup order; each group is a small class.
+ * The list in {@link #program} is the child's setup order; each group is a small class. The result depends
+ * on the spec, the {@link Host} and the {@link Arch} only: the overloads without them use the current ones.
  */
 public final class SpecCompiler {
     private SpecCompiler() {
@@ -19,17 +21,28 @@ public final class SpecCompiler {
 
     /** As above, with the ephemeral root's layers made for this launch (null without one). */
     public static ChildProgram compile(ContainerSpec spec, ChildFds fds, OverlaySteps.Layers layers) {
-        Emit e = new Emit(spec, fds, new ChildProgram.Builder(), layers);
+        return compile(spec, fds, layers, Host.current(), Arch.current());
+    }
+
+    /** As above, for a launch from {@code host} on {@code arch}. */
+    public static ChildProgram compile(ContainerSpec spec, ChildFds fds, OverlaySteps.Layers layers, Host host,
+                                       Arch arch) {
+        Emit e = new Emit(spec, fds, host, arch, layers, new ChildProgram.Builder());
         program(e);
         return e.out().build();
     }
 
-    /** The program with symbolic descriptors, for {@code Launcher.plan}. */
+    /** The program with symbolic descriptors, for {@code Launcher.plan}: on this host and architecture. */
     public static ChildProgram plan(ContainerSpec spec) {
+        return plan(spec, Host.current(), Arch.current());
+    }
+
+    /** The program with symbolic descriptors that a launch of {@code spec} from {@code host} on {@code arch} runs. */
+    public static ChildProgram plan(ContainerSpec spec, Host host, Arch arch) {
         ProcessSpec p = spec.process();
         return compile(spec, ChildFds.symbolic(p.init(), usesVfork(spec), piped(p.stdin()), piped(p.stdout()),
                 piped(p.stderr())),
-                OverlaySteps.planned(spec));
+                OverlaySteps.planned(spec), host, arch);
     }
 
     private static boolean piped(Stdio s) {
@@ -76,7 +89,7 @@ public final class SpecCompiler {
      * own calls on the container's behalf.
      */
     public static java.util.List<Hint> hintsForEveryStep(ContainerSpec spec) {
-        return Hints.everyStep(spec, Emit.rootless());
+        return Hints.everyStep(spec, Host.current());
     }
 
     /** The paths execve will try for the spec's program (for messages). */

@@ -2,7 +2,7 @@ package dev.panamax.program;
 
 import dev.panamax.ProcessSpec;
 import dev.panamax.Stdio;
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flags;
 
 import java.util.List;
 
@@ -29,6 +29,6 @@ final class TerminalSteps {
             return;
         }
         e.add(Step.of("make the terminal the controlling terminal", "ioctl", new Arg.Word(fd),
-                new Arg.Word(Abi.TIOCSCTTY, "TIOCSCTTY"), new Arg.Word(0)));
+                Arg.flags(Flags.TIOCSCTTY), new Arg.Word(0)));
     }
 }

@@ -119,15 +119,16 @@ final class Disassembler {
         return "offset " + offset;
     }
 
+    /** The actions without data: their encodings are the only place their values are written. */
+    private static final List<SeccompAction> FIXED_ACTIONS = List.of(SeccompAction.ALLOW,
+            SeccompAction.KILL_PROCESS, SeccompAction.KILL_THREAD, SeccompAction.TRAP, SeccompAction.LOG);
+
     private static String action(int k) {
-        return switch (k & 0xffff0000) {
-            case 0x7fff0000 -> "ALLOW";
-            case 0x00050000 -> new SeccompAction.Errno(k & 0xffff).render();
-            case 0x80000000 -> "KILL_PROCESS";
-            case 0x00000000 -> "KILL_THREAD";
-            case 0x00030000 -> "TRAP";
-            case 0x7ffc0000 -> "LOG";
-            default -> "action " + ArgCondition.hex(Integer.toUnsignedLong(k));
-        };
+        int action = k & 0xffff0000; // SECCOMP_RET_ACTION_FULL
+        if (action == SeccompAction.errno(0).encoding()) {
+            return new SeccompAction.Errno(k & 0xffff).render();
+        }
+        return FIXED_ACTIONS.stream().filter(a -> a.encoding() == action).findFirst().map(SeccompAction::render)
+                .orElse("action " + ArgCondition.hex(Integer.toUnsignedLong(k)));
     }
 }

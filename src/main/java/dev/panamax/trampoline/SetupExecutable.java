@@ -47,12 +47,13 @@ public final class SetupExecutable {
 
     /** The first page of the file: ELF header, program headers, code; the image follows at offset PAGE. */
     static byte[] header(int imageSize) {
-        byte[] code = X86_64Code.CODE;
+        Arch arch = Arch.X86_64; // the interpreter's ELF entry offsets below are x86-64's
+        byte[] code = arch.code();
         ByteBuffer b = ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* little-endian */, 1 /* version */, 0 /* SysV */});
         b.position(16);
         b.putShort((short) 2);                  // e_type ET_EXEC
-        b.putShort((short) 62);                 // e_machine EM_X86_64
+        b.putShort((short) arch.elfMachine());  // e_machine
         b.putInt(1);                            // e_version
         b.putLong(ProgramLayout.CODE_ADDRESS + CODE_OFFSET + X86_64Code.ELF_ENTRY); // e_entry
         b.putLong(ELF_HEADER);                  // e_phoff

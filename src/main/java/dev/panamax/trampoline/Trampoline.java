@@ -58,12 +58,7 @@ public final class Trampoline {
     // turns the mapped bytes into something Java can call.
     @SuppressWarnings("restricted")
     private static Trampoline map() {
-        String arch = System.getProperty("os.arch");
-        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
-            throw new UnsupportedOperationException("Panamax has a child-program interpreter for x86-64 only;"
-                    + " this JVM runs on " + arch);
-        }
-        byte[] code = X86_64Code.CODE;
+        byte[] code = Arch.current().code();
         MemorySegment region = Libc.mmap(4096, Abi.PROT_READ | Abi.PROT_WRITE, Abi.MAP_PRIVATE | Abi.MAP_ANONYMOUS);
         MemorySegment.copy(MemorySegment.ofArray(code), 0, region, 0, code.length);
         Libc.mprotect(region, Abi.PROT_READ | Abi.PROT_EXEC);

@@ -25,11 +25,8 @@ import java.util.TreeMap;
  */
 public final class SyscallTable {
 
-    /** {@code AUDIT_ARCH_X86_64}: {@code EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE}. */
-    public static final int AUDIT_ARCH_X86_64 = 0xC000003E;
-
     private static final class X86_64 {
-        static final SyscallTable TABLE = load("x86_64", AUDIT_ARCH_X86_64, "x86_64.tsv");
+        static final SyscallTable TABLE = load("x86_64", Abi.AUDIT_ARCH_X86_64, "x86_64.tsv");
     }
 
     private final String arch;
@@ -58,7 +55,15 @@ public final class SyscallTable {
      * @throws UnsupportedOperationException when {@code os.arch} is not x86-64
      */
     public static SyscallTable nativeTable() {
-        String osArch = System.getProperty("os.arch");
+        return forOsArch(System.getProperty("os.arch"));
+    }
+
+    /**
+     * The table of the architecture that the {@code os.arch} property names {@code osArch}.
+     *
+     * @throws UnsupportedOperationException when {@code osArch} is not x86-64
+     */
+    public static SyscallTable forOsArch(String osArch) {
         if (!"amd64".equals(osArch) && !"x86_64".equals(osArch)) {
             throw new UnsupportedOperationException(
                     "no syscall table for os.arch=" + osArch + "; only x86-64 (amd64) is supported");
