@@ -3,6 +3,7 @@ package dev.panamax;
 import dev.panamax.cgroup.Resources;
 import dev.panamax.mount.Filesystem;
 import dev.panamax.mount.Mount;
+import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.Namespace;
 
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.panamax;
 
 import dev.panamax.seccomp.SeccompProfile;
+import dev.panamax.spec.InvalidSpecException;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,7 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
+
 /**
  * One line of a user namespace's {@code uid_map} or {@code gid_map}: {@code count} consecutive ids starting at
  * {@code containerId} inside the container are the ids starting at {@code hostId} outside.

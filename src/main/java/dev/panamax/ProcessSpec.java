@@ -1,5 +1,7 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

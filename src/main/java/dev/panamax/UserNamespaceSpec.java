@@ -1,5 +1,7 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.List;
 import java.util.Objects;
 

@@ -7,6 +7,7 @@ import dev.panamax.mount.Mount;
 import dev.panamax.seccomp.ArgCondition;
 import dev.panamax.seccomp.SeccompAction;
 import dev.panamax.seccomp.SeccompProfile;
+import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.Namespace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

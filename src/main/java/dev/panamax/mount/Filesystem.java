@@ -1,6 +1,7 @@
 package dev.panamax.mount;
 
-import dev.panamax.InvalidSpecException;
+
+import dev.panamax.spec.InvalidSpecException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
