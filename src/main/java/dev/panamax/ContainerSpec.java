@@ -190,12 +190,14 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** Replaces the namespace set (copied). */
         public Builder namespaces(Set<Namespace> ns) {
             namespaces.clear();
             namespaces.addAll(ns);
             return this;
         }
 
+        /** The root directory, entered with pivot_root (default: none, the host's root); null for none. */
         public Builder rootfs(Path dir) {
             this.rootfs = dir;
             return this;
@@ -217,20 +219,24 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** The hostname in the UTS namespace (at most {@value #MAX_UTS_NAME} bytes); null keeps the host's. */
         public Builder hostname(String name) {
             this.hostname = name;
             return this;
         }
 
+        /** The NIS domain name in the UTS namespace (at most {@value #MAX_UTS_NAME} bytes); null keeps the host's. */
         public Builder domainname(String name) {
             this.domainname = name;
             return this;
         }
 
+        /** The program and its arguments; a program name without a slash is searched in the container's PATH. */
         public Builder command(String... argv) {
             return command(Arrays.asList(argv));
         }
 
+        /** As {@link #command(String...)}; the list is copied. */
         public Builder command(List<String> argv) {
             this.argv.clear();
             this.argv.addAll(argv);
@@ -249,21 +255,25 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** The working directory, an absolute path inside the container (default {@code /}). */
         public Builder workingDirectory(String dir) {
             this.cwd = dir;
             return this;
         }
 
+        /** Where standard input comes from (default {@link Stdio#inherit()}). */
         public Builder stdin(Stdio s) {
             this.stdin = Objects.requireNonNull(s, "stdin");
             return this;
         }
 
+        /** Where standard output goes (default {@link Stdio#inherit()}). */
         public Builder stdout(Stdio s) {
             this.stdout = Objects.requireNonNull(s, "stdout");
             return this;
         }
 
+        /** Where standard error goes (default {@link Stdio#inherit()}). */
         public Builder stderr(Stdio s) {
             this.stderr = Objects.requireNonNull(s, "stderr");
             return this;
@@ -338,6 +348,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** Keeps one more capability. */
         public Builder addCapability(Capability cap) {
             return addCapability(cap.name());
         }
@@ -348,6 +359,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** Drops one capability. */
         public Builder dropCapability(Capability cap) {
             return dropCapability(cap.name());
         }
@@ -474,6 +486,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return uidMap(Arrays.asList(ranges));
         }
 
+        /** As {@link #uidMap(IdMap...)}; the list is copied. */
         public Builder uidMap(List<IdMap> ranges) {
             users.uidMap(ranges);
             return this;
@@ -484,6 +497,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return gidMap(Arrays.asList(ranges));
         }
 
+        /** As {@link #gidMap(IdMap...)}; the list is copied. */
         public Builder gidMap(List<IdMap> ranges) {
             users.gidMap(ranges);
             return this;

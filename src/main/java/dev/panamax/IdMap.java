@@ -21,6 +21,7 @@ public record IdMap(long containerId, long hostId, long count) {
     /** The largest valid id: {@code (uid_t) -1} means "no id" to the kernel and can never be mapped. */
     public static final long MAX_ID = 0xFFFF_FFFEL;
 
+    /** Checks that the count is positive and both ranges are valid ids. */
     public IdMap {
         if (count <= 0) {
             throw new InvalidSpecException("IdMap.count", "must be at least 1, got " + count);
@@ -29,6 +30,7 @@ public record IdMap(long containerId, long hostId, long count) {
         checkRange("IdMap.hostId", hostId, count);
     }
 
+    /** As the constructor: {@code count} ids from {@code containerId} are those from {@code hostId}. */
     public static IdMap of(long containerId, long hostId, long count) {
         return new IdMap(containerId, hostId, count);
     }

@@ -19,6 +19,10 @@ public final class InvalidSpecException extends IllegalArgumentException {
 
     private final String field;
 
+    /**
+     * @param field the spec field at fault
+     * @param rule  the rule it breaks, as a sentence fragment
+     */
     public InvalidSpecException(String field, String rule) {
         super(field + ": " + rule);
         this.field = field;
