@@ -155,7 +155,10 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         return resources != null && dev.panamax.cgroup.CgroupManager.hostControlsDevices();
     }
 
-    /** Fluent builder; every rule is checked in {@link #build()}. Lists and maps are copied, never aliased. */
+    /**
+     * Fluent builder: collects the settings and fills in the defaults in {@link #build()}, where the spec's
+     * constructors check every rule. Lists and maps are copied, never aliased.
+     */
     public static final class Builder {
         private final EnumSet<Namespace> namespaces =
                 EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC, Namespace.NET);
@@ -219,13 +222,13 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
-        /** The hostname in the UTS namespace (at most {@value #MAX_UTS_NAME} bytes); null keeps the host's. */
+        /** The hostname in the UTS namespace, at most {@value ContainerSpec#MAX_UTS_NAME} bytes; null: the host's. */
         public Builder hostname(String name) {
             this.hostname = name;
             return this;
         }
 
-        /** The NIS domain name in the UTS namespace (at most {@value #MAX_UTS_NAME} bytes); null keeps the host's. */
+        /** The NIS domain name in the UTS namespace, as {@link #hostname(String)}. */
         public Builder domainname(String name) {
             this.domainname = name;
             return this;
