@@ -9,5 +9,6 @@ module dev.panamax {
     exports dev.panamax.mount;
     exports dev.panamax.rootfs;
     exports dev.panamax.seccomp;
+    exports dev.panamax.spec;
     exports dev.panamax.sys;
 }

@@ -1,10 +1,10 @@
 package dev.panamax.examples;
 
-import dev.panamax.InvalidSpecException;
 import dev.panamax.LaunchException;
 import dev.panamax.cgroup.CgroupException;
 import dev.panamax.rootfs.Rootfs;
 import dev.panamax.rootfs.RootfsException;
+import dev.panamax.spec.InvalidSpecException;
 
 import java.io.IOException;
 import java.nio.file.Files;

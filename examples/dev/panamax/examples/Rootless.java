@@ -2,11 +2,11 @@ package dev.panamax.examples;
 
 import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
-import dev.panamax.InvalidSpecException;
 import dev.panamax.LaunchException;
 import dev.panamax.Stdio;
 import dev.panamax.rootfs.Rootfs;
 import dev.panamax.rootfs.RootfsException;
+import dev.panamax.spec.InvalidSpecException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

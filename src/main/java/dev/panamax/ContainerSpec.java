@@ -3,6 +3,7 @@ package dev.panamax;
 import dev.panamax.cgroup.Resources;
 import dev.panamax.mount.Filesystem;
 import dev.panamax.mount.Mount;
+import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.Namespace;
 
 import java.nio.file.Path;
@@ -17,7 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a container is: immutable, validated as a whole by {@link Builder#build()}.
+ * What a container is: immutable, and valid however it is made: the constructor checks every rule (so does
+ * that of each part: {@link ProcessSpec}, {@link Hardening}, {@link Filesystem}, {@link UserNamespaceSpec});
+ * {@link Builder} only fills in the defaults. {@link #toBuilder()} derives a spec from another.
  *
  * <pre>{@code
  * ContainerSpec spec = ContainerSpec.builder()
@@ -65,6 +68,13 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         CHROOT
     }
 
+    /**
+     * Checks the rules that relate the parts: the rootfs and the names against the namespaces, id maps
+     * exactly with a user namespace and every id of the process mapped, the init with a PID namespace, the
+     * mounts against the namespaces, the rootfs and /proc. The rootfs becomes absolute and normalized.
+     *
+     * @throws InvalidSpecException naming the field and the rule
+     */
     public ContainerSpec {
         namespaces = Set.copyOf(namespaces);
         Objects.requireNonNull(rootfs, "rootfs");
@@ -77,10 +87,53 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(filesystem, "filesystem");
+        SpecRules.checkContainer(namespaces, rootfs, hostname, domainname);
+        rootfs = rootfs.map(p -> p.toAbsolutePath().normalize());
+        UserRules.check(namespaces, users, identity);
+        if (process.init() && !namespaces.contains(Namespace.PID)) {
+            throw new InvalidSpecException("init",
+                    "the init is pid 1 of the container's PID namespace: add Namespace.PID");
+        }
+        FilesystemRules.check(namespaces, rootfs.isPresent(), mountProc, filesystem);
     }
 
+    /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder holding every setting of this spec explicitly, the defaults it got included: they are not
+     * worked out again, so a derived spec keeps this one's /proc, /dev, masked paths and capabilities unless
+     * told otherwise. {@code toBuilder().build()} equals this spec; a changed one is checked again.
+     *
+     * <pre>{@code
+     * ContainerSpec exec = spec.toBuilder().command("ps", "-ef").stdout(Stdio.pipe()).build();
+     * }</pre>
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.namespaces(namespaces);
+        b.rootfs = rootfs.orElse(null);
+        b.rootEntry = rootEntry;
+        b.mountProc = mountProc;
+        b.hostname = hostname.orElse(null);
+        b.domainname = domainname.orElse(null);
+        b.command(process.argv());
+        b.env.putAll(process.environment());
+        b.defaultPath = false;
+        b.cwd = process.workingDirectory();
+        b.stdin = process.stdin();
+        b.stdout = process.stdout();
+        b.stderr = process.stderr();
+        b.dieWithParent = process.dieWithParent();
+        b.newSession = process.newSession();
+        b.init = process.init();
+        b.resources = resources.orElse(null);
+        b.hardening = hardening.toBuilder();
+        b.users.from(users, identity);
+        b.filesystem.from(filesystem);
+        return b;
     }
 
     /** True when the container gets {@code ns}. */
@@ -102,7 +155,10 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         return resources != null && dev.panamax.cgroup.CgroupManager.hostControlsDevices();
     }
 
-    /** Fluent builder; every rule is checked in {@link #build()}. Lists and maps are copied, never aliased. */
+    /**
+     * Fluent builder: collects the settings and fills in the defaults in {@link #build()}, where the spec's
+     * constructors check every rule. Lists and maps are copied, never aliased.
+     */
     public static final class Builder {
         private final EnumSet<Namespace> namespaces =
                 EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC, Namespace.NET);
@@ -113,7 +169,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private String domainname;
         private final List<String> argv = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
-        private boolean envSet;
+        /** Whether the environment starts with the default PATH (a derived builder has its spec's whole one). */
+        private boolean defaultPath = true;
         private String cwd = "/";
         private Stdio stdin = Stdio.inherit();
         private Stdio stdout = Stdio.inherit();
@@ -122,9 +179,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private boolean newSession = true;
         private boolean init;
         private Resources resources;
-        private final Hardening.Builder hardening = new Hardening.Builder();
+        private Hardening.Builder hardening = new Hardening.Builder();
         private final UserRules.Draft users = new UserRules.Draft();
-        private final Filesystem.Builder filesystem = new Filesystem.Builder();
+        private final FilesystemRules.Draft filesystem = new FilesystemRules.Draft();
 
         private Builder() {
         }
@@ -136,12 +193,14 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** Replaces the namespace set (copied). */
         public Builder namespaces(Set<Namespace> ns) {
             namespaces.clear();
             namespaces.addAll(ns);
             return this;
         }
 
+        /** The root directory, entered with pivot_root (default: none, the host's root); null for none. */
         public Builder rootfs(Path dir) {
             this.rootfs = dir;
             return this;
@@ -163,20 +222,24 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** The hostname in the UTS namespace, at most {@value ContainerSpec#MAX_UTS_NAME} bytes; null: the host's. */
         public Builder hostname(String name) {
             this.hostname = name;
             return this;
         }
 
+        /** The NIS domain name in the UTS namespace, as {@link #hostname(String)}. */
         public Builder domainname(String name) {
             this.domainname = name;
             return this;
         }
 
+        /** The program and its arguments; a program name without a slash is searched in the container's PATH. */
         public Builder command(String... argv) {
             return command(Arrays.asList(argv));
         }
 
+        /** As {@link #command(String...)}; the list is copied. */
         public Builder command(List<String> argv) {
             this.argv.clear();
             this.argv.addAll(argv);
@@ -186,32 +249,34 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         /** Sets one environment variable (the environment starts with PATH only). */
         public Builder env(String key, String value) {
             env.put(key, value);
-            envSet = true;
             return this;
         }
 
         /** Copies the JVM's environment into the container's (not done unless asked). */
         public Builder inheritEnvironment() {
             System.getenv().forEach(env::putIfAbsent);
-            envSet = true;
             return this;
         }
 
+        /** The working directory, an absolute path inside the container (default {@code /}). */
         public Builder workingDirectory(String dir) {
             this.cwd = dir;
             return this;
         }
 
+        /** Where standard input comes from (default {@link Stdio#inherit()}). */
         public Builder stdin(Stdio s) {
             this.stdin = Objects.requireNonNull(s, "stdin");
             return this;
         }
 
+        /** Where standard output goes (default {@link Stdio#inherit()}). */
         public Builder stdout(Stdio s) {
             this.stdout = Objects.requireNonNull(s, "stdout");
             return this;
         }
 
+        /** Where standard error goes (default {@link Stdio#inherit()}). */
         public Builder stderr(Stdio s) {
             this.stderr = Objects.requireNonNull(s, "stderr");
             return this;
@@ -286,6 +351,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** Keeps one more capability. */
         public Builder addCapability(Capability cap) {
             return addCapability(cap.name());
         }
@@ -296,6 +362,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
+        /** Drops one capability. */
         public Builder dropCapability(Capability cap) {
             return dropCapability(cap.name());
         }
@@ -422,6 +489,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return uidMap(Arrays.asList(ranges));
         }
 
+        /** As {@link #uidMap(IdMap...)}; the list is copied. */
         public Builder uidMap(List<IdMap> ranges) {
             users.uidMap(ranges);
             return this;
@@ -432,6 +500,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return gidMap(Arrays.asList(ranges));
         }
 
+        /** As {@link #gidMap(IdMap...)}; the list is copied. */
         public Builder gidMap(List<IdMap> ranges) {
             users.gidMap(ranges);
             return this;
@@ -465,33 +534,26 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
-        /** Checks every rule and returns the immutable spec. */
+        /**
+         * Fills in the defaults and returns the immutable spec, whose constructors check every rule.
+         *
+         * @throws InvalidSpecException naming the field and the rule
+         */
         public ContainerSpec build() {
             Map<String, String> environment = new LinkedHashMap<>();
-            environment.put("PATH", ProcessSpec.DEFAULT_PATH);
+            if (defaultPath) {
+                environment.put("PATH", ProcessSpec.DEFAULT_PATH);
+            }
             environment.putAll(env);
-            SpecRules.check(this.namespaces, rootfs, argv, environment, cwd, hostname, domainname, stdin);
-            boolean proc = mountProc != null ? mountProc : namespaces.contains(Namespace.PID)
-                    && namespaces.contains(Namespace.MOUNT) && !filesystem.mounts("/proc");
-            if (proc && filesystem.mounts("/proc")) {
-                throw new InvalidSpecException("mounts", "conflicting mounts on /proc (mountProc is on)");
-            }
-            if (proc && !namespaces.contains(Namespace.MOUNT)) {
-                throw new InvalidSpecException("mountProc", "mounting /proc needs a mount namespace");
-            }
-            UserNamespaceSpec userNs = users.maps(namespaces);
-            Optional<ProcessIdentity> identity = users.identity(userNs);
-            if (init && !namespaces.contains(Namespace.PID)) {
-                throw new InvalidSpecException("init", "the init is pid 1 of the container's PID namespace: add Namespace.PID");
-            }
             ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent,
                     newSession, init);
-            return new ContainerSpec(namespaces, Optional.ofNullable(rootfs).map(p -> p.toAbsolutePath().normalize()),
-                    rootEntry, proc, Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
-                    Optional.ofNullable(resources),
-                    hardening.build(deviceCgroup(resources)),
-                    userNs, identity,
-                    filesystem.build(namespaces, rootfs, proc));
+            boolean proc = mountProc != null ? mountProc : namespaces.contains(Namespace.PID)
+                    && namespaces.contains(Namespace.MOUNT) && !filesystem.mounts("/proc");
+            UserNamespaceSpec userNs = users.maps(namespaces);
+            return new ContainerSpec(namespaces, Optional.ofNullable(rootfs), rootEntry, proc,
+                    Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
+                    Optional.ofNullable(resources), hardening.build(deviceCgroup(resources)), userNs,
+                    users.identity(userNs), filesystem.build(namespaces, rootfs != null, proc));
         }
     }
 }

@@ -17,10 +17,12 @@ package dev.panamax;
  */
 public record ExitStatus(int code, int signal, boolean coreDumped, boolean oomKilled) {
 
+    /** A process that called exit with {@code code}. */
     public static ExitStatus exited(int code) {
         return new ExitStatus(code, 0, false, false);
     }
 
+    /** A process ended by {@code signal}. */
     public static ExitStatus killed(int signal, boolean coreDumped) {
         return new ExitStatus(-1, signal, coreDumped, false);
     }

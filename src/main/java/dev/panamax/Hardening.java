@@ -1,6 +1,7 @@
 package dev.panamax;
 
 import dev.panamax.seccomp.SeccompProfile;
+import dev.panamax.spec.InvalidSpecException;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,13 +44,21 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
                         Optional<SeccompProfile> seccomp, Map<Rlimit, Rlimit.Value> rlimits,
                         OptionalInt oomScoreAdj, OptionalInt umask) {
 
+    /**
+     * Checks every rule: ambient capabilities are kept ones, soft limits at most hard ones, oom_score_adj and
+     * the umask in range, and the seccomp profile compiles (once; launches reuse the filter).
+     *
+     * @throws InvalidSpecException naming the field and the rule
+     */
     public Hardening {
         capabilities = Collections.unmodifiableSet(copy(capabilities));
         ambientCapabilities = Collections.unmodifiableSet(copy(ambientCapabilities));
-        Objects.requireNonNull(seccomp, "seccomp");
+        HardeningRules.checkAmbient(ambientCapabilities, capabilities);
         rlimits = Collections.unmodifiableMap(rlimits.isEmpty() ? new EnumMap<>(Rlimit.class) : new EnumMap<>(rlimits));
-        Objects.requireNonNull(oomScoreAdj, "oomScoreAdj");
-        Objects.requireNonNull(umask, "umask");
+        rlimits.forEach(HardeningRules::checkRlimit);
+        Objects.requireNonNull(oomScoreAdj, "oomScoreAdj").ifPresent(HardeningRules::checkOomScoreAdj);
+        Objects.requireNonNull(umask, "umask").ifPresent(HardeningRules::checkUmask);
+        Objects.requireNonNull(seccomp, "seccomp").ifPresent(HardeningRules::checkSeccomp);
     }
 
     /**
@@ -64,16 +73,26 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         return caps.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(caps);
     }
 
+    /** A builder holding every setting of this one, explicitly (for {@link ContainerSpec#toBuilder()}). */
+    Builder toBuilder() {
+        Builder b = new Builder();
+        b.capabilities(capabilities.stream().map(Capability::name).toList());
+        b.ambientCapabilities(ambientCapabilities.stream().map(Capability::name).toList());
+        b.noNewPrivileges(noNewPrivileges);
+        b.seccomp(seccomp.<Supplier<SeccompProfile>>map(p -> () -> p).orElse(null));
+        b.rlimits.putAll(rlimits);
+        oomScoreAdj.ifPresent(b::oomScoreAdj);
+        umask.ifPresent(b::umask);
+        return b;
+    }
+
     /**
      * Collects the hardening part of a spec; {@link ContainerSpec.Builder} delegates to it. Capability names
-     * are resolved, and every rule checked, in {@link #build()}.
+     * are resolved, and the defaults applied, in {@link #build(boolean)}; the record checks the rules.
      */
     static final class Builder {
         /** Edits of the kept set in call order: replace, add or drop, by name (so typos surface in build()). */
-        private record CapEdit(char op, List<String> names) {
-        }
-
-        private final List<CapEdit> capEdits = new ArrayList<>();
+        private final List<HardeningRules.Edit> capEdits = new ArrayList<>();
         private final List<String> ambient = new ArrayList<>();
         private boolean noNewPrivileges = true;
         private Supplier<SeccompProfile> seccomp = SeccompProfile::defaultProfile;
@@ -86,15 +105,15 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         }
 
         void capabilities(List<String> names) {
-            capEdits.add(new CapEdit('=', List.copyOf(names)));
+            capEdits.add(new HardeningRules.Edit('=', List.copyOf(names)));
         }
 
         void addCapability(String name) {
-            capEdits.add(new CapEdit('+', List.of(name)));
+            capEdits.add(new HardeningRules.Edit('+', List.of(name)));
         }
 
         void dropCapability(String name) {
-            capEdits.add(new CapEdit('-', List.of(name)));
+            capEdits.add(new HardeningRules.Edit('-', List.of(name)));
         }
 
         void ambientCapabilities(List<String> names) {
@@ -129,21 +148,12 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
          *                     names it
          */
         Hardening build(boolean devicePolicy) {
-            Set<Capability> kept = HardeningRules.capabilities(capEdits.stream()
-                    .map(e -> new HardeningRules.Edit(e.op(), e.names())).toList());
+            Set<Capability> kept = HardeningRules.capabilities(capEdits);
             if (!devicePolicy && capEdits.stream().flatMap(e -> e.names().stream()).noneMatch(Builder::isMknod)) {
-                kept = new java.util.HashSet<>(kept);
                 kept.remove(Capability.MKNOD); // no cgroup can stop a node it makes: no device may be made
             }
-            Set<Capability> amb = HardeningRules.ambient(ambient, kept);
-            rlimits.forEach(HardeningRules::checkRlimit);
-            if (oomScoreAdj != null && (oomScoreAdj < -1000 || oomScoreAdj > 1000)) {
-                throw new InvalidSpecException("oomScoreAdj", "must be in -1000..1000, got " + oomScoreAdj);
-            }
-            if (umask != null && (umask < 0 || umask > 0777)) {
-                throw new InvalidSpecException("umask", "must be in 0..0777 (octal), got 0" + Integer.toOctalString(umask));
-            }
-            return new Hardening(kept, amb, noNewPrivileges, HardeningRules.seccomp(seccomp), rlimits,
+            return new Hardening(kept, HardeningRules.parse("ambientCapabilities", ambient), noNewPrivileges,
+                    HardeningRules.seccomp(seccomp), rlimits,
                     oomScoreAdj == null ? OptionalInt.empty() : OptionalInt.of(oomScoreAdj),
                     umask == null ? OptionalInt.empty() : OptionalInt.of(umask));
         }

@@ -1,6 +1,7 @@
 package dev.panamax;
 
 import dev.panamax.seccomp.SeccompProfile;
+import dev.panamax.spec.InvalidSpecException;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -8,7 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** The rules of {@link Hardening.Builder#build()}: each failure names the spec field and the rule. */
+/**
+ * The rules of {@link Hardening} (checked by its constructor) and the name resolution of its builder: each
+ * failure names the spec field and the rule.
+ */
 final class HardeningRules {
     private HardeningRules() {
     }
@@ -17,6 +21,7 @@ final class HardeningRules {
     record Edit(char op, List<String> names) {
     }
 
+    /** The default set after {@code edits}, in order (a mutable copy). */
     static Set<Capability> capabilities(List<Edit> edits) {
         EnumSet<Capability> kept = EnumSet.noneOf(Capability.class);
         kept.addAll(Capability.defaultSet());
@@ -36,17 +41,20 @@ final class HardeningRules {
         return kept;
     }
 
-    static Set<Capability> ambient(List<String> names, Set<Capability> kept) {
-        EnumSet<Capability> ambient = EnumSet.noneOf(Capability.class);
-        for (String name : names) {
-            Capability c = parse("ambientCapabilities", name);
+    /** The capabilities {@code names} name, for {@code field}. */
+    static Set<Capability> parse(String field, List<String> names) {
+        EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
+        names.forEach(name -> caps.add(parse(field, name)));
+        return caps;
+    }
+
+    static void checkAmbient(Set<Capability> ambient, Set<Capability> kept) {
+        for (Capability c : ambient) {
             if (!kept.contains(c)) {
                 throw new InvalidSpecException("ambientCapabilities", c.kernelName()
                         + " is not among the kept capabilities; an ambient capability must also be kept");
             }
-            ambient.add(c);
         }
-        return ambient;
     }
 
     private static Capability parse(String field, String name) {
@@ -69,15 +77,31 @@ final class HardeningRules {
         }
     }
 
-    /** Builds a profile given as a builder, and compiles it once so a filter too long fails here. */
-    static Optional<SeccompProfile> seccomp(Supplier<SeccompProfile> given) {
-        if (given == null) {
-            return Optional.empty();
+    static void checkOomScoreAdj(int adj) {
+        if (adj < -1000 || adj > 1000) {
+            throw new InvalidSpecException("oomScoreAdj", "must be in -1000..1000, got " + adj);
         }
+    }
+
+    static void checkUmask(int mask) {
+        if (mask < 0 || mask > 0777) {
+            throw new InvalidSpecException("umask", "must be in 0..0777 (octal), got 0" + Integer.toOctalString(mask));
+        }
+    }
+
+    /** Builds a profile given as a builder (so its errors name the field), or empty for none. */
+    static Optional<SeccompProfile> seccomp(Supplier<SeccompProfile> given) {
+        return given == null ? Optional.empty() : Optional.of(seccompRule(given));
+    }
+
+    /** Compiles the profile (once: it keeps the filter), so a filter too long or a conflict fails in the spec. */
+    static void checkSeccomp(SeccompProfile profile) {
+        seccompRule(profile::compile);
+    }
+
+    private static <T> T seccompRule(Supplier<T> step) {
         try {
-            SeccompProfile p = given.get();
-            p.compile();
-            return Optional.of(p);
+            return step.get();
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new InvalidSpecException("seccomp", e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
+
 /**
  * One line of a user namespace's {@code uid_map} or {@code gid_map}: {@code count} consecutive ids starting at
  * {@code containerId} inside the container are the ids starting at {@code hostId} outside.
@@ -19,6 +21,7 @@ public record IdMap(long containerId, long hostId, long count) {
     /** The largest valid id: {@code (uid_t) -1} means "no id" to the kernel and can never be mapped. */
     public static final long MAX_ID = 0xFFFF_FFFEL;
 
+    /** Checks that the count is positive and both ranges are valid ids. */
     public IdMap {
         if (count <= 0) {
             throw new InvalidSpecException("IdMap.count", "must be at least 1, got " + count);
@@ -27,6 +30,7 @@ public record IdMap(long containerId, long hostId, long count) {
         checkRange("IdMap.hostId", hostId, count);
     }
 
+    /** As the constructor: {@code count} ids from {@code containerId} are those from {@code hostId}. */
     public static IdMap of(long containerId, long hostId, long count) {
         return new IdMap(containerId, hostId, count);
     }

@@ -25,6 +25,14 @@ public final class LaunchException extends RuntimeException {
     private final int errno;
     private final String errnoName;
 
+    /**
+     * @param message   the whole story in one line (see above)
+     * @param step      the failing step in words
+     * @param syscall   the failing system call
+     * @param errno     the error number, or 0 for an unexpected result
+     * @param errnoName the symbolic errno, e.g. {@code ENOENT}
+     * @param cause     the underlying exception, or null
+     */
     public LaunchException(String message, String step, String syscall, int errno, String errnoName, Throwable cause) {
         super(message, cause);
         this.step = step;

@@ -1,5 +1,7 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -24,6 +26,7 @@ public record ProcessIdentity(long uid, long gid, List<Long> groups) {
     /** The kernel's {@code NGROUPS_MAX}. */
     public static final int MAX_GROUPS = 65536;
 
+    /** Checks every id and the number of groups. */
     public ProcessIdentity {
         groups = List.copyOf(groups);
         check("user.uid", uid);

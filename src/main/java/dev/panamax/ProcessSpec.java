@@ -1,13 +1,17 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The process a container runs: what {@link ProcessBuilder} would describe, minus inheritance by default.
- * Built through {@link ContainerSpec.Builder}; validated there.
+ * Built through {@link ContainerSpec.Builder}; every rule is checked here, so a process spec cannot exist
+ * invalid whichever way it is made.
  *
  * <pre>{@code
  * ProcessSpec p = spec.process();
@@ -35,9 +39,23 @@ public record ProcessSpec(List<String> argv, Map<String, String> environment, St
     /** The PATH a container gets unless the caller sets one. */
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /**
+     * Checks every rule of the process (argv, environment, working directory, stdio).
+     *
+     * @throws InvalidSpecException naming the field and the rule
+     */
     public ProcessSpec {
+        SpecRules.checkArgv(argv);
         argv = List.copyOf(argv);
+        environment.forEach(SpecRules::checkEnv);
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        SpecRules.checkWorkingDirectory(workingDirectory);
+        Objects.requireNonNull(stdin, "stdin");
+        Objects.requireNonNull(stdout, "stdout");
+        Objects.requireNonNull(stderr, "stderr");
+        if (stdin instanceof Stdio.File f && f.append()) {
+            throw new InvalidSpecException("stdin", "append applies to output streams only");
+        }
     }
 
     /** The PATH the executable is searched in: the environment's, or {@link #DEFAULT_PATH}. */

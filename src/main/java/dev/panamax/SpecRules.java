@@ -1,45 +1,39 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.Namespace;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** The rules of {@link Builder#build()}, one method per field. */
+/**
+ * The rules of a spec's own fields, one method per field, each failure naming the field: the process's in
+ * {@link ProcessSpec}'s constructor, the container's in {@link ContainerSpec}'s.
+ */
 final class SpecRules {
     private SpecRules() {
     }
 
-    static void check(Set<Namespace> ns, Path rootfs, List<String> argv, Map<String, String> env, String cwd,
-                      String hostname, String domainname, Stdio stdin) {
-        checkRootfs(ns, rootfs);
-        checkArgv(argv);
-        env.forEach(SpecRules::checkEnv);
+    /** The container's rootfs and UTS names, against its namespaces. */
+    static void checkContainer(Set<Namespace> ns, Optional<Path> rootfs, Optional<String> hostname,
+                               Optional<String> domainname) {
+        rootfs.ifPresent(dir -> checkRootfs(ns, dir));
+        hostname.ifPresent(name -> checkUtsName("hostname", name, ns));
+        domainname.ifPresent(name -> checkUtsName("domainname", name, ns));
+    }
+
+    static void checkWorkingDirectory(String cwd) {
         if (cwd == null || !cwd.startsWith("/") || cwd.indexOf('\0') >= 0) {
             throw new InvalidSpecException("workingDirectory", "must be an absolute path without NUL, got " + cwd);
         }
-        checkUtsName("hostname", hostname, ns);
-        checkUtsName("domainname", domainname, ns);
         checkUnicode("workingDirectory", cwd);
-        if (hostname != null) {
-            checkUnicode("hostname", hostname);
-        }
-        if (domainname != null) {
-            checkUnicode("domainname", domainname);
-        }
-        if (stdin instanceof Stdio.File f && f.append()) {
-            throw new InvalidSpecException("stdin", "append applies to output streams only");
-        }
     }
 
     private static void checkRootfs(Set<Namespace> ns, Path rootfs) {
-        if (rootfs == null) {
-            return;
-        }
         if (!ns.contains(Namespace.MOUNT)) {
             throw new InvalidSpecException("rootfs", "entering a rootfs needs a mount namespace");
         }
@@ -58,7 +52,7 @@ final class SpecRules {
         }
     }
 
-    private static void checkArgv(List<String> argv) {
+    static void checkArgv(List<String> argv) {
         if (argv.isEmpty()) {
             throw new InvalidSpecException("command", "must name a program (argv is empty)");
         }
@@ -73,7 +67,7 @@ final class SpecRules {
         }
     }
 
-    private static void checkEnv(String key, String value) {
+    static void checkEnv(String key, String value) {
         if (key == null || key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
             throw new InvalidSpecException("environment[" + key + "]",
                     "a variable name must be non-empty without '=' or NUL");
@@ -102,9 +96,6 @@ final class SpecRules {
     }
 
     private static void checkUtsName(String field, String name, Set<Namespace> ns) {
-        if (name == null) {
-            return;
-        }
         if (!ns.contains(Namespace.UTS)) {
             throw new InvalidSpecException(field, "setting it needs a UTS namespace (Namespace.UTS)");
         }
@@ -115,5 +106,6 @@ final class SpecRules {
         if (bytes > ContainerSpec.MAX_UTS_NAME) {
             throw new InvalidSpecException(field, "is " + bytes + " bytes, the kernel allows " + ContainerSpec.MAX_UTS_NAME);
         }
+        checkUnicode(field, name);
     }
 }

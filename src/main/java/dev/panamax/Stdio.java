@@ -69,6 +69,7 @@ public sealed interface Stdio {
 
     /** See {@link Stdio#file(Path)} and {@link Stdio#append(Path)}. */
     record File(Path path, boolean append) implements Stdio {
+        /** Requires a path. */
         public File {
             Objects.requireNonNull(path, "path");
         }

@@ -1,5 +1,7 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -53,6 +55,7 @@ public record UserNamespaceSpec(List<IdMap> uidMap, List<IdMap> gidMap) {
     /** No user namespace. */
     public static final UserNamespaceSpec NONE = new UserNamespaceSpec(List.of(), List.of());
 
+    /** Checks the rules above; the lists are copied. */
     public UserNamespaceSpec {
         uidMap = List.copyOf(uidMap);
         gidMap = List.copyOf(gidMap);

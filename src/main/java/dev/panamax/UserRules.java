@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Libc;
 
@@ -10,14 +11,53 @@ import java.util.Set;
 import java.util.function.LongPredicate;
 
 /**
- * The user-namespace rules of {@link ContainerSpec.Builder#build()}: maps only with {@link Namespace#USER},
- * the map-me-to-root default, and every id the process will hold mapped.
+ * The user-namespace part of a spec: the builder's {@link Draft} with the map-me-to-root default, and the
+ * rules {@link ContainerSpec}'s constructor checks (maps exactly with {@link Namespace#USER}, every id the
+ * process will hold mapped).
  */
 final class UserRules {
     private UserRules() {
     }
 
-    /** What the builder collected, unchecked. */
+    /**
+     * Maps exactly with a user namespace, and every id the process will hold mapped (or the kernel refuses
+     * setresuid with EINVAL).
+     */
+    static void check(Set<Namespace> ns, UserNamespaceSpec users, Optional<ProcessIdentity> identity) {
+        if (users.present() && !ns.contains(Namespace.USER)) {
+            throw needsUserNamespace("uidMap");
+        }
+        if (!users.present() && ns.contains(Namespace.USER)) {
+            throw new InvalidSpecException("uidMap", "a user namespace needs both a uid map and a gid map");
+        }
+        if (!users.present()) {
+            return;
+        }
+        ProcessIdentity who = identity.orElse(new ProcessIdentity(0, 0, List.of()));
+        String implied = identity.isEmpty() ? " (the process runs as root in the namespace unless user() says"
+                + " otherwise)" : "";
+        requireMapped("user.uid", "uid", who.uid(), users::mapsUid, users.uidMap(), implied);
+        requireMapped("user.gid", "gid", who.gid(), users::mapsGid, users.gidMap(), implied);
+        for (int i = 0; i < who.groups().size(); i++) {
+            requireMapped("supplementaryGroups[" + i + "]", "gid", who.groups().get(i), users::mapsGid,
+                    users.gidMap(), "");
+        }
+    }
+
+    private static InvalidSpecException needsUserNamespace(String field) {
+        return new InvalidSpecException(field,
+                "id mappings need a user namespace (add Namespace.USER or call mapCurrentUserToRoot())");
+    }
+
+    private static void requireMapped(String field, String kind, long id, LongPredicate mapped, List<IdMap> map,
+                                      String implied) {
+        if (!mapped.test(id)) {
+            throw new InvalidSpecException(field, kind + " " + id + " is not mapped by the " + kind + " map "
+                    + map + implied);
+        }
+    }
+
+    /** What the builder collected: defaults are applied here, the rules checked by the spec's constructor. */
     static final class Draft {
         private final List<IdMap> uidMap = new ArrayList<>();
         private final List<IdMap> gidMap = new ArrayList<>();
@@ -60,8 +100,7 @@ final class UserRules {
         UserNamespaceSpec maps(Set<Namespace> ns) {
             if (!ns.contains(Namespace.USER)) {
                 if (!uidMap.isEmpty() || !gidMap.isEmpty()) {
-                    throw new InvalidSpecException(uidMap.isEmpty() ? "gidMap" : "uidMap",
-                            "id mappings need a user namespace (add Namespace.USER or call mapCurrentUserToRoot())");
+                    throw needsUserNamespace(uidMap.isEmpty() ? "gidMap" : "uidMap");
                 }
                 return UserNamespaceSpec.NONE;
             }
@@ -73,36 +112,26 @@ final class UserRules {
         }
 
         /**
-         * The process identity: empty means "root in the user namespace" with one, "whoever launches" without.
-         * Every id the process will hold must be mapped, or the kernel refuses setresuid with EINVAL.
+         * The process identity: empty means "root in the user namespace" with one, "whoever launches" without
+         * (so groups without a user namespace need a user too).
          */
         Optional<ProcessIdentity> identity(UserNamespaceSpec users) {
             if (uid == null && !groups.isEmpty() && !users.present()) {
                 throw new InvalidSpecException("supplementaryGroups", "without a user namespace, set user(uid, gid) too");
             }
-            Optional<ProcessIdentity> identity = uid == null && groups.isEmpty() ? Optional.empty()
+            return uid == null && groups.isEmpty() ? Optional.empty()
                     : Optional.of(new ProcessIdentity(uid == null ? 0 : uid, gid == null ? 0 : gid, groups));
-            if (!users.present()) {
-                return identity;
-            }
-            ProcessIdentity who = identity.orElse(new ProcessIdentity(0, 0, List.of()));
-            String implied = identity.isEmpty() ? " (the process runs as root in the namespace unless user() says"
-                    + " otherwise)" : "";
-            requireMapped("user.uid", "uid", who.uid(), users::mapsUid, users.uidMap(), implied);
-            requireMapped("user.gid", "gid", who.gid(), users::mapsGid, users.gidMap(), implied);
-            for (int i = 0; i < who.groups().size(); i++) {
-                requireMapped("supplementaryGroups[" + i + "]", "gid", who.groups().get(i), users::mapsGid,
-                        users.gidMap(), "");
-            }
-            return identity;
         }
 
-        private static void requireMapped(String field, String kind, long id, LongPredicate mapped, List<IdMap> map,
-                                          String implied) {
-            if (!mapped.test(id)) {
-                throw new InvalidSpecException(field, kind + " " + id + " is not mapped by the " + kind + " map "
-                        + map + implied);
-            }
+        /** Takes the maps and the identity of an existing spec (for {@link ContainerSpec#toBuilder()}). */
+        void from(UserNamespaceSpec users, Optional<ProcessIdentity> identity) {
+            uidMap(users.uidMap());
+            gidMap(users.gidMap());
+            identity.ifPresent(who -> {
+                user(who.uid(), who.gid());
+                groups.clear();
+                groups.addAll(who.groups());
+            });
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.panamax;
 
 import dev.panamax.seccomp.SeccompAction;
 import dev.panamax.seccomp.SeccompProfile;
+import dev.panamax.spec.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;

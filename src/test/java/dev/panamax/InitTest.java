@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

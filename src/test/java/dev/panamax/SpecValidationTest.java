@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.Namespace;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.panamax.mount;
 
-import dev.panamax.InvalidSpecException;
 import dev.panamax.cgroup.DataSize;
+import dev.panamax.spec.InvalidSpecException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +82,7 @@ public sealed interface Mount {
      */
     record Bind(Path source, String target, boolean readOnly, boolean recursive, Propagation propagation,
                 Set<MountOption> options) implements Mount {
+        /** Checks the target and options, and resolves the source on the host. */
         public Bind {
             target = Targets.normalize("mount.target", target);
             if (source == null) {
@@ -100,18 +101,22 @@ public sealed interface Mount {
             options = MountOptions.check(target, options);
         }
 
+        /** This mount, read-only. */
         public Bind asReadOnly() {
             return new Bind(source, target, true, recursive, propagation, options);
         }
 
+        /** This mount without the source's submounts. */
         public Bind nonRecursive() {
             return new Bind(source, target, readOnly, false, propagation, options);
         }
 
+        /** This mount with propagation {@code p}. */
         public Bind withPropagation(Propagation p) {
             return new Bind(source, target, readOnly, recursive, p, options);
         }
 
+        /** This mount with the options {@code o} instead of its own. */
         public Bind withOptions(MountOption... o) {
             return new Bind(source, target, readOnly, recursive, propagation, Set.of(o));
         }
@@ -130,6 +135,7 @@ public sealed interface Mount {
      */
     record Tmpfs(String target, Optional<DataSize> size, int mode, int uid, int gid, Set<MountOption> options)
             implements Mount {
+        /** Checks the target, size, mode, owner and options. */
         public Tmpfs {
             target = Targets.normalize("mount.target", target);
             Objects.requireNonNull(size, "size");
@@ -147,6 +153,7 @@ public sealed interface Mount {
             options = MountOptions.check(target, options);
         }
 
+        /** This tmpfs limited to {@code s}. */
         public Tmpfs withSize(DataSize s) {
             return new Tmpfs(target, Optional.of(Objects.requireNonNull(s, "size")), mode, uid, gid, options);
         }
@@ -159,14 +166,17 @@ public sealed interface Mount {
             return withSize(DataSize.ofBytes(bytes));
         }
 
+        /** This tmpfs with root directory mode {@code m} (0 to 07777). */
         public Tmpfs withMode(int m) {
             return new Tmpfs(target, size, m, uid, gid, options);
         }
 
+        /** This tmpfs with its root directory owned by {@code u:g}. */
         public Tmpfs withOwner(int u, int g) {
             return new Tmpfs(target, size, mode, u, g, options);
         }
 
+        /** This tmpfs with the options {@code o} instead of its own. */
         public Tmpfs withOptions(MountOption... o) {
             return new Tmpfs(target, size, mode, uid, gid, Set.of(o));
         }
@@ -174,6 +184,7 @@ public sealed interface Mount {
 
     /** procfs, always nosuid, nodev, noexec. */
     record Proc(String target) implements Mount {
+        /** Normalizes the target. */
         public Proc {
             target = Targets.normalize("mount.target", target);
         }
@@ -186,6 +197,7 @@ public sealed interface Mount {
 
     /** sysfs, nosuid, nodev, noexec, and read-only unless {@code writable}. */
     record Sysfs(String target, boolean writable) implements Mount {
+        /** Normalizes the target. */
         public Sysfs {
             target = Targets.normalize("mount.target", target);
         }
@@ -202,6 +214,7 @@ public sealed interface Mount {
 
     /** devpts ({@code newinstance,ptmxmode=0666,mode=0620}), nosuid, noexec, plus {@code ptmx -> pts/ptmx} beside it. */
     record Devpts(String target) implements Mount {
+        /** Normalizes the target. */
         public Devpts {
             target = Targets.normalize("mount.target", target);
         }
@@ -214,6 +227,7 @@ public sealed interface Mount {
 
     /** mqueue, nosuid, nodev, noexec. */
     record Mqueue(String target) implements Mount {
+        /** Normalizes the target. */
         public Mqueue {
             target = Targets.normalize("mount.target", target);
         }
@@ -230,6 +244,7 @@ public sealed interface Mount {
      * controllers are not shown).
      */
     record CgroupView(String target) implements Mount {
+        /** Normalizes the target. */
         public CgroupView {
             target = Targets.normalize("mount.target", target);
         }
@@ -249,6 +264,7 @@ public sealed interface Mount {
      */
     record Overlay(List<Path> lower, Path upper, Path work, String target, Set<MountOption> options)
             implements Mount {
+        /** Checks the target, the host directories and the options. */
         public Overlay {
             target = Targets.normalize("mount.target", target);
             lower = List.copyOf(Objects.requireNonNull(lower, "lower"));

@@ -1,6 +1,7 @@
 package dev.panamax.mount;
 
-import dev.panamax.InvalidSpecException;
+
+import dev.panamax.spec.InvalidSpecException;
 
 import java.util.EnumSet;
 import java.util.Set;

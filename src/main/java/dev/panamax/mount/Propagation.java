@@ -1,6 +1,6 @@
 package dev.panamax.mount;
 
-import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.MountFlag;
 
 /**
  * How mount events propagate between a bind mount and its peers.
@@ -11,16 +11,16 @@ import dev.panamax.sys.internal.Abi;
  */
 public enum Propagation {
     /** No events in or out (the default: nothing the container mounts reaches the host). */
-    PRIVATE(Abi.MS_PRIVATE),
+    PRIVATE(MountFlag.PRIVATE),
     /** Events flow from the peer group into the container, never out. */
-    SLAVE(Abi.MS_SLAVE),
+    SLAVE(MountFlag.SLAVE),
     /** The container's mount gets its own peer group; copies of it share events. */
-    SHARED(Abi.MS_SHARED);
+    SHARED(MountFlag.SHARED);
 
     private final long flag;
 
-    Propagation(long flag) {
-        this.flag = flag;
+    Propagation(MountFlag flag) {
+        this.flag = flag.value();
     }
 
     /** The {@code MS_*} value for {@code mount_attr.propagation}. */

@@ -21,19 +21,36 @@ import java.util.Set;
  * {@link ErrnoException} naming the call, errno and the paths involved, with a hint when the
  * cause is a common one.
  *
+ * <p><b>Threads.</b> These calls act on the <em>calling thread</em>, not on the JVM: namespace
+ * membership belongs to an OS thread. {@link #unshare} and {@link #setns} move only the caller;
+ * {@link #mount}, {@link #umount}, {@link #pivotRoot} and {@link #sethostname} act in the caller's
+ * namespaces, which are the whole JVM's (and the host's) unless the caller left them first. In a
+ * JVM that has three consequences:
+ * <ul>
+ *   <li>A pooled thread (an executor's, the common pool's) that unshares carries the namespace on
+ *       to every unrelated task it runs afterwards, and a process the JVM starts from that thread
+ *       ({@code ProcessBuilder}) starts in it too.</li>
+ *   <li>A virtual thread runs on carrier threads it does not choose and may change between two
+ *       calls: the namespace stays with the carrier, which then runs other virtual threads in it.
+ *       Never call these from a virtual thread.</li>
+ *   <li>{@code unshare(CLONE_NEWUSER)} and {@code setns} into a user namespace are refused
+ *       ({@code EINVAL}) to a multi-threaded process, which a JVM always is.</li>
+ * </ul>
+ *
+ * <p>So call them on a dedicated platform thread that does the work and then ends, taking its
+ * namespaces with it (this example is run as written by the tests):
+ *
  * <pre>{@code
- * Thread t = Thread.ofPlatform().start(() -> {
- *     Linux.unshare(EnumSet.of(Namespace.UTS));   // this OS thread only
+ * String inside = CompletableFuture.supplyAsync(() -> {
+ *     Linux.unshare(EnumSet.of(Namespace.UTS));          // this OS thread only
  *     Linux.sethostname("sandbox");
- *     Linux.gethostname();                        // "sandbox" here; unchanged elsewhere
- * });
+ *     return Linux.gethostname();                        // "sandbox"
+ * }, task -> Thread.ofPlatform().start(task)).join();    // a new thread, ended after its one task
+ * Linux.gethostname();                                   // unchanged: no other thread left the host's namespace
  * }</pre>
  *
- * <p><b>Threads.</b> Namespace membership belongs to an OS thread. {@link #unshare} and
- * {@link #setns} move only the calling thread, so call them on a dedicated platform thread (never
- * a virtual thread, which may hop between carriers) and let that thread die afterwards: pool
- * threads would carry the namespace into unrelated work. To put a whole process in namespaces,
- * use the launcher, which creates them for the child process.
+ * <p>To put a whole process in namespaces, use {@code dev.panamax.Launcher}, which creates them
+ * for the child process, before it runs anything.
  */
 public final class Linux {
     private static final int EINVAL = linux_h.EINVAL();
@@ -55,12 +72,14 @@ public final class Linux {
     private Linux() {}
 
     /**
-     * {@code unshare(2)}: moves the calling OS thread into new namespaces.
+     * {@code unshare(2)}: moves the calling OS thread, and no other, into new namespaces, where it
+     * stays until it ends; call it on a dedicated platform thread (see {@link Linux}).
      *
-     * <p>Caveats: {@link Namespace#PID} and {@link Namespace#TIME} affect only children created
-     * afterwards. {@link Namespace#USER} always fails from a JVM, because the kernel refuses it to
-     * multi-threaded processes and a JVM always has many threads; the exception says so. Unsharing
-     * {@link Namespace#MOUNT} also gives the thread its own root and working directory.
+     * <p>Caveats: {@link Namespace#PID} and {@link Namespace#TIME} affect only children the thread
+     * creates afterwards. {@link Namespace#USER} always fails from a JVM with {@code EINVAL}, because
+     * the kernel refuses it to multi-threaded processes and a JVM always has many threads; the
+     * exception says so. Unsharing {@link Namespace#MOUNT} also gives the thread its own root and
+     * working directory.
      *
      * @throws IllegalArgumentException if {@code namespaces} is empty
      * @throws ErrnoException           if the kernel refuses
@@ -100,21 +119,27 @@ public final class Linux {
     }
 
     /**
-     * {@code setns(2)}: moves the calling OS thread into the namespace that {@code fd} refers to
-     * (an open {@code /proc/<pid>/ns/*} file).
+     * {@code setns(2)}: moves the calling OS thread, and no other, into the namespace that
+     * {@code fd} refers to (an open {@code /proc/<pid>/ns/*} file), where it stays until it ends or
+     * moves again; call it on a dedicated platform thread (see {@link Linux}).
      *
      * <p>Joining a {@link Namespace#USER} namespace always fails from a JVM (multi-threaded), and
      * joining a {@link Namespace#MOUNT} namespace needs a thread that does not share its root and
      * working directory with others; see {@link #setns(Path, Namespace)}, which arranges that.
+     *
+     * @throws ErrnoException if the kernel refuses
      */
     public static void setns(int fd, Namespace type) {
         setns(fd, type, "fd " + fd);
     }
 
     /**
-     * {@code setns(2)} by path, e.g. {@code setns(Namespace.NET.procPath(pid), Namespace.NET)}.
-     * For {@link Namespace#MOUNT} the calling thread first unshares its filesystem attributes
-     * ({@code CLONE_FS}), which the kernel requires and which every JVM thread otherwise shares.
+     * {@code setns(2)} by path, e.g. {@code setns(Namespace.NET.procPath(pid), Namespace.NET)}: as
+     * {@link #setns(int, Namespace)}, the calling thread only. For {@link Namespace#MOUNT} the
+     * thread first unshares its filesystem attributes ({@code CLONE_FS}), which the kernel requires
+     * and which every JVM thread otherwise shares.
+     *
+     * @throws ErrnoException if the file cannot be opened or the kernel refuses
      */
     public static void setns(Path nsFile, Namespace type) {
         int fd = Libc.open(nsFile.toString(), linux_h.O_RDONLY() | linux_h.O_CLOEXEC(), 0);
@@ -156,9 +181,13 @@ public final class Linux {
     }
 
     /**
-     * {@code mount(2)}. {@code source}, {@code fstype} and {@code data} may be null where the
-     * kernel allows it (for example a propagation change: {@code mount(null, path, null,
+     * {@code mount(2)} in the calling thread's mount namespace: the JVM's, visible to all its
+     * threads and to the host, unless this thread unshared {@link Namespace#MOUNT} first (see
+     * {@link Linux}). {@code source}, {@code fstype} and {@code data} may be null where the kernel
+     * allows it (for example a propagation change: {@code mount(null, path, null,
      * EnumSet.of(REC, PRIVATE), null)}).
+     *
+     * @throws ErrnoException if the kernel refuses
      */
     public static void mount(String source, Path target, String fstype, Set<MountFlag> flags, String data) {
         Objects.requireNonNull(target, "target");
@@ -177,7 +206,12 @@ public final class Linux {
         }
     }
 
-    /** {@code umount2(2)}; with {@code detach} it is a lazy unmount ({@code MNT_DETACH}). */
+    /**
+     * {@code umount2(2)} in the calling thread's mount namespace (the JVM's, unless this thread
+     * unshared {@link Namespace#MOUNT}); with {@code detach} it is a lazy unmount ({@code MNT_DETACH}).
+     *
+     * @throws ErrnoException if the kernel refuses
+     */
     public static void umount(Path target, boolean detach) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
@@ -195,7 +229,11 @@ public final class Linux {
     /**
      * {@code pivot_root(2)} (glibc has no wrapper; this uses {@code syscall(SYS_pivot_root)}):
      * makes {@code newRoot} the root of the calling thread's mount namespace and moves the old
-     * root to {@code putOld}. Run it in a private mount namespace, never on the host's.
+     * root to {@code putOld}. The kernel moves the root and working directory of every thread and
+     * process in that namespace that was using the old root: run it only on a thread that unshared
+     * {@link Namespace#MOUNT} (which also gives it a root of its own), never in the JVM's namespace.
+     *
+     * @throws ErrnoException if the kernel refuses
      */
     public static void pivotRoot(Path newRoot, Path putOld) {
         try (Arena arena = Arena.ofConfined()) {
@@ -210,12 +248,24 @@ public final class Linux {
         }
     }
 
-    /** {@code sethostname(2)} in the calling thread's UTS namespace. */
+    /**
+     * {@code sethostname(2)} in the calling thread's UTS namespace: that renames the host unless the
+     * thread unshared {@link Namespace#UTS} first (see the example at {@link Linux}).
+     *
+     * @throws IllegalArgumentException if {@code name} is longer than 64 bytes in UTF-8
+     * @throws ErrnoException           if the kernel refuses
+     */
     public static void sethostname(String name) {
         setName(SETHOSTNAME, "sethostname", name);
     }
 
-    /** {@code setdomainname(2)} (the NIS domain name) in the calling thread's UTS namespace. */
+    /**
+     * {@code setdomainname(2)} (the NIS domain name) in the calling thread's UTS namespace: the
+     * host's unless the thread unshared {@link Namespace#UTS} first.
+     *
+     * @throws IllegalArgumentException if {@code name} is longer than 64 bytes in UTF-8
+     * @throws ErrnoException           if the kernel refuses
+     */
     public static void setdomainname(String name) {
         setName(SETDOMAINNAME, "setdomainname", name);
     }
@@ -238,7 +288,7 @@ public final class Linux {
         }
     }
 
-    /** {@code gethostname(2)} as seen by the calling thread. */
+    /** {@code gethostname(2)}: the host name of the calling thread's UTS namespace. */
     public static String gethostname() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);

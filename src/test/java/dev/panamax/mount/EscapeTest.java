@@ -2,9 +2,9 @@ package dev.panamax.mount;
 
 import dev.panamax.BusyboxRootfs;
 import dev.panamax.ContainerSpec;
-import dev.panamax.InvalidSpecException;
 import dev.panamax.LaunchException;
 import dev.panamax.Run;
+import dev.panamax.spec.InvalidSpecException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -54,6 +54,48 @@ class UnshareTest {
         assertEquals(hostUts, Files.readSymbolicLink(Path.of("/proc/thread-self/ns/uts")).toString());
     }
 
+    /** The example of {@link Linux}'s javadoc, as written there, plus what it claims. */
+    @Test
+    void theDocumentedSafeUseWorksAsWritten() throws Exception {
+        String host = Linux.gethostname();
+        Path uts = Path.of("/proc/thread-self/ns/uts");
+        String hostUts = Files.readSymbolicLink(uts).toString();
+        String[] observed = new String[2]; // the thread's UTS namespace, and its kernel name (uname -n)
+
+        String inside = CompletableFuture.supplyAsync(() -> {
+            Linux.unshare(EnumSet.of(Namespace.UTS));          // this OS thread only
+            Linux.sethostname("sandbox");
+            observed[0] = readLink(uts);
+            observed[1] = readString(Path.of("/proc/sys/kernel/hostname"));
+            return Linux.gethostname();                        // "sandbox"
+        }, task -> Thread.ofPlatform().start(task)).join();    // a new thread, ended after its one task
+        String after = Linux.gethostname();                    // unchanged: no other thread left the host's namespace
+
+        assertEquals("sandbox", inside);
+        assertNotEquals(hostUts, observed[0], "the thread had a UTS namespace of its own");
+        assertEquals("sandbox", observed[1], "the kernel's name for the thread's namespace");
+        assertEquals(host, after);
+        assertEquals(hostUts, Files.readSymbolicLink(uts).toString(), "this thread never left");
+        assertEquals(host, CompletableFuture.supplyAsync(Linux::gethostname).join(), "nor did the pool's");
+        assertEquals(host, readString(Path.of("/proc/sys/kernel/hostname")), "the host keeps its name");
+    }
+
+    private static String readLink(Path p) {
+        try {
+            return Files.readSymbolicLink(p).toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String readString(Path p) {
+        try {
+            return Files.readString(p).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void setnsJoinsAnotherThreadsNamespaceByPath() throws Exception {
         String host = Linux.gethostname();

@@ -2,9 +2,9 @@ package dev.panamax.userns;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.IdMap;
-import dev.panamax.InvalidSpecException;
 import dev.panamax.ProcessIdentity;
 import dev.panamax.UserNamespaceSpec;
+import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.Namespace;
 import org.junit.jupiter.api.Test;
 

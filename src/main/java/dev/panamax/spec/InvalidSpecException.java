@@ -1,8 +1,10 @@
-package dev.panamax;
+package dev.panamax.spec;
 
 /**
- * A container spec that breaks a rule, found by {@link ContainerSpec.Builder#build()} before anything
- * is created. The message names the field and the rule.
+ * A container spec that breaks a rule, found before anything is created: by
+ * {@link dev.panamax.ContainerSpec.Builder#build()}, or by the constructor of the part at fault (a
+ * {@link dev.panamax.mount.Mount}, an {@link dev.panamax.IdMap}, a {@link dev.panamax.ContainerSpec} made
+ * without its builder). The message names the field and the rule.
  *
  * <pre>{@code
  * try {
@@ -17,6 +19,10 @@ public final class InvalidSpecException extends IllegalArgumentException {
 
     private final String field;
 
+    /**
+     * @param field the spec field at fault
+     * @param rule  the rule it breaks, as a sentence fragment
+     */
     public InvalidSpecException(String field, String rule) {
         super(field + ": " + rule);
         this.field = field;

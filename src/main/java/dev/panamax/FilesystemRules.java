@@ -1,0 +1,141 @@
+package dev.panamax;
+
+import dev.panamax.mount.Filesystem;
+import dev.panamax.mount.Mount;
+import dev.panamax.spec.InvalidSpecException;
+import dev.panamax.sys.Namespace;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The filesystem part of a spec against the rest of it: the builder's {@link Draft} with the defaults (the
+ * minimal /dev, the OCI masked and read-only paths), and the rules {@link ContainerSpec}'s constructor checks
+ * (a mount namespace for any mount, a rootfs for a read-only or ephemeral root). {@link Filesystem} checks
+ * its own fields.
+ */
+final class FilesystemRules {
+    private FilesystemRules() {
+    }
+
+    /**
+     * Checks {@code fs} against the namespaces, whether there is a rootfs and whether /proc is mounted.
+     *
+     * @throws InvalidSpecException naming the field and the rule
+     */
+    static void check(Set<Namespace> ns, boolean rootfs, boolean procMounted, Filesystem fs) {
+        boolean mountNs = ns.contains(Namespace.MOUNT);
+        if (procMounted && mountsOn(fs.mounts(), "/proc")) {
+            throw new InvalidSpecException("mounts", "conflicting mounts on /proc (mountProc is on)");
+        }
+        require(procMounted, mountNs, "mountProc", "mounting /proc needs a mount namespace");
+        for (Mount m : fs.mounts()) {
+            if (m instanceof Mount.CgroupView && !ns.contains(Namespace.CGROUP)) {
+                throw new InvalidSpecException("mounts", "the cgroup view on " + m.target()
+                        + " needs a cgroup namespace (Namespace.CGROUP)");
+            }
+        }
+        require(!fs.mounts().isEmpty(), mountNs, "mounts", "mounting needs a mount namespace");
+        require(fs.readOnlyRoot(), rootfs, "readOnlyRoot", "needs a rootfs");
+        require(fs.ephemeral().isPresent(), rootfs, "ephemeralRoot", "needs an image directory");
+        require(fs.minimalDev(), rootfs && mountNs, "minimalDev", "needs a rootfs and a mount namespace");
+        if (fs.minimalDev() && mountsOn(fs.mounts(), "/dev")) {
+            throw new InvalidSpecException("mounts", "conflicting mounts on /dev (the minimal /dev is on)");
+        }
+        require(!fs.maskedPaths().isEmpty() || !fs.readOnlyPaths().isEmpty(), mountNs, "maskedPaths",
+                "masking needs a mount namespace");
+    }
+
+    /** True when a mount in {@code mounts} targets {@code target}. */
+    static boolean mountsOn(List<Mount> mounts, String target) {
+        return mounts.stream().anyMatch(m -> m.target().equals(target));
+    }
+
+    private static void require(boolean when, boolean rule, String field, String message) {
+        if (when && !rule) {
+            throw new InvalidSpecException(field, message);
+        }
+    }
+
+    /** What the builder collected; {@link #build} applies the defaults. */
+    static final class Draft {
+        private final List<Mount> mounts = new ArrayList<>();
+        private Boolean minimalDev;
+        private boolean readOnlyRoot;
+        private List<String> masked;
+        private List<String> readOnly;
+        private boolean ephemeral;
+        private Path keepUpperDir;
+
+        void mount(Mount m) {
+            mounts.add(Objects.requireNonNull(m, "mount"));
+        }
+
+        void mounts(List<Mount> ms) {
+            mounts.clear();
+            ms.forEach(this::mount);
+        }
+
+        void minimalDev(boolean on) {
+            minimalDev = on;
+        }
+
+        void readOnlyRoot(boolean on) {
+            readOnlyRoot = on;
+        }
+
+        void maskedPaths(List<String> paths) {
+            masked = List.copyOf(paths);
+        }
+
+        void readOnlyPaths(List<String> paths) {
+            readOnly = List.copyOf(paths);
+        }
+
+        void ephemeral() {
+            ephemeral = true;
+        }
+
+        void keepUpperDir(Path dir) {
+            keepUpperDir = Objects.requireNonNull(dir, "keepUpperDir");
+        }
+
+        /** True when a mount in the list targets {@code target}. */
+        boolean mounts(String target) {
+            return mountsOn(mounts, target);
+        }
+
+        /** Takes every setting of an existing spec's filesystem, the defaults it got included. */
+        void from(Filesystem fs) {
+            mounts(fs.mounts());
+            minimalDev = fs.minimalDev();
+            readOnlyRoot = fs.readOnlyRoot();
+            masked = fs.maskedPaths();
+            readOnly = fs.readOnlyPaths();
+            ephemeral = fs.ephemeral().isPresent();
+            keepUpperDir = fs.ephemeral().flatMap(Filesystem.EphemeralRoot::keepUpperDir).orElse(null);
+        }
+
+        /**
+         * The filesystem with the defaults for a spec with these namespaces, rootfs (or none) and /proc: the
+         * minimal /dev with a rootfs and a mount namespace unless a mount is on /dev; the OCI masked and
+         * read-only paths when /proc is mounted.
+         */
+        Filesystem build(Set<Namespace> ns, boolean rootfs, boolean procMounted) {
+            if (keepUpperDir != null && !ephemeral) {
+                throw new InvalidSpecException("keepUpperDir", "applies to an ephemeral root only");
+            }
+            boolean dev = minimalDev != null ? minimalDev : rootfs && ns.contains(Namespace.MOUNT) && !mounts("/dev");
+            boolean procs = procMounted || mounts.stream().anyMatch(m -> m instanceof Mount.Proc);
+            return new Filesystem(mounts, dev, readOnlyRoot,
+                    masked != null ? masked : procs ? Filesystem.DEFAULT_MASKED_PATHS : List.of(),
+                    readOnly != null ? readOnly : procs ? Filesystem.DEFAULT_READONLY_PATHS : List.of(),
+                    ephemeral ? Optional.of(new Filesystem.EphemeralRoot(Optional.ofNullable(keepUpperDir)))
+                            : Optional.empty());
+        }
+    }
+}
