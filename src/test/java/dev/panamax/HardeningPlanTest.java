@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hardening steps as data: their order in the plan, and the filter shown rule by rule. */
-class HardeningPlanTest extends BusyboxTest {
+class HardeningPlanTest extends PlanTest {
 
     private static ContainerSpec.Builder container() {
-        return ContainerSpec.builder().rootfs(root.path()).command("true");
+        return ContainerSpec.builder().rootfs(rootfs).command("true");
     }
 
     /** The plan's step lines (not the filter's detail lines), each the text after the step number. */

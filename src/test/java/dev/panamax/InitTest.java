@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * orphans, and the handle reports the command's own status. Each behaviour is also shown failing without
  * the init, so the tests cannot pass for another reason.
  */
+@Tag("kernel")
 class InitTest extends BusyboxTest {
 
     private static ContainerSpec.Builder sh(String script, boolean init) {

@@ -6,6 +6,7 @@ import dev.panamax.IdMap;
 import dev.panamax.Launcher;
 import dev.panamax.Run;
 import dev.panamax.sys.Namespace;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** User namespaces launched by root: maps written directly, any ranges, process identity with groups. */
+@Tag("kernel")
 class RootUserNamespaceTest {
 
     private static ContainerSpec.Builder mapped(Path rootfs, String script) {
