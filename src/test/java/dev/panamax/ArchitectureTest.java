@@ -10,11 +10,11 @@ import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.domain.properties.HasAnnotations;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Tags;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +36,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * and the test tags: a test without a tag that needs the kernel launches nothing.
  */
 class ArchitectureTest {
-    /** The main classes but the generated bindings (thousands, read by nothing but sys; seconds to import). */
+    /** Maven's target directory (surefire sets the property). */
+    private static final Path BUILD = Path.of(System.getProperty("panamax.build.dir", "target"));
+    /**
+     * The main classes but the generated bindings (read by nothing but sys), read from their directory:
+     * scanning the class path for the package takes seconds more.
+     */
     private static final JavaClasses MAIN = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .withImportOption(location -> !location.contains("/dev/panamax/bindings/"))
-            .importPackages("dev.panamax");
-    private static final JavaClasses TESTS = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS).importPackages("dev.panamax");
+            .importPath(BUILD.resolve("classes"));
+    private static final JavaClasses TESTS = new ClassFileImporter().importPath(BUILD.resolve("test-classes"));
 
     /** Packages of module-info's exports, but {@code sys}: its safe calls are the face of {@code sys.internal}. */
     private static final String[] EXPORTED = {"dev.panamax", "dev.panamax.cgroup", "dev.panamax.mount",
