@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The hardening steps as data: their order in the plan, and the filter shown rule by rule. */
+/** The hardening and session steps as data: their order in the plan, and the filter shown rule by rule. */
 class HardeningPlanTest extends PlanTest {
 
     private static ContainerSpec.Builder container() {
@@ -28,6 +28,7 @@ class HardeningPlanTest extends PlanTest {
     private static final long SECCOMP_SET_MODE_FILTER = 1;
     private static final long CAP_CHOWN = 0;
     private static final long CAP_DAC_READ_SEARCH = 2;
+    private static final long TIOCSCTTY = 0x540E;
 
     @Test
     void defaultOrderEndsWithNoNewPrivsThenTheFilterThenExecve() {
@@ -66,6 +67,15 @@ class HardeningPlanTest extends PlanTest {
         assertTrue(plan.contains("| execve -> ALLOW"), plan);
         assertTrue(plan.contains("| write -> ERRNO(EPERM)"), plan);   // the user's own rule stands
         assertTrue(plan.contains("| default -> ERRNO(ENOSYS)"), plan);
+    }
+
+    @Test
+    void aTerminalBecomesTheControllingTerminalOfANewSession() {
+        List<Step> tty = steps(container().terminal(true).build());
+        assertTrue(first(tty, "setsid") < first(tty, "ioctl", 0, TIOCSCTTY), text(tty));
+        List<Step> noTty = steps(container().build());
+        first(noTty, "setsid");
+        assertEquals(-1, indexOf(noTty, "ioctl", 0, TIOCSCTTY), text(noTty));
     }
 
     @Test

@@ -130,15 +130,6 @@ class TerminalTest extends BusyboxTest {
     }
 
     @Test
-    void thePlanShowsTheNewSessionAndControllingTerminal() {
-        String plan = Launcher.plan(ContainerSpec.builder().rootfs(root.path()).command("sh").terminal(true).build());
-        assertTrue(plan.contains("setsid()"), plan);
-        assertTrue(plan.contains("TIOCSCTTY"), plan);
-        String noTty = Launcher.plan(ContainerSpec.builder().rootfs(root.path()).command("sh").build());
-        assertFalse(noTty.contains("TIOCSCTTY"), noTty);
-    }
-
-    @Test
     void closingLeavesNoDescriptorOrProcess() throws Exception {
         Leaks before = Leaks.snapshot();
         try (Container c = shell("sh", "-c", "sleep 100")) {
