@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Die-with-parent: the container goes when the JVM goes, and not when the launching thread goes. */
+@Tag("kernel")
 class DieWithParentTest extends BusyboxTest {
 
     @Test

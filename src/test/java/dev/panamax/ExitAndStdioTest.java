@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Exit codes, signals, standard streams and the handle's waiting and signalling. */
+@Tag("kernel")
 class ExitAndStdioTest extends BusyboxTest {
 
     private static ContainerSpec.Builder container(String script) {

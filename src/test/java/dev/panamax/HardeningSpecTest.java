@@ -15,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hardening part of ContainerSpec: defaults, and every rule of build() naming its field. */
-class HardeningSpecTest extends BusyboxTest {
+class HardeningSpecTest extends PlanTest {
 
     private static ContainerSpec.Builder container() {
-        return ContainerSpec.builder().rootfs(root.path()).command("true");
+        return ContainerSpec.builder().rootfs(rootfs).command("true");
     }
 
     private static void rejects(ContainerSpec.Builder b, String field, String... phrases) {

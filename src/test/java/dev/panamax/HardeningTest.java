@@ -4,6 +4,7 @@ import dev.panamax.seccomp.SeccompAction;
 import dev.panamax.sys.Namespace;
 import dev.panamax.seccomp.SeccompProfile;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Capabilities, no_new_privs and seccomp as a process inside a busybox container sees them. */
+@Tag("kernel")
 class HardeningTest extends BusyboxTest {
 
     @BeforeAll

@@ -1,6 +1,7 @@
 package dev.panamax;
 
 import dev.panamax.spec.InvalidSpecException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * orphans, and the handle reports the command's own status. Each behaviour is also shown failing without
  * the init, so the tests cannot pass for another reason.
  */
+@Tag("kernel")
 class InitTest extends BusyboxTest {
 
     private static ContainerSpec.Builder sh(String script, boolean init) {

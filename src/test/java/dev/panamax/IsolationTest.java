@@ -1,16 +1,21 @@
 package dev.panamax;
 
 import dev.panamax.sys.Namespace;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a process sees inside a default container (mount, pid, uts, ipc, net) on the busybox fixture. */
+@Tag("kernel")
 class IsolationTest extends BusyboxTest {
 
     private static ContainerSpec.Builder container(String script) {
@@ -75,9 +80,16 @@ class IsolationTest extends BusyboxTest {
     }
 
     @Test
-    void withoutANetNamespaceTheHostInterfacesAreVisible() {
+    void withoutANetNamespaceTheHostInterfacesAreVisible() throws Exception {
         Run r = Run.of(container("ip -o link").namespaces(Namespace.MOUNT, Namespace.PID, Namespace.UTS)).ok();
-        assertTrue(r.stdout().strip().split("\n").length >= 1);
+        // "2: eth0: <BROADCAST,...>" per interface, "veth0@if5" for a pair: the name is the second field
+        Set<String> inside = r.stdout().lines().map(l -> l.split(": ")[1].replaceFirst("@.*", ""))
+                .collect(Collectors.toSet());
+        Set<String> host;
+        try (Stream<Path> links = Files.list(Path.of("/sys/class/net"))) {
+            host = links.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+        assertEquals(host, inside, r.stdout());
     }
 
     @Test

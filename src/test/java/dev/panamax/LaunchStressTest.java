@@ -1,5 +1,6 @@
 package dev.panamax;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * in the setup executable). Zero hangs (each launch-to-exit under a timeout), every exit code right, zero
  * leaked descriptors, zero zombies, no cgroup left.
  */
+@Tag("kernel")
 class LaunchStressTest extends BusyboxTest {
     private static final int LAUNCHES = Integer.getInteger("panamax.stress.launches", 2_000);
 

@@ -1,6 +1,7 @@
 package dev.panamax;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * executed, not just echoed). With the defaults nothing arrives; with the JVM's session kept and no seccomp
  * filter it does, which shows the test can see an injection.
  */
+@Tag("kernel")
 class TerminalInjectionTest extends BusyboxTest {
     private static final String LINE = "echo INJ$((6*7))ECTED";
 

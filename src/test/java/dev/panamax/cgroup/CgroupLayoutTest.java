@@ -1,8 +1,13 @@
 package dev.panamax.cgroup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -63,9 +68,30 @@ class CgroupLayoutTest {
     }
 
     @Test
-    void thisHostIsDetected() {
+    void thisHostIsDetected() throws Exception {
+        // an independent reading: /proc/self/mounts ("source target fstype options ...") rather than mountinfo
+        Set<Path> v1 = new HashSet<>();
+        Set<Path> v2 = new HashSet<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            String[] f = line.split(" ");
+            Path target = Path.of(f[1].replace("\\040", " "));
+            if (f[2].equals("cgroup2")) {
+                v2.add(target);
+            } else if (f[2].equals("cgroup") && Arrays.stream(f[3].split(",")).anyMatch(CONTROLLERS::contains)) {
+                v1.add(target);
+            }
+        }
+        assertTrue(!v1.isEmpty() || !v2.isEmpty(), "this host mounts no cgroup hierarchy");
+        CgroupMode expected = v1.isEmpty() ? CgroupMode.V2 : v2.isEmpty() ? CgroupMode.V1 : CgroupMode.HYBRID;
         CgroupLayout l = CgroupLayout.detect();
-        CgroupLayout.Hierarchy some = l.all().getFirst();
-        assertEquals(true, java.nio.file.Files.exists(some.mount().resolve("cgroup.procs")), some.toString());
+        assertEquals(expected, l.mode(), "v1 " + v1 + ", v2 " + v2);
+        for (CgroupLayout.Hierarchy h : l.all()) {
+            assertTrue((h.v2() ? v2 : v1).contains(h.mount()), h + " among v1 " + v1 + ", v2 " + v2);
+            assertTrue(Files.exists(h.mount().resolve("cgroup.procs")), h.toString());
+        }
     }
+
+    /** The v1 controller names that {@link Controller} knows, as mount options. */
+    private static final Set<String> CONTROLLERS = Set.of("memory", "cpu", "cpuacct", "cpuset", "pids", "blkio",
+            "hugetlb", "net_cls", "net_prio", "devices", "freezer");
 }

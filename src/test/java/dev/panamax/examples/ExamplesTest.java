@@ -4,6 +4,7 @@ import dev.panamax.BusyboxRootfs;
 import dev.panamax.rootfs.Rootfs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every example runs as a user would run it: its own JVM, its main, its exit status; non-interactively, on
  * the default rootfs built once into a temporary cache (deleted afterwards).
  */
+@Tag("kernel")
 class ExamplesTest {
     private static final Path BUILD = Path.of(System.getProperty("panamax.build.dir", "target"));
     private static Path temp;

@@ -7,6 +7,7 @@ import dev.panamax.Leaks;
 import dev.panamax.LaunchException;
 import dev.panamax.Stdio;
 import dev.panamax.cgroup.Resources;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kernel has: ENOSYS). The exception must name that step, and nothing may be left: no child, no zombie,
  * no descriptor, no cgroup, and the container's process never ran.
  */
+@Tag("kernel")
 class FailureInjectionTest extends dev.panamax.BusyboxTest {
 
     @Test

@@ -11,6 +11,7 @@ import dev.panamax.sys.internal.SyscallTable;
 import dev.panamax.trampoline.ProgramLayout;
 import dev.panamax.trampoline.SetupExecutable;
 import dev.panamax.trampoline.Trampoline;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The machine-code interpreter on its own: hand-written programs run in a plain CLONE_VM child (no
  * namespaces), each checked through the error pipe and the exit status.
  */
+@Tag("kernel")
 class InterpreterTest {
 
     /** What a child reported: a failure record, or null after a successful execve; and its exit status. */

@@ -9,6 +9,7 @@ import dev.panamax.cgroup.DataSize;
 import dev.panamax.spec.InvalidSpecException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each bad mount is refused with the field and the rule, before anything is created. */
+@Tag("kernel")
 class BadInputTest {
     private BusyboxRootfs root;
     private Path dir;

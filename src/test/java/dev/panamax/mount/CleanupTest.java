@@ -8,6 +8,7 @@ import dev.panamax.Launcher;
 import dev.panamax.Leaks;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.sys.Namespace;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Many launches with every mount type leave the host's mount table exactly as it was. */
+@Tag("kernel")
 class CleanupTest {
     private static void launch(ContainerSpec spec, int i) throws InterruptedException {
         try (Container c = Launcher.launch(spec)) {

@@ -7,6 +7,7 @@ import dev.panamax.Run;
 import dev.panamax.spec.InvalidSpecException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A malicious rootfs whose symlinks point at the host: no mount may land outside the rootfs. */
+@Tag("kernel")
 class EscapeTest {
     private BusyboxRootfs root;
     private Path hostDir;

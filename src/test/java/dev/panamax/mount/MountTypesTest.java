@@ -8,6 +8,7 @@ import dev.panamax.cgroup.DataSize;
 import dev.panamax.sys.Namespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every mount type, seen from inside through /proc/self/mountinfo, and nothing of it on the host. */
+@Tag("kernel")
 class MountTypesTest {
     private BusyboxRootfs root;
     private Path host;

@@ -8,6 +8,7 @@ import dev.panamax.Run;
 import dev.panamax.Stdio;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ephemeral overlay root, read-only root, masked and read-only paths. */
+@Tag("kernel")
 class RootAndMaskTest {
     private BusyboxRootfs image;
     private Path keep;

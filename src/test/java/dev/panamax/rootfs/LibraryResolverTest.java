@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,7 @@ class LibraryResolverTest {
     }
 
     @Test
+    @Tag("kernel")
     void aLibraryOnlyTheCacheKnowsGetsAnAliasThatWorksInsideTheRootfs() throws Exception {
         assumeTrue((int) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "chroot(8) needs root");
         Path bash = ProgramLocator.fromEnvironment().find("bash").orElseThrow();

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs programs inside built rootfs with chroot(8): proves the dependency closure is complete. */
+@Tag("kernel")
 class RootfsChrootTest {
     /** A harmless run of each default program, and what its output must contain ("" = anything). */
     private static final Map<String, Probe> PROBES = Map.ofEntries(

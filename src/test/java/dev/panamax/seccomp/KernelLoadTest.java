@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * the test: nothing outlives it.
  */
 @SuppressWarnings("restricted") // the test reads native memory and loads a filter itself
+@Tag("kernel")
 class KernelLoadTest {
 
     private static final Linker LINKER = Linker.nativeLinker();

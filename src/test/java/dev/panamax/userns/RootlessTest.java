@@ -4,6 +4,7 @@ import dev.panamax.BusyboxRootfs;
 import dev.panamax.Run;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Rootless containers, end to end: a child JVM runs as an unprivileged user ({@link AsUser}) and launches
  * containers in user + mount + pid + uts + ipc + net namespaces on a rootfs that user owns.
  */
+@Tag("kernel")
 class RootlessTest {
     private static AsUser user;
 

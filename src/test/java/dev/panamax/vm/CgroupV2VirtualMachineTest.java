@@ -19,26 +19,26 @@ import org.junit.jupiter.api.Test;
 @Tag("vm")
 class CgroupV2VirtualMachineTest {
 
-  @Test
-  void cgroupTaggedTestsPassInsideAPureCgroupV2VirtualMachine() throws Exception {
-    var vm = new CgroupV2VirtualMachine(VmSettings.fromSystemProperties());
-    VmOutcome outcome = vm.run(runnerArgs(System.getProperty("panamax.vm.tests", "")));
-    System.out.println(outcome.timings());
-    System.out.println(outcome.summary().map(VmRunSummary::describe).orElse("(no summary)"));
-    assertTrue(outcome.problems().isEmpty(), outcome::report);
-    System.out.println(outcome.console());
-  }
+    @Test
+    void cgroupTaggedTestsPassInsideAPureCgroupV2VirtualMachine() throws Exception {
+        var vm = new CgroupV2VirtualMachine(VmSettings.fromSystemProperties());
+        VmOutcome outcome = vm.run(runnerArgs(System.getProperty("panamax.vm.tests", "")));
+        System.out.println(outcome.timings());
+        System.out.println(outcome.summary().map(VmRunSummary::describe).orElse("(no summary)"));
+        assertTrue(outcome.problems().isEmpty(), outcome::report);
+        System.out.println(outcome.console());
+    }
 
-  private static List<String> runnerArgs(String classes) {
-    if (classes.isBlank()) {
-      return List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup", "--class", "dev.panamax.ContainerCgroupTest",
-          "--class", "dev.panamax.DeviceTest");
+    private static List<String> runnerArgs(String classes) {
+        if (classes.isBlank()) {
+            return List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup",
+                    "--class", "dev.panamax.ContainerCgroupTest", "--class", "dev.panamax.DeviceTest");
+        }
+        var args = new ArrayList<String>();
+        for (String c : classes.split(",")) {
+            args.add("--class");
+            args.add(c.strip());
+        }
+        return args;
     }
-    var args = new ArrayList<String>();
-    for (String c : classes.split(",")) {
-      args.add("--class");
-      args.add(c.strip());
-    }
-    return args;
-  }
 }

@@ -25,48 +25,48 @@ import java.util.Optional;
  */
 final class VmConsole {
 
-  private record Line(long nanos, String text) {}
+    private record Line(long nanos, String text) {}
 
-  private final long startNanos;
-  private final List<Line> lines = new ArrayList<>();
-  private Thread reader;
+    private final long startNanos;
+    private final List<Line> lines = new ArrayList<>();
+    private Thread reader;
 
-  VmConsole(long startNanos) {
-    this.startNanos = startNanos;
-  }
+    VmConsole(long startNanos) {
+        this.startNanos = startNanos;
+    }
 
-  void follow(InputStream in) {
-    reader = Thread.ofPlatform().daemon().name("vm-console").start(() -> {
-      try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          synchronized (lines) {
-            lines.add(new Line(System.nanoTime() - startNanos, line.replace("\r", "")));
-          }
+    void follow(InputStream in) {
+        reader = Thread.ofPlatform().daemon().name("vm-console").start(() -> {
+            try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (lines) {
+                        lines.add(new Line(System.nanoTime() - startNanos, line.replace("\r", "")));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading the VM console", e);
+            }
+        });
+    }
+
+    /** Waits for the console to reach end of stream (qemu exited); bounded, qemu may hang. */
+    void awaitEnd() throws InterruptedException {
+        reader.join(Duration.ofSeconds(30));
+    }
+
+    /** Host time from start until the first line containing {@code marker}. */
+    Optional<Duration> elapsedAt(String marker) {
+        synchronized (lines) {
+            return lines.stream().filter(l -> l.text().contains(marker)).findFirst()
+                    .map(l -> Duration.ofNanos(l.nanos()));
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading the VM console", e);
-      }
-    });
-  }
-
-  /** Waits for the console to reach end of stream (qemu exited); bounded, qemu may hang. */
-  void awaitEnd() throws InterruptedException {
-    reader.join(Duration.ofSeconds(30));
-  }
-
-  /** Host time from start until the first line containing {@code marker}. */
-  Optional<Duration> elapsedAt(String marker) {
-    synchronized (lines) {
-      return lines.stream().filter(l -> l.text().contains(marker)).findFirst()
-          .map(l -> Duration.ofNanos(l.nanos()));
     }
-  }
 
-  String text() {
-    var out = new StringBuilder();
-    synchronized (lines) {
-      lines.forEach(l -> out.append(String.format("[%7.2f] %s%n", l.nanos() / 1e9, l.text())));
+    String text() {
+        var out = new StringBuilder();
+        synchronized (lines) {
+            lines.forEach(l -> out.append(String.format("[%7.2f] %s%n", l.nanos() / 1e9, l.text())));
+        }
+        return out.toString();
     }
-    return out.toString();
-  }
 }

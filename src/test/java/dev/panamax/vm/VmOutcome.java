@@ -24,43 +24,43 @@ import java.util.Optional;
  * @param total host time for the whole run, prepare included
  */
 record VmOutcome(boolean timedOut, int qemuExitCode, Optional<Integer> testExitCode,
-                 Optional<VmRunSummary> summary, Optional<String> leftoverCgroups, String console,
-                 Duration prepare, Optional<Duration> bootToInit, Duration total) {
+                                  Optional<VmRunSummary> summary, Optional<String> leftoverCgroups, String console,
+                                  Duration prepare, Optional<Duration> bootToInit, Duration total) {
 
-  /** Empty when the run passed; otherwise why not, one line each. */
-  List<String> problems() {
-    var problems = new ArrayList<String>();
-    if (timedOut) {
-      problems.add("the VM did not power off in time and was killed");
+    /** Empty when the run passed; otherwise why not, one line each. */
+    List<String> problems() {
+        var problems = new ArrayList<String>();
+        if (timedOut) {
+            problems.add("the VM did not power off in time and was killed");
+        }
+        if (testExitCode.isEmpty()) {
+            problems.add("the guest wrote no exit code (it did not reach the end of .ci/vm/stage2)");
+        } else if (testExitCode.get() != 0) {
+            problems.add("the test runner in the guest exited with " + testExitCode.get());
+        }
+        summary.ifPresentOrElse(s -> {
+            if (s.found() == 0) {
+                problems.add("no test ran in the guest");
+            } else if (!s.passed()) {
+                problems.add(s.failed() + " test(s) failed in the guest");
+            }
+        }, () -> problems.add("the guest wrote no test summary"));
+        leftoverCgroups.ifPresent(c -> problems.add("cgroups left behind in the guest: " + c));
+        return problems;
     }
-    if (testExitCode.isEmpty()) {
-      problems.add("the guest wrote no exit code (it did not reach the end of .ci/vm/stage2)");
-    } else if (testExitCode.get() != 0) {
-      problems.add("the test runner in the guest exited with " + testExitCode.get());
+
+    String timings() {
+        return "VM leg: prepare " + seconds(prepare) + ", boot to init "
+                + bootToInit.map(VmOutcome::seconds).orElse("n/a") + ", total " + seconds(total);
     }
-    summary.ifPresentOrElse(s -> {
-      if (s.found() == 0) {
-        problems.add("no test ran in the guest");
-      } else if (!s.passed()) {
-        problems.add(s.failed() + " test(s) failed in the guest");
-      }
-    }, () -> problems.add("the guest wrote no test summary"));
-    leftoverCgroups.ifPresent(c -> problems.add("cgroups left behind in the guest: " + c));
-    return problems;
-  }
 
-  String timings() {
-    return "VM leg: prepare " + seconds(prepare) + ", boot to init "
-        + bootToInit.map(VmOutcome::seconds).orElse("n/a") + ", total " + seconds(total);
-  }
+    String report() {
+        return String.join("\n", problems()) + "\n" + timings()
+                + "\n" + summary.map(VmRunSummary::describe).orElse("(no summary)")
+                + "\n===== VM console =====\n" + console + "===== end of VM console =====";
+    }
 
-  String report() {
-    return String.join("\n", problems()) + "\n" + timings()
-        + "\n" + summary.map(VmRunSummary::describe).orElse("(no summary)")
-        + "\n===== VM console =====\n" + console + "===== end of VM console =====";
-  }
-
-  private static String seconds(Duration d) {
-    return String.format("%.1fs", d.toMillis() / 1000.0);
-  }
+    private static String seconds(Duration d) {
+        return String.format("%.1fs", d.toMillis() / 1000.0);
+    }
 }

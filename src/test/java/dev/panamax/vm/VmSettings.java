@@ -27,58 +27,59 @@ import java.util.stream.Stream;
  *     that opens and then hangs the guest, as on the CI machine, is not detected: opt-in only)
  */
 record VmSettings(Path projectDir, Path cacheDir, Path mavenRepository, Path javaHome,
-                  List<String> classpath, Duration timeout, boolean useKvm) {
+                                    List<String> classpath, Duration timeout, boolean useKvm) {
 
-  VmSettings {
-    classpath = List.copyOf(classpath);
-    if (!javaHome.startsWith("/usr")) {
-      throw new IllegalArgumentException("javaHome must be under /usr (the guest shares only /usr), got " + javaHome);
+    VmSettings {
+        classpath = List.copyOf(classpath);
+        if (!javaHome.startsWith("/usr")) {
+            throw new IllegalArgumentException(
+                    "javaHome must be under /usr (the guest shares only /usr), got " + javaHome);
+        }
+        if (classpath.isEmpty()) {
+            throw new IllegalArgumentException("classpath must not be empty");
+        }
+        for (String entry : classpath) {
+            Path p = Path.of(entry);
+            if (!p.startsWith(projectDir.resolve("target")) && !p.startsWith(mavenRepository)) {
+                throw new IllegalArgumentException("classpath entry " + entry + " must be under "
+                        + projectDir.resolve("target") + " or " + mavenRepository + " (the guest sees nothing else)");
+            }
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
     }
-    if (classpath.isEmpty()) {
-      throw new IllegalArgumentException("classpath must not be empty");
-    }
-    for (String entry : classpath) {
-      Path p = Path.of(entry);
-      if (!p.startsWith(projectDir.resolve("target")) && !p.startsWith(mavenRepository)) {
-        throw new IllegalArgumentException("classpath entry " + entry + " must be under "
-            + projectDir.resolve("target") + " or " + mavenRepository + " (the guest sees nothing else)");
-      }
-    }
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-    }
-  }
 
-  Path targetDir() {
-    return projectDir.resolve("target");
-  }
-
-  Path scriptsDir() {
-    return projectDir.resolve(".ci/vm");
-  }
-
-  /**
-   * From the surefire JVM: panamax.build.dir (set in pom.xml), java.home, the module and class
-   * path, and the overrides panamax.vm.cache (default /var/cache/panamax-vm, survives mvn clean),
-   * panamax.vm.m2, panamax.vm.timeout (seconds, default 480) and panamax.vm.accel (tcg, the
-   * default, or kvm).
-   */
-  static VmSettings fromSystemProperties() {
-    Path target = Path.of(System.getProperty("panamax.build.dir", "target")).toAbsolutePath();
-    var classpath = new ArrayList<String>();
-    for (String property : List.of("jdk.module.path", "java.class.path")) {
-      Stream.of(System.getProperty(property, "").split(File.pathSeparator))
-          .filter(e -> !e.isBlank() && Files.exists(Path.of(e)) && !classpath.contains(e))
-          .forEach(classpath::add);
+    Path targetDir() {
+        return projectDir.resolve("target");
     }
-    return new VmSettings(
-        target.getParent(),
-        Path.of(System.getProperty("panamax.vm.cache", "/var/cache/panamax-vm")),
-        Path.of(System.getProperty("panamax.vm.m2",
-            System.getProperty("user.home") + "/.m2/repository")).toAbsolutePath(),
-        Path.of(System.getProperty("java.home")),
-        classpath,
-        Duration.ofSeconds(Long.getLong("panamax.vm.timeout", 480)),
-        "kvm".equals(System.getProperty("panamax.vm.accel", "tcg")));
-  }
+
+    Path scriptsDir() {
+        return projectDir.resolve(".ci/vm");
+    }
+
+    /**
+     * From the surefire JVM: panamax.build.dir (set in pom.xml), java.home, the module and class
+     * path, and the overrides panamax.vm.cache (default /var/cache/panamax-vm, survives mvn clean),
+     * panamax.vm.m2, panamax.vm.timeout (seconds, default 480) and panamax.vm.accel (tcg, the
+     * default, or kvm).
+     */
+    static VmSettings fromSystemProperties() {
+        Path target = Path.of(System.getProperty("panamax.build.dir", "target")).toAbsolutePath();
+        var classpath = new ArrayList<String>();
+        for (String property : List.of("jdk.module.path", "java.class.path")) {
+            Stream.of(System.getProperty(property, "").split(File.pathSeparator))
+                    .filter(e -> !e.isBlank() && Files.exists(Path.of(e)) && !classpath.contains(e))
+                    .forEach(classpath::add);
+        }
+        return new VmSettings(
+                target.getParent(),
+                Path.of(System.getProperty("panamax.vm.cache", "/var/cache/panamax-vm")),
+                Path.of(System.getProperty("panamax.vm.m2",
+                        System.getProperty("user.home") + "/.m2/repository")).toAbsolutePath(),
+                Path.of(System.getProperty("java.home")),
+                classpath,
+                Duration.ofSeconds(Long.getLong("panamax.vm.timeout", 480)),
+                "kvm".equals(System.getProperty("panamax.vm.accel", "tcg")));
+    }
 }

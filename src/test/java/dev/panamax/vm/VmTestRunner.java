@@ -30,60 +30,60 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
  */
 public final class VmTestRunner {
 
-  private VmTestRunner() {}
+    private VmTestRunner() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length < 3) {
-      System.err.println("usage: VmTestRunner SUMMARY_FILE (--tag T | --package P | --class C)...");
-      System.exit(3);
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: VmTestRunner SUMMARY_FILE (--tag T | --package P | --class C)...");
+            System.exit(3);
+        }
+        var request = LauncherDiscoveryRequestBuilder.request();
+        var selectors = new ArrayList<DiscoverySelector>();
+        for (int i = 1; i < args.length; i += 2) {
+            String value = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "--tag" -> request.filters(TagFilter.includeTags(value));
+                case "--package" -> selectors.add(selectPackage(value));
+                case "--class" -> selectors.add(selectClass(value));
+                default -> {
+                    System.err.println("VmTestRunner: unknown option " + args[i]);
+                    System.exit(3);
+                }
+            }
+        }
+        VmRunSummary summary = run(request.selectors(selectors).build());
+        summary.write(Path.of(args[0]));
+        System.out.println("VmTestRunner: " + summary.describe());
+        System.exit(summary.found() == 0 ? 2 : summary.passed() ? 0 : 1);
     }
-    var request = LauncherDiscoveryRequestBuilder.request();
-    var selectors = new ArrayList<DiscoverySelector>();
-    for (int i = 1; i < args.length; i += 2) {
-      String value = i + 1 < args.length ? args[i + 1] : "";
-      switch (args[i]) {
-        case "--tag" -> request.filters(TagFilter.includeTags(value));
-        case "--package" -> selectors.add(selectPackage(value));
-        case "--class" -> selectors.add(selectClass(value));
-        default -> {
-          System.err.println("VmTestRunner: unknown option " + args[i]);
-          System.exit(3);
-        }
-      }
+
+    private static VmRunSummary run(LauncherDiscoveryRequest request) {
+        var counts = new SummaryGeneratingListener();
+        var failures = new ArrayList<String>();
+        TestExecutionListener progress = new TestExecutionListener() {
+            @Override
+            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (id.isTest() || result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+                    System.out.println("VmTestRunner: " + result.getStatus() + " " + id.getUniqueId());
+                }
+                if (result.getStatus() == TestExecutionResult.Status.FAILED) {
+                    failures.add(id.getUniqueId() + "\n" + result.getThrowable().map(VmTestRunner::trace).orElse(""));
+                }
+            }
+        };
+        LauncherFactory.create().execute(request, counts, progress);
+        var totals = counts.getSummary();
+        return new VmRunSummary(
+                totals.getTestsFoundCount(),
+                totals.getTestsSucceededCount(),
+                totals.getTestsFailedCount() + totals.getContainersFailedCount(),
+                totals.getTestsSkippedCount() + totals.getTestsAbortedCount(),
+                List.copyOf(failures));
     }
-    VmRunSummary summary = run(request.selectors(selectors).build());
-    summary.write(Path.of(args[0]));
-    System.out.println("VmTestRunner: " + summary.describe());
-    System.exit(summary.found() == 0 ? 2 : summary.passed() ? 0 : 1);
-  }
 
-  private static VmRunSummary run(LauncherDiscoveryRequest request) {
-    var counts = new SummaryGeneratingListener();
-    var failures = new ArrayList<String>();
-    TestExecutionListener progress = new TestExecutionListener() {
-      @Override
-      public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-        if (id.isTest() || result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
-          System.out.println("VmTestRunner: " + result.getStatus() + " " + id.getUniqueId());
-        }
-        if (result.getStatus() == TestExecutionResult.Status.FAILED) {
-          failures.add(id.getUniqueId() + "\n" + result.getThrowable().map(VmTestRunner::trace).orElse(""));
-        }
-      }
-    };
-    LauncherFactory.create().execute(request, counts, progress);
-    var totals = counts.getSummary();
-    return new VmRunSummary(
-        totals.getTestsFoundCount(),
-        totals.getTestsSucceededCount(),
-        totals.getTestsFailedCount() + totals.getContainersFailedCount(),
-        totals.getTestsSkippedCount() + totals.getTestsAbortedCount(),
-        List.copyOf(failures));
-  }
-
-  private static String trace(Throwable t) {
-    var out = new StringWriter();
-    t.printStackTrace(new PrintWriter(out));
-    return out.toString().strip();
-  }
+    private static String trace(Throwable t) {
+        var out = new StringWriter();
+        t.printStackTrace(new PrintWriter(out));
+        return out.toString().strip();
+    }
 }

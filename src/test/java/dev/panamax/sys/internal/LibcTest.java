@@ -13,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class LibcTest {
@@ -91,6 +92,7 @@ class LibcTest {
     }
 
     @Test
+    @Tag("kernel")
     void syscallReturnsTheKernelResult() {
         assertEquals(Libc.getpid(), ProcessHandle.current().pid());
         assertEquals(Libc.getpid(), Libc.syscall("getpid", 39));
