@@ -14,6 +14,7 @@ import dev.panamax.program.Hint;
 import dev.panamax.program.Hints;
 import dev.panamax.sys.Errno;
 import dev.panamax.userns.AsUser;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -33,12 +34,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ones in a child JVM under an unprivileged uid ({@link HintProbe}). A cause no step declares any more, or
  * one that another hint shadows, fails this test: hints cannot go stale.
  */
+@Tag("kernel")
 class HintReachabilityTest extends dev.panamax.BusyboxTest {
 
     @Test
     void everyDeclaredHintIsReachedByFailureInjection() throws Exception {
         Set<String> reached = new TreeSet<>();
         List<String> wrong = new ArrayList<>();
+        try (var warmUp = Launch.start(ContainerSpec.builder().rootfs(root.path()).command("true").build())) {
+            warmUp.waitFor(); // once-per-JVM things: the reaper's pipe, the cloner thread
+        }
         Leaks before = Leaks.snapshot();
         for (ContainerSpec spec : rootSpecs()) {
             HintInjection.Outcome o = HintInjection.run(spec);
