@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,15 +109,42 @@ final class CgroupFixtures {
         return p.exitValue();
     }
 
-    /** Every directory named panamax* under /sys/fs/cgroup (a few levels deep: hierarchy, parent, child). */
+    /**
+     * Every directory named panamax* under /sys/fs/cgroup (a few levels deep: hierarchy, parent, child). A cgroup
+     * removed while the tree is walked (by another JVM's launch, say) is skipped, not an error.
+     */
     static Set<Path> panamaxCgroups() {
         Set<Path> found = new TreeSet<>();
-        try (Stream<Path> walk = Files.walk(Path.of("/sys/fs/cgroup"), 4)) {
-            // the shared parent (/panamax) lives until the JVM exits: CgroupParentLifetimeTest checks that
-            walk.filter(Files::isDirectory)
-                    .filter(p -> p.getFileName().toString().startsWith("panamax"))
-                    .filter(p -> !p.getFileName().toString().equals("panamax"))
-                    .forEach(found::add);
+        try {
+            Files.walkFileTree(Path.of("/sys/fs/cgroup"), Set.of(), 4, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    return visitFile(dir, attrs);
+                }
+
+                @Override // also a directory at the depth limit
+                public FileVisitResult visitFile(Path path, BasicFileAttributes attrs) {
+                    String name = path.getFileName() == null ? "" : path.getFileName().toString();
+                    // the shared parent (/panamax) lives until the JVM exits: CgroupParentLifetimeTest checks that
+                    if (attrs.isDirectory() && name.startsWith("panamax") && !name.equals("panamax")) {
+                        found.add(path);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path path, IOException e) throws IOException {
+                    return postVisitDirectory(path, e);
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e == null || e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
