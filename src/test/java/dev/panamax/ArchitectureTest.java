@@ -55,18 +55,16 @@ class ArchitectureTest {
     private static final Set<String> INTERNAL_USERS = Set.of(
             "dev.panamax.UserRules",                                         // Libc: the effective uid
             "dev.panamax.cgroup.Cgroup", "dev.panamax.cgroup.CgroupManager", // Libc, Abi: cgroup fds, the euid
-            "dev.panamax.mount.MountOption", "dev.panamax.mount.Propagation", // Abi: MS_ and MOUNT_ATTR_ values
             "dev.panamax.seccomp.CompiledFilter", "dev.panamax.seccomp.Disassembler",
             "dev.panamax.seccomp.FilterCompiler", "dev.panamax.seccomp.SeccompProfile"); // SyscallTable
 
     /**
      * Dependencies against the layers, each a known cycle; with them removed the package graph has none.
-     * The API's value types are read by the layers below (launch, program); mount -> API is removed by branch
-     * spec (drop that line after merging it); trampoline -> program: the setup executable embeds a program image.
+     * The API's value types are read by the layers below (launch, program); trampoline -> program: the setup
+     * executable embeds a program image.
      */
     private static final Set<String> UPWARD = Set.of(
             "launch -> dev.panamax", "program -> dev.panamax",
-            "mount -> dev.panamax", // removed by branch spec
             "trampoline -> program");
 
     /** Tags of tests that need root, real containers, cgroups or the VM; untagged tests are pure. */
