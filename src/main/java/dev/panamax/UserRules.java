@@ -2,7 +2,7 @@ package dev.panamax;
 
 import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.Namespace;
-import dev.panamax.sys.internal.Libc;
+import dev.panamax.program.Host;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -76,8 +76,8 @@ final class UserRules {
         }
 
         void mapCurrentUserToRoot() {
-            uidMap(List.of(IdMap.of(0, Integer.toUnsignedLong(Libc.geteuid()), 1)));
-            gidMap(List.of(IdMap.of(0, Integer.toUnsignedLong(Libc.getegid()), 1)));
+            uidMap(List.of(IdMap.of(0, Host.current().euid(), 1)));
+            gidMap(List.of(IdMap.of(0, Host.current().egid(), 1)));
         }
 
         void user(long uid, long gid) {
@@ -105,9 +105,9 @@ final class UserRules {
                 return UserNamespaceSpec.NONE;
             }
             List<IdMap> uids = uidMap.isEmpty()
-                    ? List.of(IdMap.of(0, Integer.toUnsignedLong(Libc.geteuid()), 1)) : uidMap;
+                    ? List.of(IdMap.of(0, Host.current().euid(), 1)) : uidMap;
             List<IdMap> gids = gidMap.isEmpty()
-                    ? List.of(IdMap.of(0, Integer.toUnsignedLong(Libc.getegid()), 1)) : gidMap;
+                    ? List.of(IdMap.of(0, Host.current().egid(), 1)) : gidMap;
             return new UserNamespaceSpec(uids, gids);
         }
 

@@ -2,6 +2,7 @@ package dev.panamax.program;
 
 import dev.panamax.sys.internal.SyscallTable;
 import dev.panamax.trampoline.ProgramLayout;
+import dev.panamax.trampoline.RelocatableImage;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,7 +26,7 @@ import java.util.function.IntPredicate;
  * stage.writeAt(fileSegment, IMAGE_ADDRESS);     // for a setup executable
  * }</pre>
  */
-public final class ProgramImage {
+public final class ProgramImage implements RelocatableImage {
     /** A syscall number no kernel has: the step fails with ENOSYS (used to inject faults in tests). */
     public static final int NO_SUCH_SYSCALL = 0xFFFF;
 
@@ -107,6 +108,7 @@ public final class ProgramImage {
     }
 
     /** The image's size in bytes. */
+    @Override
     public int size() {
         return bytes.length;
     }
@@ -119,6 +121,7 @@ public final class ProgramImage {
     }
 
     /** Copies the image into {@code target}, every pointer relocated as if the image lay at {@code address}. */
+    @Override
     public void writeAt(MemorySegment target, long address) {
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, target, 0, bytes.length);
         for (long at : pointers) {

@@ -1,6 +1,5 @@
 package dev.panamax.trampoline;
 
-import dev.panamax.program.ProgramImage;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
@@ -100,7 +99,7 @@ public final class SetupExecutable {
      *
      * @throws ErrnoException naming write or fcntl and the errno
      */
-    public static void fill(int fd, ProgramImage image) {
+    public static void fill(int fd, RelocatableImage image) {
         try (Arena arena = Arena.ofConfined()) {
             long size = PAGE + image.size();
             MemorySegment file = arena.allocate(size);
