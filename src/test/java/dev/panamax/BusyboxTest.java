@@ -16,13 +16,15 @@ import org.junit.jupiter.api.BeforeAll;
 public abstract class BusyboxTest {
     protected static BusyboxRootfs root;
 
+    /** Public, as its twin below: JUnit then needs no deep reflection into this package (a subclass in another
+     * package run alone opens only its own). */
     @BeforeAll
-    static void createBusyboxRootfs() {
+    public static void createBusyboxRootfs() {
         root = BusyboxRootfs.create();
     }
 
     @AfterAll
-    static void deleteBusyboxRootfs() {
+    public static void deleteBusyboxRootfs() {
         if (root != null) {
             root.close();
             root = null;

@@ -36,14 +36,25 @@ final class ExecSteps {
         e.add(Step.of("enter the working directory", "chdir", new Arg.CString(dir)).hinting(Hints.workingDirectory(dir)));
     }
 
-    static void signals(Emit e) {
-        byte[] sigDefault = KernelStructs.kernelSigaction(0); // SIG_DFL
+    /** One rt_sigaction(sig, SIG_DFL) step per signal but SIGKILL and SIGSTOP: the same in every program. */
+    private static final List<Step> RESET_HANDLERS = resetHandlers();
+
+    private static List<Step> resetHandlers() {
+        Arg sigDefault = new Arg.Struct(KernelStructs.kernelSigaction(0), "SIG_DFL");
         Arg sigsetSize = new Arg.Word(KernelStructs.SIZEOF_KERNEL_SIGSET);
+        List<Step> out = new ArrayList<>();
         for (int sig = 1; sig <= 8 * KernelStructs.SIZEOF_KERNEL_SIGSET; sig++) {
             if (sig != Abi.SIGKILL && sig != Abi.SIGSTOP) {
-                e.add(Step.of("reset every signal handler to SIG_DFL (no JVM handler may run)", "rt_sigaction",
-                        new Arg.Word(sig), new Arg.Struct(sigDefault, "SIG_DFL"), NULL, sigsetSize));
+                out.add(Step.of("reset every signal handler to SIG_DFL (no JVM handler may run)", "rt_sigaction",
+                        new Arg.Word(sig), sigDefault, NULL, sigsetSize));
             }
+        }
+        return List.copyOf(out);
+    }
+
+    static void signals(Emit e) {
+        for (Step reset : RESET_HANDLERS) {
+            e.add(reset);
         }
         if (!e.spec().process().init()) {
             unblockSignals(e); // with an init, only its child does, after the fork (InitSteps)

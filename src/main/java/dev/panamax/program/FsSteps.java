@@ -22,6 +22,12 @@ final class FsSteps {
     private FsSteps() {
     }
 
+    private static final Arg FSOPEN_CLOEXEC = Arg.flags(Flags.FSOPEN_CLOEXEC);
+    private static final Arg SET_FLAG = Arg.flags(Flags.FSCONFIG_SET_FLAG);
+    private static final Arg SET_STRING = Arg.flags(Flags.FSCONFIG_SET_STRING);
+    private static final Arg CMD_CREATE = Arg.flags(Flags.FSCONFIG_CMD_CREATE);
+    private static final Arg FSMOUNT_CLOEXEC = Arg.flags(Flags.FSMOUNT_CLOEXEC);
+
     /**
      * A detached mount of a new {@code type} filesystem; {@code config} values that are null are flags.
      * Returns the label of the mount descriptor.
@@ -29,23 +35,23 @@ final class FsSteps {
     static String create(Emit e, String type, Map<String, String> config, Set<MountOption> options, String forWhat) {
         String ctx = label(e, type + "_ctx");
         e.add(Step.of("open a " + type + " filesystem context for " + forWhat, "fsopen", new Arg.CString(type),
-                Arg.flags(Flags.FSOPEN_CLOEXEC)).savingAs(ctx));
+                FSOPEN_CLOEXEC).savingAs(ctx));
         config.forEach((key, value) -> {
             if (value == null) {
                 e.add(Step.of("set " + key + " on " + type + " for " + forWhat, "fsconfig", fd(ctx),
-                        Arg.flags(Flags.FSCONFIG_SET_FLAG), new Arg.CString(key), NULL,
+                        SET_FLAG, new Arg.CString(key), NULL,
                         new Arg.Word(0)));
             } else {
                 e.add(Step.of("set " + key + "=" + value + " on " + type + " for " + forWhat, "fsconfig", fd(ctx),
-                        Arg.flags(Flags.FSCONFIG_SET_STRING), new Arg.CString(key),
+                        SET_STRING, new Arg.CString(key),
                         new Arg.CString(value), new Arg.Word(0)));
             }
         });
         e.add(Step.of("create the " + type + " filesystem for " + forWhat, "fsconfig", fd(ctx),
-                Arg.flags(Flags.FSCONFIG_CMD_CREATE), NULL, NULL, new Arg.Word(0)));
+                CMD_CREATE, NULL, NULL, new Arg.Word(0)));
         String mnt = label(e, type);
         e.add(Step.of("make a mount of the " + type + " filesystem for " + forWhat, "fsmount", fd(ctx),
-                Arg.flags(Flags.FSMOUNT_CLOEXEC), Arg.flags(MountArgs.attrs(options))).savingAs(mnt)
+                FSMOUNT_CLOEXEC, Arg.flags(MountArgs.attrs(options))).savingAs(mnt)
                 .hinting(type.equals("proc") ? Hints.procMount(e) : java.util.List.of()));
         return mnt;
     }

@@ -10,14 +10,21 @@ import java.util.Objects;
  * where it is emitted ({@link Step#hinting}), so that the hint and the call it explains cannot drift apart.
  * The failure report prints the hint of the failed step for the errno it got.
  *
- * @param cause the cause, one of a closed list (a test reaches every one by failure injection)
- * @param text  the hint, in words; may name spec values (a path, a limit), never an environment value
+ * @param cause  the cause, one of a closed list (a test reaches every one by failure injection)
+ * @param words  the hint, in words, with {@code {}} where {@code detail} goes
+ * @param detail a spec value the words name (a path, a limit), or null; never an environment value. Kept
+ *               apart so that a launch that does not fail builds no hint text
  */
-public record Hint(Cause cause, String text) {
+public record Hint(Cause cause, String words, String detail) {
 
     public Hint {
         Objects.requireNonNull(cause, "cause");
-        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(words, "words");
+    }
+
+    /** The hint as the failure report prints it. */
+    public String text() {
+        return detail == null ? words : words.replace("{}", detail);
     }
 
     /** Every cause of failure the launcher explains, with the errnos that mean it. */
@@ -79,8 +86,13 @@ public record Hint(Cause cause, String text) {
         }
 
         /** A hint for this cause, in words. */
-        public Hint hint(String text) {
-            return new Hint(this, text);
+        public Hint hint(String words) {
+            return new Hint(this, words, null);
+        }
+
+        /** A hint for this cause whose words name {@code detail} at each {@code {}}. */
+        public Hint hint(String words, String detail) {
+            return new Hint(this, words, detail);
         }
     }
 

@@ -48,18 +48,18 @@ public final class Hints {
     }
 
     static Hint workingDirectory(String dir) {
-        return WORKING_DIRECTORY_MISSING.hint("the working directory does not exist in the container: " + dir);
+        return WORKING_DIRECTORY_MISSING.hint("the working directory does not exist in the container: {}", dir);
     }
 
     static Hint mountPoint(String path) {
-        return MOUNT_POINT_ON_READ_ONLY_ROOTFS.hint("the rootfs is read-only and has no " + path
-                + " to mount on: create it in the rootfs, or mount a writable rootfs");
+        return MOUNT_POINT_ON_READ_ONLY_ROOTFS.hint("the rootfs is read-only and has no {} to mount on: create it"
+                + " in the rootfs, or mount a writable rootfs", path);
     }
 
     static Hint mountTargetIsLink(String target) {
-        return MOUNT_TARGET_IS_SYMLINK.hint(target + " is a symbolic link in the rootfs; a mount never lands on a"
-                + " link (it could lead out of the rootfs): mount onto the directory it points to, or make "
-                + target + " a directory");
+        return MOUNT_TARGET_IS_SYMLINK.hint("{} is a symbolic link in the rootfs; a mount never lands on a link (it"
+                + " could lead out of the rootfs): mount onto the directory it points to, or make {} a directory",
+                target);
     }
 
     static final Hint CAPSET = CAPABILITIES_NOT_HELD.hint("capset may only keep capabilities the launcher holds"

@@ -7,7 +7,10 @@ import dev.panamax.sys.internal.Flags;
 import dev.panamax.sys.internal.KernelStructs;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Argument builders for the new mount API and openat2: the kernel structs, flag words, result labels. */
 final class MountArgs {
@@ -33,9 +36,13 @@ final class MountArgs {
 
     /** {@code struct open_how} with {@code flags} and {@code resolve} (mode 0). */
     static Arg openHow(Flag flags, Flag resolve) {
-        return new Arg.Struct(KernelStructs.openHow(flags.value(), 0, resolve.value()),
-                "flags=" + flags.name() + ", resolve=" + resolve.name());
+        return OPEN_HOWS.computeIfAbsent(List.of(flags, resolve), k -> new Arg.Struct(
+                KernelStructs.openHow(flags.value(), 0, resolve.value()),
+                "flags=" + flags.name() + ", resolve=" + resolve.name()));
     }
+
+    /** The few {@code open_how} values programs use, each made once (an {@code Arg} is immutable). */
+    private static final Map<List<Flag>, Arg> OPEN_HOWS = new ConcurrentHashMap<>();
 
     static final Arg OPEN_HOW_SIZE = new Arg.Word(Abi.SIZEOF_OPEN_HOW);
 
@@ -60,9 +67,19 @@ final class MountArgs {
 
     /** {@code options} as {@code MOUNT_ATTR_*} bits, in the enum's order: {@code MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOSUID}. */
     static Flag attrs(Set<MountOption> options) {
-        return Flag.or(Arrays.stream(MountOption.values()).filter(options::contains)
-                .map(o -> new Flag("MOUNT_ATTR_" + o.name(), MountOption.attrs(Set.of(o)))).toArray(Flag[]::new));
+        Flag[] set = new Flag[options.size()];
+        int n = 0;
+        for (MountOption o : MountOption.values()) { // every launch compiles a few dozen: no streams
+            if (options.contains(o)) {
+                set[n++] = ATTR[o.ordinal()];
+            }
+        }
+        return Flag.or(set);
     }
+
+    /** Each option's {@code MOUNT_ATTR_*} flag, by ordinal. */
+    private static final Flag[] ATTR = Arrays.stream(MountOption.values())
+            .map(o -> new Flag("MOUNT_ATTR_" + o.name(), MountOption.attrs(Set.of(o)))).toArray(Flag[]::new);
 
     static int errno(String name) {
         return dev.panamax.sys.Errno.number(name);

@@ -63,7 +63,8 @@ final class SafePath {
         String at = label(e, "target");
         e.add(Step.of("open the mount target " + target + " (never a symlink)", "openat2", fd(parent),
                 new Arg.CString(name), openHow(pathFlags(directory),
-                        Flag.or(Flags.RESOLVE_BENEATH, Flags.RESOLVE_NO_SYMLINKS)), MountArgs.OPEN_HOW_SIZE).savingAs(at).hinting(Hints.mountTargetIsLink(target)));
+                        BENEATH_NO_SYMLINKS), MountArgs.OPEN_HOW_SIZE).savingAs(at)
+                .hinting(Hints.mountTargetIsLink(target)));
         return new Resolved(parent, name, at);
     }
 
@@ -82,12 +83,15 @@ final class SafePath {
 
     /** Symlinks resolve inside the rootfs, never through /proc's magic links. */
     private static final Flag IN_ROOT = Flag.or(Flags.RESOLVE_IN_ROOT, Flags.RESOLVE_NO_MAGICLINKS);
+    private static final Flag BENEATH_NO_SYMLINKS = Flag.or(Flags.RESOLVE_BENEATH, Flags.RESOLVE_NO_SYMLINKS);
 
     /** An {@code O_PATH} descriptor, of a directory or of anything. */
     private static Flag pathFlags(boolean directory) {
-        return directory ? Flag.or(Flags.O_PATH, Flags.O_DIRECTORY, Flags.O_CLOEXEC)
-                : Flag.or(Flags.O_PATH, Flags.O_CLOEXEC);
+        return directory ? DIRECTORY_PATH : FILE_PATH;
     }
+
+    private static final Flag DIRECTORY_PATH = Flag.or(Flags.O_PATH, Flags.O_DIRECTORY, Flags.O_CLOEXEC);
+    private static final Flag FILE_PATH = Flag.or(Flags.O_PATH, Flags.O_CLOEXEC);
 
     private static void mkdir(Emit e, String parent, String name, String path, int mode) {
         e.add(Step.of("create " + path + " in the rootfs if missing", "mkdirat", fd(parent), new Arg.CString(name),

@@ -71,7 +71,7 @@ public record Step(String what, String syscall, List<Arg> args, OptionalLong exp
 
     /** The same step with {@code more} hints after its own (the first that explains an errno is shown). */
     public Step hinting(Hint... more) {
-        return hinting(List.of(more));
+        return hinting(java.util.Arrays.asList(more));
     }
 
     /** As above, for a list. */
@@ -79,8 +79,13 @@ public record Step(String what, String syscall, List<Arg> args, OptionalLong exp
         if (more.isEmpty()) {
             return this;
         }
-        List<Hint> all = new java.util.ArrayList<>(hints);
-        all.addAll(more);
+        List<Hint> all;
+        if (hints.isEmpty()) {
+            all = more;
+        } else {
+            all = new java.util.ArrayList<>(hints);
+            all.addAll(more);
+        }
         return new Step(what, syscall, args, expect, tolerated, savesAs, detail, forksInit, all);
     }
 

@@ -1,8 +1,5 @@
 package dev.panamax.sys.internal;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /**
  * A value of the kernel ABI together with the C expression that names it: {@code O_PATH}, or
  * {@code O_PATH|O_DIRECTORY|O_CLOEXEC} for an OR of flags. Plans print {@link #name()} and the child passes
@@ -25,14 +22,17 @@ public record Flag(String name, long value) {
 
     /** The OR of {@code flags}, named {@code A|B|C} in the order given; {@link #NONE} for none. */
     public static Flag or(Flag... flags) {
-        if (flags.length == 0) {
-            return NONE;
+        if (flags.length <= 1) {
+            return flags.length == 0 ? NONE : flags[0];
         }
-        long value = 0;
-        for (Flag f : flags) {
-            value |= f.value;
+        // a plain loop: every launch compiles a few hundred of these
+        long value = flags[0].value;
+        StringBuilder name = new StringBuilder(flags[0].name);
+        for (int i = 1; i < flags.length; i++) {
+            value |= flags[i].value;
+            name.append('|').append(flags[i].name);
         }
-        return new Flag(Arrays.stream(flags).map(Flag::name).collect(Collectors.joining("|")), value);
+        return new Flag(name.toString(), value);
     }
 
     /** This OR {@code other} when {@code condition} holds, else this. */
