@@ -192,7 +192,10 @@ public sealed interface Arg {
 
     /** {@code a, b, c}: each item and the list cut like a plan's. */
     static String joined(List<String> items) {
-        String shown = items.stream().limit(SHOWN_ITEMS).map(a -> cut(a, "")).collect(Collectors.joining(", "));
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < Math.min(items.size(), SHOWN_ITEMS); i++) {
+            shown.append(i == 0 ? "" : ", ").append(cut(items.get(i), ""));
+        }
         return shown + (items.size() > SHOWN_ITEMS ? ", ... " + (items.size() - SHOWN_ITEMS) + " more" : "");
     }
 }

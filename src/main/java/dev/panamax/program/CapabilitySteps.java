@@ -8,7 +8,9 @@ import dev.panamax.sys.internal.KernelStructs;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -53,12 +55,21 @@ final class CapabilitySteps {
     static void setSets(Emit e) {
         Set<Capability> kept = known(e, e.spec().hardening().capabilities());
         Set<Capability> inheritable = known(e, e.spec().hardening().ambientCapabilities());
+        e.add(Memo.of(CAPSETS, List.of(Set.copyOf(kept), Set.copyOf(inheritable)), k -> capset(kept, inheritable)));
+    }
+
+    /** The capset step for each (kept, inheritable) pair seen: specs repeat them, and a step is immutable. */
+    private static final Map<List<Set<Capability>>, Step> CAPSETS = new ConcurrentHashMap<>();
+
+    private static Step capset(Set<Capability> kept, Set<Capability> inheritable) {
         Flag version = Flags._LINUX_CAPABILITY_VERSION_3;
         long k = Capability.mask(kept);
-        e.add(Step.of("set the permitted, effective and inheritable capabilities", "capset",
-                new Arg.Struct(KernelStructs.capHeader((int) version.value(), 0), "version=" + version.name() + ", pid=0"),
-                new Arg.Struct(KernelStructs.capData(k, k, Capability.mask(inheritable)), "effective=permitted=" + names(kept) + ", inheritable=" + names(inheritable)))
-                .hinting(Hints.CAPSET));
+        return Step.of("set the permitted, effective and inheritable capabilities", "capset",
+                new Arg.Struct(KernelStructs.capHeader((int) version.value(), 0),
+                        "version=" + version.name() + ", pid=0"),
+                new Arg.Struct(KernelStructs.capData(k, k, Capability.mask(inheritable)),
+                        "effective=permitted=" + names(kept) + ", inheritable=" + names(inheritable)))
+                .hinting(Hints.CAPSET);
     }
 
     static void ambient(Emit e) {

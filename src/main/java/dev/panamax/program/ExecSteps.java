@@ -64,10 +64,13 @@ final class ExecSteps {
     static void unblockSignals(Emit e) {
         // Not the launching thread's mask: the JVM blocks SIGQUIT in its threads, and a container's process
         // must start as any process does, with nothing blocked (Ctrl-\ must reach a shell inside).
-        e.add(Step.of("unblock every signal (blocked since clone)", "rt_sigprocmask",
-                Arg.flags(Flags.SIG_SETMASK), new Arg.Struct(KernelStructs.emptyKernelSigset(), "empty set"), NULL,
-                new Arg.Word(KernelStructs.SIZEOF_KERNEL_SIGSET)));
+        e.add(UNBLOCK_SIGNALS);
     }
+
+    private static final Step UNBLOCK_SIGNALS = Step.of("unblock every signal (blocked since clone)",
+            "rt_sigprocmask", Arg.flags(Flags.SIG_SETMASK),
+            new Arg.Struct(KernelStructs.emptyKernelSigset(), "empty set"), NULL,
+            new Arg.Word(KernelStructs.SIZEOF_KERNEL_SIGSET));
 
     static void execve(Emit e) {
         ProcessSpec p = e.spec().process();

@@ -33,19 +33,26 @@ public final class Hints {
     }
 
     static List<Hint> execve(ContainerSpec spec, List<String> candidates, boolean last) {
-        List<Hint> out = new ArrayList<>();
+        List<Hint> out = new ArrayList<>(4);
         if (last) {
-            out.add(EXECUTABLE_MISSING.hint("no such executable in the container's "
-                    + (spec.rootfs().isPresent() ? "rootfs" : "filesystem") + ": " + Arg.joined(candidates)));
-            out.add(NOT_EXECUTABLE.hint("the file is not executable, or lies on a noexec mount"));
+            out.add(EXECUTABLE_MISSING.hint(spec.rootfs().isPresent()
+                    ? "no such executable in the container's rootfs: {}"
+                    : "no such executable in the container's filesystem: {}", Arg.joined(candidates)));
+            out.add(NOT_EXECUTABLE_HINT);
         }
         if (spec.hardening().seccomp().isPresent()) {
-            out.add(EXECVE_DENIED_BY_SECCOMP.hint("the seccomp profile may deny execve (Launcher.plan shows its"
-                    + " rules)"));
+            out.add(SECCOMP_EXECVE_HINT);
         }
-        out.add(PROCESS_LIMIT.hint("RLIMIT_NPROC is exceeded for the process's user"));
+        out.add(PROCESS_LIMIT_HINT);
         return out;
     }
+
+    private static final Hint NOT_EXECUTABLE_HINT = NOT_EXECUTABLE.hint("the file is not executable, or lies on a"
+            + " noexec mount");
+    private static final Hint SECCOMP_EXECVE_HINT = EXECVE_DENIED_BY_SECCOMP.hint("the seccomp profile may deny"
+            + " execve (Launcher.plan shows its rules)");
+    private static final Hint PROCESS_LIMIT_HINT = PROCESS_LIMIT.hint("RLIMIT_NPROC is exceeded for the process's"
+            + " user");
 
     static Hint workingDirectory(String dir) {
         return WORKING_DIRECTORY_MISSING.hint("the working directory does not exist in the container: {}", dir);

@@ -23,12 +23,15 @@ final class HostIdentitySteps {
     }
 
     private static void loopback(Emit e) {
-        e.add(Step.of("open a socket to configure lo", "socket", Arg.flags(Flags.AF_INET),
-                Arg.flags(Flags.SOCK_DGRAM, Flags.SOCK_CLOEXEC), new Arg.Word(0))
-                .savingAs("sock"));
-        e.add(Step.of("bring loopback up", "ioctl", new Arg.Result("sock"), Arg.flags(Flags.SIOCSIFFLAGS),
-                new Arg.Struct(KernelStructs.ifreqFlags("lo", (int) Flags.IFF_UP.value()),
-                        "ifr_name=\"lo\", ifr_flags=" + Flags.IFF_UP.name())));
-        e.add(Step.of("close the socket", "close", new Arg.Result("sock")));
+        LOOPBACK_UP.forEach(e::add);
     }
+
+    /** The same three steps in every program with a network namespace, made once. */
+    private static final java.util.List<Step> LOOPBACK_UP = java.util.List.of(
+            Step.of("open a socket to configure lo", "socket", Arg.flags(Flags.AF_INET),
+                    Arg.flags(Flags.SOCK_DGRAM, Flags.SOCK_CLOEXEC), new Arg.Word(0)).savingAs("sock"),
+            Step.of("bring loopback up", "ioctl", new Arg.Result("sock"), Arg.flags(Flags.SIOCSIFFLAGS),
+                    new Arg.Struct(KernelStructs.ifreqFlags("lo", (int) Flags.IFF_UP.value()),
+                            "ifr_name=\"lo\", ifr_flags=" + Flags.IFF_UP.name())),
+            Step.of("close the socket", "close", new Arg.Result("sock")));
 }

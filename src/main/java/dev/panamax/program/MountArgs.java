@@ -36,7 +36,7 @@ final class MountArgs {
 
     /** {@code struct open_how} with {@code flags} and {@code resolve} (mode 0). */
     static Arg openHow(Flag flags, Flag resolve) {
-        return OPEN_HOWS.computeIfAbsent(List.of(flags, resolve), k -> new Arg.Struct(
+        return Memo.of(OPEN_HOWS, List.of(flags, resolve), k -> new Arg.Struct(
                 KernelStructs.openHow(flags.value(), 0, resolve.value()),
                 "flags=" + flags.name() + ", resolve=" + resolve.name()));
     }
@@ -51,6 +51,13 @@ final class MountArgs {
      * plan shows the fields that are set.
      */
     static Arg mountAttr(Flag set, Flag clr, Flag propagation) {
+        return Memo.of(MOUNT_ATTRS, List.of(set, clr, propagation), k -> newMountAttr(set, clr, propagation));
+    }
+
+    /** The few {@code mount_attr} values programs use, each made once. */
+    private static final Map<List<Flag>, Arg> MOUNT_ATTRS = new ConcurrentHashMap<>();
+
+    private static Arg newMountAttr(Flag set, Flag clr, Flag propagation) {
         StringBuilder text = new StringBuilder();
         String[] fields = {"attr_set", "attr_clr", "propagation"};
         Flag[] values = {set, clr, propagation};
@@ -67,6 +74,13 @@ final class MountArgs {
 
     /** {@code options} as {@code MOUNT_ATTR_*} bits, in the enum's order: {@code MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOSUID}. */
     static Flag attrs(Set<MountOption> options) {
+        return Memo.of(ATTRS, Set.copyOf(options), MountArgs::newAttrs);
+    }
+
+    /** The option sets programs use, each turned into a flag once. */
+    private static final Map<Set<MountOption>, Flag> ATTRS = new ConcurrentHashMap<>();
+
+    private static Flag newAttrs(Set<MountOption> options) {
         Flag[] set = new Flag[options.size()];
         int n = 0;
         for (MountOption o : MountOption.values()) { // every launch compiles a few dozen: no streams

@@ -26,6 +26,8 @@ final class MountSteps {
     private MountSteps() {
     }
 
+    private static final Mount PROC = Mount.proc();
+
     static void emit(Emit e) {
         ContainerSpec spec = e.spec();
         Filesystem fs = spec.filesystem();
@@ -39,7 +41,7 @@ final class MountSteps {
         e.add(Step.of("clear the umask while creating mount points and nodes", "umask", new Arg.Word(0))
                 .savingAs("umask"));
         if (spec.mountProc()) {
-            one(e, Mount.proc());
+            one(e, PROC);
         }
         if (fs.minimalDev()) {
             DevSteps.emit(e);

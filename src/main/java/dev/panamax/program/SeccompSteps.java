@@ -37,19 +37,38 @@ final class SeccompSteps {
             "wait4");
 
     static void load(Emit e, SeccompProfile profile, List<String> afterFilter) {
+        boolean init = e.spec().process().init();
+        Loaded last = lastLoaded;
+        if (last == null || last.profile != profile || last.init != init || last.afterFilter != afterFilter) {
+            last = lastLoaded = new Loaded(profile, init, afterFilter, loadStep(profile, init, afterFilter));
+        }
+        e.add(last.step);
+    }
+
+    /**
+     * The step for the profile loaded last (by identity: a spec launched again and again keeps its profile),
+     * so that a launch does not compile and render the same filter again.
+     */
+    private record Loaded(SeccompProfile profile, boolean init, List<String> afterFilter, Step step) {
+    }
+
+    private static volatile Loaded lastLoaded;
+
+    private static Step loadStep(SeccompProfile profile, boolean init, List<String> afterFilter) {
         List<String> launcherCalls = new ArrayList<>(afterFilter);
-        if (e.spec().process().init()) {
+        if (init) {
             launcherCalls.addAll(INIT);
         }
         List<String> added = new ArrayList<>();
         CompiledFilter filter = withLauncherCalls(profile, launcherCalls, added).compile();
         Arg program = new Arg.StructWithPointers(KernelStructs.sockFprog(filter.length()),
-                Map.of((int) KernelStructs.OFFSETOF_SOCK_FPROG_FILTER, new Arg.Struct(filter.bytes(), filter.length() + " instructions")),
+                Map.of((int) KernelStructs.OFFSETOF_SOCK_FPROG_FILTER,
+                        new Arg.Struct(filter.bytes(), filter.length() + " instructions")),
                 "len=" + filter.length() + ", filter=<rules below>");
         String note = added.isEmpty() ? "" : "(allowed for the launcher itself: " + String.join(", ", added) + ")\n";
-        e.add(Step.of("load the seccomp filter", "seccomp",
+        return Step.of("load the seccomp filter", "seccomp",
                 Arg.flags(Flags.SECCOMP_SET_MODE_FILTER), new Arg.Word(0), program)
-                .detailed(note + filter.render()).hinting(Hints.SECCOMP));
+                .detailed(note + filter.render()).hinting(Hints.SECCOMP);
     }
 
     /** {@code profile} plus ALLOW for each launcher call it has no rule for; names the added calls in {@code added}. */
