@@ -7,9 +7,11 @@ import dev.panamax.Launcher;
 import dev.panamax.cgroup.CpuLimit;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.cgroup.Resources;
+import dev.panamax.program.SpecCompiler;
 import dev.panamax.sys.Namespace;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,11 +35,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Method: {@code bench.warmup} launches in all (default 2,000) are made before measuring, then
  * {@code bench.runs} rounds (default 1,000) are measured; every round runs every row once, in an order
  * shuffled anew each round by a {@link Random} with a fixed seed ({@code bench.seed}), and warm-up rounds are
- * such rounds too. Each row gets a median and a p99. The rows of other processes (the C reference, the JVM
- * holding a 4 GiB live heap, the JVM running as uid 65534) are {@link LaunchServer}s driven over a pipe: one
- * command byte, one launch, its time measured in that process; so they interleave like the others. The table
- * comes with {@code /proc/pressure/cpu} before and after (CPU pressure: how often tasks waited for a CPU),
- * the kernel and the JDK, and each row's ratio to the C program doing the default plan's system calls.
+ * such rounds too. Each row gets a median, a p99, its ratio to the C reference and the paired difference to
+ * it (the median over rounds of the row's time minus the reference's in the same round: noise that lasts a
+ * round cancels out, so differences between rows hold on a noisy machine). The rows of other processes (the
+ * C reference, the JVM holding a 4 GiB live heap, the JVM running as uid 65534) are {@link LaunchServer}s
+ * driven over a pipe: one command byte, one launch, its time measured in that process; so they interleave
+ * like the others. The table comes with {@code /proc/pressure/cpu} before and after (CPU pressure: how often
+ * tasks waited for a CPU), the kernel and the JDK.
  *
  * <p>The C reference ({@link CReference}, {@code src/test/c/launch_server.c}, compiled with gcc at run time):
  * posix_spawn of {@code /bin/true}, and a clone3(CLONE_VM) child that performs exactly the system calls of
@@ -74,14 +78,46 @@ public final class LaunchBenchmark {
     record Row(String name, Launch launch) {
     }
 
-    /** A row's result. */
-    record Stats(String name, double medianMs, double p99Ms) {
-        static Stats of(String name, long[] nanos) {
-            long[] sorted = nanos.clone();
-            Arrays.sort(sorted);
-            return new Stats(name, sorted[sorted.length / 2] / 1e6,
-                    sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6);
+    /** Launch times in nanoseconds, {@code nanos[row][round]}: every row measured once in every round. */
+    record Samples(List<Row> rows, long[][] nanos) {
+        private int index(String name) {
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).name().equals(name)) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException("no row " + name);
         }
+
+        double median(String row) {
+            return percentile(nanos[index(row)], 0.5);
+        }
+
+        double p99(String row) {
+            return percentile(nanos[index(row)], 0.99);
+        }
+
+        /**
+         * The median over rounds of {@code a}'s time minus {@code b}'s in the same round, in ms: paired, so
+         * noise that lasts a round or longer cancels out.
+         */
+        double paired(String a, String b) {
+            long[] x = nanos[index(a)];
+            long[] y = nanos[index(b)];
+            long[] d = new long[x.length];
+            for (int r = 0; r < d.length; r++) {
+                d[r] = x[r] - y[r];
+            }
+            return percentile(d, 0.5);
+        }
+    }
+
+    /** The {@code p} quantile of {@code nanos} in ms (nearest rank; the median of an even count is the upper one). */
+    static double percentile(long[] nanos, double p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int rank = p == 0.5 ? sorted.length / 2 : (int) Math.ceil(sorted.length * p) - 1;
+        return sorted[rank] / 1e6;
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,10 +135,10 @@ public final class LaunchBenchmark {
                  LaunchServer rootless = rootlessServer(root.path())) {
                 String pressureBefore = pressure();
                 List<Row> rows = rows(root.path(), base, bare, c, bigHeap, rootless);
-                List<Stats> stats = interleaved(rows);
+                Samples samples = interleaved(rows);
                 String pressureAfter = pressure();
                 List<String> parallel = parallel(base);
-                print(stats, parallel, pressureBefore, pressureAfter);
+                print(samples, SpecCompiler.plan(base).steps().size(), parallel, pressureBefore, pressureAfter);
             }
         }
     }
@@ -149,7 +185,7 @@ public final class LaunchBenchmark {
      * Warm-up rounds, then measured rounds; each round runs every row once in a shuffled order.
      * Prints a dot every 10% so that a long run shows it is alive.
      */
-    private static List<Stats> interleaved(List<Row> rows) throws Exception {
+    private static Samples interleaved(List<Row> rows) throws Exception {
         Random random = new Random(SEED);
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
@@ -172,11 +208,7 @@ public final class LaunchBenchmark {
             }
         }
         System.err.println();
-        List<Stats> stats = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            stats.add(Stats.of(rows.get(i).name(), nanos[i]));
-        }
-        return stats;
+        return new Samples(rows, nanos);
     }
 
     /**
@@ -201,9 +233,8 @@ public final class LaunchBenchmark {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < THREADS.length; i++) {
             long[] nanos = latencies.get(i).stream().mapToLong(Long::longValue).toArray();
-            Stats s = Stats.of("", nanos);
             lines.add(String.format(Locale.ROOT, "| %d | %.0f | %.2f | %.2f |", THREADS[i], nanos.length / elapsed[i],
-                    s.medianMs(), s.p99Ms()));
+                    percentile(nanos, 0.5), percentile(nanos, 0.99)));
         }
         return lines;
     }
@@ -282,7 +313,7 @@ public final class LaunchBenchmark {
                 }
                 ContainerSpec base = spec(root).build();
                 LaunchServer.serve(timed(() -> run(base)));
-                System.err.println("big heap kept: " + live[live.length - 1][0]);
+                Reference.reachabilityFence(live);
             }
             case "rootless" -> {
                 ContainerSpec user = userSpec(root);
@@ -319,40 +350,36 @@ public final class LaunchBenchmark {
         }
     }
 
-    private static void print(List<Stats> rows, List<String> parallel, String before, String after)
+    private static void print(Samples samples, int planSteps, List<String> parallel, String before, String after)
             throws IOException {
         String kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
         System.out.printf(Locale.ROOT, "Launch-to-exit of `true`: %d rounds after %d warm-up launches, rows "
-                        + "interleaved in random order (seed %d); %d cores, kernel %s, JDK %s (%s)%n%n", RUNS, WARMUP,
-                SEED, Runtime.getRuntime().availableProcessors(), kernel, Runtime.version(),
-                System.getProperty("java.vm.name"));
+                        + "interleaved in random order (seed %d); %d cores, kernel %s, JDK %s (%s); the default plan "
+                        + "has %d system calls%n%n", RUNS, WARMUP, SEED, Runtime.getRuntime().availableProcessors(),
+                kernel, Runtime.version(), System.getProperty("java.vm.name"), planSteps);
         System.out.println("CPU pressure before: " + before);
         System.out.println("CPU pressure after:  " + after);
         System.out.println();
-        double reference = find(rows, C_PLAN).medianMs();
-        System.out.println("| row | median ms | p99 ms | / C plan |");
-        System.out.println("|---|---:|---:|---:|");
-        for (Stats s : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", s.name(), s.medianMs(), s.p99Ms(),
-                    s.medianMs() / reference);
+        double reference = samples.median(C_PLAN);
+        System.out.println("| row | median ms | p99 ms | / C plan | paired vs C plan, ms |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        for (Row row : samples.rows()) {
+            String name = row.name();
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %+.2f |%n", name, samples.median(name),
+                    samples.p99(name), samples.median(name) / reference, samples.paired(name, C_PLAN));
         }
         System.out.println();
         System.out.println("| launching threads | launches/s | median ms | p99 ms |");
         System.out.println("|---:|---:|---:|---:|");
         parallel.forEach(System.out::println);
-        double base = find(rows, DEFAULT).medianMs();
+        double base = samples.median(DEFAULT);
         System.out.println();
-        System.out.printf(Locale.ROOT, "Panamax default / C doing its plan: %.2fx (target <= 1.2x); the seccomp "
-                        + "filter costs %.2f ms in Panamax, %.2f ms in C; the cgroup adds %.2f ms (target <= 0.4); "
-                        + "4 GiB heap / default: %.2fx; rootless / user namespace as root: %.2fx%n",
-                base / reference, base - find(rows, NO_SECCOMP).medianMs(),
-                reference - find(rows, C_BARE).medianMs(), find(rows, CGROUP).medianMs() - base,
-                find(rows, BIG_HEAP).medianMs() / base,
-                find(rows, ROOTLESS).medianMs() / find(rows, USER_AS_ROOT).medianMs());
-    }
-
-    private static Stats find(List<Stats> rows, String name) {
-        return rows.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        System.out.printf(Locale.ROOT, "Panamax default / C doing its plan: %.2fx (target <= 1.2x). Paired medians: "
+                        + "the seccomp filter costs %.2f ms in Panamax, %.2f ms in C; the cgroup adds %.2f ms (target "
+                        + "<= 0.4); the 4 GiB heap %+.2f ms; rootless - user namespace as root %+.2f ms (%.2fx)%n",
+                base / reference, samples.paired(DEFAULT, NO_SECCOMP), samples.paired(C_PLAN, C_BARE),
+                samples.paired(CGROUP, DEFAULT), samples.paired(BIG_HEAP, DEFAULT),
+                samples.paired(ROOTLESS, USER_AS_ROOT), samples.median(ROOTLESS) / samples.median(USER_AS_ROOT));
     }
 
     private static int setting(String name, int fallback) {
