@@ -130,7 +130,8 @@ final class PlanToC {
                     .append(" steps */\n").append(data);
             results.values().stream().sorted().forEach(v -> out.append("static long ").append(v).append(";\n"));
             out.append("static void __attribute__((noreturn)) plan_").append(k).append("(void) {\n    long r;\n")
-                    .append(body).append("    fail(").append(steps.size()).append(", 0); /* no execve succeeded */\n}\n");
+                    .append(body).append("    fail(").append(steps.size()).append(", 0); /* no execve succeeded */\n")
+                    .append("}\n");
         }
 
         /** The C expression for one argument word. */
