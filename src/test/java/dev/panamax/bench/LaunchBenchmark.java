@@ -7,87 +7,298 @@ import dev.panamax.Launcher;
 import dev.panamax.cgroup.CpuLimit;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.cgroup.Resources;
+import dev.panamax.program.SpecCompiler;
 import dev.panamax.sys.Namespace;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Launch-to-exit latency of {@code true}, Panamax against baselines measured in the same run.
+ * Launch-to-exit latency of {@code true}: Panamax against C references and baselines, every row measured in
+ * the same run, interleaved launch by launch, so that machine noise hits all rows alike.
  *
  * <pre>
- * mvn -q -B -DskipTests test-compile exec:exec@bench        # prints a Markdown table
+ * mvn -q -B -DskipTests test-compile exec:exec@bench                          # the full run (a few minutes)
+ * mvn -q -B -DskipTests test-compile exec:exec@bench -Dbench.quick            # a smoke run (seconds)
+ * mvn -q -B -DskipTests test-compile exec:exec@bench -Dbench.runs=300 -Dbench.warmup=2000 -Dbench.seconds=2
  * </pre>
  *
- * Rows: ProcessBuilder (no isolation), unshare(1) with mnt+pid+uts+ipc and a fresh /proc (forked by
- * ProcessBuilder, as a JVM would run it), Panamax with mnt+pid+uts+ipc+rootfs+proc, the same plus net,
- * the same with cgroup limits, and the first Panamax row again in a JVM holding a 4 GiB live heap (launch
- * cost must not grow with the heap: clone with CLONE_VM copies no page tables), a user namespace as root
- * and rootless (a JVM running as uid 65534), the base row without the default seccomp filter, and with
- * the prototype's steps only, and the base row with the init (pid 1 in machine code, the command as pid 2). Every
- * Panamax row has the default hardening (capabilities, no_new_privs, seccomp) unless it says otherwise.
+ * <p>Method: {@code bench.warmup} launches in all (default 2,000) are made before measuring, then
+ * {@code bench.runs} rounds (default 1,000) are measured; every round runs every row once, in an order
+ * shuffled anew each round by a {@link Random} with a fixed seed ({@code bench.seed}), and warm-up rounds are
+ * such rounds too. Each row gets a median, a p99, its ratio to the C reference and the paired difference to
+ * it (the median over rounds of the row's time minus the reference's in the same round: noise that lasts a
+ * round cancels out, so differences between rows hold on a noisy machine). The rows of other processes (the
+ * C reference, the JVM holding a 4 GiB live heap, the JVM running as uid 65534) are {@link LaunchServer}s
+ * driven over a pipe: one command byte, one launch, its time measured in that process; so they interleave
+ * like the others. The table comes with {@code /proc/pressure/cpu} before and after (CPU pressure: how often
+ * tasks waited for a CPU), the kernel and the JDK.
+ *
+ * <p>The C reference ({@link CReference}, {@code src/test/c/launch_server.c}, compiled with gcc at run time):
+ * posix_spawn of {@code /bin/true}, and a clone3(CLONE_VM) child that performs exactly the system calls of
+ * Panamax's compiled child program for the default spec ({@link PlanToC}), with and without the seccomp
+ * filter: the ratio of a Panamax row to it is the cost of Java, the launcher and the interpreter.
+ *
+ * <p>Then launches in parallel: 1, 2 and 4 threads each launching the default spec and waiting for it in a
+ * loop for {@code bench.seconds} (default 2), the three in shuffled order, {@code bench.parallelRounds}
+ * times (default 3); launches per second and the p99 of one launch's latency.
  */
 public final class LaunchBenchmark {
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 100);
-    private static final int RUNS = Integer.getInteger("bench.runs", 500);
+    private static final boolean QUICK = Boolean.getBoolean("bench.quick");
+    private static final int WARMUP = setting("bench.warmup", QUICK ? 100 : 2000);
+    private static final int RUNS = setting("bench.runs", QUICK ? 20 : 1000);
+    private static final long SEED = setting("bench.seed", 14);
+    private static final double SECONDS = Double.parseDouble(text("bench.seconds", QUICK ? "0.5" : "2"));
+    private static final int PARALLEL_ROUNDS = setting("bench.parallelRounds", QUICK ? 1 : 3);
+    private static final int[] THREADS = {1, 2, 4};
 
     private LaunchBenchmark() {
     }
 
+    /** One launch of a row, waited for; returns its launch-to-exit time in nanoseconds. */
     interface Launch {
+        long nanos() throws Exception;
+    }
+
+    /** A launch measured in this JVM. */
+    interface Body {
         void once() throws Exception;
     }
 
-    record Row(String name, double medianMs, double p99Ms) {
-        String line() {
-            return String.format(Locale.ROOT, "| %-52s | %8.2f | %8.2f |", name, medianMs, p99Ms);
+    /** A row of the table. */
+    record Row(String name, Launch launch) {
+    }
+
+    /**
+     * Launch times in nanoseconds, {@code nanos[row][round]}: every row measured once in every round;
+     * {@code retried}: the launches that failed and were made again (row: message).
+     */
+    record Samples(List<Row> rows, long[][] nanos, List<String> retried) {
+        private int index(String name) {
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).name().equals(name)) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException("no row " + name);
+        }
+
+        double median(String row) {
+            return percentile(nanos[index(row)], 0.5);
+        }
+
+        double p99(String row) {
+            return percentile(nanos[index(row)], 0.99);
+        }
+
+        /**
+         * The median over rounds of {@code a}'s time minus {@code b}'s in the same round, in ms: paired, so
+         * noise that lasts a round or longer cancels out.
+         */
+        double paired(String a, String b) {
+            long[] x = nanos[index(a)];
+            long[] y = nanos[index(b)];
+            long[] d = new long[x.length];
+            for (int r = 0; r < d.length; r++) {
+                d[r] = x[r] - y[r];
+            }
+            return percentile(d, 0.5);
         }
     }
 
+    /** The {@code p} quantile of {@code nanos} in ms (nearest rank; the median of an even count is the upper one). */
+    static double percentile(long[] nanos, double p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int rank = p == 0.5 ? sorted.length / 2 : (int) Math.ceil(sorted.length * p) - 1;
+        return sorted[rank] / 1e6;
+    }
+
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("--big-heap-row")) {
-            bigHeapRow(Path.of(args[1]));
-            return;
-        }
-        if (args.length > 0 && args[0].equals("--rootless-row")) {
-            Row r = measure("rootless", () -> run(userSpec(Path.of(args[1]))));
-            System.out.println(r.medianMs() + " " + r.p99Ms());
+        if (args.length == 3 && args[0].equals("--serve")) {
+            serve(args[1], Path.of(args[2]));
             return;
         }
         try (BusyboxRootfs root = BusyboxRootfs.create()) {
-            List<Row> rows = new ArrayList<>();
-            rows.add(measure("ProcessBuilder /bin/true (no isolation)", () -> exec(List.of("/bin/true"))));
-            rows.add(measure("unshare(1) -m -p -u -i -f --mount-proc /bin/true",
-                    () -> exec(List.of("unshare", "-m", "-p", "-u", "-i", "-f", "--mount-proc", "/bin/true"))));
             ContainerSpec base = spec(root.path()).build();
-            rows.add(measure("Panamax mnt+pid+uts+ipc, rootfs, /proc", () -> run(base)));
-            ContainerSpec net = spec(root.path()).namespaces(Namespace.MOUNT, Namespace.PID, Namespace.UTS,
-                    Namespace.IPC, Namespace.NET).build();
-            rows.add(measure("Panamax + net (lo up)", () -> run(net)));
-            ContainerSpec limited = spec(root.path()).resources(Resources.builder().memoryMax(DataSize.ofMegabytes(64))
-                    .pidsMax(64).cpu(CpuLimit.cores(0.5)).build()).build();
-            rows.add(measure("Panamax + cgroup (memory+pids+cpu limits)", () -> run(limited)));
-            rows.add(bigHeap(root.path()));
-            rows.add(measure("Panamax user+mnt+pid+uts+ipc as root (uid 0 -> 0)", () -> run(userSpec(root.path()))));
-            rows.add(rootless(root.path()));
             ContainerSpec bare = spec(root.path()).noSeccomp().build();
-            rows.add(measure("Panamax mnt+pid+uts+ipc, rootfs, /proc, no seccomp filter", () -> run(bare)));
-            ContainerSpec minimal = spec(root.path()).noSeccomp().minimalDev(false).maskedPaths(List.of())
-                    .readOnlyPaths(List.of()).build();
-            rows.add(measure("Panamax, the prototype's steps only (no /dev, masks, seccomp)", () -> run(minimal)));
-            ContainerSpec init = spec(root.path()).init(true).build();
-            rows.add(measure("Panamax mnt+pid+uts+ipc, rootfs, /proc, with the init", () -> run(init)));
-            print(rows);
+            List<PlanToC.Plan> plans = List.of(new PlanToC.Plan("default", base),
+                    new PlanToC.Plan("default without the seccomp filter", bare));
+            try (LaunchServer c = CReference.start(plans, Path.of("target/bench"));
+                 LaunchServer bigHeap = bigHeapServer(root.path());
+                 LaunchServer rootless = rootlessServer(root.path())) {
+                String pressureBefore = pressure();
+                List<Row> rows = rows(root.path(), base, bare, c, bigHeap, rootless);
+                Samples samples = interleaved(rows);
+                String pressureAfter = pressure();
+                List<String> parallel = parallel(base);
+                print(samples, SpecCompiler.plan(base).steps().size(), parallel, pressureBefore, pressureAfter);
+            }
         }
+    }
+
+    private static List<Row> rows(Path root, ContainerSpec base, ContainerSpec bare, LaunchServer c,
+                                  LaunchServer bigHeap, LaunchServer rootless) {
+        ContainerSpec net = spec(root).namespaces(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC,
+                Namespace.NET).build();
+        ContainerSpec limited = spec(root).resources(Resources.builder().memoryMax(DataSize.ofMegabytes(64))
+                .pidsMax(64).cpu(CpuLimit.cores(0.5)).build()).build();
+        ContainerSpec user = userSpec(root);
+        ContainerSpec minimal = spec(root).noSeccomp().minimalDev(false).maskedPaths(List.of())
+                .readOnlyPaths(List.of()).build();
+        ContainerSpec init = spec(root).init(true).build();
+        return List.of(
+                new Row(C_SPAWN, () -> c.launch('s')),
+                new Row(C_PLAN, () -> c.launch('0')),
+                new Row(C_BARE, () -> c.launch('1')),
+                new Row("ProcessBuilder /bin/true (no isolation)", timed(() -> exec(List.of("/bin/true")))),
+                new Row("unshare(1) -m -p -u -i -f --mount-proc /bin/true", timed(() -> exec(List.of("unshare", "-m",
+                        "-p", "-u", "-i", "-f", "--mount-proc", "/bin/true")))),
+                new Row(DEFAULT, timed(() -> run(base))),
+                new Row("Panamax + net (lo up)", timed(() -> run(net))),
+                new Row(CGROUP, timed(() -> run(limited))),
+                new Row(BIG_HEAP, () -> bigHeap.launch('b')),
+                new Row(USER_AS_ROOT, timed(() -> run(user))),
+                new Row(ROOTLESS, () -> rootless.launch('r')),
+                new Row(NO_SECCOMP, timed(() -> run(bare))),
+                new Row("Panamax, the prototype's steps only (no /dev, masks, seccomp)", timed(() -> run(minimal))),
+                new Row("Panamax default, with the init (pid 1, the command as pid 2)", timed(() -> run(init))));
+    }
+
+    private static final String C_SPAWN = "C: posix_spawn /bin/true + waitpid";
+    private static final String C_PLAN = "C: the default plan's syscalls, clone3(CLONE_VM)";
+    private static final String C_BARE = "C: the same without the seccomp filter";
+    private static final String DEFAULT = "Panamax default: mnt+pid+uts+ipc, rootfs, /proc";
+    private static final String CGROUP = "Panamax + cgroup (memory+pids+cpu limits)";
+    private static final String BIG_HEAP = "Panamax default; 4 GiB live heap (own JVM)";
+    private static final String USER_AS_ROOT = "Panamax user+mnt+pid+uts+ipc as root (uid 0 -> 0)";
+    private static final String ROOTLESS = "Panamax rootless (uid 65534, own JVM) user+mnt+pid+uts+ipc";
+    private static final String NO_SECCOMP = "Panamax default without the seccomp filter";
+
+    /**
+     * Warm-up rounds, then measured rounds; each round runs every row once in a shuffled order.
+     * Prints a dot every 10% so that a long run shows it is alive.
+     */
+    private static Samples interleaved(List<Row> rows) throws Exception {
+        Random random = new Random(SEED);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            order.add(i);
+        }
+        int warmupRounds = (WARMUP + rows.size() - 1) / rows.size();
+        long[][] nanos = new long[rows.size()][RUNS];
+        List<String> retried = new ArrayList<>();
+        System.err.printf(Locale.ROOT, "%d rows: %d warm-up rounds, %d measured rounds%n", rows.size(), warmupRounds,
+                RUNS);
+        for (int round = -warmupRounds; round < RUNS; round++) {
+            Collections.shuffle(order, random);
+            for (int i : order) {
+                long ns;
+                try {
+                    ns = rows.get(i).launch().nanos();
+                } catch (Exception e) {
+                    // what other processes do can fail a launch (another JVM removing and re-creating the shared
+                    // cgroup parent): retried once and listed under the table, not hidden, not fatal
+                    System.err.println("retrying a failed launch of " + rows.get(i).name() + ": " + e);
+                    retried.add(rows.get(i).name() + ": " + String.valueOf(e.getMessage()).lines().findFirst()
+                            .orElse(""));
+                    ns = rows.get(i).launch().nanos();
+                }
+                if (round >= 0) {
+                    nanos[i][round] = ns;
+                }
+            }
+            if (round >= 0 && RUNS >= 10 && (round + 1) % (RUNS / 10) == 0) {
+                System.err.print('.');
+            }
+        }
+        System.err.println();
+        return new Samples(rows, nanos, retried);
+    }
+
+    /**
+     * Launches per second and latency with 1, 2 and 4 threads, each launching {@code spec} and waiting for it
+     * in a loop for {@link #SECONDS}; the thread counts in shuffled order, {@link #PARALLEL_ROUNDS} times.
+     */
+    private static List<String> parallel(ContainerSpec spec) throws Exception {
+        Random random = new Random(SEED);
+        List<List<Long>> latencies = new ArrayList<>();
+        double[] elapsed = new double[THREADS.length];
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < THREADS.length; i++) {
+            order.add(i);
+            latencies.add(Collections.synchronizedList(new ArrayList<>()));
+        }
+        for (int round = 0; round < PARALLEL_ROUNDS; round++) {
+            Collections.shuffle(order, random);
+            for (int i : order) {
+                elapsed[i] += burst(spec, THREADS[i], latencies.get(i));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < THREADS.length; i++) {
+            long[] nanos = latencies.get(i).stream().mapToLong(Long::longValue).toArray();
+            lines.add(String.format(Locale.ROOT, "| %d | %.0f | %.2f | %.2f |", THREADS[i], nanos.length / elapsed[i],
+                    percentile(nanos, 0.5), percentile(nanos, 0.99)));
+        }
+        return lines;
+    }
+
+    /** {@code threads} threads launching for {@link #SECONDS}; returns the seconds they took in all. */
+    private static double burst(ContainerSpec spec, int threads, List<Long> latencies) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> started = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            started.add(Thread.ofPlatform().start(() -> {
+                try {
+                    while (!stop.get()) {
+                        latencies.add(timed(() -> run(spec)).nanos());
+                    }
+                } catch (Exception | Error e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        Thread.sleep((long) (SECONDS * 1000));
+        stop.set(true);
+        for (Thread t : started) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("a parallel launch failed", failures.getFirst());
+        }
+        return seconds;
     }
 
     private static ContainerSpec.Builder spec(Path root) {
         return ContainerSpec.builder().rootfs(root).hostname("bench")
                 .namespaces(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC).command("/bin/true");
+    }
+
+    /** The same container with a user namespace mapping the caller to root (rootless when not root). */
+    private static ContainerSpec userSpec(Path root) {
+        return spec(root).namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC)
+                .mapCurrentUserToRoot().build();
+    }
+
+    private static Launch timed(Body body) {
+        return () -> {
+            long t0 = System.nanoTime();
+            body.once();
+            return System.nanoTime() - t0;
+        };
     }
 
     private static void run(ContainerSpec spec) throws InterruptedException {
@@ -105,81 +316,95 @@ public final class LaunchBenchmark {
         }
     }
 
-    static Row measure(String name, Launch launch) throws Exception {
-        for (int i = 0; i < WARMUP; i++) {
-            launch.once();
+    /** A server JVM ({@code --serve KIND ROOT}): the base row in a JVM holding 4 GiB, or the rootless row. */
+    private static void serve(String kind, Path root) throws Exception {
+        switch (kind) {
+            case "big-heap" -> {
+                long[][] live = new long[4096][];
+                for (int i = 0; i < live.length; i++) {
+                    live[i] = new long[128 * 1024]; // 1 MiB each, 4 GiB in all, touched
+                    Arrays.fill(live[i], i);
+                }
+                ContainerSpec base = spec(root).build();
+                LaunchServer.serve(timed(() -> run(base)));
+                Reference.reachabilityFence(live);
+            }
+            case "rootless" -> {
+                ContainerSpec user = userSpec(root);
+                LaunchServer.serve(timed(() -> run(user)));
+            }
+            default -> throw new IllegalArgumentException("no server " + kind);
         }
-        double[] ms = new double[RUNS];
-        for (int i = 0; i < RUNS; i++) {
-            long t0 = System.nanoTime();
-            launch.once();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(ms);
-        return new Row(name, ms[RUNS / 2], ms[(int) Math.ceil(RUNS * 0.99) - 1]);
     }
 
-    /** The base Panamax row again, in a child JVM that keeps 4 GiB of live objects. */
-    private static Row bigHeap(Path root) throws Exception {
+    /** The base row in a JVM that keeps 4 GiB of live objects (launch cost must not grow with the heap). */
+    private static LaunchServer bigHeapServer(Path root) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(java, "-Xms6g", "-Xmx6g", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), LaunchBenchmark.class.getName(), "--big-heap-row",
-                root.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("big-heap JVM failed: " + out);
-        }
-        String[] f = out.split(" ");
-        return new Row("Panamax mnt+pid+uts+ipc, rootfs, /proc; 4 GiB live heap", Double.parseDouble(f[0]),
-                Double.parseDouble(f[1]));
-    }
-
-    /** The same container with a user namespace mapping the caller to root (rootless when not root). */
-    private static ContainerSpec userSpec(Path root) {
-        return spec(root).namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC)
-                .mapCurrentUserToRoot().build();
+        return LaunchServer.start(List.of(java, "-Xms6g", "-Xmx6g", "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), LaunchBenchmark.class.getName(), "--serve", "big-heap",
+                root.toString()));
     }
 
     /** The user-namespace row in a JVM running as nobody (65534): a real rootless launch. */
-    private static Row rootless(Path root) throws Exception {
+    private static LaunchServer rootlessServer(Path root) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String classes = Arrays.stream(System.getProperty("java.class.path").split(":"))
                 .filter(p -> p.endsWith("classes")).reduce((a, b) -> a + ":" + b).orElseThrow();
-        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java,
-                "--enable-native-access=ALL-UNNAMED", "-cp", classes, LaunchBenchmark.class.getName(),
-                "--rootless-row", root.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("rootless JVM failed: " + out);
+        return LaunchServer.start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", classes, LaunchBenchmark.class.getName(), "--serve",
+                "rootless", root.toString()));
+    }
+
+    /** The "some" line of {@code /proc/pressure/cpu}, or why there is none. */
+    private static String pressure() {
+        try {
+            return Files.readAllLines(Path.of("/proc/pressure/cpu")).getFirst();
+        } catch (IOException | RuntimeException e) {
+            return "(no /proc/pressure/cpu: " + e.getMessage() + ")";
         }
-        String[] f = out.split(" ");
-        return new Row("Panamax rootless (as uid 65534) user+mnt+pid+uts+ipc", Double.parseDouble(f[0]),
-                Double.parseDouble(f[1]));
     }
 
-    private static void bigHeapRow(Path root) throws Exception {
-        long[][] live = new long[4096][];
-        for (int i = 0; i < live.length; i++) {
-            live[i] = new long[128 * 1024]; // 1 MiB each, 4 GiB in all, touched
-            Arrays.fill(live[i], i);
+    private static void print(Samples samples, int planSteps, List<String> parallel, String before, String after)
+            throws IOException {
+        String kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        System.out.printf(Locale.ROOT, "Launch-to-exit of `true`: %d rounds after %d warm-up launches, rows "
+                        + "interleaved in random order (seed %d); %d cores, kernel %s, JDK %s (%s); the default plan "
+                        + "has %d system calls%n%n", RUNS, WARMUP, SEED, Runtime.getRuntime().availableProcessors(),
+                kernel, Runtime.version(), System.getProperty("java.vm.name"), planSteps);
+        System.out.println("CPU pressure before: " + before);
+        System.out.println("CPU pressure after:  " + after);
+        System.out.println();
+        double reference = samples.median(C_PLAN);
+        System.out.println("| row | median ms | p99 ms | / C plan | paired vs C plan, ms |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        for (Row row : samples.rows()) {
+            String name = row.name();
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %+.2f |%n", name, samples.median(name),
+                    samples.p99(name), samples.median(name) / reference, samples.paired(name, C_PLAN));
         }
-        ContainerSpec base = spec(root).build();
-        Row r = measure("big heap", () -> run(base));
-        System.out.println(r.medianMs() + " " + r.p99Ms() + " " + live[live.length - 1][0]);
+        System.out.printf(Locale.ROOT, "%nLaunches that failed and were made again: %d%n", samples.retried().size());
+        samples.retried().forEach(r -> System.out.println("- " + r));
+        System.out.println();
+        System.out.println("| launching threads | launches/s | median ms | p99 ms |");
+        System.out.println("|---:|---:|---:|---:|");
+        parallel.forEach(System.out::println);
+        double base = samples.median(DEFAULT);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Panamax default / C doing its plan: %.2fx (target <= 1.2x). Paired medians: "
+                        + "the seccomp filter costs %.2f ms in Panamax, %.2f ms in C; the cgroup adds %.2f ms (target "
+                        + "<= 0.4); the 4 GiB heap %+.2f ms; rootless - user namespace as root %+.2f ms (%.2fx)%n",
+                base / reference, samples.paired(DEFAULT, NO_SECCOMP), samples.paired(C_PLAN, C_BARE),
+                samples.paired(CGROUP, DEFAULT), samples.paired(BIG_HEAP, DEFAULT),
+                samples.paired(ROOTLESS, USER_AS_ROOT), samples.median(ROOTLESS) / samples.median(USER_AS_ROOT));
     }
 
-    private static void print(List<Row> rows) {
-        System.out.printf(Locale.ROOT, "Launch-to-exit of `true`, %d runs after %d warm-up, %d cores, %s%n%n", RUNS,
-                WARMUP, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-        System.out.println("| what                                                 | median ms | p99 ms |");
-        System.out.println("|------------------------------------------------------|----------:|-------:|");
-        rows.forEach(r -> System.out.println(r.line()));
-        double base = rows.get(2).medianMs();
-        double unshare = rows.get(1).medianMs();
-        System.out.printf(Locale.ROOT, "%nunshare(1) / Panamax: %.1fx with the prototype's steps, %.1fx with the OCI "
-                + "defaults; 4 GiB heap / base: %.2fx; cgroup adds %.2f ms; rootless / root (user ns): %.2fx%n",
-                unshare / rows.get(9).medianMs(), unshare / base, rows.get(5).medianMs() / base,
-                rows.get(4).medianMs() - base, rows.get(7).medianMs() / rows.get(6).medianMs());
+    private static int setting(String name, int fallback) {
+        String value = text(name, "");
+        return value.isEmpty() ? fallback : Integer.parseInt(value);
     }
 
+    private static String text(String name, String fallback) {
+        String value = System.getProperty(name, "").strip();
+        return value.isEmpty() ? fallback : value;
+    }
 }
