@@ -76,4 +76,66 @@ class LaunchStressTest extends BusyboxTest {
         before.assertNothingNewIn(Leaks.snapshot());
         assertEquals(List.of(), ChildJvm.containerCgroupsOf(ProcessHandle.current().pid()), "no cgroup left");
     }
+
+    /**
+     * Launches from four threads at once, each path of the protocol: the launcher threads overlap them (more
+     * than one launch in flight), every exit code is right, and nothing is left: no descriptor, no zombie, no
+     * cgroup. The same specs again from one thread first warm every pool thread's once-only state.
+     */
+    @Test
+    void launchesFromSeveralThreadsOverlapAndLeaveNothing() throws Exception {
+        ContainerSpec plain = ContainerSpec.builder().rootfs(root.path()).hostname("par").command("true").build();
+        ContainerSpec[] specs = {plain,
+                ContainerSpec.builder().rootfs(root.path()).hostname("par").command("true")
+                        .resources(dev.panamax.cgroup.Resources.builder().pidsMax(16).build()).build(),
+                ContainerSpec.builder().rootfs(root.path()).hostname("par").command("true").init(true).build()};
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            runAll(callers, specs, 24); // every launcher and cloner thread exists after this
+            Leaks before = Leaks.snapshot();
+            int[] inFlight = new int[2]; // now, most
+            List<CompletableFuture<Integer>> codes = new ArrayList<>();
+            for (int i = 0; i < 240; i++) {
+                ContainerSpec spec = specs[i % specs.length];
+                codes.add(CompletableFuture.supplyAsync(() -> {
+                    synchronized (inFlight) {
+                        inFlight[1] = Math.max(inFlight[1], ++inFlight[0]);
+                    }
+                    try (Container c = Launcher.launch(spec)) {
+                        synchronized (inFlight) {
+                            inFlight[0]--;
+                        }
+                        return c.waitFor().code();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, callers));
+            }
+            for (int i = 0; i < codes.size(); i++) {
+                assertEquals(0, codes.get(i).get(60, TimeUnit.SECONDS), "launch " + i);
+            }
+            before.assertNothingNewIn(Leaks.snapshot());
+            assertEquals(List.of(), ChildJvm.containerCgroupsOf(ProcessHandle.current().pid()), "no cgroup left");
+            org.junit.jupiter.api.Assertions.assertTrue(inFlight[1] > 1, "launches overlapped: " + inFlight[1]);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private static void runAll(ExecutorService callers, ContainerSpec[] specs, int n) throws Exception {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ContainerSpec spec = specs[i % specs.length];
+            all.add(CompletableFuture.runAsync(() -> {
+                try (Container c = Launcher.launch(spec)) {
+                    c.waitFor();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, callers));
+        }
+        for (CompletableFuture<Void> f : all) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -7,28 +7,36 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The two platform threads of every launch, for the life of the JVM: the launcher thread runs the parent's
- * side of the protocol; the cloner thread makes {@code CLONE_VFORK} children, and sleeps in {@code clone3}
- * until each has exec'd or died (the launcher thread meanwhile writes its maps, puts it into its cgroup and
- * releases it). A container with an init is cloned by the launcher thread itself (no vfork).
+ * The platform threads of every launch, for the life of the JVM: launcher threads run the parent's side of the
+ * protocol, one launch each at a time; cloner threads make {@code CLONE_VFORK} children, and sleep in
+ * {@code clone3} until each has exec'd or died (the launcher thread meanwhile writes its maps, puts it into its
+ * cgroup and releases it). A container with an init is cloned by its launcher thread itself (no vfork). There
+ * are {@link #THREADS} of each, so that launches from several threads overlap: one launch spends most of its
+ * time waiting for its child, not on a CPU.
  *
  * <p>Why threads that never end: {@code PR_SET_PDEATHSIG} fires when the <em>thread</em> that created the
  * child exits, not the process. A container cloned from a short-lived thread, or from a virtual thread's
- * carrier, would be killed when that thread ended. These threads never end, so die-with-parent means
- * "dies with the JVM".
+ * carrier, would be killed when that thread ended. These threads never end (a fixed pool's workers live as
+ * long as the pool, and a task's failure stays in its {@code Future}), so die-with-parent means "dies with the
+ * JVM".
  */
 final class LauncherThread {
-    private static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "panamax-launcher");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Launches that can run at once: enough that 2 cores stay busy while children run their setup. */
+    static final int THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
-    private static final ExecutorService CLONER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "panamax-cloner");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService EXECUTOR = pool("panamax-launcher-");
+
+    private static final ExecutorService CLONER = pool("panamax-cloner-");
+
+    /** {@link #THREADS} platform daemon threads that never end (only tasks are submitted: no worker dies). */
+    private static ExecutorService pool(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, name + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     /** Runs {@code clone} on the cloner thread; the result is clone3's (a pid or -errno), once it returned. */
     static Future<Long> onClonerThread(Callable<Long> clone) {
@@ -44,7 +52,7 @@ final class LauncherThread {
     }
 
     /**
-     * Runs {@code task} on the launcher thread and waits for it, uninterruptibly: once a launch has begun
+     * Runs {@code task} on a launcher thread and waits for it, uninterruptibly: once a launch has begun
      * it must finish (or be undone) before the caller moves on, or a container could be left behind.
      */
     static <T> T call(Callable<T> task) {
