@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Creates cgroups under one parent, in every hierarchy of the host (v1, v2 or hybrid, detected from
- * {@code /proc/self/mountinfo}).
+ * {@code /proc/self/mountinfo}); a container's only in those it needs ({@link #createContainer}).
  *
  * <pre>{@code
  * CgroupManager m = CgroupManager.system();                       // parent "panamax", created on demand
@@ -155,18 +155,24 @@ public final class CgroupManager {
      * {@link #create} for a container: its device rules follow {@link DeviceRule#DEFAULT_ALLOW_LIST}, written to
      * the v1 devices controller, or compiled into an eBPF program attached to the cgroup v2 directory. Where
      * neither is possible (not root, no such hierarchy) the resources go as they are.
+     *
+     * <p>Unlike {@link #create}, only the hierarchies the container needs get a directory (each one costs a mkdir,
+     * a join and an rmdir per launch): the v2 hierarchy always (kill-all, freezing and CPU usage there), a v1
+     * hierarchy when one of its controllers has something to write (a limit, the device rules), and on a host
+     * without v2 also the v1 freezer (freezing, and the kill loop). Statistics of a v1 controller that was not
+     * needed stay empty.
      */
     public Cgroup createContainer(String name, Resources resources) {
         DevicePolicy policy = ProcessIds.effectiveUid() == 0 ? devicePolicy(layout) : DevicePolicy.NONE;
         if (policy == DevicePolicy.NONE) {
-            return create(name, resources);
+            return create(name, resources, true);
         }
         List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULT_ALLOW_LIST);
         rules.addAll(resources.devices());
         if (policy == DevicePolicy.V1_CONTROLLER) {
-            return create(name, resources.toBuilder().devices(rules).build());
+            return create(name, resources.toBuilder().devices(rules).build(), true);
         }
-        Cgroup cgroup = create(name, resources.toBuilder().devices(List.of()).build());
+        Cgroup cgroup = create(name, resources.toBuilder().devices(List.of()).build(), true);
         try {
             cgroup.attachDeviceProgram(rules);
             return cgroup;
@@ -192,12 +198,21 @@ public final class CgroupManager {
      * @throws CgroupException if the parent does not exist (and is not the default one), a needed controller is not
      *     mounted or delegated, the cgroup exists already, or the kernel refuses a value
      */
-    public synchronized Cgroup create(String name, Resources resources) {
+    public Cgroup create(String name, Resources resources) {
+        return create(name, resources, false);
+    }
+
+    private synchronized Cgroup create(String name, Resources resources, boolean onlyNeeded) {
         checkName(name);
         Map<Controller, List<Write>> plan = plan(resources);
+        List<CgroupLayout.Hierarchy> hierarchies = onlyNeeded ? needed(plan) : layout.all();
+        if (sweptParents.isEmpty()) {
+            // every hierarchy's parent, also those this cgroup skips: a dead JVM's cgroup may be in any of them
+            layout.all().forEach(this::sweep);
+        }
         List<Node> nodes = new ArrayList<>();
         try {
-            for (CgroupLayout.Hierarchy h : layout.all()) {
+            for (CgroupLayout.Hierarchy h : hierarchies) {
                 nodes.add(createIn(h, name, plan));
             }
             return new Cgroup(name, nodes);
@@ -229,6 +244,29 @@ public final class CgroupManager {
         return plan;
     }
 
+    /**
+     * The hierarchies a container cgroup needs (see {@link #createContainer}): the v2 one, each v1 one with
+     * something to write, and without v2 the v1 freezer; all of them if that leaves none.
+     */
+    private List<CgroupLayout.Hierarchy> needed(Map<Controller, List<Write>> plan) {
+        List<CgroupLayout.Hierarchy> needed = new ArrayList<>();
+        for (CgroupLayout.Hierarchy h : layout.all()) {
+            if (h.v2() || h.controllers().stream().anyMatch(c -> !plan.get(c).isEmpty())
+                    || (layout.unified().isEmpty() && h.controllers().contains(Controller.FREEZER))) {
+                needed.add(h);
+            }
+        }
+        return needed.isEmpty() ? layout.all() : needed;
+    }
+
+    /** Once per parent directory: removes what dead JVMs left there (a parent not there yet has nothing). */
+    private void sweep(CgroupLayout.Hierarchy h) {
+        Path parentDir = dirOf(h, parent);
+        if (Files.isDirectory(parentDir) && sweptParents.add(parentDir)) {
+            OrphanedCgroups.sweep(parentDir);
+        }
+    }
+
     private Node createIn(CgroupLayout.Hierarchy h, String name, Map<Controller, List<Write>> plan) {
         Path parentDir = dirOf(h, parent);
         CgroupDriver driver = Node.driverOf(h);
@@ -252,7 +290,7 @@ public final class CgroupManager {
             controllers = SubtreeControl.enable(h.mount(), parentDir, required, optional);
         }
         Path dir = parentDir.resolve(name);
-        if (!CgroupFs.mkdir(dir)) {
+        if (!mkdirUnder(h, parentDir, dir, driver)) {
             throw new CgroupException("cgroup " + dir + " already exists");
         }
         Node node = new Node(dir, driver, controllers, h.v2());
@@ -266,6 +304,22 @@ public final class CgroupManager {
             throw e;
         }
         return node;
+    }
+
+    /**
+     * Makes {@code dir}; false if it exists. Another JVM's exit may remove a default parent it found empty
+     * between {@link #ensureParent} and this mkdir (ENOENT): then the parent is made again, once.
+     */
+    private boolean mkdirUnder(CgroupLayout.Hierarchy h, Path parentDir, Path dir, CgroupDriver driver) {
+        try {
+            return CgroupFs.mkdir(dir);
+        } catch (CgroupException e) {
+            if (!createParent || !(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                throw e;
+            }
+            ensureParent(h, parentDir, driver);
+            return CgroupFs.mkdir(dir);
+        }
     }
 
     private void ensureParent(CgroupLayout.Hierarchy h, Path parentDir, CgroupDriver driver) {
