@@ -28,9 +28,9 @@ class ContainerCgroupTest extends BusyboxTest {
         assertEquals(List.of(), containerCgroups(), "no container cgroup may remain");
     }
 
-    /** Container cgroups (named c<jvm pid>-<n>) of this JVM left anywhere under /sys/fs/cgroup. */
+    /** Container cgroups (named c<jvm pid>-<n>) of this JVM left anywhere under /sys/fs/cgroup (not the ready ones). */
     static List<Path> containerCgroups() throws IOException {
-        return ChildJvm.containerCgroupsOf(ProcessHandle.current().pid());
+        return ChildJvm.containerCgroupsLeftHere();
     }
 
     private static ContainerSpec.Builder container(String script, Resources resources) {

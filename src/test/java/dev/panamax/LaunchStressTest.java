@@ -74,6 +74,6 @@ class LaunchStressTest extends BusyboxTest {
             caller.shutdownNow();
         }
         before.assertNothingNewIn(Leaks.snapshot());
-        assertEquals(List.of(), ChildJvm.containerCgroupsOf(ProcessHandle.current().pid()), "no cgroup left");
+        assertEquals(List.of(), ChildJvm.containerCgroupsLeftHere(), "no cgroup left");
     }
 }

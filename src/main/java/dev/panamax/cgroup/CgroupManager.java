@@ -46,6 +46,7 @@ public final class CgroupManager {
     private final boolean createParent;
     private final List<Path> createdParents = new ArrayList<>();
     private final Set<Path> sweptParents = new HashSet<>();
+    private CgroupPool pool;
 
     CgroupManager(CgroupLayout layout, String parent, boolean createParent) {
         this.layout = layout;
@@ -184,6 +185,49 @@ public final class CgroupManager {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@link #createContainer(String, Resources)} under a name of its own, {@code c<jvm pid>-<n>}, taken ready
+     * when one is: a manager keeps up to two empty cgroups for each of the last four distinct resources it
+     * was asked for, with their limits and device rules already written, made on a daemon thread
+     * ({@link CgroupPool}), so that a launch only has to join one. Ready cgroups are removed at JVM exit, and
+     * after a crash by the next JVM's sweep.
+     */
+    public Cgroup createContainer(Resources resources) {
+        Cgroup ready = pool().take(resources);
+        return ready != null ? ready : createContainer(nextContainerName(), resources);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong CONTAINERS = new java.util.concurrent.atomic.AtomicLong();
+
+    private static String nextContainerName() {
+        return "c" + ProcessHandle.current().pid() + "-" + CONTAINERS.incrementAndGet();
+    }
+
+    /**
+     * Removes the cgroups made ahead by {@link #createContainer(Resources)} now, rather than at JVM exit (for a
+     * check that nothing of this JVM is left); the next such call makes more.
+     */
+    public void removeReadyCgroups() {
+        CgroupPool ready;
+        synchronized (this) {
+            ready = pool;
+        }
+        if (ready != null) {
+            ready.drain(); // outside this lock: a cgroup being made ahead needs it
+        }
+    }
+
+    private synchronized CgroupPool pool() {
+        if (pool == null) {
+            pool = new CgroupPool(r -> createContainer(nextContainerName(), r));
+            // with the parents' hook where there is one: the ready cgroups must go first (hooks run concurrently)
+            if (!createParent) {
+                Runtime.getRuntime().addShutdownHook(new Thread(pool::close, "panamax-cgroup-pool-exit"));
+            }
+        }
+        return pool;
     }
 
     /** The parent's path from each hierarchy root, for example "/panamax". */
@@ -352,8 +396,17 @@ public final class CgroupManager {
      * container is left: creating and removing a parent in nine hierarchies per launch doubled the cost of a
      * container's cgroup. A parent another process still uses is busy and stays.
      */
-    synchronized void removeCreatedParents() {
-        createdParents.removeIf(CgroupFs::rmdir);
+    void removeCreatedParents() {
+        CgroupPool ready;
+        synchronized (this) {
+            ready = pool;
+        }
+        if (ready != null) {
+            ready.close(); // outside this lock: a cgroup being made ahead needs it
+        }
+        synchronized (this) {
+            createdParents.removeIf(CgroupFs::rmdir);
+        }
     }
 
     @Override
