@@ -4,6 +4,7 @@ import dev.panamax.sys.Bpf;
 import dev.panamax.sys.internal.Libc;
 
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Creates cgroups under one parent, in every hierarchy of the host (v1, v2 or hybrid, detected from
@@ -40,6 +42,8 @@ public final class CgroupManager {
     private static final Set<Controller> FOR_STATS = EnumSet.of(Controller.MEMORY, Controller.PIDS, Controller.IO);
 
     private static CgroupManager system;
+    /** Numbers container cgroup names, {@code c<jvm pid>-<n>}. */
+    private static final AtomicLong CONTAINERS = new AtomicLong();
 
     private final CgroupLayout layout;
     private final String parent;
@@ -199,8 +203,6 @@ public final class CgroupManager {
         return ready != null ? ready : createContainer(nextContainerName(), resources);
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong CONTAINERS = new java.util.concurrent.atomic.AtomicLong();
-
     private static String nextContainerName() {
         return "c" + ProcessHandle.current().pid() + "-" + CONTAINERS.incrementAndGet();
     }
@@ -358,7 +360,7 @@ public final class CgroupManager {
         try {
             return CgroupFs.mkdir(dir);
         } catch (CgroupException e) {
-            if (!createParent || !(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+            if (!createParent || !(e.getCause() instanceof NoSuchFileException)) {
                 throw e;
             }
             ensureParent(h, parentDir, driver);
