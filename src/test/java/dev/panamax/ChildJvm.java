@@ -45,6 +45,15 @@ public final class ChildJvm {
         return new ProcessBuilder(command(main, args)).redirectErrorStream(true).start();
     }
 
+    /**
+     * Container cgroups of this JVM left behind: {@link #containerCgroupsOf} this JVM, once the cgroups made ahead
+     * for later launches are removed.
+     */
+    public static List<Path> containerCgroupsLeftHere() throws IOException {
+        dev.panamax.cgroup.CgroupManager.system().removeReadyCgroups();
+        return containerCgroupsOf(ProcessHandle.current().pid());
+    }
+
     /** Container cgroups ({@code c<jvm pid>-<n>}) of the given JVM anywhere under /sys/fs/cgroup. */
     public static List<Path> containerCgroupsOf(long jvmPid) throws IOException {
         String prefix = "c" + jvmPid + "-";

@@ -74,7 +74,7 @@ class LaunchStressTest extends BusyboxTest {
             caller.shutdownNow();
         }
         before.assertNothingNewIn(Leaks.snapshot());
-        assertEquals(List.of(), ChildJvm.containerCgroupsOf(ProcessHandle.current().pid()), "no cgroup left");
+        assertEquals(List.of(), ChildJvm.containerCgroupsLeftHere(), "no cgroup left");
     }
 
     /**

@@ -16,8 +16,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * One control group, present in every hierarchy of the host: limits, accounting, freeze and kill for the processes
- * placed in it. Closing it kills what is left and removes it everywhere.
+ * One control group, present in every hierarchy of the host (a container's: in those it needs, see
+ * {@link CgroupManager#createContainer}): limits, accounting, freeze and kill for the processes placed in it.
+ * Closing it kills what is left and removes it everywhere.
  *
  * <pre>{@code
  * Resources limits = Resources.builder().memoryMax(DataSize.parse("64m")).pidsMax(32).build();
@@ -189,7 +190,8 @@ public final class Cgroup implements AutoCloseable {
         closed = true;
         List<RuntimeException> failures = new ArrayList<>();
         try {
-            if (!pids().isEmpty()) {
+            // an rmdir that succeeds proves it empty, without reading cgroup.procs in every hierarchy
+            if (!CgroupFs.rmdir(nodes.getLast().dir())) {
                 killAll();
             }
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import dev.panamax.sys.Bpf;
 import dev.panamax.sys.internal.Libc;
 
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -13,10 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Creates cgroups under one parent, in every hierarchy of the host (v1, v2 or hybrid, detected from
- * {@code /proc/self/mountinfo}).
+ * {@code /proc/self/mountinfo}); a container's only in those it needs ({@link #createContainer}).
  *
  * <pre>{@code
  * CgroupManager m = CgroupManager.system();                       // parent "panamax", created on demand
@@ -40,12 +42,15 @@ public final class CgroupManager {
     private static final Set<Controller> FOR_STATS = EnumSet.of(Controller.MEMORY, Controller.PIDS, Controller.IO);
 
     private static CgroupManager system;
+    /** Numbers container cgroup names, {@code c<jvm pid>-<n>}. */
+    private static final AtomicLong CONTAINERS = new AtomicLong();
 
     private final CgroupLayout layout;
     private final String parent;
     private final boolean createParent;
     private final List<Path> createdParents = new ArrayList<>();
     private final Set<Path> sweptParents = new HashSet<>();
+    private CgroupPool pool;
 
     CgroupManager(CgroupLayout layout, String parent, boolean createParent) {
         this.layout = layout;
@@ -155,18 +160,24 @@ public final class CgroupManager {
      * {@link #create} for a container: its device rules follow {@link DeviceRule#DEFAULT_ALLOW_LIST}, written to
      * the v1 devices controller, or compiled into an eBPF program attached to the cgroup v2 directory. Where
      * neither is possible (not root, no such hierarchy) the resources go as they are.
+     *
+     * <p>Unlike {@link #create}, only the hierarchies the container needs get a directory (each one costs a mkdir,
+     * a join and an rmdir per launch): the v2 hierarchy always (kill-all, freezing and CPU usage there), a v1
+     * hierarchy when one of its controllers has something to write (a limit, the device rules), and on a host
+     * without v2 also the v1 freezer (freezing, and the kill loop). Statistics of a v1 controller that was not
+     * needed stay empty.
      */
     public Cgroup createContainer(String name, Resources resources) {
         DevicePolicy policy = ProcessIds.effectiveUid() == 0 ? devicePolicy(layout) : DevicePolicy.NONE;
         if (policy == DevicePolicy.NONE) {
-            return create(name, resources);
+            return create(name, resources, true);
         }
         List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULT_ALLOW_LIST);
         rules.addAll(resources.devices());
         if (policy == DevicePolicy.V1_CONTROLLER) {
-            return create(name, resources.toBuilder().devices(rules).build());
+            return create(name, resources.toBuilder().devices(rules).build(), true);
         }
-        Cgroup cgroup = create(name, resources.toBuilder().devices(List.of()).build());
+        Cgroup cgroup = create(name, resources.toBuilder().devices(List.of()).build(), true);
         try {
             cgroup.attachDeviceProgram(rules);
             return cgroup;
@@ -178,6 +189,47 @@ public final class CgroupManager {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@link #createContainer(String, Resources)} under a name of its own, {@code c<jvm pid>-<n>}, taken ready
+     * when one is: a manager keeps up to two empty cgroups for each of the last four distinct resources it
+     * was asked for, with their limits and device rules already written, made on a daemon thread
+     * ({@link CgroupPool}), so that a launch only has to join one. Ready cgroups are removed at JVM exit, and
+     * after a crash by the next JVM's sweep.
+     */
+    public Cgroup createContainer(Resources resources) {
+        Cgroup ready = pool().take(resources);
+        return ready != null ? ready : createContainer(nextContainerName(), resources);
+    }
+
+    private static String nextContainerName() {
+        return "c" + ProcessHandle.current().pid() + "-" + CONTAINERS.incrementAndGet();
+    }
+
+    /**
+     * Removes the cgroups made ahead by {@link #createContainer(Resources)} now, rather than at JVM exit (for a
+     * check that nothing of this JVM is left); the next such call makes more.
+     */
+    public void removeReadyCgroups() {
+        CgroupPool ready;
+        synchronized (this) {
+            ready = pool;
+        }
+        if (ready != null) {
+            ready.drain(); // outside this lock: a cgroup being made ahead needs it
+        }
+    }
+
+    private synchronized CgroupPool pool() {
+        if (pool == null) {
+            pool = new CgroupPool(r -> createContainer(nextContainerName(), r));
+            // with the parents' hook where there is one: the ready cgroups must go first (hooks run concurrently)
+            if (!createParent) {
+                Runtime.getRuntime().addShutdownHook(new Thread(pool::close, "panamax-cgroup-pool-exit"));
+            }
+        }
+        return pool;
     }
 
     /** The parent's path from each hierarchy root, for example "/panamax". */
@@ -192,12 +244,21 @@ public final class CgroupManager {
      * @throws CgroupException if the parent does not exist (and is not the default one), a needed controller is not
      *     mounted or delegated, the cgroup exists already, or the kernel refuses a value
      */
-    public synchronized Cgroup create(String name, Resources resources) {
+    public Cgroup create(String name, Resources resources) {
+        return create(name, resources, false);
+    }
+
+    private synchronized Cgroup create(String name, Resources resources, boolean onlyNeeded) {
         checkName(name);
         Map<Controller, List<Write>> plan = plan(resources);
+        List<CgroupLayout.Hierarchy> hierarchies = onlyNeeded ? needed(plan) : layout.all();
+        if (sweptParents.isEmpty()) {
+            // every hierarchy's parent, also those this cgroup skips: a dead JVM's cgroup may be in any of them
+            layout.all().forEach(this::sweep);
+        }
         List<Node> nodes = new ArrayList<>();
         try {
-            for (CgroupLayout.Hierarchy h : layout.all()) {
+            for (CgroupLayout.Hierarchy h : hierarchies) {
                 nodes.add(createIn(h, name, plan));
             }
             return new Cgroup(name, nodes);
@@ -229,6 +290,29 @@ public final class CgroupManager {
         return plan;
     }
 
+    /**
+     * The hierarchies a container cgroup needs (see {@link #createContainer}): the v2 one, each v1 one with
+     * something to write, and without v2 the v1 freezer; all of them if that leaves none.
+     */
+    private List<CgroupLayout.Hierarchy> needed(Map<Controller, List<Write>> plan) {
+        List<CgroupLayout.Hierarchy> needed = new ArrayList<>();
+        for (CgroupLayout.Hierarchy h : layout.all()) {
+            if (h.v2() || h.controllers().stream().anyMatch(c -> !plan.get(c).isEmpty())
+                    || (layout.unified().isEmpty() && h.controllers().contains(Controller.FREEZER))) {
+                needed.add(h);
+            }
+        }
+        return needed.isEmpty() ? layout.all() : needed;
+    }
+
+    /** Once per parent directory: removes what dead JVMs left there (a parent not there yet has nothing). */
+    private void sweep(CgroupLayout.Hierarchy h) {
+        Path parentDir = dirOf(h, parent);
+        if (Files.isDirectory(parentDir) && sweptParents.add(parentDir)) {
+            OrphanedCgroups.sweep(parentDir);
+        }
+    }
+
     private Node createIn(CgroupLayout.Hierarchy h, String name, Map<Controller, List<Write>> plan) {
         Path parentDir = dirOf(h, parent);
         CgroupDriver driver = Node.driverOf(h);
@@ -252,7 +336,7 @@ public final class CgroupManager {
             controllers = SubtreeControl.enable(h.mount(), parentDir, required, optional);
         }
         Path dir = parentDir.resolve(name);
-        if (!CgroupFs.mkdir(dir)) {
+        if (!mkdirUnder(h, parentDir, dir, driver)) {
             throw new CgroupException("cgroup " + dir + " already exists");
         }
         Node node = new Node(dir, driver, controllers, h.v2());
@@ -266,6 +350,22 @@ public final class CgroupManager {
             throw e;
         }
         return node;
+    }
+
+    /**
+     * Makes {@code dir}; false if it exists. Another JVM's exit may remove a default parent it found empty
+     * between {@link #ensureParent} and this mkdir (ENOENT): then the parent is made again, once.
+     */
+    private boolean mkdirUnder(CgroupLayout.Hierarchy h, Path parentDir, Path dir, CgroupDriver driver) {
+        try {
+            return CgroupFs.mkdir(dir);
+        } catch (CgroupException e) {
+            if (!createParent || !(e.getCause() instanceof NoSuchFileException)) {
+                throw e;
+            }
+            ensureParent(h, parentDir, driver);
+            return CgroupFs.mkdir(dir);
+        }
     }
 
     private void ensureParent(CgroupLayout.Hierarchy h, Path parentDir, CgroupDriver driver) {
@@ -298,8 +398,17 @@ public final class CgroupManager {
      * container is left: creating and removing a parent in nine hierarchies per launch doubled the cost of a
      * container's cgroup. A parent another process still uses is busy and stays.
      */
-    synchronized void removeCreatedParents() {
-        createdParents.removeIf(CgroupFs::rmdir);
+    void removeCreatedParents() {
+        CgroupPool ready;
+        synchronized (this) {
+            ready = pool;
+        }
+        if (ready != null) {
+            ready.close(); // outside this lock: a cgroup being made ahead needs it
+        }
+        synchronized (this) {
+            createdParents.removeIf(CgroupFs::rmdir);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.panamax.cgroup;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,11 +82,25 @@ final class V1Driver implements CgroupDriver {
         if (controllers.contains(Controller.CPUSET)) {
             // a new v1 cpuset is empty, and a task cannot join an empty cpuset (ENOSPC)
             for (String file : List.of("cpuset.cpus", "cpuset.mems")) {
-                if (CgroupFs.read(dir.resolve(file)).isBlank()) {
-                    CgroupFs.write(dir.resolve(file), CgroupFs.read(parent.resolve(file)).strip());
-                }
+                copyCpuset(parent, dir, file);
             }
         }
+    }
+
+    /**
+     * Fills an empty {@code dir/file} from {@code parent}. A parent still empty was just made by another JVM
+     * that has not filled it yet: it is filled here first, from its own parent (the same values; idempotent).
+     */
+    private static void copyCpuset(Path parent, Path dir, String file) {
+        if (!CgroupFs.read(dir.resolve(file)).isBlank()) {
+            return;
+        }
+        String value = CgroupFs.read(parent.resolve(file)).strip();
+        if (value.isEmpty() && parent.getParent() != null && Files.exists(parent.getParent().resolve(file))) {
+            copyCpuset(parent.getParent(), parent, file);
+            value = CgroupFs.read(parent.resolve(file)).strip();
+        }
+        CgroupFs.write(dir.resolve(file), value);
     }
 
     @Override

@@ -25,7 +25,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 
 /**
@@ -40,8 +39,6 @@ final class Launch {
      * one is plenty (see DESIGN.md).
      */
     private static final long STACK_SIZE = 64 * 1024;
-
-    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final ContainerSpec spec;
     private final IntPredicate faulty;
@@ -309,10 +306,9 @@ final class Launch {
         if (spec.resources().isEmpty()) {
             return null;
         }
-        String name = "c" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         try {
-            Cgroup cgroup = CgroupManager.system().createContainer(name, spec.resources().get());
-            cleanup.push("remove cgroup " + name, cgroup::close);
+            Cgroup cgroup = CgroupManager.system().createContainer(spec.resources().get());
+            cleanup.push("remove cgroup " + cgroup.name(), cgroup::close);
             return cgroup;
         } catch (CgroupException e) {
             throw FailureReport.refused(spec, "create the cgroup", "mkdir", e.getMessage(), e);

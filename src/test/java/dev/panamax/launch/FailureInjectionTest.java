@@ -79,6 +79,6 @@ class FailureInjectionTest extends dev.panamax.BusyboxTest {
     }
 
     static List<Path> cgroupsOfThisJvm() throws IOException {
-        return dev.panamax.ChildJvm.containerCgroupsOf(ProcessHandle.current().pid());
+        return dev.panamax.ChildJvm.containerCgroupsLeftHere();
     }
 }
