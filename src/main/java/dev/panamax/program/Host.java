@@ -6,6 +6,9 @@ import dev.panamax.sys.internal.Libc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 
 /**
@@ -22,24 +25,71 @@ import java.nio.file.Path;
  * @param capLastCap     the kernel's last capability ({@code /proc/sys/kernel/cap_last_cap})
  * @param ignoredSignals the signals this JVM ignores ({@code SIG_IGN}), bit {@code n - 1} for signal {@code n}
  *                       ({@code SigIgn} in {@code /proc/self/status}): a clone keeps them, and so does execve
+ * @param kernelPaths    what a path under a fresh proc or sysfs is (the same on the host for the same kernel)
  */
-public record Host(long euid, long egid, int capLastCap, long ignoredSignals) {
+public record Host(long euid, long egid, int capLastCap, long ignoredSignals, KernelPaths kernelPaths) {
 
     public Host {
         if (euid < 0 || egid < 0 || capLastCap < 0) {
             throw new IllegalArgumentException("negative id or capability: " + euid + ", " + egid + ", " + capLastCap);
         }
+        java.util.Objects.requireNonNull(kernelPaths, "kernelPaths");
     }
 
-    /** A host whose JVM ignores no signal. */
+    /** A host whose JVM ignores no signal and whose kernel paths are not known. */
     public Host(long euid, long egid, int capLastCap) {
-        this(euid, egid, capLastCap, 0);
+        this(euid, egid, capLastCap, 0, KernelPaths.UNKNOWN);
+    }
+
+    /** What a path is, for a mask: the one mount it needs, or a check that it is absent. */
+    public enum PathKind {
+        DIRECTORY, FILE, MISSING,
+        /** not known before the launch: the child tries both a directory and a file mask */
+        UNKNOWN
+    }
+
+    /**
+     * The kind of each path below {@code /proc} and {@code /sys} (such as {@code /proc/kcore}) as a fresh proc
+     * or sysfs shows it.
+     */
+    @FunctionalInterface
+    public interface KernelPaths {
+        /** Nothing known. */
+        KernelPaths UNKNOWN = path -> PathKind.UNKNOWN;
+
+        PathKind kind(String path);
+
+        /**
+         * This machine's {@code /proc} and {@code /sys}, each path looked at once (without following a
+         * symlink: a symlink is {@code UNKNOWN}); nothing is known of a tree that is not a full proc or sysfs
+         * (a {@code subset=pid} proc, no sysfs), whose absent paths a container's own may have.
+         */
+        static KernelPaths ofThisMachine() {
+            boolean fullProc = Files.exists(Path.of("/proc/sys/kernel"));
+            boolean fullSys = Files.exists(Path.of("/sys/kernel"));
+            java.util.Map<String, PathKind> seen = new java.util.concurrent.ConcurrentHashMap<>();
+            return path -> (path.startsWith("/proc/") && fullProc) || (path.startsWith("/sys/") && fullSys)
+                    ? seen.computeIfAbsent(path, Host::look) : PathKind.UNKNOWN;
+        }
+    }
+
+    private static PathKind look(String path) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(Path.of(path), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            // a device: the host's own mask (/dev/null) over what its kernel shows as a file
+            return a.isDirectory() ? PathKind.DIRECTORY : a.isSymbolicLink() ? PathKind.UNKNOWN : PathKind.FILE;
+        } catch (NoSuchFileException e) {
+            return PathKind.MISSING;
+        } catch (IOException | RuntimeException e) {
+            return PathKind.UNKNOWN;
+        }
     }
 
     private static final class Current {
         static final Host HOST = new Host(Integer.toUnsignedLong(Libc.geteuid()),
                 Integer.toUnsignedLong(Libc.getegid()), readLastCap(Path.of("/proc/sys/kernel/cap_last_cap")),
-                readIgnoredSignals());
+                readIgnoredSignals(), KernelPaths.ofThisMachine());
     }
 
     /** This machine and this JVM's ids, read on first use (the ignored signals too: see {@link #forLaunch}). */
@@ -53,7 +103,7 @@ public record Host(long euid, long egid, int capLastCap, long ignoredSignals) {
      */
     public static Host forLaunch() {
         Host h = Current.HOST;
-        return new Host(h.euid, h.egid, h.capLastCap, readIgnoredSignals());
+        return new Host(h.euid, h.egid, h.capLastCap, readIgnoredSignals(), h.kernelPaths);
     }
 
     /** Whether the launcher runs as root. */
