@@ -12,8 +12,8 @@ import java.lang.invoke.MethodHandle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A container's process starts with every signal at {@code SIG_DFL}: none of the JVM's handlers (the clone
- * clears them) and none of the signals the JVM ignores (execve would keep {@code SIG_IGN}).
+ * A container's process starts with every signal at {@code SIG_DFL}: none of the JVM's handlers and none of
+ * the signals the JVM ignores, even one it began to ignore after it started (execve would keep {@code SIG_IGN}).
  */
 @Tag("kernel")
 class SignalDispositionTest extends BusyboxTest {

@@ -332,10 +332,8 @@ final class Launch {
     }
 
     private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut, MemorySegment tidOut, boolean vfork) {
-        // CLONE_CLEAR_SIGHAND: no JVM handler in the child (the program resets the ignored signals)
         MemorySegment args = cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD | Abi.CLONE_PARENT_SETTID
-                | Abi.CLONE_CLEAR_SIGHAND | (vfork ? Abi.CLONE_VFORK : 0) | Namespace.flags(spec.namespaces()),
-                pidfdOut, STACK_SIZE);
+                | (vfork ? Abi.CLONE_VFORK : 0) | Namespace.flags(spec.namespaces()), pidfdOut, STACK_SIZE);
         args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_PARENT_TID, tidOut.address());
         return args;
     }

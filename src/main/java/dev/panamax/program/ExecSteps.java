@@ -36,36 +36,25 @@ final class ExecSteps {
         e.add(Step.of("enter the working directory", "chdir", new Arg.CString(dir)).hinting(Hints.workingDirectory(dir)));
     }
 
-    /**
-     * rt_sigaction(sig, SIG_DFL) for each signal but SIGKILL and SIGSTOP, at index {@code sig - 1} (null for
-     * those two): the same in every program.
-     */
-    private static final Step[] RESET_HANDLER = resetHandlers();
+    /** One rt_sigaction(sig, SIG_DFL) step per signal but SIGKILL and SIGSTOP: the same in every program. */
+    private static final List<Step> RESET_HANDLERS = resetHandlers();
 
-    private static Step[] resetHandlers() {
+    private static List<Step> resetHandlers() {
         Arg sigDefault = new Arg.Struct(KernelStructs.kernelSigaction(0), "SIG_DFL");
         Arg sigsetSize = new Arg.Word(KernelStructs.SIZEOF_KERNEL_SIGSET);
-        Step[] out = new Step[(int) (8 * KernelStructs.SIZEOF_KERNEL_SIGSET)];
-        for (int sig = 1; sig <= out.length; sig++) {
+        List<Step> out = new ArrayList<>();
+        for (int sig = 1; sig <= 8 * KernelStructs.SIZEOF_KERNEL_SIGSET; sig++) {
             if (sig != Abi.SIGKILL && sig != Abi.SIGSTOP) {
-                out[sig - 1] = Step.of("reset signal " + sig + " to SIG_DFL (the JVM ignores it)", "rt_sigaction",
-                        new Arg.Word(sig), sigDefault, NULL, sigsetSize);
+                out.add(Step.of("reset every signal handler to SIG_DFL (no JVM handler may run)", "rt_sigaction",
+                        new Arg.Word(sig), sigDefault, NULL, sigsetSize));
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
-    /**
-     * Default handling of every signal. The clone ({@code CLONE_CLEAR_SIGHAND}) has reset every handler the
-     * JVM installed, so no JVM handler can run in the child; it keeps {@code SIG_IGN}, which execve keeps too,
-     * so each signal the JVM ignores ({@link Host#ignoredSignals}) is reset here.
-     */
     static void signals(Emit e) {
-        long ignored = e.host().ignoredSignals();
-        for (int sig = 1; sig <= RESET_HANDLER.length; sig++) {
-            if ((ignored & (1L << (sig - 1))) != 0 && RESET_HANDLER[sig - 1] != null) {
-                e.add(RESET_HANDLER[sig - 1]);
-            }
+        for (Step reset : RESET_HANDLERS) {
+            e.add(reset);
         }
         if (!e.spec().process().init()) {
             unblockSignals(e); // with an init, only its child does, after the fork (InitSteps)

@@ -4,7 +4,6 @@ import dev.panamax.Capability;
 import dev.panamax.sys.internal.Libc;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -20,14 +19,12 @@ import java.nio.file.Path;
  * ChildProgram p = SpecCompiler.plan(spec, new Host(1000, 1000, 40), Arch.X86_64);
  * }</pre>
  *
- * @param euid       the launcher's effective uid (unsigned)
- * @param egid       the launcher's effective gid (unsigned)
- * @param capLastCap     the kernel's last capability ({@code /proc/sys/kernel/cap_last_cap})
- * @param ignoredSignals the signals this JVM ignores ({@code SIG_IGN}), bit {@code n - 1} for signal {@code n}
- *                       ({@code SigIgn} in {@code /proc/self/status}): a clone keeps them, and so does execve
- * @param kernelPaths    what a path under a fresh proc or sysfs is (the same on the host for the same kernel)
+ * @param euid        the launcher's effective uid (unsigned)
+ * @param egid        the launcher's effective gid (unsigned)
+ * @param capLastCap  the kernel's last capability ({@code /proc/sys/kernel/cap_last_cap})
+ * @param kernelPaths what each path below a fresh proc or sysfs is: what it is on the host, same kernel
  */
-public record Host(long euid, long egid, int capLastCap, long ignoredSignals, KernelPaths kernelPaths) {
+public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths) {
 
     public Host {
         if (euid < 0 || egid < 0 || capLastCap < 0) {
@@ -36,9 +33,9 @@ public record Host(long euid, long egid, int capLastCap, long ignoredSignals, Ke
         java.util.Objects.requireNonNull(kernelPaths, "kernelPaths");
     }
 
-    /** A host whose JVM ignores no signal and whose kernel paths are not known. */
+    /** A host whose kernel paths are not known. */
     public Host(long euid, long egid, int capLastCap) {
-        this(euid, egid, capLastCap, 0, KernelPaths.UNKNOWN);
+        this(euid, egid, capLastCap, KernelPaths.UNKNOWN);
     }
 
     /** What a path is, for a mask: the one mount it needs, or a check that it is absent. */
@@ -57,6 +54,7 @@ public record Host(long euid, long egid, int capLastCap, long ignoredSignals, Ke
         /** Nothing known. */
         KernelPaths UNKNOWN = path -> PathKind.UNKNOWN;
 
+        /** What {@code path} ({@code /proc/...} or {@code /sys/...}) is. */
         PathKind kind(String path);
 
         /**
@@ -89,41 +87,17 @@ public record Host(long euid, long egid, int capLastCap, long ignoredSignals, Ke
     private static final class Current {
         static final Host HOST = new Host(Integer.toUnsignedLong(Libc.geteuid()),
                 Integer.toUnsignedLong(Libc.getegid()), readLastCap(Path.of("/proc/sys/kernel/cap_last_cap")),
-                readIgnoredSignals(), KernelPaths.ofThisMachine());
+                KernelPaths.ofThisMachine());
     }
 
-    /** This machine and this JVM's ids, read on first use (the ignored signals too: see {@link #forLaunch}). */
+    /** This machine and this JVM's ids, read on first use. */
     public static Host current() {
         return Current.HOST;
-    }
-
-    /**
-     * {@link #current()} with the signals the JVM ignores now: any thread may ignore one at any time, so a
-     * launch reads them anew (~10 µs) rather than trust the first read.
-     */
-    public static Host forLaunch() {
-        Host h = Current.HOST;
-        return new Host(h.euid, h.egid, h.capLastCap, readIgnoredSignals(), h.kernelPaths);
     }
 
     /** Whether the launcher runs as root. */
     public boolean root() {
         return euid == 0;
-    }
-
-    /** {@code SigIgn} of {@code /proc/self/status}; every signal if it cannot be read (each then gets reset). */
-    static long readIgnoredSignals() {
-        try {
-            String status = new String(Files.readAllBytes(Path.of("/proc/self/status")), StandardCharsets.ISO_8859_1);
-            int field = status.indexOf("\nSigIgn:\t");
-            if (field < 0) {
-                return -1L;
-            }
-            int at = field + "\nSigIgn:\t".length();
-            return Long.parseUnsignedLong(status, at, status.indexOf('\n', at), 16);
-        } catch (IOException | RuntimeException e) {
-            return -1L;
-        }
     }
 
     /** {@code /proc/sys/kernel/cap_last_cap}, or the enum's last if it cannot be read. */

@@ -21,7 +21,7 @@ public final class SpecCompiler {
 
     /** As above, with the ephemeral root's layers made for this launch (null without one). */
     public static ChildProgram compile(ContainerSpec spec, ChildFds fds, OverlaySteps.Layers layers) {
-        return compile(spec, fds, layers, Host.forLaunch(), Arch.current());
+        return compile(spec, fds, layers, Host.current(), Arch.current());
     }
 
     /** As above, for a launch from {@code host} on {@code arch}. */
@@ -34,7 +34,7 @@ public final class SpecCompiler {
 
     /** The program with symbolic descriptors, for {@code Launcher.plan}: on this host and architecture. */
     public static ChildProgram plan(ContainerSpec spec) {
-        return plan(spec, Host.forLaunch(), Arch.current());
+        return plan(spec, Host.current(), Arch.current());
     }
 
     /** The program with symbolic descriptors that a launch of {@code spec} from {@code host} on {@code arch} runs. */

@@ -22,7 +22,7 @@ class MaskPlanTest {
     private static final Map<String, Host.PathKind> KERNEL = Map.of("/proc/acpi", Host.PathKind.DIRECTORY,
             "/proc/keys", Host.PathKind.FILE, "/proc/kcore", Host.PathKind.MISSING,
             "/proc/1/environ", Host.PathKind.MISSING, "/proc/self/environ", Host.PathKind.MISSING);
-    private static final Host HOST = new Host(0, 0, Capability.LAST.number(), 0,
+    private static final Host HOST = new Host(0, 0, Capability.LAST.number(),
             p -> KERNEL.getOrDefault(p, Host.PathKind.UNKNOWN));
 
     private static List<Step> masking(String path, Mount... mounts) {

@@ -42,11 +42,6 @@ public final class Abi {
     public static final long CLONE_PIDFD = linux_h.CLONE_PIDFD();
     public static final long CLONE_VFORK = linux_h.CLONE_VFORK();
     public static final long CLONE_VM = linux_h.CLONE_VM();
-    /**
-     * Every handler that is not {@code SIG_IGN} back to {@code SIG_DFL} in the child (clone3 only, Linux 5.5;
-     * {@code <linux/sched.h>}: a 64-bit value jextract does not generate; the same on every architecture).
-     */
-    public static final long CLONE_CLEAR_SIGHAND = 0x100000000L;
 
     // mount(2) flags.
     public static final long MS_PRIVATE = linux_h.MS_PRIVATE();
