@@ -22,7 +22,8 @@ import java.nio.file.Path;
  * @param euid        the launcher's effective uid (unsigned)
  * @param egid        the launcher's effective gid (unsigned)
  * @param capLastCap  the kernel's last capability ({@code /proc/sys/kernel/cap_last_cap})
- * @param kernelPaths what each path below a fresh proc or sysfs is: what it is on the host, same kernel
+ * @param kernelPaths what a masked path is: below a fresh proc or sysfs, what it is on the host (the same
+ *                    kernel); in a rootfs, what the rootfs holds
  */
 public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths) {
 
@@ -46,35 +47,66 @@ public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths
     }
 
     /**
-     * The kind of each path below {@code /proc} and {@code /sys} (such as {@code /proc/kcore}) as a fresh proc
-     * or sysfs shows it.
+     * What a masked path is, looked up on this machine before the launch: below {@code /proc} and {@code /sys}
+     * as a fresh proc or sysfs shows it, or in a rootfs directory.
      */
-    @FunctionalInterface
     public interface KernelPaths {
         /** Nothing known. */
-        KernelPaths UNKNOWN = path -> PathKind.UNKNOWN;
+        KernelPaths UNKNOWN = new KernelPaths() {
+            @Override
+            public PathKind kind(String path) {
+                return PathKind.UNKNOWN;
+            }
+
+            @Override
+            public PathKind inRootfs(Path rootfs, String path) {
+                return PathKind.UNKNOWN;
+            }
+        };
 
         /** What {@code path} ({@code /proc/...} or {@code /sys/...}) is. */
         PathKind kind(String path);
 
+        /** What {@code path} (absolute, normalized) is below the host directory {@code rootfs}. */
+        PathKind inRootfs(Path rootfs, String path);
+
         /**
-         * This machine's {@code /proc} and {@code /sys}, each path looked at once (without following a
-         * symlink: a symlink is {@code UNKNOWN}); nothing is known of a tree that is not a full proc or sysfs
-         * (a {@code subset=pid} proc, no sysfs), whose absent paths a container's own may have.
+         * This machine: each kernel path looked at once (nothing is known of a tree that is not a full proc or
+         * sysfs, such as a {@code subset=pid} proc, whose absent paths a container's own may have); a rootfs
+         * path at every call, each component without following a symlink (one is {@code UNKNOWN}: it may lead
+         * out of the rootfs, and the child resolves it inside).
          */
         static KernelPaths ofThisMachine() {
             boolean fullProc = Files.exists(Path.of("/proc/sys/kernel"));
             boolean fullSys = Files.exists(Path.of("/sys/kernel"));
             java.util.Map<String, PathKind> seen = new java.util.concurrent.ConcurrentHashMap<>();
-            return path -> (path.startsWith("/proc/") && fullProc) || (path.startsWith("/sys/") && fullSys)
-                    ? seen.computeIfAbsent(path, Host::look) : PathKind.UNKNOWN;
+            return new KernelPaths() {
+                @Override
+                public PathKind kind(String path) {
+                    return (path.startsWith("/proc/") && fullProc) || (path.startsWith("/sys/") && fullSys)
+                            ? seen.computeIfAbsent(path, p -> look(Path.of(p))) : PathKind.UNKNOWN;
+                }
+
+                @Override
+                public PathKind inRootfs(Path rootfs, String path) {
+                    Path at = rootfs;
+                    PathKind kind = PathKind.DIRECTORY;
+                    for (String name : path.substring(1).split("/")) {
+                        if (kind != PathKind.DIRECTORY) {
+                            return kind == PathKind.FILE ? PathKind.UNKNOWN : kind; // below a file: ENOTDIR
+                        }
+                        at = at.resolve(name);
+                        kind = look(at);
+                    }
+                    return kind;
+                }
+            };
         }
     }
 
-    private static PathKind look(String path) {
+    private static PathKind look(Path path) {
         try {
-            BasicFileAttributes a = Files.readAttributes(Path.of(path), BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             // a device: the host's own mask (/dev/null) over what its kernel shows as a file
             return a.isDirectory() ? PathKind.DIRECTORY : a.isSymbolicLink() ? PathKind.UNKNOWN : PathKind.FILE;
         } catch (NoSuchFileException e) {

@@ -1,9 +1,11 @@
 package dev.panamax.program;
 
+import dev.panamax.ContainerSpec;
 import dev.panamax.mount.Filesystem;
 import dev.panamax.mount.Mount;
 import dev.panamax.mount.MountOption;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +18,10 @@ import static dev.panamax.program.MountArgs.label;
  * read-only paths (bound onto themselves, then read-only), as runc does. Paths are found inside the rootfs
  * like mount targets ({@link SafePath#find}).
  *
- * <p>A path below the container's fresh proc or sysfs is what the same path on the host is (the same kernel:
- * {@link Host#kernelPaths}), so its mask is decided here and the child makes only the mount it needs (an
- * unattached mount costs an RCU grace period when its descriptor closes). The child still checks the
+ * <p>A path below the container's fresh proc or sysfs is what the same path on the host is (the same kernel),
+ * and one on no mount is what the rootfs holds ({@link Host#kernelPaths}), so its mask is decided here and the
+ * child makes only the mount it needs (an unattached mount costs an RCU grace period when its descriptor
+ * closes). The child still checks the
  * prediction and fails if it does not hold, never skipping a mask: a predicted directory is opened with
  * {@code O_DIRECTORY} (a file there: ENOTDIR); a predicted file gets /dev/null, which the kernel refuses to
  * move onto a directory (EINVAL); a predicted absence is an open that must fail with ENOENT (a path that
@@ -45,27 +48,36 @@ final class MaskSteps {
     }
 
     /**
-     * What {@code p} is in the container, if the last mount of the spec that holds it is a fresh proc or
-     * sysfs (mounted in {@link MountSteps}' order: /proc first, then the spec's mounts).
+     * What {@code p} is in the container: if the last mount of the spec that holds it is a fresh proc or sysfs
+     * (mounted in {@link MountSteps}' order: /proc first, then the spec's mounts), what the host's is; if no
+     * mount holds it, what the rootfs holds (not below an ephemeral overlay, which the host does not see, nor
+     * below the minimal /dev). Not known: a path the child makes or mounts on before its mask.
      */
     static Host.PathKind predict(Emit e, String p) {
+        ContainerSpec spec = e.spec();
         Mount holder = null;
-        if (e.spec().mountProc() && holds(PROC.target(), p)) {
-            holder = PROC;
+        boolean madeByAMount = false; // a mount on p or below it: the child makes p's directories, or mounts on p
+        List<Mount> mounts = new ArrayList<>(spec.filesystem().mounts());
+        if (spec.mountProc()) {
+            mounts.addFirst(PROC);
         }
-        for (Mount m : e.spec().filesystem().mounts()) {
-            if (holds(m.target(), p)) {
-                holder = m;
-            }
+        for (Mount m : mounts) {
+            holder = holds(m.target(), p) ? m : holder;
+            madeByAMount |= m.target().equals(p) || holds(p, m.target());
         }
-        String kernelRoot = switch (holder) {
-            case Mount.Proc ignored -> "/proc";
-            case Mount.Sysfs ignored -> "/sys";
-            case null, default -> null;
+        if (madeByAMount || (spec.filesystem().minimalDev() && (p.equals("/dev") || holds(p, "/dev")))) {
+            return Host.PathKind.UNKNOWN;
+        }
+        String below = holder == null ? null : p.substring(holder.target().length());
+        return switch (holder) {
+            case Mount.Proc ignored -> perProcess(below) ? Host.PathKind.UNKNOWN
+                    : e.host().kernelPaths().kind("/proc" + below);
+            case Mount.Sysfs ignored -> e.host().kernelPaths().kind("/sys" + below);
+            case null -> spec.rootfs().isPresent() && spec.filesystem().ephemeral().isEmpty()
+                    && !(spec.filesystem().minimalDev() && holds("/dev", p))
+                    ? e.host().kernelPaths().inRootfs(spec.rootfs().get(), p) : Host.PathKind.UNKNOWN;
+            default -> Host.PathKind.UNKNOWN;
         };
-        String below = kernelRoot == null ? null : p.substring(holder.target().length());
-        return below == null || (kernelRoot.equals("/proc") && perProcess(below)) ? Host.PathKind.UNKNOWN
-                : e.host().kernelPaths().kind(kernelRoot + below);
     }
 
     /** {@code /1/...}, {@code /self/...}: a process's, which the host and the container do not share. */

@@ -7,6 +7,7 @@ import dev.panamax.sys.Errno;
 import dev.panamax.trampoline.Arch;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,15 +22,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MaskPlanTest {
     private static final Map<String, Host.PathKind> KERNEL = Map.of("/proc/acpi", Host.PathKind.DIRECTORY,
             "/proc/keys", Host.PathKind.FILE, "/proc/kcore", Host.PathKind.MISSING,
-            "/proc/1/environ", Host.PathKind.MISSING, "/proc/self/environ", Host.PathKind.MISSING);
-    private static final Host HOST = new Host(0, 0, Capability.LAST.number(),
-            p -> KERNEL.getOrDefault(p, Host.PathKind.UNKNOWN));
+            "/proc/1/environ", Host.PathKind.MISSING, "/proc/self/environ", Host.PathKind.MISSING,
+            "rootfs:/sys/firmware", Host.PathKind.MISSING, "rootfs:/data", Host.PathKind.MISSING);
+    private static final Host HOST = new Host(0, 0, Capability.LAST.number(), new Host.KernelPaths() {
+        @Override
+        public Host.PathKind kind(String path) {
+            return KERNEL.getOrDefault(path, Host.PathKind.UNKNOWN);
+        }
+
+        @Override
+        public Host.PathKind inRootfs(Path rootfs, String path) {
+            return KERNEL.getOrDefault("rootfs:" + path, Host.PathKind.UNKNOWN);
+        }
+    });
 
     private static List<Step> masking(String path, Mount... mounts) {
-        ContainerSpec spec = ContainerSpec.builder().command("true").mounts(List.of(mounts))
+        ContainerSpec spec = ContainerSpec.builder().rootfs(Path.of(System.getProperty("java.io.tmpdir"))).command("true").mounts(List.of(mounts))
                 .maskedPaths(List.of(path)).readOnlyPaths(List.of()).build();
         return SpecCompiler.plan(spec, HOST, Arch.X86_64).steps().stream()
                 .filter(s -> s.what().contains(path) || s.what().contains("masking")).toList();
+    }
+
+    private static boolean bothAttempts(String path, Mount... mounts) {
+        List<String> what = masking(path, mounts).stream().map(Step::what).toList();
+        return what.contains("mask " + path + " (a directory) with the empty tmpfs")
+                && what.contains("mask " + path + " (a file) with /dev/null");
     }
 
     private static List<String> syscalls(List<Step> steps) {
@@ -68,6 +85,14 @@ class MaskPlanTest {
     }
 
     @Test
+    void aPathOnNoMountIsWhatTheRootfsHolds() {
+        assertEquals(List.of("openat2"), syscalls(masking("/sys/firmware")));
+        // unless a mount is made on it or below it first (its mount point makes it a directory)
+        assertTrue(bothAttempts("/data", Mount.tmpfs("/data/cache")));
+        assertTrue(bothAttempts("/data", Mount.tmpfs("/data")));
+    }
+
+    @Test
     void aPathOnAnotherMountGetsBothAttempts() {
         // /proc/acpi below a tmpfs on /proc/acpi's parent is not the kernel's: nothing is predicted
         List<Step> steps = masking("/proc/acpi/x", Mount.tmpfs("/proc/acpi"));
@@ -75,7 +100,7 @@ class MaskPlanTest {
                 "open_tree", "move_mount"), syscalls(steps));
         assertEquals(Set.of(errno("EBADF"), errno("EINVAL")), steps.getLast().tolerated());
         // a process's own files: the host's /proc/1 and /proc/self are other processes
-        assertEquals(9, masking("/proc/1/environ").size());
-        assertEquals(9, masking("/proc/self/environ").size());
+        assertTrue(bothAttempts("/proc/1/environ"));
+        assertTrue(bothAttempts("/proc/self/environ"));
     }
 }
