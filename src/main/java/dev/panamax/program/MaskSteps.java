@@ -100,17 +100,17 @@ final class MaskSteps {
         switch (kind) {
             case DIRECTORY -> {
                 String dir = label(e, "dir");
-                e.add(SafePath.findStep(p, true, "find the directory " + p + " (one on this kernel)", dir)
+                e.add(SafePath.findStep(p, true, "find " + p + " (a directory, as predicted)", dir)
                         .tolerating(errno("ENOENT")).hinting(Hints.maskedPathChanged(p)));
                 emptyTmpfs(e, p, dir, List.of(), errno("EBADF"));
             }
             case FILE -> {
                 String any = label(e, "path");
-                e.add(SafePath.findStep(p, false, "find " + p + " (a file on this kernel)", any)
+                e.add(SafePath.findStep(p, false, "find " + p + " (a file, as predicted)", any)
                         .tolerating(errno("ENOENT")));
                 devNull(e, p, any, List.of(Hints.maskedPathChanged(p)), errno("EBADF"));
             }
-            case MISSING -> e.add(SafePath.findStep(p, false, "check that " + p + " is absent (as on this kernel)",
+            case MISSING -> e.add(SafePath.findStep(p, false, "check that " + p + " is absent, as predicted",
                     label(e, "path")).tolerating(errno("ENOENT")).expecting(-1));
             case UNKNOWN -> {
                 String dir = SafePath.find(e, p, true, "find " + p + " if it is a directory");
