@@ -96,8 +96,14 @@ final class FsSteps {
 
     /** Attaches a detached mount onto the target descriptor. */
     static void attach(Emit e, String mount, String target, String what, Integer... tolerated) {
+        attach(e, mount, target, what, java.util.List.of(), tolerated);
+    }
+
+    /** As above, with the step's own {@code hints} first. */
+    static void attach(Emit e, String mount, String target, String what, java.util.List<Hint> hints,
+                       Integer... tolerated) {
         e.add(Step.of(what, "move_mount", fd(mount), EMPTY, fd(target), EMPTY, MountArgs.MOVE_EMPTY_BOTH)
-                .tolerating(tolerated).hinting(Hints.lockedMount(e)));
+                .tolerating(tolerated).hinting(hints).hinting(Hints.lockedMount(e)));
     }
 
     /** Attaches a detached mount at {@code name} below a directory descriptor we created ourselves. */

@@ -41,6 +41,8 @@ public record Hint(Cause cause, String words, String detail) {
         WORKING_DIRECTORY_MISSING("ENOENT"),
         /** mkdirat of a missing mount point on a read-only rootfs. */
         MOUNT_POINT_ON_READ_ONLY_ROOTFS("EROFS"),
+        /** a masked path of another type than its kernel showed when the launch was compiled. */
+        MASKED_PATH_CHANGED("ENOTDIR", "EINVAL"),
         /** openat2 of a mount target that is a symbolic link. */
         MOUNT_TARGET_IS_SYMLINK("ELOOP"),
         /** any step of a container whose memory cgroup is at its limit (ENFILE: no file structure). */

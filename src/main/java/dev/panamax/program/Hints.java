@@ -63,6 +63,12 @@ public final class Hints {
                 + " in the rootfs, or mount a writable rootfs", path);
     }
 
+    static Hint maskedPathChanged(String path) {
+        return MASKED_PATH_CHANGED.hint("{} is not of the type this kernel's own shows (a directory, or a file), so its"
+                + " mask was planned for another type; the launch never runs with it unmasked: check what is"
+                + " mounted over it, or whether the container's kernel filesystem differs from the host's", path);
+    }
+
     static Hint mountTargetIsLink(String target) {
         return MOUNT_TARGET_IS_SYMLINK.hint("{} is a symbolic link in the rootfs; a mount never lands on a link (it"
                 + " could lead out of the rootfs): mount onto the directory it points to, or make {} a directory",

@@ -5,6 +5,9 @@ import dev.panamax.sys.internal.Libc;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 
 /**
@@ -16,21 +19,107 @@ import java.nio.file.Path;
  * ChildProgram p = SpecCompiler.plan(spec, new Host(1000, 1000, 40), Arch.X86_64);
  * }</pre>
  *
- * @param euid       the launcher's effective uid (unsigned)
- * @param egid       the launcher's effective gid (unsigned)
- * @param capLastCap the kernel's last capability ({@code /proc/sys/kernel/cap_last_cap})
+ * @param euid        the launcher's effective uid (unsigned)
+ * @param egid        the launcher's effective gid (unsigned)
+ * @param capLastCap  the kernel's last capability ({@code /proc/sys/kernel/cap_last_cap})
+ * @param kernelPaths what a masked path is: below a fresh proc or sysfs, what it is on the host (the same
+ *                    kernel); in a rootfs, what the rootfs holds
  */
-public record Host(long euid, long egid, int capLastCap) {
+public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths) {
 
     public Host {
         if (euid < 0 || egid < 0 || capLastCap < 0) {
             throw new IllegalArgumentException("negative id or capability: " + euid + ", " + egid + ", " + capLastCap);
         }
+        java.util.Objects.requireNonNull(kernelPaths, "kernelPaths");
+    }
+
+    /** A host whose kernel paths are not known. */
+    public Host(long euid, long egid, int capLastCap) {
+        this(euid, egid, capLastCap, KernelPaths.UNKNOWN);
+    }
+
+    /** What a path is, for a mask: the one mount it needs, or a check that it is absent. */
+    public enum PathKind {
+        DIRECTORY, FILE, MISSING,
+        /** not known before the launch: the child tries both a directory and a file mask */
+        UNKNOWN
+    }
+
+    /**
+     * What a masked path is, looked up on this machine before the launch: below {@code /proc} and {@code /sys}
+     * as a fresh proc or sysfs shows it, or in a rootfs directory.
+     */
+    public interface KernelPaths {
+        /** Nothing known. */
+        KernelPaths UNKNOWN = new KernelPaths() {
+            @Override
+            public PathKind kind(String path) {
+                return PathKind.UNKNOWN;
+            }
+
+            @Override
+            public PathKind inRootfs(Path rootfs, String path) {
+                return PathKind.UNKNOWN;
+            }
+        };
+
+        /** What {@code path} ({@code /proc/...} or {@code /sys/...}) is. */
+        PathKind kind(String path);
+
+        /** What {@code path} (absolute, normalized) is below the host directory {@code rootfs}. */
+        PathKind inRootfs(Path rootfs, String path);
+
+        /**
+         * This machine: each kernel path looked at once (nothing is known of a tree that is not a full proc or
+         * sysfs, such as a {@code subset=pid} proc, whose absent paths a container's own may have); a rootfs
+         * path at every call, each component without following a symlink (one is {@code UNKNOWN}: it may lead
+         * out of the rootfs, and the child resolves it inside).
+         */
+        static KernelPaths ofThisMachine() {
+            boolean fullProc = Files.exists(Path.of("/proc/sys/kernel"));
+            boolean fullSys = Files.exists(Path.of("/sys/kernel"));
+            java.util.Map<String, PathKind> seen = new java.util.concurrent.ConcurrentHashMap<>();
+            return new KernelPaths() {
+                @Override
+                public PathKind kind(String path) {
+                    return (path.startsWith("/proc/") && fullProc) || (path.startsWith("/sys/") && fullSys)
+                            ? seen.computeIfAbsent(path, p -> look(Path.of(p))) : PathKind.UNKNOWN;
+                }
+
+                @Override
+                public PathKind inRootfs(Path rootfs, String path) {
+                    Path at = rootfs;
+                    PathKind kind = PathKind.DIRECTORY;
+                    for (String name : path.substring(1).split("/")) {
+                        if (kind != PathKind.DIRECTORY) {
+                            return kind == PathKind.FILE ? PathKind.UNKNOWN : kind; // below a file: ENOTDIR
+                        }
+                        at = at.resolve(name);
+                        kind = look(at);
+                    }
+                    return kind;
+                }
+            };
+        }
+    }
+
+    private static PathKind look(Path path) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            // a device: the host's own mask (/dev/null) over what its kernel shows as a file
+            return a.isDirectory() ? PathKind.DIRECTORY : a.isSymbolicLink() ? PathKind.UNKNOWN : PathKind.FILE;
+        } catch (NoSuchFileException e) {
+            return PathKind.MISSING;
+        } catch (IOException | RuntimeException e) {
+            return PathKind.UNKNOWN;
+        }
     }
 
     private static final class Current {
         static final Host HOST = new Host(Integer.toUnsignedLong(Libc.geteuid()),
-                Integer.toUnsignedLong(Libc.getegid()), readLastCap(Path.of("/proc/sys/kernel/cap_last_cap")));
+                Integer.toUnsignedLong(Libc.getegid()), readLastCap(Path.of("/proc/sys/kernel/cap_last_cap")),
+                KernelPaths.ofThisMachine());
     }
 
     /** This machine and this JVM's ids, read on first use. */

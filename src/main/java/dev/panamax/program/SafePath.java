@@ -74,11 +74,16 @@ final class SafePath {
      */
     static String find(Emit e, String path, boolean directory, String what) {
         String at = label(e, directory ? "dir" : "path");
-        Step step = Step.of(what, "openat2", fd(MountArgs.ROOT), new Arg.CString(path.substring(1)),
-                openHow(pathFlags(directory), IN_ROOT), MountArgs.OPEN_HOW_SIZE).savingAs(at);
+        Step step = findStep(path, directory, what, at);
         e.add(directory ? step.tolerating(MountArgs.errno("ENOENT"), MountArgs.errno("ENOTDIR"))
                 : step.tolerating(MountArgs.errno("ENOENT")));
         return at;
+    }
+
+    /** The open of {@link #find}, saved as {@code label}, tolerating nothing. */
+    static Step findStep(String path, boolean directory, String what, String label) {
+        return Step.of(what, "openat2", fd(MountArgs.ROOT), new Arg.CString(path.substring(1)),
+                openHow(pathFlags(directory), IN_ROOT), MountArgs.OPEN_HOW_SIZE).savingAs(label);
     }
 
     /** Symlinks resolve inside the rootfs, never through /proc's magic links. */
