@@ -26,11 +26,7 @@ class LaunchStressTest extends BusyboxTest {
 
     @Test
     void launchesUnderGcPressureNeverHangOrLeak() throws Exception {
-        ContainerSpec plain = ContainerSpec.builder().rootfs(root.path()).hostname("stress").command("true").build();
-        ContainerSpec[] specs = {plain,
-                ContainerSpec.builder().rootfs(root.path()).hostname("stress").command("true")
-                        .resources(dev.panamax.cgroup.Resources.builder().pidsMax(16).build()).build(),
-                ContainerSpec.builder().rootfs(root.path()).hostname("stress").command("true").init(true).build()};
+        ContainerSpec[] specs = eachPath("stress");
         for (ContainerSpec spec : specs) {
             try (Container warmUp = Launcher.launch(spec)) { // once-per-JVM things: the reaper's pipe, threads
                 warmUp.waitFor();
@@ -84,11 +80,7 @@ class LaunchStressTest extends BusyboxTest {
      */
     @Test
     void launchesFromSeveralThreadsOverlapAndLeaveNothing() throws Exception {
-        ContainerSpec plain = ContainerSpec.builder().rootfs(root.path()).hostname("par").command("true").build();
-        ContainerSpec[] specs = {plain,
-                ContainerSpec.builder().rootfs(root.path()).hostname("par").command("true")
-                        .resources(dev.panamax.cgroup.Resources.builder().pidsMax(16).build()).build(),
-                ContainerSpec.builder().rootfs(root.path()).hostname("par").command("true").init(true).build()};
+        ContainerSpec[] specs = eachPath("par");
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try {
             runAll(callers, specs, 24); // every launcher and cloner thread exists after this
@@ -137,5 +129,13 @@ class LaunchStressTest extends BusyboxTest {
         for (CompletableFuture<Void> f : all) {
             f.get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** {@code true} by each path of the protocol: a direct clone, a vfork child with a cgroup, an init. */
+    private static ContainerSpec[] eachPath(String hostname) {
+        ContainerSpec plain = ContainerSpec.builder().rootfs(root.path()).hostname(hostname).command("true").build();
+        return new ContainerSpec[] {plain,
+                plain.toBuilder().resources(dev.panamax.cgroup.Resources.builder().pidsMax(16).build()).build(),
+                plain.toBuilder().init(true).build()};
     }
 }
