@@ -35,12 +35,15 @@ final class MaskSteps {
     private MaskSteps() {
     }
 
-    private static final Mount PROC = Mount.proc();
-
     static void emit(Emit e) {
         Filesystem fs = e.spec().filesystem();
+        List<Mount> mounts = fs.mounts();
+        if (e.spec().mountProc()) {
+            mounts = new ArrayList<>(mounts);
+            mounts.addFirst(MountSteps.PROC);
+        }
         for (String p : fs.maskedPaths()) {
-            mask(e, p, predict(e, p));
+            mask(e, p, predict(e, mounts, p));
         }
         for (String p : fs.readOnlyPaths()) {
             readOnly(e, p);
@@ -51,16 +54,13 @@ final class MaskSteps {
      * What {@code p} is in the container: if the last mount of the spec that holds it is a fresh proc or sysfs
      * (mounted in {@link MountSteps}' order: /proc first, then the spec's mounts), what the host's is; if no
      * mount holds it, what the rootfs holds (not below an ephemeral overlay, which the host does not see, nor
-     * below the minimal /dev). Not known: a path the child makes or mounts on before its mask.
+     * below the minimal /dev). Not known: a path the child makes or mounts on before its mask. {@code mounts}
+     * are the container's in the order the child makes them.
      */
-    static Host.PathKind predict(Emit e, String p) {
+    static Host.PathKind predict(Emit e, List<Mount> mounts, String p) {
         ContainerSpec spec = e.spec();
         Mount holder = null;
         boolean madeByAMount = false; // a mount on p or below it: the child makes p's directories, or mounts on p
-        List<Mount> mounts = new ArrayList<>(spec.filesystem().mounts());
-        if (spec.mountProc()) {
-            mounts.addFirst(PROC);
-        }
         for (Mount m : mounts) {
             holder = holds(m.target(), p) ? m : holder;
             madeByAMount |= m.target().equals(p) || holds(p, m.target());

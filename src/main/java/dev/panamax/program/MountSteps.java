@@ -26,7 +26,8 @@ final class MountSteps {
     private MountSteps() {
     }
 
-    private static final Mount PROC = Mount.proc();
+    /** The container's /proc, when the spec mounts one (immutable: made once). */
+    static final Mount PROC = Mount.proc();
 
     static void emit(Emit e) {
         ContainerSpec spec = e.spec();
