@@ -104,8 +104,10 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
 
     /**
      * A builder holding every setting of this spec explicitly, the defaults it got included: they are not
-     * worked out again, so a derived spec keeps this one's /proc, /dev, masked paths and capabilities unless
-     * told otherwise. {@code toBuilder().build()} equals this spec; a changed one is checked again.
+     * worked out again, so a derived spec keeps this one's /proc, /dev and masked paths unless told otherwise.
+     * Capabilities are kept as what this spec added to or dropped from the default set, so CAP_MKNOD follows
+     * the derived spec's device cgroup (dropped when it has none), not this one's.
+     * {@code toBuilder().build()} equals this spec; a changed one is checked again.
      *
      * <pre>{@code
      * ContainerSpec exec = spec.toBuilder().command("ps", "-ef").stdout(Stdio.pipe()).build();
@@ -130,7 +132,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         b.newSession = process.newSession();
         b.init = process.init();
         b.resources = resources.orElse(null);
-        b.hardening = hardening.toBuilder();
+        b.hardening = hardening.toBuilder(hasDeviceCgroup());
         b.users.from(users, identity);
         b.filesystem.from(filesystem);
         return b;

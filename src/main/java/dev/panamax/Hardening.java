@@ -73,10 +73,28 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         return caps.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(caps);
     }
 
-    /** A builder holding every setting of this one, explicitly (for {@link ContainerSpec#toBuilder()}). */
-    Builder toBuilder() {
+    /**
+     * The capabilities a container keeps unless its spec says otherwise: {@link Capability#defaultSet()}, less
+     * CAP_MKNOD without a device policy (no cgroup could stop a node it makes: no device may be made).
+     */
+    static Set<Capability> defaultCapabilities(boolean devicePolicy) {
+        Set<Capability> start = copy(Capability.defaultSet());
+        if (!devicePolicy) {
+            start.remove(Capability.MKNOD);
+        }
+        return start;
+    }
+
+    /**
+     * A builder holding every setting of this one (for {@link ContainerSpec#toBuilder()}); the capabilities as
+     * what was added to and dropped from the default set of a container with or without {@code devicePolicy},
+     * so that a derived spec gets its own default (CAP_MKNOD follows its device policy, not this one's).
+     */
+    Builder toBuilder(boolean devicePolicy) {
         Builder b = new Builder();
-        b.capabilities(capabilities.stream().map(Capability::name).toList());
+        Set<Capability> start = defaultCapabilities(devicePolicy);
+        capabilities.stream().filter(c -> !start.contains(c)).forEach(c -> b.addCapability(c.name()));
+        start.stream().filter(c -> !capabilities.contains(c)).forEach(c -> b.dropCapability(c.name()));
         b.ambientCapabilities(ambientCapabilities.stream().map(Capability::name).toList());
         b.noNewPrivileges(noNewPrivileges);
         b.seccomp(seccomp.<Supplier<SeccompProfile>>map(p -> () -> p).orElse(null));
@@ -99,10 +117,6 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         private final Map<Rlimit, Rlimit.Value> rlimits = new EnumMap<>(Rlimit.class);
         private Integer oomScoreAdj;
         private Integer umask;
-
-        private static boolean isMknod(String name) {
-            return name != null && name.strip().toUpperCase(java.util.Locale.ROOT).replaceFirst("^CAP_", "").equals("MKNOD");
-        }
 
         void capabilities(List<String> names) {
             capEdits.add(new HardeningRules.Edit('=', List.copyOf(names)));
@@ -148,10 +162,7 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
          *                     names it
          */
         Hardening build(boolean devicePolicy) {
-            Set<Capability> kept = HardeningRules.capabilities(capEdits);
-            if (!devicePolicy && capEdits.stream().flatMap(e -> e.names().stream()).noneMatch(Builder::isMknod)) {
-                kept.remove(Capability.MKNOD); // no cgroup can stop a node it makes: no device may be made
-            }
+            Set<Capability> kept = HardeningRules.capabilities(defaultCapabilities(devicePolicy), capEdits);
             return new Hardening(kept, HardeningRules.parse("ambientCapabilities", ambient), noNewPrivileges,
                     HardeningRules.seccomp(seccomp), rlimits,
                     oomScoreAdj == null ? OptionalInt.empty() : OptionalInt.of(oomScoreAdj),

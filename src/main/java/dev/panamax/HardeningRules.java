@@ -21,10 +21,10 @@ final class HardeningRules {
     record Edit(char op, List<String> names) {
     }
 
-    /** The default set after {@code edits}, in order (a mutable copy). */
-    static Set<Capability> capabilities(List<Edit> edits) {
+    /** {@code start} after {@code edits}, in order (a mutable copy). */
+    static Set<Capability> capabilities(Set<Capability> start, List<Edit> edits) {
         EnumSet<Capability> kept = EnumSet.noneOf(Capability.class);
-        kept.addAll(Capability.defaultSet());
+        kept.addAll(start);
         for (Edit edit : edits) {
             if (edit.op() == '=') {
                 kept.clear();

@@ -23,6 +23,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,6 +117,21 @@ class SpecInvariantTest {
                 Mount.tmpfs("/data/")), false, false, List.of(), List.of(), Optional.empty()));
         refused("maskedPaths[1]", "absolute", () -> new Filesystem(List.of(), false, false,
                 List.of("/proc/kcore", "proc/keys"), List.of(), Optional.empty()));
+    }
+
+    @Test
+    void aDerivedSpecTakesTheCapabilityDefaultOfItsOwnDevicePolicy() {
+        Resources pids = Resources.builder().pidsMax(8).build();
+        ContainerSpec limited = ContainerSpec.builder().command("true").resources(pids).build();
+        ContainerSpec unlimited = limited.toBuilder().resources(null).build();
+        assertEquals(ContainerSpec.builder().command("true").build().hardening().capabilities(),
+                unlimited.hardening().capabilities(), "as if built without resources");
+        assertFalse(unlimited.hardening().capabilities().contains(Capability.MKNOD),
+                "no device cgroup: no CAP_MKNOD, whatever the spec it came from had");
+        assertEquals(limited, unlimited.toBuilder().resources(pids).build(), "and back");
+        ContainerSpec noKill = limited.toBuilder().dropCapability(Capability.KILL).build();
+        assertEquals(noKill.hardening().capabilities(), noKill.toBuilder().resources(pids).build()
+                .hardening().capabilities(), "a spec's own edits are kept");
     }
 
     @Test
