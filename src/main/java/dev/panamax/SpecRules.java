@@ -102,10 +102,10 @@ final class SpecRules {
         if (name.indexOf('\0') >= 0) {
             throw new InvalidSpecException(field, "contains NUL");
         }
+        checkUnicode(field, name); // first: a lone surrogate would count as one byte ('?') below
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > ContainerSpec.MAX_UTS_NAME) {
             throw new InvalidSpecException(field, "is " + bytes + " bytes, the kernel allows " + ContainerSpec.MAX_UTS_NAME);
         }
-        checkUnicode(field, name);
     }
 }

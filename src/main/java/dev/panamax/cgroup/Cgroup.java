@@ -191,7 +191,7 @@ public final class Cgroup implements AutoCloseable {
         List<RuntimeException> failures = new ArrayList<>();
         try {
             // an rmdir that succeeds proves it empty, without reading cgroup.procs in every hierarchy
-            if (!CgroupFs.rmdir(nodes.getLast().dir())) {
+            if (!nodes.isEmpty() && !CgroupFs.rmdir(nodes.getLast().dir())) {
                 killAll();
             }
         } catch (RuntimeException e) {

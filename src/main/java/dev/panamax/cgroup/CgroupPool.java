@@ -60,9 +60,9 @@ final class CgroupPool {
             if (filling.add(resources)) {
                 thread.execute(() -> fill(resources));
             }
-        }
-        if (!evicted.isEmpty()) {
-            thread.execute(() -> evicted.forEach(CgroupPool::remove));
+            if (!evicted.isEmpty()) { // while not closed: the thread still takes tasks
+                thread.execute(() -> evicted.forEach(CgroupPool::remove));
+            }
         }
         return taken;
     }

@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
  * JVM".
  */
 final class LauncherThread {
-    /** Launches that can run at once: enough that 2 cores stay busy while children run their setup. */
-    static final int THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    /** Launches that can run at once: enough to keep the cores busy while children run their setup (4 to 16). */
+    static final int THREADS = Math.clamp(2L * Runtime.getRuntime().availableProcessors(), 4, 16);
 
     private static final ExecutorService EXECUTOR = pool("panamax-launcher-");
 

@@ -71,8 +71,9 @@ public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths
         PathKind inRootfs(Path rootfs, String path);
 
         /**
-         * This machine: each kernel path looked at once (nothing is known of a tree that is not a full proc or
-         * sysfs, such as a {@code subset=pid} proc, whose absent paths a container's own may have); a rootfs
+         * This machine: each kernel path that exists looked at once, an absent one at every call (nothing is
+         * known of a tree that is not a full proc or sysfs, such as a {@code subset=pid} proc, whose absent
+         * paths a container's own may have); a rootfs
          * path at every call, each component without following a symlink (one is {@code UNKNOWN}: it may lead
          * out of the rootfs, and the child resolves it inside).
          */
@@ -83,8 +84,18 @@ public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths
             return new KernelPaths() {
                 @Override
                 public PathKind kind(String path) {
-                    return (path.startsWith("/proc/") && fullProc) || (path.startsWith("/sys/") && fullSys)
-                            ? seen.computeIfAbsent(path, p -> look(Path.of(p))) : PathKind.UNKNOWN;
+                    if (!(path.startsWith("/proc/") && fullProc) && !(path.startsWith("/sys/") && fullSys)) {
+                        return PathKind.UNKNOWN;
+                    }
+                    PathKind kind = seen.get(path);
+                    if (kind == null) {
+                        kind = look(Path.of(path));
+                        // an absent path may appear (a module loads): looked at again, never predicted stale
+                        if (kind != PathKind.MISSING && seen.size() < Memo.LIMIT) {
+                            seen.put(path, kind);
+                        }
+                    }
+                    return kind;
                 }
 
                 @Override
