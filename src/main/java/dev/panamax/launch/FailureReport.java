@@ -35,7 +35,7 @@ final class FailureReport {
             what = "failed with " + errnoName + " (" + Errno.describe(failure.errno()) + ")";
         }
         String message = prefix(spec) + "step " + failure.index() + " \"" + step.what() + "\": " + step.render()
-                + " " + what + hint(step.hints(), failure.errno());
+                + " " + what + hint(spec, step.hints(), failure.errno());
         return new LaunchException(capped(message), step.what(), step.syscall(), failure.errno(), errnoName, null);
     }
 
@@ -45,12 +45,10 @@ final class FailureReport {
      */
     static LaunchException parentCall(ContainerSpec spec, String what, String syscall, int errno, Throwable cause,
                                       Hint... hints) {
-        java.util.List<Hint> all = new java.util.ArrayList<>(java.util.List.of(hints));
-        all.addAll(SpecCompiler.hintsForEveryStep(spec));
         String errnoName = errno == 0 ? "" : Errno.name(errno);
         String detail = errno == 0 ? cause.getMessage() : errnoName + " (" + Errno.describe(errno) + ")";
         return new LaunchException(capped(prefix(spec) + what + ": " + syscall + " failed with " + detail
-                + hint(all, errno)), what, syscall, errno, errnoName, cause);
+                + hint(spec, java.util.List.of(hints), errno)), what, syscall, errno, errnoName, cause);
     }
 
     /** A refusal found on the parent side without an errno (a helper's exit status, an allotment check). */
@@ -84,8 +82,8 @@ final class FailureReport {
         return message.substring(0, MAX_MESSAGE - 40) + tail;
     }
 
-    /** ". Hint: ..." for the first of {@code hints} that explains {@code errno}, or nothing. */
-    private static String hint(java.util.List<Hint> hints, int errno) {
-        return Hint.forErrno(hints, errno).map(h -> ". Hint: " + h.text()).orElse("");
+    /** ". Hint: ..." for the hint {@link SpecCompiler#hintFor} finds, or nothing. */
+    private static String hint(ContainerSpec spec, java.util.List<Hint> own, int errno) {
+        return SpecCompiler.hintFor(spec, own, errno).map(h -> ". Hint: " + h.text()).orElse("");
     }
 }

@@ -86,10 +86,18 @@ public final class SpecCompiler {
 
     /**
      * The hints that hold whichever step fails (a memory limit; EPERM without root), also for the launcher's
-     * own calls on the container's behalf.
+     * own calls on the container's behalf. Made when a launch fails, not at every compile.
      */
     public static java.util.List<Hint> hintsForEveryStep(ContainerSpec spec) {
         return Hints.everyStep(spec, Host.current());
+    }
+
+    /**
+     * The hint a failure with {@code errno} shows: the first of the step's (or call's) {@code own} hints that
+     * explains it, else the first of {@link #hintsForEveryStep}.
+     */
+    public static java.util.Optional<Hint> hintFor(ContainerSpec spec, java.util.List<Hint> own, int errno) {
+        return Hint.forErrno(own, errno).or(() -> Hint.forErrno(hintsForEveryStep(spec), errno));
     }
 
     /** The paths execve will try for the spec's program (for messages). */

@@ -89,11 +89,6 @@ public record Step(String what, String syscall, List<Arg> args, OptionalLong exp
         return new Step(what, syscall, args, expect, tolerated, savesAs, detail, forksInit, all);
     }
 
-    /** The hint for this step failing with {@code errno}, if one explains it. */
-    public java.util.Optional<Hint> hintFor(int errno) {
-        return Hint.forErrno(hints, errno);
-    }
-
     /** The call as strace would print it, with the checks after it. */
     public String render() {
         StringBuilder sb = new StringBuilder();

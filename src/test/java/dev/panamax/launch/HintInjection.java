@@ -29,14 +29,17 @@ final class HintInjection {
 
     static Outcome run(ContainerSpec spec) {
         List<Step> steps = SpecCompiler.plan(spec).steps();
+        List<Hint> everyStep = SpecCompiler.hintsForEveryStep(spec);
         Set<String> reached = new LinkedHashSet<>();
         List<String> wrong = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
-            for (Hint declared : step.hints()) {
+            List<Hint> declaredHere = new ArrayList<>(step.hints());
+            declaredHere.addAll(everyStep);
+            for (Hint declared : declaredHere) {
                 for (String errnoName : declared.cause().errnos()) {
                     int errno = Errno.number(errnoName);
-                    Optional<Hint> shown = step.hintFor(errno);
+                    Optional<Hint> shown = SpecCompiler.hintFor(spec, step.hints(), errno);
                     String pair = shown.orElseThrow().cause() + ":" + errnoName;
                     if (reached.contains(pair)) {
                         continue;
