@@ -41,6 +41,9 @@ final class Launch {
     private static final long STACK_SIZE = 64 * 1024;
 
     private final ContainerSpec spec;
+    /** For failure injection: the "step" that stands for the launcher's own clone3. */
+    static final int CLONE3 = -1;
+
     private final IntPredicate faulty;
     private final int injectedErrno;
 
@@ -112,7 +115,9 @@ final class Launch {
             MemorySegment tidOut = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment args = cloneArgs(arena, pidfdOut, tidOut, vfork);
             long pid;
-            if (!vfork) {
+            if (faulty.test(CLONE3)) {
+                pid = -injectedErrno; // a test's refused clone3: no child at all
+            } else if (!vfork) {
                 pid = trampoline.spawn(args, inJvm);
             } else {
                 int helloWrite = hello[1];

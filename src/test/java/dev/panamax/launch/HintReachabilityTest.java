@@ -58,12 +58,18 @@ class HintReachabilityTest extends dev.panamax.BusyboxTest {
             reached.addAll(r.lines("reached"));
             wrong.addAll(r.lines("wrong"));
         }
-        // the one parent-side cause: clone3 refusing the namespaces (no spec makes this kernel refuse them)
-        ContainerSpec any = ContainerSpec.builder().command("true").build();
-        LaunchException refused = FailureReport.parentCall(any, "create the container's process", "clone3",
-                Errno.number("EINVAL"), null, Hints.namespacesRefused(any));
-        if (refused.getMessage().endsWith(". Hint: " + Hints.namespacesRefused(any).text())) {
-            reached.add("NAMESPACES_REFUSED:EINVAL");
+        // the one parent-side cause: the launcher's clone3 refusing the namespaces (no spec makes this kernel
+        // refuse them, so the launch's clone3 is made to fail)
+        ContainerSpec any = ContainerSpec.builder().rootfs(root.path()).command("true").build();
+        try (var c = Launch.start(any, s -> s == Launch.CLONE3, Errno.number("EINVAL"))) {
+            wrong.add("a refused clone3 did not fail the launch");
+        } catch (LaunchException e) {
+            if (e.getMessage().endsWith(". Hint: " + Hints.namespacesRefused(any).text())
+                    && e.syscall().equals("clone3")) {
+                reached.add("NAMESPACES_REFUSED:EINVAL");
+            } else {
+                wrong.add("a refused clone3: " + e.getMessage());
+            }
         }
         assertEquals(List.of(), wrong);
         Set<String> declared = Arrays.stream(Hint.Cause.values())

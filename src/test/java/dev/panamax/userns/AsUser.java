@@ -90,13 +90,21 @@ public final class AsUser implements AutoCloseable {
         pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
         pb.environment().put("HOME", "/tmp");
         pb.environment().putAll(env);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("probe did not end: " + output);
+        Path out = Files.createTempFile("panamax-probe", ".out");
+        try {
+            Process p = pb.redirectOutput(out.toFile()).start(); // read after the end: a hang cannot block the read
+            boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            String output = Files.readString(out);
+            if (!ended) {
+                throw new AssertionError("probe did not end in 120 s: " + output);
+            }
+            return new Report(p.exitValue(), output);
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return new Report(p.exitValue(), output);
     }
 
     @Override
