@@ -131,7 +131,15 @@ final class Launch {
                         sayDone(helloWrite);
                     }
                 });
-                pid = awaitHello(hello[0], awaitClone.clone, tidOut);
+                try {
+                    pid = awaitHello(hello[0], awaitClone.clone, tidOut);
+                } catch (RuntimeException | Error failure) {
+                    // a child may exist, waiting for its go: EOF on the sync pipe ends it, so that its
+                    // clone3 returns before AwaitClone waits for that
+                    Libc.close(sync[1]);
+                    sync[1] = -1;
+                    throw failure;
+                }
             }
             if (pid < 0) {
                 throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null,
