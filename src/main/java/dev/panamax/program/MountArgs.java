@@ -6,7 +6,6 @@ import dev.panamax.sys.internal.Flag;
 import dev.panamax.sys.internal.Flags;
 import dev.panamax.sys.internal.KernelStructs;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,26 +73,11 @@ final class MountArgs {
 
     /** {@code options} as {@code MOUNT_ATTR_*} bits, in the enum's order: {@code MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOSUID}. */
     static Flag attrs(Set<MountOption> options) {
-        return Memo.of(ATTRS, Set.copyOf(options), MountArgs::newAttrs);
+        return Memo.of(ATTRS, Set.copyOf(options), o -> new Flag(MountOption.names(o), MountOption.attrs(o)));
     }
 
     /** The option sets programs use, each turned into a flag once. */
     private static final Map<Set<MountOption>, Flag> ATTRS = new ConcurrentHashMap<>();
-
-    private static Flag newAttrs(Set<MountOption> options) {
-        Flag[] set = new Flag[options.size()];
-        int n = 0;
-        for (MountOption o : MountOption.values()) { // every launch compiles a few dozen: no streams
-            if (options.contains(o)) {
-                set[n++] = ATTR[o.ordinal()];
-            }
-        }
-        return Flag.or(set);
-    }
-
-    /** Each option's {@code MOUNT_ATTR_*} flag, by ordinal. */
-    private static final Flag[] ATTR = Arrays.stream(MountOption.values())
-            .map(o -> new Flag("MOUNT_ATTR_" + o.name(), MountOption.attrs(Set.of(o)))).toArray(Flag[]::new);
 
     static int errno(String name) {
         return dev.panamax.sys.Errno.number(name);
