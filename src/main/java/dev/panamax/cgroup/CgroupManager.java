@@ -146,6 +146,17 @@ public final class CgroupManager {
         }
     }
 
+    /** This manager's {@link #devicePolicy}, found out at its first container (fixed for a layout and a JVM). */
+    private volatile DevicePolicy containerPolicy;
+
+    private DevicePolicy containerDevicePolicy() {
+        DevicePolicy p = containerPolicy;
+        if (p == null) {
+            p = containerPolicy = ProcessIds.effectiveUid() == 0 ? devicePolicy(layout) : DevicePolicy.NONE;
+        }
+        return p;
+    }
+
     /** How a container cgroup in {@code layout} gets its device policy. */
     private enum DevicePolicy { V1_CONTROLLER, V2_PROGRAM, NONE }
 
@@ -168,7 +179,7 @@ public final class CgroupManager {
      * needed stay empty.
      */
     public Cgroup createContainer(String name, Resources resources) {
-        DevicePolicy policy = ProcessIds.effectiveUid() == 0 ? devicePolicy(layout) : DevicePolicy.NONE;
+        DevicePolicy policy = containerDevicePolicy();
         if (policy == DevicePolicy.NONE) {
             return create(name, resources, true);
         }
