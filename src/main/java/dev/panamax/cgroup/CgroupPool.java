@@ -28,7 +28,8 @@ final class CgroupPool {
 
     private final Function<Resources, Cgroup> maker;
     /** Ready cgroups by resources, the least recently launched first. */
-    private final LinkedHashMap<Resources, Deque<Cgroup>> ready = new LinkedHashMap<>(16, 0.75f, true);
+    /** Ready cgroups by resources, the kind launched last at the end (take() moves it there; fill() does not). */
+    private final LinkedHashMap<Resources, Deque<Cgroup>> ready = new LinkedHashMap<>();
     private final Set<Resources> filling = new HashSet<>();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
         Thread t = new Thread(task, "panamax-cgroup-pool");
@@ -51,7 +52,12 @@ final class CgroupPool {
             if (closed) {
                 return null;
             }
-            taken = ready.computeIfAbsent(resources, r -> new ArrayDeque<>()).pollFirst();
+            Deque<Cgroup> queue = ready.remove(resources);
+            if (queue == null) {
+                queue = new ArrayDeque<>();
+            }
+            ready.put(resources, queue); // the most recently launched kind
+            taken = queue.pollFirst();
             for (Iterator<Map.Entry<Resources, Deque<Cgroup>>> it = ready.entrySet().iterator();
                  ready.size() > KINDS && it.hasNext(); ) {
                 evicted.addAll(it.next().getValue());
@@ -99,27 +105,36 @@ final class CgroupPool {
     }
 
     /** Removes every ready cgroup for good (at exit): {@link #drain}, and none is made after. */
-    synchronized void close() {
-        closed = true;
+    void close() {
+        synchronized (this) {
+            closed = true;
+        }
         drain();
         thread.shutdown();
     }
 
-    /** Removes every ready cgroup, after the one being made (up to 10 s); the next {@link #take} makes more. */
-    synchronized void drain() {
-        draining = true;
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!filling.isEmpty() && deadline - System.nanoTime() > 0) {
-            try {
-                wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+    /**
+     * Removes every ready cgroup, after the one being made (up to 10 s); the next {@link #take} makes more.
+     * The removal happens outside the pool's lock: launches taking cgroups meanwhile do not wait for it.
+     */
+    void drain() {
+        List<Cgroup> gone = new ArrayList<>();
+        synchronized (this) {
+            draining = true;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!filling.isEmpty() && deadline - System.nanoTime() > 0) {
+                try {
+                    wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
+            ready.values().forEach(gone::addAll);
+            ready.clear();
+            draining = false;
         }
-        ready.values().forEach(queue -> queue.forEach(CgroupPool::remove));
-        ready.clear();
-        draining = false;
+        gone.forEach(CgroupPool::remove);
     }
 
     private static void remove(Cgroup cgroup) {
