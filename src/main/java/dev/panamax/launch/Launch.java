@@ -9,6 +9,7 @@ import dev.panamax.program.ChildProgram;
 import dev.panamax.program.Hints;
 import dev.panamax.program.OverlaySteps;
 import dev.panamax.program.ProgramImage;
+import dev.panamax.program.ProgramTemplate;
 import dev.panamax.program.SpecCompiler;
 import dev.panamax.sys.Errno;
 import dev.panamax.sys.ErrnoException;
@@ -53,8 +54,11 @@ final class Launch {
         this.injectedErrno = injectedErrno;
     }
 
+    /** No step fails but by itself: a launch that may use its spec's {@link ProgramTemplate}. */
+    private static final IntPredicate NO_FAULTS = step -> false;
+
     static RunningContainer start(ContainerSpec spec) {
-        return start(spec, step -> false);
+        return start(spec, NO_FAULTS);
     }
 
     /** For failure-injection tests: the steps for which {@code faulty} holds fail with ENOSYS. */
@@ -99,9 +103,20 @@ final class Launch {
                     ChildFds.fd(err[1], "err_w"), ownSpace ? ChildFds.fd(setupExe[0], "setup_exe") : null,
                     status == null ? null : ChildFds.fd(status[1], "status_w"),
                     stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
-            ChildProgram program = SpecCompiler.compile(spec, fds, overlayRoot(cleanup));
+            OverlaySteps.Layers layers = overlayRoot(cleanup);
+            int statusWrite = status == null ? -1 : status[1];
+            ChildProgram program;
+            MemorySegment inJvm;
+            if (layers == null && faulty == NO_FAULTS) { // the usual launch: a spec launched before is not compiled again
+                ProgramTemplate template = ProgramTemplate.of(spec, fds);
+                program = template.program();
+                ProgramTemplate.Images images = template.images(fds, err[1], statusWrite);
+                inJvm = writeImages(images.first(), images.setup(), setupExe, arena);
+            } else {
+                program = SpecCompiler.compile(spec, fds, layers);
+                inJvm = writeImages(program, setupExe, err[1], statusWrite, arena);
+            }
             java.util.Optional<IdMapWriter> maps = IdMapWriter.prepare(spec);
-            MemorySegment inJvm = writeImages(program, setupExe, err[1], status == null ? -1 : status[1], arena);
 
             // CLONE. A child that will join a cgroup: a CLONE_VFORK child, which the OOM killer never picks,
             // made by the cloner thread, which sleeps until the child's final exec while this thread runs the
@@ -236,16 +251,22 @@ final class Launch {
                                       Arena arena) {
         SyscallTable table = Arch.current().syscalls();
         int split = setupExe == null ? program.steps().size() : program.setupExecFrom();
+        ProgramImage setup = setupExe == null ? null
+                : ProgramImage.encode(program, split, program.steps().size(), errorWrite, statusWrite, table, faulty);
+        return writeImages(ProgramImage.encode(program, 0, split, errorWrite, statusWrite, table, faulty), setup,
+                setupExe, arena);
+    }
+
+    /** Writes {@code setup} (null without a setup executable) into it, and places {@code first} in {@code arena}. */
+    private MemorySegment writeImages(ProgramImage first, ProgramImage setup, int[] setupExe, Arena arena) {
         if (setupExe != null) {
-            ProgramImage setup = ProgramImage.encode(program, split, program.steps().size(), errorWrite, statusWrite,
-                    table, faulty);
             try {
                 SetupExecutable.fill(setupExe[0], setup);
             } catch (ErrnoException e) {
                 throw FailureReport.parentCall(spec, "write the setup executable", e.call(), e.errno(), e);
             }
         }
-        return ProgramImage.encode(program, 0, split, errorWrite, statusWrite, table, faulty).place(arena);
+        return first.place(arena);
     }
 
     /**

@@ -42,6 +42,29 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         return Arg.Word.descriptor(name, fd);
     }
 
+    /** All nine, in the record's order, null where absent. */
+    List<Arg.Word> all() {
+        return java.util.Arrays.asList(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin,
+                stdout, stderr);
+    }
+
+    /** Which of the nine are present, as bits in the record's order. */
+    int shape() {
+        int bits = 0;
+        List<Arg.Word> all = all();
+        for (int k = 0; k < all.size(); k++) {
+            bits |= all.get(k) == null ? 0 : 1 << k;
+        }
+        return bits;
+    }
+
+    /** Symbolic descriptors where these have real ones, named alike ({@code sync_r}): a program template's. */
+    ChildFds symbolic() {
+        Arg.Word[] w = all().stream().map(d -> d == null ? null : Arg.Word.unknown(d.text().replaceFirst("=.*", "")))
+                .toArray(Arg.Word[]::new);
+        return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
+    }
+
     /** The descriptors the setup steps use after the {@code execveat}: every one but the memfd itself. */
     List<Arg.Word> keptAcrossSetupExec() {
         List<Arg.Word> kept = new ArrayList<>();

@@ -45,8 +45,11 @@ public record Hint(Cause cause, String words, String detail) {
         MASKED_PATH_CHANGED("ENOTDIR", "EINVAL"),
         /** openat2 of a mount target that is a symbolic link. */
         MOUNT_TARGET_IS_SYMLINK("ELOOP"),
-        /** any step of a container whose memory cgroup is at its limit (ENFILE: no file structure). */
-        MEMORY_LIMIT("ENOMEM", "ENFILE"),
+        /**
+         * any step of a container whose memory cgroup is at its limit (ENFILE: no file structure; E2BIG:
+         * execve could not charge the pages for the arguments).
+         */
+        MEMORY_LIMIT("ENOMEM", "ENFILE", "E2BIG"),
         /** capset of capabilities the process no longer has. */
         CAPABILITIES_NOT_HELD("EPERM"),
         /** prctl(PR_CAPBSET_DROP) without CAP_SETPCAP. */

@@ -6,7 +6,6 @@ import dev.panamax.sys.internal.Libc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 
@@ -117,11 +116,14 @@ public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths
 
     private static PathKind look(Path path) {
         try {
-            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            // readAttributesIfExists: an absent path (most masked ones, looked at every launch) costs no exception
+            BasicFileAttributes a = path.getFileSystem().provider().readAttributesIfExists(path,
+                    BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a == null) {
+                return PathKind.MISSING;
+            }
             // a device: the host's own mask (/dev/null) over what its kernel shows as a file
             return a.isDirectory() ? PathKind.DIRECTORY : a.isSymbolicLink() ? PathKind.UNKNOWN : PathKind.FILE;
-        } catch (NoSuchFileException e) {
-            return PathKind.MISSING;
         } catch (IOException | RuntimeException e) {
             return PathKind.UNKNOWN;
         }

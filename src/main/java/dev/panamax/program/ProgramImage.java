@@ -32,10 +32,17 @@ public final class ProgramImage implements RelocatableImage {
 
     private final byte[] bytes;
     private final long[] pointers;
+    /** For each descriptor slot, the offsets of the words that hold it (see {@link #withDescriptors}). */
+    private final long[][] slots;
 
-    private ProgramImage(byte[] bytes, long[] pointers) {
+    /** The slots' values (and last the error and status descriptors), or null: the bytes hold them. */
+    private final long[] slotValues;
+
+    private ProgramImage(byte[] bytes, long[] pointers, long[][] slots, long[] slotValues) {
         this.bytes = bytes;
         this.pointers = pointers;
+        this.slots = slots;
+        this.slotValues = slotValues;
     }
 
     /** The whole program in one image, placed in {@code arena}: what the trampoline runs (tests). */
@@ -52,8 +59,18 @@ public final class ProgramImage implements RelocatableImage {
      */
     public static ProgramImage encode(ChildProgram program, int from, int to, int errorFd, int statusFd,
                                       SyscallTable table, IntPredicate faulty) {
+        return encode(program, from, to, errorFd, statusFd, table, faulty, List.of());
+    }
+
+    /**
+     * As above, with each word argument that is (the same object as) one of {@code descriptors} recorded as a
+     * slot, whose value {@link #withDescriptors} sets; the error and status descriptors in the header are
+     * slots too. So a program compiled once with symbolic descriptors serves every launch of its spec.
+     */
+    static ProgramImage encode(ChildProgram program, int from, int to, int errorFd, int statusFd,
+                               SyscallTable table, IntPredicate faulty, List<Arg.Word> descriptors) {
         List<Step> steps = program.steps().subList(from, to);
-        Block block = new Block();
+        Block block = new Block(descriptors);
         long base = block.allocate(ProgramLayout.HEADER_SIZE + ProgramLayout.STEP_SIZE * steps.size(), 16);
         block.setLong(base + ProgramLayout.COUNT, to);
         block.setLong(base + ProgramLayout.ERROR_FD, errorFd);
@@ -107,6 +124,18 @@ public final class ProgramImage implements RelocatableImage {
         return block.image();
     }
 
+    /**
+     * This image with descriptor slot {@code k} (the {@code k}th word given to {@code encode}) holding
+     * {@code values[k]}, and the header's error and status descriptors set: the bytes are shared, the values
+     * go in when the image is written ({@link #writeAt}).
+     */
+    ProgramImage withDescriptors(long[] values, int errorFd, int statusFd) {
+        long[] filled = Arrays.copyOf(values, values.length + 2);
+        filled[values.length] = errorFd;
+        filled[values.length + 1] = statusFd;
+        return new ProgramImage(bytes, pointers, slots, filled);
+    }
+
     /** The image's size in bytes. */
     @Override
     public int size() {
@@ -126,6 +155,16 @@ public final class ProgramImage implements RelocatableImage {
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, target, 0, bytes.length);
         for (long at : pointers) {
             target.set(ValueLayout.JAVA_LONG_UNALIGNED, at, target.get(ValueLayout.JAVA_LONG_UNALIGNED, at) + address);
+        }
+        if (slotValues != null) {
+            for (int k = 0; k < slots.length; k++) {
+                for (long at : slots[k]) {
+                    target.set(ValueLayout.JAVA_LONG_UNALIGNED, at, slotValues[k]);
+                }
+            }
+            // the header is the block's first allocation, at offset 0
+            target.set(ValueLayout.JAVA_LONG_UNALIGNED, ProgramLayout.ERROR_FD, slotValues[slots.length]);
+            target.set(ValueLayout.JAVA_LONG_UNALIGNED, ProgramLayout.STATUS_FD, slotValues[slots.length + 1]);
         }
     }
 
@@ -154,6 +193,16 @@ public final class ProgramImage implements RelocatableImage {
         private int size;
         private long[] pointers = new long[64];
         private int pointerCount;
+        /** The descriptor words whose slots are recorded, by identity, and each one's offsets so far. */
+        private final Map<Arg.Word, Integer> slotOf = new java.util.IdentityHashMap<>();
+        private final List<List<Long>> slots = new ArrayList<>();
+
+        Block(List<Arg.Word> descriptors) {
+            for (Arg.Word d : descriptors) {
+                slotOf.putIfAbsent(d, slots.size());
+                slots.add(new ArrayList<>());
+            }
+        }
 
         long allocate(long length, int alignment) {
             long at = (size + alignment - 1) & -alignment;
@@ -182,7 +231,13 @@ public final class ProgramImage implements RelocatableImage {
 
         void word(long at, Arg arg) {
             switch (arg) {
-                case Arg.Word w -> setLong(at, w.value());
+                case Arg.Word w -> {
+                    setLong(at, w.value());
+                    Integer slot = slotOf.get(w);
+                    if (slot != null) {
+                        slots.get(slot).add(at);
+                    }
+                }
                 default -> pointer(at, memory(arg));
             }
         }
@@ -221,7 +276,11 @@ public final class ProgramImage implements RelocatableImage {
         }
 
         ProgramImage image() {
-            return new ProgramImage(Arrays.copyOf(bytes, size), Arrays.copyOf(pointers, pointerCount));
+            long[][] offsets = new long[slots.size()][];
+            for (int k = 0; k < offsets.length; k++) {
+                offsets[k] = slots.get(k).stream().mapToLong(Long::longValue).toArray();
+            }
+            return new ProgramImage(Arrays.copyOf(bytes, size), Arrays.copyOf(pointers, pointerCount), offsets, null);
         }
     }
 }

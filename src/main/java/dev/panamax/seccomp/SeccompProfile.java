@@ -37,6 +37,7 @@ public final class SeccompProfile {
     private final SyscallTable table;
     /** The profile is immutable, so it compiles once: launches reuse the filter (compiling costs ~1 ms). */
     private volatile CompiledFilter compiled;
+    private int hash;
 
     private SeccompProfile(SeccompAction defaultAction, List<SeccompRule> rules, SyscallTable table) {
         this.defaultAction = defaultAction;
@@ -53,7 +54,12 @@ public final class SeccompProfile {
      * {@code seccomp(SeccompProfile.defaultProfile().toBuilder().allowIoUring())}.
      */
     public static SeccompProfile defaultProfile() {
-        return DefaultProfile.build();
+        return DefaultHolder.PROFILE;
+    }
+
+    /** Built once: the profile is immutable, and its filter compiles once with it. */
+    private static final class DefaultHolder {
+        static final SeccompProfile PROFILE = DefaultProfile.build();
     }
 
     /** A profile without rules: every call gets {@code defaultAction} (for allow lists, {@link SeccompAction#ENOSYS}). */
@@ -112,6 +118,22 @@ public final class SeccompProfile {
 
     SyscallTable table() {
         return table;
+    }
+
+    /** Profiles are equal when their default actions and rules (in order) are. */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof SeccompProfile p && p.defaultAction.equals(defaultAction)
+                && p.rules.equals(rules) && p.table == table;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = hash = 31 * defaultAction.hashCode() + rules.hashCode(); // a spec's hash, at every launch
+        }
+        return h;
     }
 
     @Override
