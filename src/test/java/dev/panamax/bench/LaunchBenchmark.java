@@ -134,20 +134,22 @@ public final class LaunchBenchmark {
             List<PlanToC.Plan> plans = List.of(new PlanToC.Plan("default", base),
                     new PlanToC.Plan("default without the seccomp filter", bare));
             try (LaunchServer c = CReference.start(plans, Path.of("target/bench"));
-                 LaunchServer bigHeap = bigHeapServer(root.path());
+                 LaunchServer bigHeap = heapServer(root.path(), true);
+                 LaunchServer ownJvm = heapServer(root.path(), false);
                  LaunchServer rootless = rootlessServer(root.path())) {
                 String pressureBefore = pressure();
-                List<Row> rows = rows(root.path(), base, bare, c, bigHeap, rootless);
+                List<Row> rows = rows(root.path(), base, bare, c, bigHeap, ownJvm, rootless);
                 Samples samples = interleaved(rows);
                 String pressureAfter = pressure();
                 List<String> parallel = parallel(base);
-                print(samples, SpecCompiler.plan(base).steps().size(), parallel, pressureBefore, pressureAfter);
+                List<String> memory = nativeMemory(base);
+                print(samples, SpecCompiler.plan(base).steps().size(), parallel, memory, pressureBefore, pressureAfter);
             }
         }
     }
 
     private static List<Row> rows(Path root, ContainerSpec base, ContainerSpec bare, LaunchServer c,
-                                  LaunchServer bigHeap, LaunchServer rootless) {
+                                  LaunchServer bigHeap, LaunchServer ownJvm, LaunchServer rootless) {
         ContainerSpec net = spec(root).namespaces(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC,
                 Namespace.NET).build();
         ContainerSpec limited = spec(root).resources(Resources.builder().memoryMax(DataSize.ofMegabytes(64))
@@ -167,6 +169,7 @@ public final class LaunchBenchmark {
                 new Row("Panamax + net (lo up)", timed(() -> run(net))),
                 new Row(CGROUP, timed(() -> run(limited))),
                 new Row(BIG_HEAP, () -> bigHeap.launch('b')),
+                new Row(OWN_JVM, () -> ownJvm.launch('b')),
                 new Row(USER_AS_ROOT, timed(() -> run(user))),
                 new Row(ROOTLESS, () -> rootless.launch('r')),
                 new Row(NO_SECCOMP, timed(() -> run(bare))),
@@ -180,6 +183,7 @@ public final class LaunchBenchmark {
     private static final String DEFAULT = "Panamax default: mnt+pid+uts+ipc, rootfs, /proc";
     private static final String CGROUP = "Panamax + cgroup (memory+pids+cpu limits)";
     private static final String BIG_HEAP = "Panamax default; 4 GiB live heap (own JVM)";
+    private static final String OWN_JVM = "Panamax default; own JVM like the heap row's, no live heap";
     private static final String USER_AS_ROOT = "Panamax user+mnt+pid+uts+ipc as root (uid 0 -> 0)";
     private static final String ROOTLESS = "Panamax rootless (uid 65534, own JVM) user+mnt+pid+uts+ipc";
     private static final String NO_SECCOMP = "Panamax default without the seccomp filter";
@@ -233,6 +237,7 @@ public final class LaunchBenchmark {
         Random random = new Random(SEED);
         List<List<Long>> latencies = new ArrayList<>();
         double[] elapsed = new double[THREADS.length];
+        long[][] cpu = new long[THREADS.length][2];
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < THREADS.length; i++) {
             order.add(i);
@@ -241,16 +246,80 @@ public final class LaunchBenchmark {
         for (int round = 0; round < PARALLEL_ROUNDS; round++) {
             Collections.shuffle(order, random);
             for (int i : order) {
+                long[] before = cpuTicks();
                 elapsed[i] += burst(spec, THREADS[i], latencies.get(i));
+                long[] after = cpuTicks();
+                cpu[i][0] += after[0] - before[0];
+                cpu[i][1] += after[1] - before[1];
             }
         }
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < THREADS.length; i++) {
             long[] nanos = latencies.get(i).stream().mapToLong(Long::longValue).toArray();
-            lines.add(String.format(Locale.ROOT, "| %d | %.0f | %.2f | %.2f |", THREADS[i], nanos.length / elapsed[i],
-                    percentile(nanos, 0.5), percentile(nanos, 0.99)));
+            double tick = 1000.0 / TICKS_PER_SECOND / nanos.length;
+            lines.add(String.format(Locale.ROOT, "| %d | %.0f | %.2f | %.2f | %.2f | %.2f |", THREADS[i],
+                    nanos.length / elapsed[i], percentile(nanos, 0.5), percentile(nanos, 0.99), cpu[i][0] * tick,
+                    cpu[i][1] * tick));
         }
         return lines;
+    }
+
+    /** USER_HZ, the unit of /proc/self/stat's times (100 on every Linux architecture this runs on). */
+    private static final int TICKS_PER_SECOND = 100;
+
+    /**
+     * CPU time of this JVM (user + system) and of its reaped children (the containers: their whole lives,
+     * setup in the kernel included), in ticks, from {@code /proc/self/stat}.
+     */
+    private static long[] cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after the command: field 14 utime is f[11], then stime, cutime, cstime
+        return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])};
+    }
+
+    /**
+     * Native memory over many launches of {@code spec} in this JVM: resident set size and (with
+     * {@code -XX:NativeMemoryTracking=summary}, which exec:exec@bench passes) the JVM's committed native
+     * memory, after 1,000 launches (warm) and after 10,000 more ({@code bench.quick}: 1,000).
+     */
+    private static List<String> nativeMemory(ContainerSpec spec) throws Exception {
+        int more = QUICK ? 1000 : 10_000;
+        for (int i = 0; i < 1000; i++) {
+            run(spec);
+        }
+        System.gc();
+        long rss0 = rssKiB();
+        long nmt0 = nmtCommittedKiB();
+        for (int i = 0; i < more; i++) {
+            run(spec);
+        }
+        System.gc();
+        long rss1 = rssKiB();
+        long nmt1 = nmtCommittedKiB();
+        return List.of(String.format(Locale.ROOT, "| resident set (VmRSS) | %d | %d | %+d |", rss0, rss1, rss1 - rss0),
+                nmt0 < 0 ? "| JVM native memory committed (NMT) | not tracked (run with -XX:NativeMemoryTracking=summary) | | |"
+                        : String.format(Locale.ROOT, "| JVM native memory committed (NMT) | %d | %d | %+d |", nmt0, nmt1,
+                        nmt1 - nmt0),
+                String.format(Locale.ROOT, "(KiB; after 1,000 warm launches, then after %,d more)", more));
+    }
+
+    private static long rssKiB() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1L);
+    }
+
+    /** The "Total: ... committed=NKB" of {@code jcmd PID VM.native_memory summary}, or -1 when NMT is off. */
+    private static long nmtCommittedKiB() throws IOException, InterruptedException {
+        Path javaCommand = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Process jcmd = new ProcessBuilder(javaCommand.resolveSibling("jcmd").toString(),
+                Long.toString(ProcessHandle.current().pid()), "VM.native_memory", "summary")
+                .redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        jcmd.waitFor();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB")
+                .matcher(out);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /** {@code threads} threads launching for {@link #SECONDS}; returns the seconds they took in all. */
@@ -316,9 +385,16 @@ public final class LaunchBenchmark {
         }
     }
 
-    /** A server JVM ({@code --serve KIND ROOT}): the base row in a JVM holding 4 GiB, or the rootless row. */
+    /**
+     * A server JVM ({@code --serve KIND ROOT}): the base row in a JVM holding 4 GiB or in the same JVM without
+     * them, or the rootless row.
+     */
     private static void serve(String kind, Path root) throws Exception {
         switch (kind) {
+            case "small-heap" -> {
+                ContainerSpec base = spec(root).build();
+                LaunchServer.serve(timed(() -> run(base)));
+            }
             case "big-heap" -> {
                 long[][] live = new long[4096][];
                 for (int i = 0; i < live.length; i++) {
@@ -337,12 +413,15 @@ public final class LaunchBenchmark {
         }
     }
 
-    /** The base row in a JVM that keeps 4 GiB of live objects (launch cost must not grow with the heap). */
-    private static LaunchServer bigHeapServer(Path root) throws IOException {
+    /**
+     * The base row in a JVM that keeps 4 GiB of live objects (launch cost must not grow with the heap), or
+     * without them in the same kind of JVM: the pair separates the heap from running in another process.
+     */
+    private static LaunchServer heapServer(Path root, boolean live) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         return LaunchServer.start(List.of(java, "-Xms6g", "-Xmx6g", "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), LaunchBenchmark.class.getName(), "--serve", "big-heap",
-                root.toString()));
+                System.getProperty("java.class.path"), LaunchBenchmark.class.getName(), "--serve",
+                live ? "big-heap" : "small-heap", root.toString()));
     }
 
     /** The user-namespace row in a JVM running as nobody (65534): a real rootless launch. */
@@ -364,8 +443,8 @@ public final class LaunchBenchmark {
         }
     }
 
-    private static void print(Samples samples, int planSteps, List<String> parallel, String before, String after)
-            throws IOException {
+    private static void print(Samples samples, int planSteps, List<String> parallel, List<String> memory,
+                              String before, String after) throws IOException {
         String kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
         System.out.printf(Locale.ROOT, "Launch-to-exit of `true`: %d rounds after %d warm-up launches, rows "
                         + "interleaved in random order (seed %d); %d cores, kernel %s, JDK %s (%s); the default plan "
@@ -385,16 +464,20 @@ public final class LaunchBenchmark {
         System.out.printf(Locale.ROOT, "%nLaunches that failed and were made again: %d%n", samples.retried().size());
         samples.retried().forEach(r -> System.out.println("- " + r));
         System.out.println();
-        System.out.println("| launching threads | launches/s | median ms | p99 ms |");
-        System.out.println("|---:|---:|---:|---:|");
+        System.out.println("| launching threads | launches/s | median ms | p99 ms | JVM CPU ms/launch | containers' CPU ms/launch |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|");
         parallel.forEach(System.out::println);
+        System.out.println();
+        System.out.println("| memory | warm | after the launches | growth |");
+        System.out.println("|---|---:|---:|---:|");
+        memory.forEach(System.out::println);
         double base = samples.median(DEFAULT);
         System.out.println();
         System.out.printf(Locale.ROOT, "Panamax default / C doing its plan: %.2fx (target <= 1.2x). Paired medians: "
                         + "the seccomp filter costs %.2f ms in Panamax, %.2f ms in C; the cgroup adds %.2f ms (target "
-                        + "<= 0.4); the 4 GiB heap %+.2f ms; rootless - user namespace as root %+.2f ms (%.2fx)%n",
+                        + "<= 0.4); the 4 GiB heap %+.2f ms (against the same JVM without it); rootless - user namespace as root %+.2f ms (%.2fx)%n",
                 base / reference, samples.paired(DEFAULT, NO_SECCOMP), samples.paired(C_PLAN, C_BARE),
-                samples.paired(CGROUP, DEFAULT), samples.paired(BIG_HEAP, DEFAULT),
+                samples.paired(CGROUP, DEFAULT), samples.paired(BIG_HEAP, OWN_JVM),
                 samples.paired(ROOTLESS, USER_AS_ROOT), samples.median(ROOTLESS) / samples.median(USER_AS_ROOT));
     }
 
