@@ -24,7 +24,10 @@ public sealed interface Stdio {
         return Inherit.INSTANCE;
     }
 
-    /** {@return a pipe to the JVM: {@link Container#stdin()}, {@link Container#stdout()}, {@link Container#stderr()}} */
+    /**
+     * {@return a pipe to the JVM} Read or write it as {@link Container#stdin()}, {@link Container#stdout()},
+     * {@link Container#stderr()}.
+     */
     static Stdio pipe() {
         return Pipe.INSTANCE;
     }

@@ -113,7 +113,7 @@ public final class Cgroup implements AutoCloseable {
         return List.copyOf(pids);
     }
 
-    /** {@return the cgroup's accounting now: memory, CPU time, pids and block I/O, as far as its controllers count them} */
+    /** {@return the cgroup's accounting now: memory, CPU time, pids, block I/O, as far as its controllers count} */
     public CgroupStats stats() {
         CgroupStats.Collector collector = new CgroupStats.Collector();
         for (Node node : nodes) {
