@@ -15,12 +15,88 @@ import java.util.Set;
  * }</pre>
  */
 public enum Capability {
-    CHOWN(0), DAC_OVERRIDE(1), DAC_READ_SEARCH(2), FOWNER(3), FSETID(4), KILL(5), SETGID(6), SETUID(7),
-    SETPCAP(8), LINUX_IMMUTABLE(9), NET_BIND_SERVICE(10), NET_BROADCAST(11), NET_ADMIN(12), NET_RAW(13),
-    IPC_LOCK(14), IPC_OWNER(15), SYS_MODULE(16), SYS_RAWIO(17), SYS_CHROOT(18), SYS_PTRACE(19), SYS_PACCT(20),
-    SYS_ADMIN(21), SYS_BOOT(22), SYS_NICE(23), SYS_RESOURCE(24), SYS_TIME(25), SYS_TTY_CONFIG(26), MKNOD(27),
-    LEASE(28), AUDIT_WRITE(29), AUDIT_CONTROL(30), SETFCAP(31), MAC_OVERRIDE(32), MAC_ADMIN(33), SYSLOG(34),
-    WAKE_ALARM(35), BLOCK_SUSPEND(36), AUDIT_READ(37), PERFMON(38), BPF(39), CHECKPOINT_RESTORE(40);
+    /** Change the owner and group of files. */
+    CHOWN(0),
+    /** Bypass file read, write and execute permission checks. */
+    DAC_OVERRIDE(1),
+    /** Bypass file read and directory search permission checks. */
+    DAC_READ_SEARCH(2),
+    /** Bypass checks that the caller owns the file (chmod, utimes, ...). */
+    FOWNER(3),
+    /** Keep set-user-id and set-group-id bits when a file is modified. */
+    FSETID(4),
+    /** Send signals to any process. */
+    KILL(5),
+    /** Change group ids; write a user namespace's gid map. */
+    SETGID(6),
+    /** Change user ids; write a user namespace's uid map. */
+    SETUID(7),
+    /** Drop capabilities from the bounding set; change securebits. */
+    SETPCAP(8),
+    /** Set the immutable and append-only file attributes. */
+    LINUX_IMMUTABLE(9),
+    /** Bind ports below 1024. */
+    NET_BIND_SERVICE(10),
+    /** Socket broadcasting and multicast listening (unused by the kernel). */
+    NET_BROADCAST(11),
+    /** Configure interfaces, addresses, routes, firewalls and the like. */
+    NET_ADMIN(12),
+    /** Use raw and packet sockets. */
+    NET_RAW(13),
+    /** Lock memory ({@code mlock}, {@code MAP_LOCKED}, {@code SHM_LOCK}). */
+    IPC_LOCK(14),
+    /** Bypass permission checks on System V IPC objects. */
+    IPC_OWNER(15),
+    /** Load and unload kernel modules. */
+    SYS_MODULE(16),
+    /** Raw I/O: {@code iopl}, {@code ioperm}, {@code /dev/mem} and the like. */
+    SYS_RAWIO(17),
+    /** Call {@code chroot}; join mount namespaces with {@code setns}. */
+    SYS_CHROOT(18),
+    /** Trace and inspect any process ({@code ptrace}, {@code process_vm_readv}). */
+    SYS_PTRACE(19),
+    /** Switch process accounting on and off. */
+    SYS_PACCT(20),
+    /** Many administrative operations: mount, namespaces, {@code sethostname}, {@code swapon}, ... */
+    SYS_ADMIN(21),
+    /** Reboot, and load a new kernel ({@code kexec_load}). */
+    SYS_BOOT(22),
+    /** Raise priorities; set the scheduling policy and CPU affinity of any process. */
+    SYS_NICE(23),
+    /** Exceed resource limits and quotas; raise hard limits. */
+    SYS_RESOURCE(24),
+    /** Set the system clock. */
+    SYS_TIME(25),
+    /** {@code vhangup} and privileged ioctls on virtual terminals. */
+    SYS_TTY_CONFIG(26),
+    /** Create device files with {@code mknod}. */
+    MKNOD(27),
+    /** Take leases on files the caller does not own. */
+    LEASE(28),
+    /** Write records to the kernel audit log. */
+    AUDIT_WRITE(29),
+    /** Configure kernel auditing. */
+    AUDIT_CONTROL(30),
+    /** Set file capabilities; map uid 0 into a new user namespace. */
+    SETFCAP(31),
+    /** Override mandatory access control (Smack). */
+    MAC_OVERRIDE(32),
+    /** Configure mandatory access control (Smack). */
+    MAC_ADMIN(33),
+    /** Privileged {@code syslog} operations; see kernel addresses. */
+    SYSLOG(34),
+    /** Set timers that wake the system ({@code CLOCK_REALTIME_ALARM}, {@code CLOCK_BOOTTIME_ALARM}). */
+    WAKE_ALARM(35),
+    /** Keep the system from suspending ({@code EPOLLWAKEUP}). */
+    BLOCK_SUSPEND(36),
+    /** Read the audit log over a multicast netlink socket. */
+    AUDIT_READ(37),
+    /** Performance monitoring ({@code perf_event_open}). */
+    PERFMON(38),
+    /** Privileged BPF operations: create maps, load programs. */
+    BPF(39),
+    /** Checkpoint and restore: choose pids ({@code clone3} {@code set_tid}, {@code ns_last_pid}). */
+    CHECKPOINT_RESTORE(40);
 
     /** The highest capability this enum knows ({@code CAP_LAST_CAP} of the headers it was written from). */
     public static final Capability LAST = CHECKPOINT_RESTORE;
@@ -34,12 +110,12 @@ public enum Capability {
         this.number = number;
     }
 
-    /** The kernel's number for this capability ({@code CAP_NET_ADMIN} is 12). */
+    /** {@return the kernel's number for this capability ({@code CAP_NET_ADMIN} is 12)} */
     public int number() {
         return number;
     }
 
-    /** The name as the kernel headers spell it: {@code CAP_NET_ADMIN}. */
+    /** {@return the name as the kernel headers spell it: {@code CAP_NET_ADMIN}} */
     public String kernelName() {
         return "CAP_" + name();
     }
@@ -47,7 +123,9 @@ public enum Capability {
     /**
      * The capabilities a container keeps unless told otherwise: the OCI runtime spec's and Docker's
      * default set (CHOWN, DAC_OVERRIDE, FSETID, FOWNER, MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP,
-     * NET_BIND_SERVICE, SYS_CHROOT, KILL, AUDIT_WRITE). Immutable.
+     * NET_BIND_SERVICE, SYS_CHROOT, KILL, AUDIT_WRITE).
+     *
+     * @return the default set, immutable
      */
     public static Set<Capability> defaultSet() {
         return DEFAULT_SET;
@@ -56,6 +134,8 @@ public enum Capability {
     /**
      * The capability named {@code name}, with or without the {@code CAP_} prefix, in any case.
      *
+     * @param name a name such as {@code "CAP_NET_ADMIN"} or {@code "net_admin"}
+     * @return the capability
      * @throws IllegalArgumentException for a name no capability has (the message suggests a close one)
      */
     public static Capability parse(String name) {
@@ -76,7 +156,12 @@ public enum Capability {
                 + " or net_admin" + (near == null ? "" : "; did you mean " + near.kernelName() + "?"));
     }
 
-    /** The capability with kernel number {@code number}. */
+    /**
+     * {@return the capability with kernel number {@code number}}
+     *
+     * @param number 0 to {@code LAST.number()}
+     * @throws IllegalArgumentException if no capability has that number
+     */
     public static Capability ofNumber(int number) {
         if (number < 0 || number > LAST.number) {
             throw new IllegalArgumentException("no capability has number " + number + " (known: 0.." + LAST.number + ")");
@@ -84,7 +169,12 @@ public enum Capability {
         return values()[number];
     }
 
-    /** The capabilities as a 64-bit mask, bit {@code number()} per capability ({@code CapEff} in /proc/self/status). */
+    /**
+     * {@return the capabilities as a 64-bit mask} Bit {@code number()} per capability, as {@code CapEff} in
+     * {@code /proc/self/status}.
+     *
+     * @param caps the capabilities
+     */
     public static long mask(Collection<Capability> caps) {
         long m = 0;
         for (Capability c : caps) {

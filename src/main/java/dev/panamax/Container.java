@@ -28,25 +28,40 @@ public interface Container extends AutoCloseable {
     /**
      * The pid of the container's first process, as the host sees it: the command, or with
      * {@link ContainerSpec.Builder#init(boolean) the init} the init (the command is its child).
+     *
+     * @return the pid in the JVM's pid namespace
      */
     long pid();
 
     /**
      * Blocks until the process ends. With the init, the status is the command's own (reported by the init
      * before it exits), unless the init itself was killed.
+     *
+     * @return how the process ended
+     * @throws InterruptedException if the thread is interrupted while waiting
      */
     ExitStatus waitFor() throws InterruptedException;
 
-    /** Waits at most {@code timeout}; empty if the process still runs. */
+    /**
+     * Waits at most {@code timeout} for the process to end.
+     *
+     * @param timeout the longest wait
+     * @return how the process ended, or empty if it still runs
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
     Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException;
 
-    /** Completes when the process ends (one reaper thread serves every container). */
+    /** {@return a future that completes when the process ends} One reaper thread serves every container. */
     CompletableFuture<ExitStatus> onExit();
 
-    /** True until the process has ended. */
+    /** {@return true until the process has ended} */
     boolean isAlive();
 
-    /** Sends {@code signal} through the pidfd; a no-op once the process has ended. */
+    /**
+     * Sends {@code signal} through the pidfd; a no-op once the process has ended.
+     *
+     * @param signal a signal number, such as 15 for SIGTERM
+     */
     void kill(int signal);
 
     /** SIGTERM. */
@@ -59,18 +74,19 @@ public interface Container extends AutoCloseable {
         kill(9);
     }
 
-    /** The write end of the container's stdin when it is {@link Stdio#pipe()}; otherwise a closed stream. */
+    /** {@return the write end of the container's stdin when it is {@link Stdio#pipe()}; otherwise a closed stream} */
     OutputStream stdin();
 
-    /** The read end of the container's stdout when it is {@link Stdio#pipe()}; otherwise an empty stream. */
+    /** {@return the read end of the container's stdout when it is {@link Stdio#pipe()}; otherwise an empty stream} */
     InputStream stdout();
 
-    /** The read end of the container's stderr when it is {@link Stdio#pipe()}; otherwise an empty stream. */
+    /** {@return the read end of the container's stderr when it is {@link Stdio#pipe()}; otherwise an empty stream} */
     InputStream stderr();
 
     /**
      * The master side of the container's pseudo-terminal.
      *
+     * @return the terminal
      * @throws IllegalStateException when no standard stream of the spec is {@link Stdio#terminal()}
      */
     Terminal terminal();
@@ -78,6 +94,7 @@ public interface Container extends AutoCloseable {
     /**
      * Usage counters of the container's cgroup (memory, cpu, pids, io).
      *
+     * @return the counters now
      * @throws IllegalStateException when the spec set no {@code resources}, so there is no cgroup
      */
     CgroupStats stats();

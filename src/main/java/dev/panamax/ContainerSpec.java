@@ -97,7 +97,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         FilesystemRules.check(namespaces, rootfs.isPresent(), mountProc, filesystem);
     }
 
-    /** A builder with the defaults. */
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -112,6 +112,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
      * <pre>{@code
      * ContainerSpec exec = spec.toBuilder().command("ps", "-ef").stdout(Stdio.pipe()).build();
      * }</pre>
+     *
+     * @return a builder holding this spec's settings
      */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -138,7 +140,11 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         return b;
     }
 
-    /** True when the container gets {@code ns}. */
+    /**
+     * {@return whether the container gets {@code ns}}
+     *
+     * @param ns a namespace
+     */
     public boolean has(Namespace ns) {
         return namespaces.contains(ns);
     }
@@ -148,6 +154,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
      * own cgroup) and the host can give that cgroup a device policy (a v1 devices controller, or a v2 device
      * program). Without one, CAP_MKNOD leaves the default set and the rootfs is mounted {@code nodev}
      * (behind the minimal /dev).
+     *
+     * @return whether a device cgroup polices the container's devices
      */
     public boolean hasDeviceCgroup() {
         return deviceCgroup(resources.orElse(null));
@@ -188,27 +196,46 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private Builder() {
         }
 
-        /** Replaces the namespace set. */
+        /**
+         * Replaces the namespace set.
+         *
+         * @param ns the namespaces the container gets
+         * @return this builder
+         */
         public Builder namespaces(Namespace... ns) {
             namespaces.clear();
             namespaces.addAll(Arrays.asList(ns));
             return this;
         }
 
-        /** Replaces the namespace set (copied). */
+        /**
+         * Replaces the namespace set (copied).
+         *
+         * @param ns the namespaces the container gets
+         * @return this builder
+         */
         public Builder namespaces(Set<Namespace> ns) {
             namespaces.clear();
             namespaces.addAll(ns);
             return this;
         }
 
-        /** The root directory, entered with pivot_root (default: none, the host's root); null for none. */
+        /**
+         * The root directory, entered with pivot_root (default: none, the host's root); null for none.
+         *
+         * @param dir the rootfs directory on the host, or null
+         * @return this builder
+         */
         public Builder rootfs(Path dir) {
             this.rootfs = dir;
             return this;
         }
 
-        /** Enter the rootfs with chroot instead of pivot_root (see {@link RootEntry#CHROOT}). */
+        /**
+         * Enter the rootfs with chroot instead of pivot_root (see {@link RootEntry#CHROOT}).
+         *
+         * @return this builder
+         */
         public Builder chroot() {
             this.rootEntry = RootEntry.CHROOT;
             return this;
@@ -218,67 +245,120 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * A fresh proc filesystem on /proc (on by default with PID and mount namespaces). A mount of your own
          * on /proc replaces it: with that mount and no {@code mountProc} call there is no automatic /proc;
          * {@code mountProc(true)} together with a mount on /proc is refused as a conflict.
+         *
+         * @param mount whether to mount /proc
+         * @return this builder
          */
         public Builder mountProc(boolean mount) {
             this.mountProc = mount;
             return this;
         }
 
-        /** The hostname in the UTS namespace, at most {@value ContainerSpec#MAX_UTS_NAME} bytes; null: the host's. */
+        /**
+         * The hostname in the UTS namespace, at most {@value ContainerSpec#MAX_UTS_NAME} bytes; null: the host's.
+         *
+         * @param name the hostname, or null
+         * @return this builder
+         */
         public Builder hostname(String name) {
             this.hostname = name;
             return this;
         }
 
-        /** The NIS domain name in the UTS namespace, as {@link #hostname(String)}. */
+        /**
+         * The NIS domain name in the UTS namespace, as {@link #hostname(String)}.
+         *
+         * @param name the domain name, or null
+         * @return this builder
+         */
         public Builder domainname(String name) {
             this.domainname = name;
             return this;
         }
 
-        /** The program and its arguments; a program name without a slash is searched in the container's PATH. */
+        /**
+         * The program and its arguments; a program name without a slash is searched in the container's PATH.
+         *
+         * @param argv the program, then its arguments
+         * @return this builder
+         */
         public Builder command(String... argv) {
             return command(Arrays.asList(argv));
         }
 
-        /** As {@link #command(String...)}; the list is copied. */
+        /**
+         * As {@link #command(String...)}; the list is copied.
+         *
+         * @param argv the program, then its arguments
+         * @return this builder
+         */
         public Builder command(List<String> argv) {
             this.argv.clear();
             this.argv.addAll(argv);
             return this;
         }
 
-        /** Sets one environment variable (the environment starts with PATH only). */
+        /**
+         * Sets one environment variable (the environment starts with PATH only).
+         *
+         * @param key   the variable's name
+         * @param value its value
+         * @return this builder
+         */
         public Builder env(String key, String value) {
             env.put(key, value);
             return this;
         }
 
-        /** Copies the JVM's environment into the container's (not done unless asked). */
+        /**
+         * Copies the JVM's environment into the container's (not done unless asked).
+         *
+         * @return this builder
+         */
         public Builder inheritEnvironment() {
             System.getenv().forEach(env::putIfAbsent);
             return this;
         }
 
-        /** The working directory, an absolute path inside the container (default {@code /}). */
+        /**
+         * The working directory, an absolute path inside the container (default {@code /}).
+         *
+         * @param dir an absolute path in the container
+         * @return this builder
+         */
         public Builder workingDirectory(String dir) {
             this.cwd = dir;
             return this;
         }
 
-        /** Where standard input comes from (default {@link Stdio#inherit()}). */
+        /**
+         * Where standard input comes from (default {@link Stdio#inherit()}).
+         *
+         * @param s the source
+         * @return this builder
+         */
         public Builder stdin(Stdio s) {
             this.stdin = Objects.requireNonNull(s, "stdin");
             return this;
         }
 
-        /** Where standard output goes (default {@link Stdio#inherit()}). */
+        /**
+         * Where standard output goes (default {@link Stdio#inherit()}).
+         *
+         * @param s the destination
+         * @return this builder
+         */
         public Builder stdout(Stdio s) {
             this.stdout = Objects.requireNonNull(s, "stdout");
             return this;
         }
 
-        /** Where standard error goes (default {@link Stdio#inherit()}). */
+        /**
+         * Where standard error goes (default {@link Stdio#inherit()}).
+         *
+         * @param s the destination
+         * @return this builder
+         */
         public Builder stderr(Stdio s) {
             this.stderr = Objects.requireNonNull(s, "stderr");
             return this;
@@ -288,6 +368,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * {@code true}: stdin, stdout and stderr become a new pseudo-terminal, the container's controlling
          * terminal (read and write it through {@link Container#terminal()}); {@code false}: streams that
          * were a terminal go back to {@link Stdio#inherit()}.
+         *
+         * @param on whether the container gets a terminal
+         * @return this builder
          */
         public Builder terminal(boolean on) {
             if (on) {
@@ -300,7 +383,12 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
-        /** On by default: SIGKILL the container when the JVM that launched it dies. */
+        /**
+         * On by default: SIGKILL the container when the JVM that launched it dies.
+         *
+         * @param die whether the container dies with the JVM
+         * @return this builder
+         */
         public Builder dieWithParent(boolean die) {
             this.dieWithParent = die;
             return this;
@@ -311,6 +399,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * terminal and cannot reach the terminal the JVM runs in (with {@code ioctl(TIOCSTI)}, say, to type
          * commands into the user's shell). {@code false} keeps the JVM's session and terminal, for a program
          * that must share the caller's job control; the default seccomp profile still denies TIOCSTI.
+         *
+         * @param on whether the process starts a new session
+         * @return this builder
          */
         public Builder newSession(boolean on) {
             this.newSession = on;
@@ -323,6 +414,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * it (so {@link Container#destroy()} ends a shell that has no SIGTERM handler), reaps orphaned
          * processes, and exits when the command does; {@link Container#waitFor()} reports the command's own
          * status, a death by signal included. Needs the PID namespace.
+         *
+         * @param on whether to run the init as pid 1
+         * @return this builder
          */
         public Builder init(boolean on) {
             this.init = on;
@@ -332,6 +426,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         /**
          * Cgroup limits (memory, cpu, pids, io, ...). The container gets its own cgroup under the
          * {@code panamax} parent, joined before the container runs any setup step, removed at close.
+         *
+         * @param limits the limits, or null for no cgroup of its own
+         * @return this builder
          */
         public Builder resources(Resources limits) {
             this.resources = limits;
@@ -341,59 +438,107 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         /**
          * Replaces the kept capabilities (default: {@link Capability#defaultSet()}, without {@code MKNOD} when
          * the container will have no device cgroup to limit the nodes it makes); see {@link Hardening}.
+         *
+         * @param caps the capabilities to keep
+         * @return this builder
          */
         public Builder capabilities(Set<Capability> caps) {
             hardening.capabilities(caps.stream().map(Capability::name).toList());
             return this;
         }
 
-        /** Replaces the kept capabilities by name ({@code "CAP_NET_ADMIN"} or {@code "net_admin"}); checked in build(). */
+        /**
+         * Replaces the kept capabilities by name ({@code "CAP_NET_ADMIN"} or {@code "net_admin"}); checked in build().
+         *
+         * @param names the capabilities to keep
+         * @return this builder
+         */
         public Builder capabilities(String... names) {
             hardening.capabilities(Arrays.asList(names));
             return this;
         }
 
-        /** Keeps one more capability. */
+        /**
+         * Keeps one more capability.
+         *
+         * @param cap the capability
+         * @return this builder
+         */
         public Builder addCapability(Capability cap) {
             return addCapability(cap.name());
         }
 
-        /** Keeps one more capability, by name; checked in build(). */
+        /**
+         * Keeps one more capability, by name; checked in build().
+         *
+         * @param name the capability's name
+         * @return this builder
+         */
         public Builder addCapability(String name) {
             hardening.addCapability(name);
             return this;
         }
 
-        /** Drops one capability. */
+        /**
+         * Drops one capability.
+         *
+         * @param cap the capability
+         * @return this builder
+         */
         public Builder dropCapability(Capability cap) {
             return dropCapability(cap.name());
         }
 
-        /** Drops one capability, by name; checked in build(). */
+        /**
+         * Drops one capability, by name; checked in build().
+         *
+         * @param name the capability's name
+         * @return this builder
+         */
         public Builder dropCapability(String name) {
             hardening.dropCapability(name);
             return this;
         }
 
-        /** Raises these kept capabilities into the ambient set (default: none; see {@link Hardening}). */
+        /**
+         * Raises these kept capabilities into the ambient set (default: none; see {@link Hardening}).
+         *
+         * @param caps kept capabilities to raise
+         * @return this builder
+         */
         public Builder ambientCapabilities(Capability... caps) {
             hardening.ambientCapabilities(Arrays.stream(caps).map(Capability::name).toList());
             return this;
         }
 
-        /** On by default: {@code PR_SET_NO_NEW_PRIVS}, so execve never grants privileges. */
+        /**
+         * On by default: {@code PR_SET_NO_NEW_PRIVS}, so execve never grants privileges.
+         *
+         * @param on whether to set no_new_privs
+         * @return this builder
+         */
         public Builder noNewPrivileges(boolean on) {
             hardening.noNewPrivileges(on);
             return this;
         }
 
-        /** Adds a mount, made after /proc and /dev in the order given (see {@link Mount}). */
+        /**
+         * Adds a mount, made after /proc and /dev in the order given (see {@link Mount}).
+         *
+         * @param m the mount
+         * @return this builder
+         */
         public Builder mount(Mount m) {
             filesystem.mount(m);
             return this;
         }
 
-        /** Replaces the list of mounts. */
+        /**
+         * Replaces the list of mounts.
+         *
+         * @param ms the mounts, in order
+         * @return this builder
+         */
         public Builder mounts(List<Mount> ms) {
             filesystem.mounts(ms);
             return this;
@@ -403,25 +548,43 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * A tmpfs /dev with the standard nodes (on by default with a rootfs and a mount namespace). A mount of
          * your own on /dev replaces it: with that mount and no {@code minimalDev} call there is no minimal
          * /dev; {@code minimalDev(true)} together with a mount on /dev is refused as a conflict.
+         *
+         * @param on whether to mount the minimal /dev
+         * @return this builder
          */
         public Builder minimalDev(boolean on) {
             filesystem.minimalDev(on);
             return this;
         }
 
-        /** Make the root mount read-only once every mount is in place; writable submounts stay writable. */
+        /**
+         * Make the root mount read-only once every mount is in place; writable submounts stay writable.
+         *
+         * @param on whether the root mount ends read-only
+         * @return this builder
+         */
         public Builder readOnlyRoot(boolean on) {
             filesystem.readOnlyRoot(on);
             return this;
         }
 
-        /** Replaces the masked paths (default {@link Filesystem#DEFAULT_MASKED_PATHS} when /proc is mounted). */
+        /**
+         * Replaces the masked paths (default {@link Filesystem#DEFAULT_MASKED_PATHS} when /proc is mounted).
+         *
+         * @param paths absolute paths in the container
+         * @return this builder
+         */
         public Builder maskedPaths(List<String> paths) {
             filesystem.maskedPaths(paths);
             return this;
         }
 
-        /** Replaces the read-only paths (default {@link Filesystem#DEFAULT_READONLY_PATHS} when /proc is mounted). */
+        /**
+         * Replaces the read-only paths (default {@link Filesystem#DEFAULT_READONLY_PATHS} when /proc is mounted).
+         *
+         * @param paths absolute paths in the container
+         * @return this builder
+         */
         public Builder readOnlyPaths(List<String> paths) {
             filesystem.readOnlyPaths(paths);
             return this;
@@ -435,6 +598,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * <pre>{@code
          * ContainerSpec.builder().mapCurrentUserToRoot().rootfs(myRootfs).command("id").build();  // "uid=0(root)"
          * }</pre>
+         *
+         * @return this builder
          */
         public Builder mapCurrentUserToRoot() {
             namespaces.add(Namespace.USER);
@@ -448,36 +613,65 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * loading the filter, unless the profile has a rule for them: execve, write and exit_group (to report
          * a failed exec), and capset and prctl when no_new_privs is off (the filter then loads before capset).
          * {@code Launcher.plan} shows the filter with these rules.
+         *
+         * @param profile the profile, or null
+         * @return this builder
          */
         public Builder seccomp(dev.panamax.seccomp.SeccompProfile profile) {
             hardening.seccomp(profile == null ? null : () -> profile);
             return this;
         }
 
-        /** As {@link #seccomp(dev.panamax.seccomp.SeccompProfile)}, built in build() so its errors name the field. */
+        /**
+         * As {@link #seccomp(dev.panamax.seccomp.SeccompProfile)}, built in build() so its errors name the field.
+         *
+         * @param profile the profile's builder
+         * @return this builder
+         */
         public Builder seccomp(dev.panamax.seccomp.SeccompProfile.Builder profile) {
             hardening.seccomp(Objects.requireNonNull(profile, "seccomp")::build);
             return this;
         }
 
-        /** No seccomp filter. */
+        /**
+         * No seccomp filter.
+         *
+         * @return this builder
+         */
         public Builder noSeccomp() {
             return seccomp((dev.panamax.seccomp.SeccompProfile) null);
         }
 
-        /** Sets a resource limit ({@link Rlimit#UNLIMITED} for none); soft at most hard. */
+        /**
+         * Sets a resource limit ({@link Rlimit#UNLIMITED} for none); soft at most hard.
+         *
+         * @param resource the resource
+         * @param soft     the limit the process gets
+         * @param hard     the most the process may raise it to
+         * @return this builder
+         */
         public Builder rlimit(Rlimit resource, long soft, long hard) {
             hardening.rlimit(resource, soft, hard);
             return this;
         }
 
-        /** Writes {@code /proc/self/oom_score_adj} (-1000..1000) in the container; needs its /proc. */
+        /**
+         * Writes {@code /proc/self/oom_score_adj} (-1000..1000) in the container; needs its /proc.
+         *
+         * @param adj -1000 (never killed) to 1000 (killed first)
+         * @return this builder
+         */
         public Builder oomScoreAdj(int adj) {
             hardening.oomScoreAdj(adj);
             return this;
         }
 
-        /** The umask the process starts with (0..0777, e.g. {@code 022}). */
+        /**
+         * The umask the process starts with (0..0777, e.g. {@code 022}).
+         *
+         * @param mask the permission bits to clear
+         * @return this builder
+         */
         public Builder umask(int mask) {
             hardening.umask(mask);
             return this;
@@ -486,35 +680,64 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         /**
          * Replaces the uid map (several ranges allowed; needs {@link Namespace#USER}). With a user namespace and
          * no uid map, container uid 0 maps to the caller's effective uid, count 1.
+         *
+         * @param ranges the map's ranges
+         * @return this builder
          */
         public Builder uidMap(IdMap... ranges) {
             return uidMap(Arrays.asList(ranges));
         }
 
-        /** As {@link #uidMap(IdMap...)}; the list is copied. */
+        /**
+         * As {@link #uidMap(IdMap...)}; the list is copied.
+         *
+         * @param ranges the map's ranges
+         * @return this builder
+         */
         public Builder uidMap(List<IdMap> ranges) {
             users.uidMap(ranges);
             return this;
         }
 
-        /** Replaces the gid map; as {@link #uidMap(IdMap...)}, defaulting to the caller's effective gid. */
+        /**
+         * Replaces the gid map; as {@link #uidMap(IdMap...)}, defaulting to the caller's effective gid.
+         *
+         * @param ranges the map's ranges
+         * @return this builder
+         */
         public Builder gidMap(IdMap... ranges) {
             return gidMap(Arrays.asList(ranges));
         }
 
-        /** As {@link #gidMap(IdMap...)}; the list is copied. */
+        /**
+         * As {@link #gidMap(IdMap...)}; the list is copied.
+         *
+         * @param ranges the map's ranges
+         * @return this builder
+         */
         public Builder gidMap(List<IdMap> ranges) {
             users.gidMap(ranges);
             return this;
         }
 
-        /** The process's uid and gid inside the container (with a user namespace, both must be mapped). */
+        /**
+         * The process's uid and gid inside the container (with a user namespace, both must be mapped).
+         *
+         * @param uid the user id in the container
+         * @param gid the group id in the container
+         * @return this builder
+         */
         public Builder user(long uid, long gid) {
             users.user(uid, gid);
             return this;
         }
 
-        /** Replaces the process's supplementary gids (inside the container; each must be mapped). */
+        /**
+         * Replaces the process's supplementary gids (inside the container; each must be mapped).
+         *
+         * @param gids group ids in the container
+         * @return this builder
+         */
         public Builder supplementaryGroups(long... gids) {
             users.groups(gids);
             return this;
@@ -523,6 +746,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         /**
          * Use {@code image} as the read-only lower layer of an overlay root whose fresh upper layer is deleted
          * at {@code Container.close()} (the image is never written).
+         *
+         * @param image the root directory on the host, never written
+         * @return this builder
          */
         public Builder ephemeralRoot(Path image) {
             this.rootfs = image;
@@ -530,7 +756,12 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return this;
         }
 
-        /** Keep the ephemeral root's upper layer in {@code dir}/upper (and its work dir in {@code dir}/work). */
+        /**
+         * Keep the ephemeral root's upper layer in {@code dir}/upper (and its work dir in {@code dir}/work).
+         *
+         * @param dir a directory on the host
+         * @return this builder
+         */
         public Builder keepUpperDir(Path dir) {
             filesystem.keepUpperDir(dir);
             return this;
@@ -539,6 +770,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         /**
          * Fills in the defaults and returns the immutable spec, whose constructors check every rule.
          *
+         * @return the spec
          * @throws InvalidSpecException naming the field and the rule
          */
         public ContainerSpec build() {

@@ -17,27 +17,36 @@ package dev.panamax;
  */
 public record ExitStatus(int code, int signal, boolean coreDumped, boolean oomKilled) {
 
-    /** A process that called exit with {@code code}. */
+    /**
+     * {@return the status of a process that called exit with {@code code}}
+     *
+     * @param code the exit code, 0..255
+     */
     public static ExitStatus exited(int code) {
         return new ExitStatus(code, 0, false, false);
     }
 
-    /** A process ended by {@code signal}. */
+    /**
+     * {@return the status of a process ended by {@code signal}}
+     *
+     * @param signal     the signal number
+     * @param coreDumped whether the kernel dumped core
+     */
     public static ExitStatus killed(int signal, boolean coreDumped) {
         return new ExitStatus(-1, signal, coreDumped, false);
     }
 
-    /** True when the process called exit. */
+    /** {@return true when the process called exit} */
     public boolean exited() {
         return signal == 0;
     }
 
-    /** The conventional shell encoding: the code, or 128 + signal. */
+    /** {@return the conventional shell encoding: the code, or 128 + signal} */
     public int shellCode() {
         return exited() ? code : 128 + signal;
     }
 
-    /** The same status, marked as the OOM killer's doing. */
+    /** {@return the same status, marked as the OOM killer's doing} */
     public ExitStatus withOomKilled() {
         return new ExitStatus(code, signal, coreDumped, true);
     }

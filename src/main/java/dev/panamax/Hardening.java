@@ -64,6 +64,8 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
     /**
      * The defaults: {@link Capability#defaultSet()}, no_new_privs, the default seccomp profile, nothing else
      * (as for a container with a device policy: without one a spec drops CAP_MKNOD).
+     *
+     * @return the defaults
      */
     public static Hardening defaults() {
         return new Builder().build(true);

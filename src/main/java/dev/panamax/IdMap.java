@@ -30,7 +30,15 @@ public record IdMap(long containerId, long hostId, long count) {
         checkRange("IdMap.hostId", hostId, count);
     }
 
-    /** As the constructor: {@code count} ids from {@code containerId} are those from {@code hostId}. */
+    /**
+     * As the constructor: {@code count} ids from {@code containerId} are those from {@code hostId}.
+     *
+     * @param containerId the first id inside the container
+     * @param hostId      the first id on the host
+     * @param count       how many ids, at least 1
+     * @return the range
+     * @throws InvalidSpecException naming the field that is out of range
+     */
     public static IdMap of(long containerId, long hostId, long count) {
         return new IdMap(containerId, hostId, count);
     }
@@ -45,32 +53,44 @@ public record IdMap(long containerId, long hostId, long count) {
         }
     }
 
-    /** The last container id of the range. */
+    /** {@return the last container id of the range} */
     public long containerLast() {
         return containerId + count - 1;
     }
 
-    /** The last host id of the range. */
+    /** {@return the last host id of the range} */
     public long hostLast() {
         return hostId + count - 1;
     }
 
-    /** True when {@code id} (inside the container) lies in this range. */
+    /**
+     * {@return true when {@code id} (inside the container) lies in this range}
+     *
+     * @param id an id inside the container
+     */
     public boolean mapsContainerId(long id) {
         return id >= containerId && id <= containerLast();
     }
 
-    /** True when the two ranges share an id inside the container. */
+    /**
+     * {@return true when the two ranges share an id inside the container}
+     *
+     * @param other another range
+     */
     public boolean overlapsInContainer(IdMap other) {
         return containerId <= other.containerLast() && other.containerId <= containerLast();
     }
 
-    /** True when the two ranges share an id on the host. */
+    /**
+     * {@return true when the two ranges share an id on the host}
+     *
+     * @param other another range
+     */
     public boolean overlapsOnHost(IdMap other) {
         return hostId <= other.hostLast() && other.hostId <= hostLast();
     }
 
-    /** The line the kernel reads from {@code uid_map}/{@code gid_map}, without the newline. */
+    /** {@return the line the kernel reads from {@code uid_map}/{@code gid_map}, without the newline} */
     public String line() {
         return containerId + " " + hostId + " " + count;
     }

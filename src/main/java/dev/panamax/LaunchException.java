@@ -20,12 +20,18 @@ package dev.panamax;
 public final class LaunchException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The failing step in words. */
     private final String step;
+    /** The failing system call. */
     private final String syscall;
+    /** The error number, or 0. */
     private final int errno;
+    /** The symbolic errno. */
     private final String errnoName;
 
     /**
+     * An exception for a failed step of a launch.
+     *
      * @param message   the whole story in one line (see above)
      * @param step      the failing step in words
      * @param syscall   the failing system call
@@ -41,22 +47,22 @@ public final class LaunchException extends RuntimeException {
         this.errnoName = errnoName;
     }
 
-    /** The failing step in words, e.g. "pivot_root into the rootfs". */
+    /** {@return the failing step in words, e.g. "pivot_root into the rootfs"} */
     public String step() {
         return step;
     }
 
-    /** The failing system call, e.g. "pivot_root". */
+    /** {@return the failing system call, e.g. "pivot_root"} */
     public String syscall() {
         return syscall;
     }
 
-    /** The error number, or 0 when the step returned an unexpected value. */
+    /** {@return the error number, or 0 when the step returned an unexpected value} */
     public int errno() {
         return errno;
     }
 
-    /** The symbolic errno, e.g. "EPERM". */
+    /** {@return the symbolic errno, e.g. "EPERM"} */
     public String errnoName() {
         return errnoName;
     }

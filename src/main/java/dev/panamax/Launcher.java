@@ -23,13 +23,20 @@ public final class Launcher {
     /**
      * Launches the container and returns once its process has exec'd.
      *
+     * @param spec what to launch
+     * @return the running container; close it to free everything the launch made
      * @throws LaunchException if any step failed; nothing of the container is left
      */
     public static Container launch(ContainerSpec spec) {
         return LaunchService.launch(spec);
     }
 
-    /** What the child will do, syscall by syscall, as strace-like text (descriptors shown symbolically). */
+    /**
+     * What the child will do, syscall by syscall, without launching anything.
+     *
+     * @param spec what a launch would start
+     * @return the plan as strace-like text, descriptors shown symbolically
+     */
     public static String plan(ContainerSpec spec) {
         return LaunchService.plan(spec).render();
     }

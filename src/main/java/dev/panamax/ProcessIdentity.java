@@ -40,7 +40,7 @@ public record ProcessIdentity(long uid, long gid, List<Long> groups) {
         }
     }
 
-    /** True for uid 0, gid 0 and no supplementary groups. */
+    /** {@return true for uid 0, gid 0 and no supplementary groups} */
     public boolean isRoot() {
         return uid == 0 && gid == 0 && groups.isEmpty();
     }

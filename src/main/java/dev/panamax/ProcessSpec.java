@@ -58,7 +58,7 @@ public record ProcessSpec(List<String> argv, Map<String, String> environment, St
         }
     }
 
-    /** The PATH the executable is searched in: the environment's, or {@link #DEFAULT_PATH}. */
+    /** {@return the PATH the executable is searched in: the environment's, or {@link #DEFAULT_PATH}} */
     public String path() {
         return environment.getOrDefault("PATH", DEFAULT_PATH);
     }

@@ -54,12 +54,12 @@ public enum Rlimit {
         this.number = number;
     }
 
-    /** The kernel's resource number ({@code RLIMIT_NOFILE} is 7). */
+    /** {@return the kernel's resource number ({@code RLIMIT_NOFILE} is 7)} */
     public int number() {
         return number;
     }
 
-    /** The name as the kernel headers spell it: {@code RLIMIT_NOFILE}. */
+    /** {@return the name as the kernel headers spell it: {@code RLIMIT_NOFILE}} */
     public String kernelName() {
         return "RLIMIT_" + name();
     }
@@ -71,7 +71,11 @@ public enum Rlimit {
      * @param hard the ceiling an unprivileged process may raise the soft limit to
      */
     public record Value(long soft, long hard) {
-        /** The value as {@code prlimit} shows it: a number or {@code unlimited}. */
+        /**
+         * {@return a limit as {@code prlimit} shows it: a number or {@code unlimited}}
+         *
+         * @param v a soft or hard limit
+         */
         public static String render(long v) {
             return v == UNLIMITED ? "unlimited" : Long.toString(v);
         }

@@ -19,27 +19,38 @@ import java.util.Objects;
  */
 public sealed interface Stdio {
 
-    /** The JVM's own stream (the default). */
+    /** {@return the JVM's own stream (the default)} */
     static Stdio inherit() {
         return Inherit.INSTANCE;
     }
 
-    /** A pipe to the JVM: {@link Container#stdin()}, {@link Container#stdout()}, {@link Container#stderr()}. */
+    /**
+     * {@return a pipe to the JVM} Read or write it as {@link Container#stdin()}, {@link Container#stdout()},
+     * {@link Container#stderr()}.
+     */
     static Stdio pipe() {
         return Pipe.INSTANCE;
     }
 
-    /** {@code /dev/null} of the host. */
+    /** {@return {@code /dev/null} of the host} */
     static Stdio discard() {
         return Discard.INSTANCE;
     }
 
-    /** A host file: read for stdin; created or truncated for stdout and stderr. */
+    /**
+     * {@return a host file: read for stdin; created or truncated for stdout and stderr}
+     *
+     * @param path the file
+     */
     static Stdio file(Path path) {
         return new File(path, false);
     }
 
-    /** A host file, created if missing and appended to (stdout and stderr). */
+    /**
+     * {@return a host file, created if missing and appended to (stdout and stderr)}
+     *
+     * @param path the file
+     */
     static Stdio append(Path path) {
         return new File(path, true);
     }
@@ -50,24 +61,43 @@ public sealed interface Stdio {
      * process becomes a session leader with this terminal as its controlling terminal, so job control
      * and Ctrl-C work as in a login shell. Usually set for all three streams with
      * {@link ContainerSpec.Builder#terminal(boolean)}.
+     *
+     * @return the terminal
      */
     static Stdio terminal() {
         return Pty.INSTANCE;
     }
 
     /** See {@link Stdio#inherit()}. */
-    enum Inherit implements Stdio { INSTANCE }
+    enum Inherit implements Stdio {
+        /** The only value. */
+        INSTANCE
+    }
 
     /** See {@link Stdio#pipe()}. */
-    enum Pipe implements Stdio { INSTANCE }
+    enum Pipe implements Stdio {
+        /** The only value. */
+        INSTANCE
+    }
 
     /** See {@link Stdio#discard()}. */
-    enum Discard implements Stdio { INSTANCE }
+    enum Discard implements Stdio {
+        /** The only value. */
+        INSTANCE
+    }
 
     /** See {@link Stdio#terminal()}. */
-    enum Pty implements Stdio { INSTANCE }
+    enum Pty implements Stdio {
+        /** The only value. */
+        INSTANCE
+    }
 
-    /** See {@link Stdio#file(Path)} and {@link Stdio#append(Path)}. */
+    /**
+     * See {@link Stdio#file(Path)} and {@link Stdio#append(Path)}.
+     *
+     * @param path   the host file
+     * @param append whether output is appended rather than truncating the file
+     */
     record File(Path path, boolean append) implements Stdio {
         /** Requires a path. */
         public File {

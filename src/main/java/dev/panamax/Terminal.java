@@ -26,15 +26,20 @@ import java.io.OutputStream;
  */
 public interface Terminal {
 
-    /** Typed input: written to the terminal master. */
+    /** {@return a stream for typed input: written to the terminal master} */
     OutputStream input();
 
-    /** The container's terminal output; ends (EOF) once no process holds the terminal open. */
+    /** {@return the container's terminal output; it ends (EOF) once no process holds the terminal open} */
     InputStream output();
 
-    /** Sets the window size (TIOCSWINSZ); the container's foreground job gets SIGWINCH. */
+    /**
+     * Sets the window size (TIOCSWINSZ); the container's foreground job gets SIGWINCH.
+     *
+     * @param rows    lines of text
+     * @param columns characters per line
+     */
     void resize(int rows, int columns);
 
-    /** The host path of the terminal's slave side, for messages. */
+    /** {@return the host path of the terminal's slave side, for messages} */
     String name();
 }

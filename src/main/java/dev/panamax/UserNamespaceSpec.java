@@ -67,17 +67,25 @@ public record UserNamespaceSpec(List<IdMap> uidMap, List<IdMap> gidMap) {
         }
     }
 
-    /** True when there is a user namespace to map. */
+    /** {@return true when there is a user namespace to map} */
     public boolean present() {
         return !uidMap.isEmpty();
     }
 
-    /** True when {@code uid} inside the container is mapped. */
+    /**
+     * {@return true when {@code uid} inside the container is mapped}
+     *
+     * @param uid a user id inside the container
+     */
     public boolean mapsUid(long uid) {
         return uidMap.stream().anyMatch(m -> m.mapsContainerId(uid));
     }
 
-    /** True when {@code gid} inside the container is mapped. */
+    /**
+     * {@return true when {@code gid} inside the container is mapped}
+     *
+     * @param gid a group id inside the container
+     */
     public boolean mapsGid(long gid) {
         return gidMap.stream().anyMatch(m -> m.mapsContainerId(gid));
     }

@@ -49,16 +49,28 @@ public final class Cgroup implements AutoCloseable {
         this.nodes = List.copyOf(nodes);
     }
 
-    /** Creates {@code name} under the default parent of {@link CgroupManager#system()} with {@code resources}. */
+    /**
+     * Creates {@code name} under the default parent of {@link CgroupManager#system()} with {@code resources}.
+     *
+     * @param name      the cgroup's directory name, a single path component
+     * @param resources the limits to write
+     * @return the new cgroup; close it to remove it
+     * @throws CgroupException as {@link CgroupManager#create(String, Resources)}
+     */
     public static Cgroup create(String name, Resources resources) {
         return CgroupManager.system().create(name, resources);
     }
 
+    /** {@return the cgroup's directory name under its parent} */
     public String name() {
         return name;
     }
 
-    /** Moves {@code pid} (with its threads) into this cgroup, writing {@code cgroup.procs} in every hierarchy. */
+    /**
+     * Moves {@code pid} (with its threads) into this cgroup, writing {@code cgroup.procs} in every hierarchy.
+     *
+     * @param pid a process id in this JVM's pid namespace
+     */
     public void addProcess(long pid) {
         for (Node node : nodes) {
             CgroupFs.write(node.dir().resolve("cgroup.procs"), Long.toString(pid));
@@ -68,6 +80,9 @@ public final class Cgroup implements AutoCloseable {
     /**
      * The directory that drives {@code controller}, by its v1 or v2 name ("memory", "cpu", "blkio" or "io", ...).
      * Empty if no hierarchy of this host has the controller.
+     *
+     * @param controller a controller name, v1 or v2
+     * @return the directory, or empty
      */
     public Optional<Path> path(String controller) {
         return Controller.ofName(controller).flatMap(
@@ -77,17 +92,19 @@ public final class Cgroup implements AutoCloseable {
     /**
      * The directory in the v2 hierarchy, also on hybrid hosts; open it for {@code clone3(CLONE_INTO_CGROUP)}.
      * Empty on pure v1 hosts.
+     *
+     * @return the v2 directory, or empty
      */
     public Optional<Path> unifiedPath() {
         return unified().map(Node::dir);
     }
 
-    /** Every directory of this cgroup, v1 hierarchies first. */
+    /** {@return every directory of this cgroup, v1 hierarchies first} */
     public List<Path> paths() {
         return nodes.stream().map(Node::dir).toList();
     }
 
-    /** The pids in the cgroup now. */
+    /** {@return the pids in the cgroup now} */
     public List<Long> pids() {
         Set<Long> pids = new LinkedHashSet<>();
         for (Node node : nodes) {
@@ -96,6 +113,7 @@ public final class Cgroup implements AutoCloseable {
         return List.copyOf(pids);
     }
 
+    /** {@return the cgroup's accounting now: memory, CPU time, pids, block I/O, as far as its controllers count} */
     public CgroupStats stats() {
         CgroupStats.Collector collector = new CgroupStats.Collector();
         for (Node node : nodes) {
@@ -104,17 +122,23 @@ public final class Cgroup implements AutoCloseable {
         return collector.build();
     }
 
-    /** Whether the OOM killer killed a process of this cgroup. */
+    /** {@return whether the OOM killer killed a process of this cgroup} */
     public boolean oomKilled() {
         return oomKillCount() > 0;
     }
 
-    /** Processes of this cgroup killed by the OOM killer (v2 memory.events, v1 memory.oom_control); 0 without memory. */
+    /**
+     * {@return how many processes of this cgroup the OOM killer killed} From v2 {@code memory.events}, v1
+     * {@code memory.oom_control}; 0 without the memory controller.
+     */
     public long oomKillCount() {
         return memoryNode().map(n -> n.driver().oomKills(n.dir())).orElse(OptionalLong.empty()).orElse(0);
     }
 
-    /** How often a fork failed because of pids.max ({@code pids.events} "max"); 0 without the pids controller. */
+    /**
+     * {@return how often a fork failed because of {@code pids.max}} From {@code pids.events} "max"; 0 without
+     * the pids controller.
+     */
     public long pidsMaxEvents() {
         return nodes.stream().filter(n -> n.controllers().contains(Controller.PIDS)).findFirst()
                 .map(n -> n.driver().pidsMaxEvents(n.dir())).orElse(OptionalLong.empty()).orElse(0);
@@ -125,10 +149,12 @@ public final class Cgroup implements AutoCloseable {
         freezer().freeze();
     }
 
+    /** Lets the processes of a frozen cgroup run again. */
     public void thaw() {
         freezer().thaw();
     }
 
+    /** {@return whether the cgroup is frozen now} */
     public boolean frozen() {
         return freezer().frozen();
     }

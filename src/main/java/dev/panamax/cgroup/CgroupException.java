@@ -17,10 +17,21 @@ public final class CgroupException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message only.
+     *
+     * @param message what failed, naming the file, the value and the errno
+     */
     public CgroupException(String message) {
         super(message);
     }
 
+    /**
+     * An exception caused by another, such as an {@link dev.panamax.sys.ErrnoException}.
+     *
+     * @param message what failed, naming the file, the value and the errno
+     * @param cause   the underlying failure
+     */
     public CgroupException(String message, Throwable cause) {
         super(message, cause);
     }

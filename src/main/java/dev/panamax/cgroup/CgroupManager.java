@@ -64,6 +64,8 @@ public final class CgroupManager {
     /**
      * The default manager: for root, parent {@value #DEFAULT_PARENT} under the root of every hierarchy, created on
      * demand; for other users, {@link #forCurrentUser()}.
+     *
+     * @return the manager, made at the first call
      */
     public static synchronized CgroupManager system() {
         if (system == null) {
@@ -77,6 +79,9 @@ public final class CgroupManager {
     /**
      * A manager for an existing parent cgroup, given as its path from the hierarchy root
      * (for example {@code "/system.slice/app.service"}), the same in every hierarchy.
+     *
+     * @param parent the parent's path from the hierarchy root
+     * @return a manager that creates cgroups under {@code parent}
      */
     public static CgroupManager withParent(String parent) {
         return new CgroupManager(CgroupLayout.detect(), parent, false);
@@ -86,6 +91,9 @@ public final class CgroupManager {
      * For unprivileged users: a {@code panamax} cgroup, created on demand, in the v2 subtree delegated to this user
      * (the nearest ancestor of this process's own cgroup that the user may write, such as
      * {@code user@1000.service} under systemd). Only the v2 hierarchy is used.
+     *
+     * @return a manager for the user's delegated subtree
+     * @throws CgroupException if the host has no cgroup v2 or no subtree is delegated to this user
      */
     public static CgroupManager forCurrentUser() {
         CgroupLayout layout = CgroupLayout.detect().unifiedOnly();
@@ -107,6 +115,7 @@ public final class CgroupManager {
         return new CgroupManager(layout, relative.replace("//", "/"), true);
     }
 
+    /** {@return how this host mounts cgroups: v1, v2 or both} */
     public CgroupMode mode() {
         return layout.mode();
     }
@@ -115,6 +124,8 @@ public final class CgroupManager {
      * Whether a container cgroup made by {@link #system()} gets a device policy here (see
      * {@link #createContainer}): as root, with a v1 devices controller, or with a cgroup v2 hierarchy where the
      * kernel takes a device program ({@link DeviceProgram}, loaded once to find out). Read once per JVM.
+     *
+     * @return whether container cgroups get a device policy
      */
     public static boolean hostControlsDevices() {
         return HostDevices.CONTROLLED;
@@ -177,6 +188,12 @@ public final class CgroupManager {
      * hierarchy when one of its controllers has something to write (a limit, the device rules), and on a host
      * without v2 also the v1 freezer (freezing, and the kill loop). Statistics of a v1 controller that was not
      * needed stay empty.
+     *
+     * @param name      the cgroup's directory name, a single path component
+     * @param resources the limits to write, and device rules to add to the default allow list
+     * @return the new cgroup; close it to remove it
+     * @throws IllegalArgumentException if {@code name} is not a single path component
+     * @throws CgroupException as {@link #create}, or if the kernel refuses the device program
      */
     public Cgroup createContainer(String name, Resources resources) {
         DevicePolicy policy = containerDevicePolicy();
@@ -208,6 +225,10 @@ public final class CgroupManager {
      * was asked for, with their limits and device rules already written, made on a daemon thread
      * ({@link CgroupPool}), so that a launch only has to join one. Ready cgroups are removed at JVM exit, and
      * after a crash by the next JVM's sweep.
+     *
+     * @param resources the limits to write, and device rules to add to the default allow list
+     * @return a cgroup for one container; close it to remove it
+     * @throws CgroupException as {@link #createContainer(String, Resources)}
      */
     public Cgroup createContainer(Resources resources) {
         Cgroup ready = pool().take(resources);
@@ -243,7 +264,7 @@ public final class CgroupManager {
         return pool;
     }
 
-    /** The parent's path from each hierarchy root, for example "/panamax". */
+    /** {@return the parent's path from each hierarchy root, for example "/panamax"} */
     public String parent() {
         return parent;
     }
@@ -251,6 +272,9 @@ public final class CgroupManager {
     /**
      * Creates cgroup {@code name} under the parent in every hierarchy and applies {@code resources}.
      *
+     * @param name      the cgroup's directory name, a single path component
+     * @param resources the limits to write
+     * @return the new cgroup; close it to remove it
      * @throws IllegalArgumentException if {@code name} is not a single path component
      * @throws CgroupException if the parent does not exist (and is not the default one), a needed controller is not
      *     mounted or delegated, the cgroup exists already, or the kernel refuses a value

@@ -19,7 +19,11 @@ public record CpuLimit(long quotaMicros, long periodMicros) {
     /** The period used by {@link #cores(double)}, as in the kernel's default. */
     public static final long DEFAULT_PERIOD_MICROS = 100_000;
 
-    /** @throws IllegalArgumentException naming the field and the kernel's bounds */
+    /**
+     * Checks the limit against the kernel's bounds.
+     *
+     * @throws IllegalArgumentException naming the field and the kernel's bounds
+     */
     public CpuLimit {
         if (periodMicros < 1_000 || periodMicros > 1_000_000) {
             throw new IllegalArgumentException("cpu.period: must be 1000..1000000 µs, got " + periodMicros);
@@ -32,6 +36,8 @@ public record CpuLimit(long quotaMicros, long periodMicros) {
     /**
      * A limit of {@code cores} CPUs' worth of time (0.5 = half of one CPU, 2 = two CPUs), over a 100 ms period.
      *
+     * @param cores CPUs' worth of time, at least 0.01
+     * @return the limit
      * @throws IllegalArgumentException if {@code cores} is not positive or is below 0.01
      */
     public static CpuLimit cores(double cores) {
@@ -45,12 +51,19 @@ public record CpuLimit(long quotaMicros, long periodMicros) {
         return new CpuLimit(quota, DEFAULT_PERIOD_MICROS);
     }
 
-    /** A limit of {@code quota} CPU time per {@code period}, both with microsecond precision. */
+    /**
+     * A limit of {@code quota} CPU time per {@code period}, both with microsecond precision.
+     *
+     * @param quota  CPU time allowed per period, at least 1 ms
+     * @param period the period, 1 ms to 1 s
+     * @return the limit
+     * @throws IllegalArgumentException naming the field and the kernel's bounds
+     */
     public static CpuLimit of(Duration quota, Duration period) {
         return new CpuLimit(quota.toNanos() / 1_000, period.toNanos() / 1_000);
     }
 
-    /** The limit in CPUs: quota divided by period. */
+    /** {@return the limit in CPUs: quota divided by period} */
     public double cores() {
         return (double) quotaMicros / periodMicros;
     }

@@ -20,25 +20,57 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
     private static final Pattern SYNTAX =
             Pattern.compile("\\s*(\\d+)\\s*([kmgt]?)(?:i?b)?\\s*", Pattern.CASE_INSENSITIVE);
 
-    /** @throws IllegalArgumentException if {@code bytes} is negative */
+    /**
+     * Checks that the size is not negative.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
     public DataSize {
         if (bytes < 0) {
             throw new IllegalArgumentException("size: must not be negative, got " + bytes + " bytes");
         }
     }
 
+    /**
+     * A size of {@code bytes} bytes.
+     *
+     * @param bytes the size in bytes, not negative
+     * @return the size
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
     public static DataSize ofBytes(long bytes) {
         return new DataSize(bytes);
     }
 
+    /**
+     * A size of {@code kilobytes} KiB.
+     *
+     * @param kilobytes the size in KiB (1024 bytes), not negative
+     * @return the size
+     * @throws IllegalArgumentException if it is negative or does not fit in a {@code long} of bytes
+     */
     public static DataSize ofKilobytes(long kilobytes) {
         return scaled(kilobytes, 1L << 10, "KiB");
     }
 
+    /**
+     * A size of {@code megabytes} MiB.
+     *
+     * @param megabytes the size in MiB (1024 KiB), not negative
+     * @return the size
+     * @throws IllegalArgumentException if it is negative or does not fit in a {@code long} of bytes
+     */
     public static DataSize ofMegabytes(long megabytes) {
         return scaled(megabytes, 1L << 20, "MiB");
     }
 
+    /**
+     * A size of {@code gigabytes} GiB.
+     *
+     * @param gigabytes the size in GiB (1024 MiB), not negative
+     * @return the size
+     * @throws IllegalArgumentException if it is negative or does not fit in a {@code long} of bytes
+     */
     public static DataSize ofGigabytes(long gigabytes) {
         return scaled(gigabytes, 1L << 30, "GiB");
     }
@@ -47,6 +79,8 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
      * Parses a number with an optional binary unit suffix: {@code k}, {@code m}, {@code g} or {@code t},
      * optionally followed by {@code b} or {@code ib}, case-insensitive. No suffix means bytes.
      *
+     * @param text a size such as {@code "512k"}, {@code "64MiB"} or {@code "4096"}
+     * @return the size
      * @throws IllegalArgumentException naming the text if it is not such a size
      */
     public static DataSize parse(String text) {

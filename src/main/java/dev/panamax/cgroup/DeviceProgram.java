@@ -49,7 +49,12 @@ public final class DeviceProgram {
         }
     }
 
-    /** The program for {@code rules}, as the kernel takes it (8 bytes per instruction, little-endian). */
+    /**
+     * Compiles {@code rules} into a {@code BPF_PROG_TYPE_CGROUP_DEVICE} program.
+     *
+     * @param rules device rules in order; the last match decides
+     * @return the program as the kernel takes it (8 bytes per instruction, little-endian)
+     */
     public static byte[] compile(List<DeviceRule> rules) {
         List<Insn> out = new ArrayList<>();
         out.add(new Insn(LDX_MEM_W, 2, 1, 0, 0));    // w2 = access_type

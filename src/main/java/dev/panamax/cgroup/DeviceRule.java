@@ -48,7 +48,11 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
             allow("c 5:2 rwm"),     // ptmx
             allow("c 136:* rwm"));  // pts/*
 
-    /** @throws IllegalArgumentException naming the part of the rule that is wrong */
+    /**
+     * Checks each part of the rule.
+     *
+     * @throws IllegalArgumentException naming the part of the rule that is wrong
+     */
     public DeviceRule {
         if (type != 'a' && type != 'b' && type != 'c') {
             throw new IllegalArgumentException("devices: type must be a, b or c, got '" + type + "'");
@@ -62,12 +66,24 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
         }
     }
 
-    /** Parses an allow rule such as {@code "c 1:3 rwm"}. */
+    /**
+     * Parses an allow rule such as {@code "c 1:3 rwm"}.
+     *
+     * @param rule {@code TYPE MAJOR:MINOR ACCESS}, or a lone {@code a}
+     * @return the rule
+     * @throws IllegalArgumentException naming the text if it is not such a rule
+     */
     public static DeviceRule allow(String rule) {
         return parse(true, rule);
     }
 
-    /** Parses a deny rule such as {@code "a"} or {@code "b 8:* w"}. */
+    /**
+     * Parses a deny rule such as {@code "a"} or {@code "b 8:* w"}.
+     *
+     * @param rule {@code TYPE MAJOR:MINOR ACCESS}, or a lone {@code a}
+     * @return the rule
+     * @throws IllegalArgumentException naming the text if it is not such a rule
+     */
     public static DeviceRule deny(String rule) {
         return parse(false, rule);
     }
@@ -94,7 +110,7 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
         return text.equals("*") ? -1 : Long.parseLong(text);
     }
 
-    /** The line written to the kernel, for example {@code "c 1:3 rwm"}. */
+    /** {@return the line written to the kernel, for example {@code "c 1:3 rwm"}} */
     public String line() {
         return type + " " + (major < 0 ? "*" : major) + ":" + (minor < 0 ? "*" : minor) + " " + access;
     }

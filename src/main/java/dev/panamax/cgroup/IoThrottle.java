@@ -18,9 +18,13 @@ public record IoThrottle(int major, int minor, Kind kind, long limit) {
 
     /** What an {@link IoThrottle} limits, with the key of v2 {@code io.max} and the file of v1 blkio. */
     public enum Kind {
+        /** Bytes read per second. */
         READ_BPS("rbps", "blkio.throttle.read_bps_device"),
+        /** Bytes written per second. */
         WRITE_BPS("wbps", "blkio.throttle.write_bps_device"),
+        /** Read operations per second. */
         READ_IOPS("riops", "blkio.throttle.read_iops_device"),
+        /** Write operations per second. */
         WRITE_IOPS("wiops", "blkio.throttle.write_iops_device");
 
         final String v2Key;
@@ -32,7 +36,11 @@ public record IoThrottle(int major, int minor, Kind kind, long limit) {
         }
     }
 
-    /** @throws IllegalArgumentException naming the field */
+    /**
+     * Checks the device numbers, the kind and the limit.
+     *
+     * @throws IllegalArgumentException naming the field
+     */
     public IoThrottle {
         if (major < 0 || minor < 0) {
             throw new IllegalArgumentException("io." + kindName(kind) + ": device numbers must not be negative, got "
@@ -47,7 +55,15 @@ public record IoThrottle(int major, int minor, Kind kind, long limit) {
         }
     }
 
-    /** A limit on the device written {@code "MAJOR:MINOR"}, for example {@code "8:0"}. */
+    /**
+     * A limit on the device written {@code "MAJOR:MINOR"}, for example {@code "8:0"}.
+     *
+     * @param device the block device as {@code "MAJOR:MINOR"}
+     * @param kind   what is limited
+     * @param limit  bytes or operations per second, positive
+     * @return the limit
+     * @throws IllegalArgumentException naming the field that is wrong
+     */
     public static IoThrottle parse(String device, Kind kind, long limit) {
         String[] parts = device == null ? new String[0] : device.split(":", -1);
         try {
@@ -65,7 +81,7 @@ public record IoThrottle(int major, int minor, Kind kind, long limit) {
         return kind == null ? "?" : kind.v2Key;
     }
 
-    /** {@code "8:0"}. */
+    /** {@return the device as {@code "MAJOR:MINOR"}, for example {@code "8:0"}} */
     public String device() {
         return major + ":" + minor;
     }

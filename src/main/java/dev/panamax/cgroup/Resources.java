@@ -23,24 +23,25 @@ import java.util.TreeMap;
  *     .build();
  * }</pre>
  *
- * <p>How each field maps to the kernel:
- * <ul>
- * <li>{@code memoryMax}: v2 {@code memory.max}, v1 {@code memory.limit_in_bytes}
- * <li>{@code memoryHigh}: v2 {@code memory.high}, v1 {@code memory.soft_limit_in_bytes}
- * <li>{@code memoryLow}: v2 {@code memory.low} (v2 only: v1 has no memory protection)
- * <li>{@code swapMax}: swap in addition to memory; v2 {@code memory.swap.max}, v1
- *     {@code memory.memsw.limit_in_bytes} = memoryMax + swapMax (needs memoryMax on v1)
- * <li>{@code cpu}: v2 {@code cpu.max}, v1 {@code cpu.cfs_quota_us} and {@code cpu.cfs_period_us}
- * <li>{@code cpuWeight} 1..10000: v2 {@code cpu.weight}, v1 {@code cpu.shares} (2..262144, scaled)
- * <li>{@code cpusetCpus}, {@code cpusetMems}: {@code cpuset.cpus}, {@code cpuset.mems}, checked against the host
- * <li>{@code pidsMax}: {@code pids.max}
- * <li>{@code ioWeight} 1..10000: v2 {@code io.weight}, v1 {@code blkio.weight} (10..1000, scaled);
- *     {@code ioThrottles}: v2 {@code io.max}, v1 {@code blkio.throttle.*}
- * <li>{@code hugetlb}: page size to limit; v2 {@code hugetlb.2MB.max}, v1 {@code hugetlb.2MB.limit_in_bytes}
- * <li>{@code netClassId}, {@code netPrioMap}: v1 only, {@code net_cls.classid}, {@code net_prio.ifpriomap}
- * <li>{@code devices}: {@code devices.allow} / {@code devices.deny} in order on v1; a container's cgroup gets
- *     {@link DeviceRule#DEFAULT_ALLOW_LIST} first, and on v2 the list becomes an eBPF device program
- * </ul>
+ * <p>Each field below names the files it is written to.
+ *
+ * @param memoryMax   hard memory limit: v2 {@code memory.max}, v1 {@code memory.limit_in_bytes}
+ * @param memoryHigh  throttling threshold: v2 {@code memory.high}, v1 {@code memory.soft_limit_in_bytes}
+ * @param memoryLow   memory protection: v2 {@code memory.low} (v2 only: v1 has no memory protection)
+ * @param swapMax     swap in addition to memory; v2 {@code memory.swap.max}, v1
+ *                    {@code memory.memsw.limit_in_bytes} = memoryMax + swapMax (needs memoryMax on v1)
+ * @param cpu         CPU bandwidth: v2 {@code cpu.max}, v1 {@code cpu.cfs_quota_us} and {@code cpu.cfs_period_us}
+ * @param cpuWeight   1..10000: v2 {@code cpu.weight}, v1 {@code cpu.shares} (2..262144, scaled)
+ * @param cpusetCpus  CPUs allowed, such as {@code "0-3,6"}: {@code cpuset.cpus}, checked against the host
+ * @param cpusetMems  memory nodes allowed: {@code cpuset.mems}, checked against the host
+ * @param pidsMax     the most tasks at once: {@code pids.max}
+ * @param ioWeight    1..10000: v2 {@code io.weight}, v1 {@code blkio.weight} (10..1000, scaled)
+ * @param ioThrottles per-device I/O limits: v2 {@code io.max}, v1 {@code blkio.throttle.*}
+ * @param hugetlb     huge page size to limit; v2 {@code hugetlb.2MB.max}, v1 {@code hugetlb.2MB.limit_in_bytes}
+ * @param netClassId  v1 only: {@code net_cls.classid}
+ * @param netPrioMap  v1 only, interface to priority: {@code net_prio.ifpriomap}
+ * @param devices     {@code devices.allow} / {@code devices.deny} in order on v1; a container's cgroup gets
+ *                    {@link DeviceRule#DEFAULT_ALLOW_LIST} first, and on v2 the list becomes an eBPF device program
  */
 public record Resources(
         Optional<DataSize> memoryMax,
@@ -98,11 +99,12 @@ public record Resources(
         devices = List.copyOf(devices == null ? List.of() : devices);
     }
 
+    /** {@return a builder with no limits} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding the same values, to derive a changed copy. */
+    /** {@return a builder holding the same values, to derive a changed copy} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.memoryMax = memoryMax.orElse(null);
@@ -183,91 +185,190 @@ public record Resources(
         private Builder() {
         }
 
+        /**
+         * Sets the hard memory limit; the OOM killer acts when reclaim cannot keep under it.
+         *
+         * @param max the limit
+         * @return this builder
+         */
         public Builder memoryMax(DataSize max) {
             memoryMax = max;
             return this;
         }
 
+        /**
+         * Sets the memory use above which the kernel throttles the cgroup and reclaims.
+         *
+         * @param high the threshold
+         * @return this builder
+         */
         public Builder memoryHigh(DataSize high) {
             memoryHigh = high;
             return this;
         }
 
+        /**
+         * Sets the memory protected from reclaim (cgroup v2 only).
+         *
+         * @param low the protected amount
+         * @return this builder
+         */
         public Builder memoryLow(DataSize low) {
             memoryLow = low;
             return this;
         }
 
+        /**
+         * Sets the swap allowed in addition to memory.
+         *
+         * @param max the swap limit
+         * @return this builder
+         */
         public Builder swapMax(DataSize max) {
             swapMax = max;
             return this;
         }
 
+        /**
+         * Sets the CPU bandwidth limit.
+         *
+         * @param limit the limit, for example {@code CpuLimit.cores(0.5)}
+         * @return this builder
+         */
         public Builder cpu(CpuLimit limit) {
             cpu = limit;
             return this;
         }
 
+        /**
+         * Sets the cgroup's CPU share relative to its siblings.
+         *
+         * @param weight 1..10000 (100 is the kernel's default)
+         * @return this builder
+         */
         public Builder cpuWeight(int weight) {
             cpuWeight = OptionalInt.of(weight);
             return this;
         }
 
+        /**
+         * Sets the CPUs the processes may run on.
+         *
+         * @param cpus a list such as {@code "0-3,6"}, of online CPUs
+         * @return this builder
+         */
         public Builder cpusetCpus(String cpus) {
             cpusetCpus = cpus;
             return this;
         }
 
+        /**
+         * Sets the NUMA memory nodes the processes may allocate on.
+         *
+         * @param mems a list such as {@code "0"}, of online nodes
+         * @return this builder
+         */
         public Builder cpusetMems(String mems) {
             cpusetMems = mems;
             return this;
         }
 
+        /**
+         * Sets the most tasks (processes and threads) the cgroup may hold at once.
+         *
+         * @param max a positive count
+         * @return this builder
+         */
         public Builder pidsMax(long max) {
             pidsMax = OptionalLong.of(max);
             return this;
         }
 
+        /**
+         * Sets the cgroup's block I/O share relative to its siblings.
+         *
+         * @param weight 1..10000 (100 is the kernel's default)
+         * @return this builder
+         */
         public Builder ioWeight(int weight) {
             ioWeight = OptionalInt.of(weight);
             return this;
         }
 
+        /**
+         * Adds a per-device I/O limit.
+         *
+         * @param throttle the limit
+         * @return this builder
+         */
         public Builder ioThrottle(IoThrottle throttle) {
             ioThrottles.add(throttle);
             return this;
         }
 
-        /** Adds a huge page limit, for example {@code hugetlb(DataSize.ofMegabytes(2), DataSize.ofMegabytes(64))}. */
+        /**
+         * Adds a huge page limit, for example {@code hugetlb(DataSize.ofMegabytes(2), DataSize.ofMegabytes(64))}.
+         *
+         * @param pageSize a huge page size of this host
+         * @param limit    the limit for pages of that size, a multiple of it
+         * @return this builder
+         */
         public Builder hugetlb(DataSize pageSize, DataSize limit) {
             hugetlb.put(pageSize, limit);
             return this;
         }
 
+        /**
+         * Sets the class id the cgroup's packets are tagged with (cgroup v1 only).
+         *
+         * @param classId {@code major << 16 | minor}, 1..0xFFFFFFFF
+         * @return this builder
+         */
         public Builder netClassId(long classId) {
             netClassId = OptionalLong.of(classId);
             return this;
         }
 
+        /**
+         * Sets the priority of the cgroup's traffic on one interface (cgroup v1 only).
+         *
+         * @param iface    a network interface name
+         * @param priority the priority, not negative
+         * @return this builder
+         */
         public Builder netPriority(String iface, int priority) {
             netPrioMap.put(iface, priority);
             return this;
         }
 
-        /** Adds a device rule after those already given (cgroup v1 applies them in order). */
+        /**
+         * Adds a device rule after those already given (the last match decides).
+         *
+         * @param rule the rule to add
+         * @return this builder
+         */
         public Builder device(DeviceRule rule) {
             devices.add(rule);
             return this;
         }
 
-        /** Replaces the device rules. */
+        /**
+         * Replaces the device rules.
+         *
+         * @param rules the rules, in order
+         * @return this builder
+         */
         public Builder devices(java.util.List<DeviceRule> rules) {
             devices.clear();
             devices.addAll(rules);
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first field that is wrong */
+        /**
+         * {@return the limits, validated}
+         *
+         * @throws IllegalArgumentException naming the first field that is wrong
+         */
         public Resources build() {
             return new Resources(Optional.ofNullable(memoryMax), Optional.ofNullable(memoryHigh),
                     Optional.ofNullable(memoryLow), Optional.ofNullable(swapMax), Optional.ofNullable(cpu), cpuWeight,

@@ -72,7 +72,7 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
         return List.copyOf(out);
     }
 
-    /** No extra mounts, nothing masked: what a spec without a mount namespace gets. */
+    /** {@return no extra mounts, nothing masked: what a spec without a mount namespace gets} */
     public static Filesystem none() {
         return new Filesystem(List.of(), false, false, List.of(), List.of(), Optional.empty());
     }
@@ -84,7 +84,11 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
      *                     if it exists); empty for a temporary dir that is deleted at close
      */
     public record EphemeralRoot(Optional<Path> keepUpperDir) {
-        /** @throws InvalidSpecException when {@code keepUpperDir} exists and is not a directory */
+        /**
+         * Makes {@code keepUpperDir} absolute and checks it.
+         *
+         * @throws InvalidSpecException when {@code keepUpperDir} exists and is not a directory
+         */
         public EphemeralRoot {
             keepUpperDir = keepUpperDir.map(Path::toAbsolutePath);
             Path dir = keepUpperDir.orElse(null);

@@ -25,48 +25,67 @@ import java.util.Set;
  */
 public sealed interface Mount {
 
-    /** Where the mount appears in the container, normalized (absolute, no {@code //}, no {@code .}). */
+    /** {@return where the mount appears in the container, normalized (absolute, no {@code //}, no {@code .})} */
     String target();
 
-    /** Extra per-mount flags (on top of each type's safe defaults). */
+    /** {@return the per-mount flags: each type's safe defaults, or the options given} */
     Set<MountOption> options();
 
-    /** A bind mount of {@code source} (file or directory) at {@code target}; recursive, private, read-write. */
+    /**
+     * A bind mount of {@code source} (file or directory) at {@code target}; recursive, private, read-write.
+     *
+     * @param source a host file or directory
+     * @param target where it appears in the container, an absolute path
+     * @return the mount
+     */
     static Bind bind(Path source, String target) {
         return new Bind(source, target, false, true, Propagation.PRIVATE, Set.of());
     }
 
-    /** An empty tmpfs, mode 0755, owned by root, unlimited size, nosuid and nodev. */
+    /**
+     * An empty tmpfs, mode 0755, owned by root, unlimited size, nosuid and nodev.
+     *
+     * @param target where it appears in the container, an absolute path
+     * @return the mount
+     */
     static Tmpfs tmpfs(String target) {
         return new Tmpfs(target, Optional.empty(), 0755, 0, 0, Set.of(MountOption.NOSUID, MountOption.NODEV));
     }
 
-    /** procfs of the container's pid namespace at {@code /proc}. */
+    /** {@return procfs of the container's pid namespace at {@code /proc}} */
     static Proc proc() {
         return new Proc("/proc");
     }
 
-    /** sysfs at {@code /sys}, read-only. */
+    /** {@return sysfs at {@code /sys}, read-only} */
     static Sysfs sysfs() {
         return new Sysfs("/sys", false);
     }
 
-    /** A new devpts instance at {@code /dev/pts}, with {@code /dev/ptmx -> pts/ptmx}. */
+    /** {@return a new devpts instance at {@code /dev/pts}, with {@code /dev/ptmx -> pts/ptmx}} */
     static Devpts devpts() {
         return new Devpts("/dev/pts");
     }
 
-    /** The POSIX message queue filesystem of the container's ipc namespace at {@code /dev/mqueue}. */
+    /** {@return the POSIX message queue filesystem of the container's ipc namespace at {@code /dev/mqueue}} */
     static Mqueue mqueue() {
         return new Mqueue("/dev/mqueue");
     }
 
-    /** A read-only view of the container's cgroup at {@code /sys/fs/cgroup} (needs a cgroup namespace). */
+    /** {@return a read-only view of the container's cgroup at {@code /sys/fs/cgroup} (needs a cgroup namespace)} */
     static CgroupView cgroupView() {
         return new CgroupView("/sys/fs/cgroup");
     }
 
-    /** An overlay of {@code lower} (top first) with a writable {@code upper} and its {@code work} dir. */
+    /**
+     * An overlay of {@code lower} (top first) with a writable {@code upper} and its {@code work} dir.
+     *
+     * @param lower  read-only layers, top first, each an existing host directory
+     * @param upper  the writable layer, an existing host directory
+     * @param work   overlay's work directory, empty, on the same filesystem as {@code upper}
+     * @param target where it appears in the container, an absolute path
+     * @return the mount
+     */
     static Overlay overlay(List<Path> lower, Path upper, Path work, String target) {
         return new Overlay(lower, upper, work, target, Set.of());
     }
@@ -76,9 +95,11 @@ public sealed interface Mount {
      * built; the spec holds the real path, so the plan shows what is mounted.
      *
      * @param source      host file or directory, must exist
+     * @param target      where it appears in the container, an absolute path
      * @param readOnly    the mount (and, if recursive, its submounts) is read-only
      * @param recursive   submounts of the source come along ({@code AT_RECURSIVE})
      * @param propagation propagation of the new mount
+     * @param options     extra flags
      */
     record Bind(Path source, String target, boolean readOnly, boolean recursive, Propagation propagation,
                 Set<MountOption> options) implements Mount {
@@ -101,27 +122,35 @@ public sealed interface Mount {
             options = MountOptions.check(target, options);
         }
 
-        /** This mount, read-only. */
+        /** {@return this mount, read-only} */
         public Bind asReadOnly() {
             return new Bind(source, target, true, recursive, propagation, options);
         }
 
-        /** This mount without the source's submounts. */
+        /** {@return this mount without the source's submounts} */
         public Bind nonRecursive() {
             return new Bind(source, target, readOnly, false, propagation, options);
         }
 
-        /** This mount with propagation {@code p}. */
+        /**
+         * {@return this mount with propagation {@code p}}
+         *
+         * @param p the propagation
+         */
         public Bind withPropagation(Propagation p) {
             return new Bind(source, target, readOnly, recursive, p, options);
         }
 
-        /** This mount with the options {@code o} instead of its own. */
+        /**
+         * {@return this mount with the options {@code o} instead of its own}
+         *
+         * @param o the options
+         */
         public Bind withOptions(MountOption... o) {
             return new Bind(source, target, readOnly, recursive, propagation, Set.of(o));
         }
 
-        /** True when the source is a directory (a directory target is created, else an empty file). */
+        /** {@return whether the source is a directory (a directory target is created, else an empty file)} */
         public boolean isDirectory() {
             return Files.isDirectory(source);
         }
@@ -130,8 +159,12 @@ public sealed interface Mount {
     /**
      * A tmpfs.
      *
-     * @param size limit, empty for the kernel's default (half of RAM); must be at least one byte
-     * @param mode permission bits of the root directory, 0 to 07777
+     * @param target  where it appears in the container, an absolute path
+     * @param size    limit, empty for the kernel's default (half of RAM); must be at least one byte
+     * @param mode    permission bits of the root directory, 0 to 07777
+     * @param uid     owner of the root directory
+     * @param gid     group of the root directory
+     * @param options mount flags
      */
     record Tmpfs(String target, Optional<DataSize> size, int mode, int uid, int gid, Set<MountOption> options)
             implements Mount {
@@ -153,12 +186,21 @@ public sealed interface Mount {
             options = MountOptions.check(target, options);
         }
 
-        /** This tmpfs limited to {@code s}. */
+        /**
+         * {@return this tmpfs limited to {@code s}}
+         *
+         * @param s the size limit, at least one byte
+         */
         public Tmpfs withSize(DataSize s) {
             return new Tmpfs(target, Optional.of(Objects.requireNonNull(s, "size")), mode, uid, gid, options);
         }
 
-        /** The size in bytes; see {@link #withSize(DataSize)}. */
+        /**
+         * {@return this tmpfs limited to {@code bytes}} See {@link #withSize(DataSize)}.
+         *
+         * @param bytes the size limit in bytes, at least one
+         * @throws InvalidSpecException if {@code bytes} is negative
+         */
         public Tmpfs withSizeBytes(long bytes) {
             if (bytes < 0) {
                 throw new InvalidSpecException("mount.size", "tmpfs on " + target + ": must not be negative, got " + bytes);
@@ -166,23 +208,40 @@ public sealed interface Mount {
             return withSize(DataSize.ofBytes(bytes));
         }
 
-        /** This tmpfs with root directory mode {@code m} (0 to 07777). */
+        /**
+         * {@return this tmpfs with root directory mode {@code m}}
+         *
+         * @param m permission bits, 0 to 07777
+         */
         public Tmpfs withMode(int m) {
             return new Tmpfs(target, size, m, uid, gid, options);
         }
 
-        /** This tmpfs with its root directory owned by {@code u:g}. */
+        /**
+         * {@return this tmpfs with its root directory owned by {@code u:g}}
+         *
+         * @param u the owner's uid in the container
+         * @param g the group's gid in the container
+         */
         public Tmpfs withOwner(int u, int g) {
             return new Tmpfs(target, size, mode, u, g, options);
         }
 
-        /** This tmpfs with the options {@code o} instead of its own. */
+        /**
+         * {@return this tmpfs with the options {@code o} instead of its own}
+         *
+         * @param o the options
+         */
         public Tmpfs withOptions(MountOption... o) {
             return new Tmpfs(target, size, mode, uid, gid, Set.of(o));
         }
     }
 
-    /** procfs, always nosuid, nodev, noexec. */
+    /**
+     * procfs, always nosuid, nodev, noexec.
+     *
+     * @param target where it appears in the container, an absolute path
+     */
     record Proc(String target) implements Mount {
         /** Normalizes the target. */
         public Proc {
@@ -195,7 +254,12 @@ public sealed interface Mount {
         }
     }
 
-    /** sysfs, nosuid, nodev, noexec, and read-only unless {@code writable}. */
+    /**
+     * sysfs, nosuid, nodev, noexec, and read-only unless {@code writable}.
+     *
+     * @param target   where it appears in the container, an absolute path
+     * @param writable whether it is mounted read-write
+     */
     record Sysfs(String target, boolean writable) implements Mount {
         /** Normalizes the target. */
         public Sysfs {
@@ -212,7 +276,11 @@ public sealed interface Mount {
         }
     }
 
-    /** devpts ({@code newinstance,ptmxmode=0666,mode=0620}), nosuid, noexec, plus {@code ptmx -> pts/ptmx} beside it. */
+    /**
+     * devpts ({@code newinstance,ptmxmode=0666,mode=0620}), nosuid, noexec, plus {@code ptmx -> pts/ptmx} beside it.
+     *
+     * @param target where it appears in the container, an absolute path
+     */
     record Devpts(String target) implements Mount {
         /** Normalizes the target. */
         public Devpts {
@@ -225,7 +293,11 @@ public sealed interface Mount {
         }
     }
 
-    /** mqueue, nosuid, nodev, noexec. */
+    /**
+     * mqueue, nosuid, nodev, noexec.
+     *
+     * @param target where it appears in the container, an absolute path
+     */
     record Mqueue(String target) implements Mount {
         /** Normalizes the target. */
         public Mqueue {
@@ -242,6 +314,8 @@ public sealed interface Mount {
      * The container's cgroup, read-only: a cgroup2 mount made inside the container's cgroup namespace, so
      * its root is the container's own cgroup. On a hybrid host this is the unified hierarchy only (the v1
      * controllers are not shown).
+     *
+     * @param target where it appears in the container, an absolute path
      */
     record CgroupView(String target) implements Mount {
         /** Normalizes the target. */
@@ -261,6 +335,8 @@ public sealed interface Mount {
      * @param lower read-only layers, top first, each an existing host directory
      * @param upper the writable layer, an existing host directory
      * @param work  overlay's work directory, empty, on the same filesystem as {@code upper}
+     * @param target where it appears in the container, an absolute path
+     * @param options mount flags
      */
     record Overlay(List<Path> lower, Path upper, Path work, String target, Set<MountOption> options)
             implements Mount {

@@ -12,14 +12,21 @@ import java.util.Set;
  * }</pre>
  */
 public enum MountOption {
+    /** Read-only. */
     RDONLY(0x00000001),
+    /** Set-user-id and set-group-id bits and file capabilities are ignored. */
     NOSUID(0x00000002),
+    /** Device files cannot be opened. */
     NODEV(0x00000004),
+    /** Files cannot be executed. */
     NOEXEC(0x00000008),
     /** Update access times relative to mtime (the kernel's default). */
     RELATIME(0x00000000),
+    /** Access times are not updated. */
     NOATIME(0x00000010),
+    /** Access times are always updated. */
     STRICTATIME(0x00000020),
+    /** Access times of directories are not updated. */
     NODIRATIME(0x00000080),
     /** Symlinks on this mount are not followed by path lookups. */
     NOSYMFOLLOW(0x00200000);
@@ -30,12 +37,16 @@ public enum MountOption {
         this.attr = attr;
     }
 
-    /** True for the three mutually exclusive access-time modes. */
+    /** {@return whether this is one of the three mutually exclusive access-time modes} */
     public boolean isAtime() {
         return this == RELATIME || this == NOATIME || this == STRICTATIME;
     }
 
-    /** The {@code MOUNT_ATTR_*} bits of {@code options}. */
+    /**
+     * {@return the {@code MOUNT_ATTR_*} bits of {@code options}}
+     *
+     * @param options the options
+     */
     public static long attrs(Set<MountOption> options) {
         long bits = 0;
         for (MountOption o : options) {
@@ -44,7 +55,11 @@ public enum MountOption {
         return bits;
     }
 
-    /** The options as the plan shows them, e.g. {@code MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOSUID}, or {@code 0}. */
+    /**
+     * {@return the options as the plan shows them, e.g. {@code MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOSUID}, or {@code 0}}
+     *
+     * @param options the options
+     */
     public static String names(Set<MountOption> options) {
         if (options.isEmpty()) {
             return "0";

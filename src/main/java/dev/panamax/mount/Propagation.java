@@ -23,7 +23,7 @@ public enum Propagation {
         this.flag = flag.value();
     }
 
-    /** The {@code MS_*} value for {@code mount_attr.propagation}. */
+    /** {@return the {@code MS_*} value for {@code mount_attr.propagation}} */
     public long flag() {
         return flag;
     }

@@ -52,6 +52,8 @@ public final class Rootfs {
      * {@code /tmp} (1777), {@code /root}, and {@code /etc} with {@code passwd}, {@code group},
      * {@code hosts}, {@code hostname}, {@code nsswitch.conf}, {@code resolv.conf}.
      *
+     * @param dir      the rootfs directory, created if missing
+     * @param programs program names or absolute paths on the host
      * @return {@code dir} as its real path
      * @throws IllegalArgumentException if {@code dir} is {@code /} or an existing non-directory, or a
      *                                  program is empty or a relative path
@@ -68,6 +70,10 @@ public final class Rootfs {
      * Builds the {@linkplain #defaultPrograms() default programs} into {@code cacheDir} unless a
      * previous call already did, and returns it. The programs are copied once; delete the
      * directory to pick up host upgrades.
+     *
+     * @param cacheDir the directory to build into or reuse
+     * @return {@code cacheDir} as its real path
+     * @throws RootfsException if the cache cannot be read or written, or as {@link #fromHost}
      */
     public static Path defaultRootfs(Path cacheDir) {
         List<String> programs = defaultPrograms();
@@ -86,7 +92,11 @@ public final class Rootfs {
         }
     }
 
-    /** The {@link #DEFAULT_PROGRAMS} found on this host's {@code PATH}. */
+    /**
+     * {@return the {@link #DEFAULT_PROGRAMS} found on this host's {@code PATH}}
+     *
+     * @throws RootfsException if there is no {@code sh} on the {@code PATH}
+     */
     public static List<String> defaultPrograms() {
         ProgramLocator host = ProgramLocator.fromEnvironment();
         List<String> found = new ArrayList<>();

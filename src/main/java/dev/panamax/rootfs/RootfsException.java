@@ -18,12 +18,21 @@ import java.io.Serial;
 public final class RootfsException extends RuntimeException {
     @Serial private static final long serialVersionUID = 1L;
 
-    /** Creates an exception with a message that names the offending file or program. */
+    /**
+     * Creates an exception with a message that names the offending file or program.
+     *
+     * @param message what failed, naming the file or program
+     */
     public RootfsException(String message) {
         super(message);
     }
 
-    /** Creates an exception with a message and the I/O failure that caused it. */
+    /**
+     * Creates an exception with a message and the I/O failure that caused it.
+     *
+     * @param message what failed, naming the file or program
+     * @param cause   the I/O failure
+     */
     public RootfsException(String message, Throwable cause) {
         super(message, cause);
     }

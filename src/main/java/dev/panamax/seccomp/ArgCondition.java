@@ -20,7 +20,20 @@ public record ArgCondition(int index, Op op, long mask, long value) {
 
     /** Unsigned 64-bit comparisons of the argument with {@code value}. */
     public enum Op {
-        EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), MASKED_EQ("==");
+        /** {@code arg == value}. */
+        EQ("=="),
+        /** {@code arg != value}. */
+        NE("!="),
+        /** {@code arg < value}. */
+        LT("<"),
+        /** {@code arg <= value}. */
+        LE("<="),
+        /** {@code arg > value}. */
+        GT(">"),
+        /** {@code arg >= value}. */
+        GE(">="),
+        /** {@code (arg & mask) == value}. */
+        MASKED_EQ("==");
 
         private final String symbol;
 
@@ -32,6 +45,11 @@ public record ArgCondition(int index, Op op, long mask, long value) {
     /** Highest argument index: system calls take at most six arguments. */
     public static final int MAX_INDEX = 5;
 
+    /**
+     * Checks the index, and the mask against the operator and the value.
+     *
+     * @throws IllegalArgumentException naming the component that is wrong
+     */
     public ArgCondition {
         if (index < 0 || index > MAX_INDEX) {
             throw new IllegalArgumentException(
@@ -47,30 +65,79 @@ public record ArgCondition(int index, Op op, long mask, long value) {
         }
     }
 
-    /** {@code arg[index] == value}. */
+    /**
+     * Matches when {@code arg[index] == value}.
+     *
+     * @param index which argument, 0..5
+     * @param value the operand
+     * @return the condition
+     */
     public static ArgCondition eq(int index, long value) { return new ArgCondition(index, Op.EQ, 0, value); }
 
-    /** {@code arg[index] != value}. */
+    /**
+     * Matches when {@code arg[index] != value}.
+     *
+     * @param index which argument, 0..5
+     * @param value the operand
+     * @return the condition
+     */
     public static ArgCondition ne(int index, long value) { return new ArgCondition(index, Op.NE, 0, value); }
 
-    /** {@code arg[index] < value}, unsigned. */
+    /**
+     * Matches when {@code arg[index] < value}, unsigned.
+     *
+     * @param index which argument, 0..5
+     * @param value the operand
+     * @return the condition
+     */
     public static ArgCondition lt(int index, long value) { return new ArgCondition(index, Op.LT, 0, value); }
 
-    /** {@code arg[index] <= value}, unsigned. */
+    /**
+     * Matches when {@code arg[index] <= value}, unsigned.
+     *
+     * @param index which argument, 0..5
+     * @param value the operand
+     * @return the condition
+     */
     public static ArgCondition le(int index, long value) { return new ArgCondition(index, Op.LE, 0, value); }
 
-    /** {@code arg[index] > value}, unsigned. */
+    /**
+     * Matches when {@code arg[index] > value}, unsigned.
+     *
+     * @param index which argument, 0..5
+     * @param value the operand
+     * @return the condition
+     */
     public static ArgCondition gt(int index, long value) { return new ArgCondition(index, Op.GT, 0, value); }
 
-    /** {@code arg[index] >= value}, unsigned. */
+    /**
+     * Matches when {@code arg[index] >= value}, unsigned.
+     *
+     * @param index which argument, 0..5
+     * @param value the operand
+     * @return the condition
+     */
     public static ArgCondition ge(int index, long value) { return new ArgCondition(index, Op.GE, 0, value); }
 
-    /** {@code (arg[index] & mask) == value}. */
+    /**
+     * Matches when {@code (arg[index] & mask) == value}: the bits of {@code mask} in the argument are those of
+     * {@code value}.
+     *
+     * @param index which argument, 0..5
+     * @param mask  the bits compared
+     * @param value the bits expected, none outside {@code mask}
+     * @return the condition
+     */
     public static ArgCondition maskedEq(int index, long mask, long value) {
         return new ArgCondition(index, Op.MASKED_EQ, mask, value);
     }
 
-    /** Whether {@code argument} satisfies this condition: the meaning the compiled filter implements. */
+    /**
+     * Whether {@code argument} satisfies this condition: the meaning the compiled filter implements.
+     *
+     * @param argument the argument's 64 bits
+     * @return whether the condition holds
+     */
     public boolean test(long argument) {
         return switch (op) {
             case EQ -> argument == value;
@@ -83,7 +150,7 @@ public record ArgCondition(int index, Op op, long mask, long value) {
         };
     }
 
-    /** Readable form: {@code arg0 == 0x8}, {@code (arg0 & 0x10000000) == 0x10000000}. */
+    /** {@return a readable form: {@code arg0 == 0x8}, {@code (arg0 & 0x10000000) == 0x10000000}} */
     public String render() {
         String arg = "arg" + index;
         String left = op == Op.MASKED_EQ ? "(" + arg + " & " + hex(mask) + ")" : arg;

@@ -34,19 +34,19 @@ public final class CompiledFilter {
         this.instructions = List.copyOf(instructions);
     }
 
-    /** The profile this filter was compiled from. */
+    /** {@return the profile this filter was compiled from} */
     public SeccompProfile profile() {
         return profile;
     }
 
-    /** The instructions as an array of {@code struct sock_filter}, little-endian, 8 bytes each. */
+    /** {@return the instructions as an array of {@code struct sock_filter}, little-endian, 8 bytes each} */
     public byte[] bytes() {
         ByteBuffer out = ByteBuffer.allocate(instructions.size() * BpfInstruction.SIZE).order(ByteOrder.LITTLE_ENDIAN);
         instructions.forEach(i -> i.writeTo(out));
         return out.array();
     }
 
-    /** The number of instructions ({@code sock_fprog.len}), at most {@link #MAX_INSTRUCTIONS}. */
+    /** {@return the number of instructions ({@code sock_fprog.len}), at most {@link #MAX_INSTRUCTIONS}} */
     public int length() {
         return instructions.size();
     }
@@ -60,6 +60,8 @@ public final class CompiledFilter {
      * mount -> ERRNO(EPERM)
      * default -> ALLOW
      * </pre>
+     *
+     * @return the rules, one per line
      */
     public String render() {
         String text = rendered;
@@ -80,7 +82,10 @@ public final class CompiledFilter {
         return sb.toString();
     }
 
-    /** One line per instruction, with absolute jump targets and the meaning of loads, syscall numbers and returns. */
+    /**
+     * {@return the program, one line per instruction} With absolute jump targets and the meaning of loads, syscall
+     * numbers and returns.
+     */
     public String disassemble() {
         return Disassembler.disassemble(instructions, profile.table());
     }

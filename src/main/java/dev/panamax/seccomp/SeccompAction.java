@@ -27,13 +27,19 @@ public sealed interface SeccompAction {
     /** {@code ERRNO(ENOSYS)}: the usual default of an allow-list profile (callers fall back). */
     SeccompAction ENOSYS = new Errno(38);
 
-    /** The 32-bit value the BPF filter returns for this action. */
+    /** {@return the 32-bit value the BPF filter returns for this action} */
     int encoding();
 
-    /** Readable form: {@code ALLOW}, {@code ERRNO(EPERM)}, {@code KILL_PROCESS}, ... */
+    /** {@return a readable form: {@code ALLOW}, {@code ERRNO(EPERM)}, {@code KILL_PROCESS}, ...} */
     String render();
 
-    /** The call fails with {@code errno}, without running. */
+    /**
+     * The call fails with {@code errno}, without running.
+     *
+     * @param errno 0..4095, such as 1 for {@code EPERM}
+     * @return the action
+     * @throws IllegalArgumentException if {@code errno} is out of range
+     */
     static SeccompAction errno(int errno) {
         return new Errno(errno);
     }
@@ -50,6 +56,11 @@ public sealed interface SeccompAction {
      * @param errno 0..4095 ({@code MAX_ERRNO}); the kernel keeps only these bits
      */
     record Errno(int errno) implements SeccompAction {
+        /**
+         * Checks the range.
+         *
+         * @throws IllegalArgumentException if {@code errno} is out of range
+         */
         public Errno {
             if (errno < 0 || errno > 4095) {
                 throw new IllegalArgumentException("Errno.errno must be in 0..4095 (MAX_ERRNO), was " + errno);

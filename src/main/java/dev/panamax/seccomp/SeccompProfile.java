@@ -52,6 +52,8 @@ public final class SeccompProfile {
      * {@code ENOSYS} so that libc falls back to {@code clone}, whose flags a filter can see; everything else
      * is allowed. For a workload that needs io_uring:
      * {@code seccomp(SeccompProfile.defaultProfile().toBuilder().allowIoUring())}.
+     *
+     * @return the default profile
      */
     public static SeccompProfile defaultProfile() {
         return DefaultHolder.PROFILE;
@@ -62,34 +64,49 @@ public final class SeccompProfile {
         static final SeccompProfile PROFILE = DefaultProfile.build();
     }
 
-    /** A profile without rules: every call gets {@code defaultAction} (for allow lists, {@link SeccompAction#ENOSYS}). */
+    /**
+     * A profile without rules: every call gets {@code defaultAction}.
+     *
+     * @param defaultAction the action for every call; for allow lists {@link SeccompAction#ENOSYS}
+     * @return the profile
+     */
     public static SeccompProfile empty(SeccompAction defaultAction) {
         return builder(defaultAction).build();
     }
 
-    /** A builder without rules. */
+    /**
+     * A builder without rules.
+     *
+     * @param defaultAction the action for calls that no rule matches
+     * @return the builder
+     */
     public static Builder builder(SeccompAction defaultAction) {
         return new Builder(defaultAction);
     }
 
-    /** A builder holding this profile's default action and rules, to add or remove rules. */
+    /** {@return a builder holding this profile's default action and rules, to add or remove rules} */
     public Builder toBuilder() {
         Builder b = new Builder(defaultAction);
         b.rules.addAll(rules);
         return b;
     }
 
-    /** The action for calls that no rule matches. */
+    /** {@return the action for calls that no rule matches} */
     public SeccompAction defaultAction() {
         return defaultAction;
     }
 
-    /** The rules in the order they were added, duplicates removed. */
+    /** {@return the rules in the order they were added, duplicates removed} */
     public List<SeccompRule> rules() {
         return rules;
     }
 
-    /** Compiles the profile to classic BPF for {@code seccomp(SECCOMP_SET_MODE_FILTER)}. */
+    /**
+     * Compiles the profile to classic BPF for {@code seccomp(SECCOMP_SET_MODE_FILTER)}, once.
+     *
+     * @return the filter
+     * @throws IllegalArgumentException if the filter has more than {@link CompiledFilter#MAX_INSTRUCTIONS}
+     */
     public CompiledFilter compile() {
         CompiledFilter filter = compiled;
         if (filter == null) {
@@ -150,24 +167,47 @@ public final class SeccompProfile {
             defaultAction(defaultAction);
         }
 
-        /** Sets the action for calls that no rule matches. */
+        /**
+         * Sets the action for calls that no rule matches.
+         *
+         * @param action the action
+         * @return this builder
+         */
         public Builder defaultAction(SeccompAction action) {
             this.defaultAction = Objects.requireNonNull(action, "SeccompProfile.defaultAction");
             return this;
         }
 
-        /** Adds a rule. */
+        /**
+         * Adds a rule.
+         *
+         * @param rule the rule
+         * @return this builder
+         */
         public Builder rule(SeccompRule rule) {
             rules.add(Objects.requireNonNull(rule, "SeccompProfile rule"));
             return this;
         }
 
-        /** Adds a rule for {@code syscall}; with no conditions it matches every call. */
+        /**
+         * Adds a rule for {@code syscall}; with no conditions it matches every call.
+         *
+         * @param syscall    the system call name, e.g. {@code "openat"}
+         * @param action     what happens when the rule matches
+         * @param conditions all must hold
+         * @return this builder
+         */
         public Builder rule(String syscall, SeccompAction action, ArgCondition... conditions) {
             return rule(SeccompRule.of(syscall, action, conditions));
         }
 
-        /** Adds one unconditional rule per syscall, all with {@code action}. */
+        /**
+         * Adds one unconditional rule per syscall, all with {@code action}.
+         *
+         * @param action   what happens when one of them is called
+         * @param syscalls system call names
+         * @return this builder
+         */
         public Builder rules(SeccompAction action, String... syscalls) {
             for (String s : syscalls) {
                 rule(s, action);
@@ -175,7 +215,12 @@ public final class SeccompProfile {
             return this;
         }
 
-        /** Unconditionally allows each syscall (for allow lists). */
+        /**
+         * Unconditionally allows each syscall (for allow lists).
+         *
+         * @param syscalls system call names
+         * @return this builder
+         */
         public Builder allow(String... syscalls) {
             return rules(SeccompAction.ALLOW, syscalls);
         }
@@ -184,6 +229,8 @@ public final class SeccompProfile {
          * Opt-in to io_uring, which the default profile denies (as Docker 25+ and containerd do: a long
          * record of kernel escapes through it): removes the rules for {@code io_uring_setup},
          * {@code io_uring_enter} and {@code io_uring_register}, so that the default action applies.
+         *
+         * @return this builder
          */
         public Builder allowIoUring() {
             for (String call : DefaultProfile.IO_URING) {
@@ -192,7 +239,12 @@ public final class SeccompProfile {
             return this;
         }
 
-        /** Removes every rule for {@code syscall}, e.g. to replace a rule of the default profile. */
+        /**
+         * Removes every rule for {@code syscall}, e.g. to replace a rule of the default profile.
+         *
+         * @param syscall the system call name
+         * @return this builder
+         */
         public Builder remove(String syscall) {
             rules.removeIf(r -> r.syscall().equals(syscall));
             return this;
@@ -201,6 +253,7 @@ public final class SeccompProfile {
         /**
          * Validates and freezes the rules.
          *
+         * @return the profile
          * @throws IllegalArgumentException when a syscall does not exist on this architecture, or two
          *         rules for one syscall have the same conditions but different actions
          * @throws UnsupportedOperationException when this JVM's architecture has no syscall table

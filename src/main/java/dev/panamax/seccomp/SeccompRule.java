@@ -22,6 +22,12 @@ import java.util.stream.Collectors;
  */
 public record SeccompRule(String syscall, SeccompAction action, List<ArgCondition> conditions) {
 
+    /**
+     * Checks the rule and copies the conditions.
+     *
+     * @throws IllegalArgumentException if {@code syscall} is blank
+     * @throws NullPointerException     naming the component that is null
+     */
     public SeccompRule {
         Objects.requireNonNull(syscall, "SeccompRule.syscall");
         if (syscall.isBlank()) {
@@ -31,12 +37,19 @@ public record SeccompRule(String syscall, SeccompAction action, List<ArgConditio
         conditions = List.copyOf(Objects.requireNonNull(conditions, "SeccompRule.conditions"));
     }
 
-    /** A rule with the given conditions (none: it matches every call). */
+    /**
+     * A rule with the given conditions (none: it matches every call).
+     *
+     * @param syscall    the system call name, e.g. {@code "openat"}
+     * @param action     what happens when the rule matches
+     * @param conditions all must hold
+     * @return the rule
+     */
     public static SeccompRule of(String syscall, SeccompAction action, ArgCondition... conditions) {
         return new SeccompRule(syscall, action, List.of(conditions));
     }
 
-    /** Whether the rule depends on arguments. */
+    /** {@return whether the rule depends on arguments} */
     public boolean conditional() {
         return !conditions.isEmpty();
     }
@@ -46,7 +59,7 @@ public record SeccompRule(String syscall, SeccompAction action, List<ArgConditio
         return Set.copyOf(conditions);
     }
 
-    /** One line: {@code "mount -> ERRNO(EPERM)"}, {@code "personality if arg0 == 0x8 -> ALLOW"}. */
+    /** {@return one line: {@code "mount -> ERRNO(EPERM)"}, {@code "personality if arg0 == 0x8 -> ALLOW"}} */
     public String render() {
         String when = conditions.isEmpty() ? ""
                 : conditions.stream().map(ArgCondition::render).collect(Collectors.joining(" && ", " if ", ""));

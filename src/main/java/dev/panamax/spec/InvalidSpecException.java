@@ -17,9 +17,12 @@ package dev.panamax.spec;
 public final class InvalidSpecException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The spec field at fault. */
     private final String field;
 
     /**
+     * An exception for a field that breaks a rule; the message is {@code field + ": " + rule}.
+     *
      * @param field the spec field at fault
      * @param rule  the rule it breaks, as a sentence fragment
      */
@@ -28,7 +31,7 @@ public final class InvalidSpecException extends IllegalArgumentException {
         this.field = field;
     }
 
-    /** The spec field at fault, e.g. {@code hostname} or {@code environment[PATH]}. */
+    /** {@return the spec field at fault, e.g. {@code hostname} or {@code environment[PATH]}} */
     public String field() {
         return field;
     }

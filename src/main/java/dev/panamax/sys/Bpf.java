@@ -35,6 +35,10 @@ public final class Bpf {
      * Loads {@code insns} (8 bytes per instruction) as a cgroup device program; returns its descriptor. The
      * verifier writes no log on the way (a launch pays for none); a refused program is loaded once more with
      * the log on, for the message.
+     *
+     * @param insns the program, as {@link dev.panamax.cgroup.DeviceProgram#compile} makes it
+     * @return the program's file descriptor; the caller closes it
+     * @throws ErrnoException if the kernel refuses the program, with the verifier's log
      */
     public static int loadCgroupDeviceProgram(byte[] insns) {
         try (Arena arena = Arena.ofConfined()) {
@@ -71,7 +75,13 @@ public final class Bpf {
         return attr;
     }
 
-    /** Attaches program {@code prog} to the cgroup open as {@code cgroupDir} (with BPF_F_ALLOW_MULTI). */
+    /**
+     * Attaches program {@code prog} to the cgroup open as {@code cgroupDir} (with BPF_F_ALLOW_MULTI).
+     *
+     * @param cgroupDir a descriptor of the cgroup's v2 directory
+     * @param prog      a descriptor of a loaded cgroup device program
+     * @throws ErrnoException if the kernel refuses
+     */
     public static void attachCgroupDevice(int cgroupDir, int prog) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);

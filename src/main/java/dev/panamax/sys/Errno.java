@@ -64,7 +64,11 @@ public final class Errno {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** The symbolic name of {@code errno}, e.g. {@code "ENOENT"}, or {@code "E<number>"} if unknown. */
+    /**
+     * {@return the symbolic name of {@code errno}, e.g. {@code "ENOENT"}, or {@code "E<number>"} if unknown}
+     *
+     * @param errno an errno value
+     */
     public static String name(int errno) {
         String name = NAMES.get(errno);
         return name != null ? name : "E" + errno;
@@ -73,6 +77,9 @@ public final class Errno {
     /**
      * The symbolic name whose {@code strerror} text is {@code description} (the reason the JDK puts in a
      * {@code FileSystemException}), e.g. {@code "Device or resource busy"} to {@code "EBUSY"}.
+     *
+     * @param description a {@code strerror} text
+     * @return the name, or empty if no errno has that text
      */
     public static java.util.Optional<String> byDescription(String description) {
         return java.util.Optional.ofNullable(Descriptions.NAMES.get(description));
@@ -89,7 +96,11 @@ public final class Errno {
         }
     }
 
-    /** The C library's {@code strerror} text for {@code errno}. */
+    /**
+     * {@return the C library's {@code strerror} text for {@code errno}}
+     *
+     * @param errno an errno value
+     */
     public static String describe(int errno) {
         return Libc.strerror(errno);
     }
@@ -97,6 +108,8 @@ public final class Errno {
     /**
      * The number of a symbolic errno name.
      *
+     * @param name a name such as {@code "ENOENT"}
+     * @return its number on this platform
      * @throws IllegalArgumentException if {@code name} is not an errno name of this platform
      */
     public static int number(String name) {
@@ -107,7 +120,7 @@ public final class Errno {
         return n;
     }
 
-    /** Every known symbolic name (aliases included), unmodifiable. */
+    /** {@return every known symbolic name (aliases included), unmodifiable} */
     public static Set<String> names() {
         return NUMBERS.keySet();
     }

@@ -18,12 +18,18 @@ import java.util.Objects;
 public final class ErrnoException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The call that failed. */
     private final String call;
+    /** The errno value. */
     private final int errno;
+    /** The arguments of the failed call, formatted for people. */
     private final String detail;
+    /** A likely cause and remedy, or null. */
     private final String hint;
 
     /**
+     * An exception with a hint; the message reads {@code call(detail): ENAME (description); hint}.
+     *
      * @param call   the failed call, e.g. {@code "mount"}
      * @param errno  the positive errno value
      * @param detail the arguments as the user would recognise them (may be empty, not null)
@@ -37,7 +43,13 @@ public final class ErrnoException extends RuntimeException {
         this.hint = hint;
     }
 
-    /** An exception without a hint. */
+    /**
+     * An exception without a hint.
+     *
+     * @param call   the failed call, e.g. {@code "mount"}
+     * @param errno  the positive errno value
+     * @param detail the arguments as the user would recognise them (may be empty, not null)
+     */
     public ErrnoException(String call, int errno, String detail) {
         this(call, errno, detail, null);
     }
@@ -49,32 +61,32 @@ public final class ErrnoException extends RuntimeException {
         return hint == null ? text : text + "; " + hint;
     }
 
-    /** The call that failed, e.g. {@code "mount"}. */
+    /** {@return the call that failed, e.g. {@code "mount"}} */
     public String call() {
         return call;
     }
 
-    /** The errno value, e.g. 2. */
+    /** {@return the errno value, e.g. 2} */
     public int errno() {
         return errno;
     }
 
-    /** The symbolic errno name, e.g. {@code "ENOENT"}. */
+    /** {@return the symbolic errno name, e.g. {@code "ENOENT"}} */
     public String errnoName() {
         return Errno.name(errno);
     }
 
-    /** The C library's description of the errno value, e.g. {@code "No such file or directory"}. */
+    /** {@return the C library's description of the errno value, e.g. {@code "No such file or directory"}} */
     public String description() {
         return Errno.describe(errno);
     }
 
-    /** The arguments of the failed call, formatted for people. */
+    /** {@return the arguments of the failed call, formatted for people} */
     public String detail() {
         return detail;
     }
 
-    /** A likely cause and remedy, or null when none is known. */
+    /** {@return a likely cause and remedy, or null when none is known} */
     public String hint() {
         return hint;
     }

@@ -81,6 +81,7 @@ public final class Linux {
      * exception says so. Unsharing {@link Namespace#MOUNT} also gives the thread its own root and
      * working directory.
      *
+     * @param namespaces the namespaces to create, at least one
      * @throws IllegalArgumentException if {@code namespaces} is empty
      * @throws ErrnoException           if the kernel refuses
      */
@@ -127,6 +128,8 @@ public final class Linux {
      * joining a {@link Namespace#MOUNT} namespace needs a thread that does not share its root and
      * working directory with others; see {@link #setns(Path, Namespace)}, which arranges that.
      *
+     * @param fd   an open namespace file
+     * @param type the namespace's type, checked by the kernel
      * @throws ErrnoException if the kernel refuses
      */
     public static void setns(int fd, Namespace type) {
@@ -139,6 +142,8 @@ public final class Linux {
      * thread first unshares its filesystem attributes ({@code CLONE_FS}), which the kernel requires
      * and which every JVM thread otherwise shares.
      *
+     * @param nsFile a namespace file, such as {@code /proc/<pid>/ns/net}
+     * @param type   the namespace's type, checked by the kernel
      * @throws ErrnoException if the file cannot be opened or the kernel refuses
      */
     public static void setns(Path nsFile, Namespace type) {
@@ -187,6 +192,11 @@ public final class Linux {
      * allows it (for example a propagation change: {@code mount(null, path, null,
      * EnumSet.of(REC, PRIVATE), null)}).
      *
+     * @param source the device, directory or pseudo name, or null
+     * @param target the mount point
+     * @param fstype the filesystem type, such as {@code "tmpfs"}, or null
+     * @param flags  the {@code MS_*} flags
+     * @param data   filesystem options, such as {@code "size=64m"}, or null
      * @throws ErrnoException if the kernel refuses
      */
     public static void mount(String source, Path target, String fstype, Set<MountFlag> flags, String data) {
@@ -210,6 +220,8 @@ public final class Linux {
      * {@code umount2(2)} in the calling thread's mount namespace (the JVM's, unless this thread
      * unshared {@link Namespace#MOUNT}); with {@code detach} it is a lazy unmount ({@code MNT_DETACH}).
      *
+     * @param target the mount point
+     * @param detach whether to detach now and clean up once it is no longer busy
      * @throws ErrnoException if the kernel refuses
      */
     public static void umount(Path target, boolean detach) {
@@ -233,6 +245,8 @@ public final class Linux {
      * process in that namespace that was using the old root: run it only on a thread that unshared
      * {@link Namespace#MOUNT} (which also gives it a root of its own), never in the JVM's namespace.
      *
+     * @param newRoot the new root, a mount point
+     * @param putOld  where the old root goes, at or under {@code newRoot}
      * @throws ErrnoException if the kernel refuses
      */
     public static void pivotRoot(Path newRoot, Path putOld) {
@@ -252,6 +266,7 @@ public final class Linux {
      * {@code sethostname(2)} in the calling thread's UTS namespace: that renames the host unless the
      * thread unshared {@link Namespace#UTS} first (see the example at {@link Linux}).
      *
+     * @param name the new host name
      * @throws IllegalArgumentException if {@code name} is longer than 64 bytes in UTF-8
      * @throws ErrnoException           if the kernel refuses
      */
@@ -263,6 +278,7 @@ public final class Linux {
      * {@code setdomainname(2)} (the NIS domain name) in the calling thread's UTS namespace: the
      * host's unless the thread unshared {@link Namespace#UTS} first.
      *
+     * @param name the new domain name
      * @throws IllegalArgumentException if {@code name} is longer than 64 bytes in UTF-8
      * @throws ErrnoException           if the kernel refuses
      */
@@ -288,7 +304,11 @@ public final class Linux {
         }
     }
 
-    /** {@code gethostname(2)}: the host name of the calling thread's UTS namespace. */
+    /**
+     * {@code gethostname(2)}.
+     *
+     * @return the host name of the calling thread's UTS namespace
+     */
     public static String gethostname() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);

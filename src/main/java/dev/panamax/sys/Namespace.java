@@ -42,17 +42,22 @@ public enum Namespace {
         this.procName = procName;
     }
 
-    /** The {@code CLONE_NEW*} bit for this namespace. */
+    /** {@return the {@code CLONE_NEW*} bit for this namespace} */
     public long flag() {
         return flag;
     }
 
-    /** The file name under {@code /proc/<pid>/ns/}, e.g. {@code "mnt"} for {@link #MOUNT}. */
+    /** {@return the file name under {@code /proc/<pid>/ns/}, e.g. {@code "mnt"} for {@link #MOUNT}} */
     public String procName() {
         return procName;
     }
 
-    /** {@code /proc/<pid>/ns/<procName>}: the handle to open for {@link Linux#setns(Path, Namespace)}. */
+    /**
+     * {@return {@code /proc/<pid>/ns/<procName>}} The file to open for {@link Linux#setns(Path, Namespace)}.
+     *
+     * @param pid a process id, positive
+     * @throws IllegalArgumentException if {@code pid} is not positive
+     */
     public Path procPath(long pid) {
         if (pid <= 0) {
             throw new IllegalArgumentException("pid: must be positive, got " + pid);
@@ -60,7 +65,11 @@ public enum Namespace {
         return Path.of("/proc", Long.toString(pid), "ns", procName);
     }
 
-    /** The bitwise OR of the flags of {@code namespaces} (0 for the empty set). */
+    /**
+     * {@return the bitwise OR of the flags of {@code namespaces}} 0 for the empty set.
+     *
+     * @param namespaces the namespaces
+     */
     public static long flags(Set<Namespace> namespaces) {
         long flags = 0;
         for (Namespace ns : namespaces) {
@@ -72,6 +81,8 @@ public enum Namespace {
     /**
      * The namespaces whose flags are set in {@code flags}.
      *
+     * @param flags {@code CLONE_NEW*} bits
+     * @return the namespaces, in declaration order
      * @throws IllegalArgumentException if {@code flags} has a bit that is no namespace flag
      */
     public static EnumSet<Namespace> fromFlags(long flags) {
