@@ -23,13 +23,19 @@ public final class Launcher {
     /**
      * Launches the container and returns once its process has exec'd.
      *
-     * @throws LaunchException if any step failed; nothing of the container is left
+     * @throws LaunchException if any step failed; nothing of the container is left. Also, before anything is
+     *         made, when this JVM denies native access: the message names the flag to add
      */
     public static Container launch(ContainerSpec spec) {
         return LaunchService.launch(spec);
     }
 
-    /** What the child will do, syscall by syscall, as strace-like text (descriptors shown symbolically). */
+    /**
+     * What the child will do, syscall by syscall, as strace-like text (descriptors shown symbolically).
+     *
+     * @throws IllegalCallerException when this JVM denies native access (the compiler reads the kernel's
+     *         numbers from the bindings); the message names the flag to add
+     */
     public static String plan(ContainerSpec spec) {
         return LaunchService.plan(spec).render();
     }
