@@ -1,5 +1,7 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.time.Duration;
 
 /**
@@ -19,28 +21,28 @@ public record CpuLimit(long quotaMicros, long periodMicros) {
     /** The period used by {@link #cores(double)}, as in the kernel's default. */
     public static final long DEFAULT_PERIOD_MICROS = 100_000;
 
-    /** @throws IllegalArgumentException naming the field and the kernel's bounds */
+    /** @throws InvalidSpecException naming the field and the kernel's bounds */
     public CpuLimit {
         if (periodMicros < 1_000 || periodMicros > 1_000_000) {
-            throw new IllegalArgumentException("cpu.period: must be 1000..1000000 µs, got " + periodMicros);
+            throw new InvalidSpecException("cpu.period", "must be 1000..1000000 µs, got " + periodMicros);
         }
         if (quotaMicros < 1_000) {
-            throw new IllegalArgumentException("cpu.quota: must be at least 1000 µs, got " + quotaMicros);
+            throw new InvalidSpecException("cpu.quota", "must be at least 1000 µs, got " + quotaMicros);
         }
     }
 
     /**
      * A limit of {@code cores} CPUs' worth of time (0.5 = half of one CPU, 2 = two CPUs), over a 100 ms period.
      *
-     * @throws IllegalArgumentException if {@code cores} is not positive or is below 0.01
+     * @throws InvalidSpecException if {@code cores} is not positive or is below 0.01
      */
     public static CpuLimit cores(double cores) {
         if (!(cores > 0) || Double.isInfinite(cores)) {
-            throw new IllegalArgumentException("cpu: cores must be positive, got " + cores);
+            throw new InvalidSpecException("cpu", "cores must be positive, got " + cores);
         }
         long quota = Math.round(cores * DEFAULT_PERIOD_MICROS);
         if (quota < 1_000) {
-            throw new IllegalArgumentException("cpu: cores must be at least 0.01, got " + cores);
+            throw new InvalidSpecException("cpu", "cores must be at least 0.01, got " + cores);
         }
         return new CpuLimit(quota, DEFAULT_PERIOD_MICROS);
     }

@@ -1,5 +1,7 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,10 +22,10 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
     private static final Pattern SYNTAX =
             Pattern.compile("\\s*(\\d+)\\s*([kmgt]?)(?:i?b)?\\s*", Pattern.CASE_INSENSITIVE);
 
-    /** @throws IllegalArgumentException if {@code bytes} is negative */
+    /** @throws InvalidSpecException if {@code bytes} is negative */
     public DataSize {
         if (bytes < 0) {
-            throw new IllegalArgumentException("size: must not be negative, got " + bytes + " bytes");
+            throw new InvalidSpecException("size", "must not be negative, got " + bytes + " bytes");
         }
     }
 
@@ -47,12 +49,12 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
      * Parses a number with an optional binary unit suffix: {@code k}, {@code m}, {@code g} or {@code t},
      * optionally followed by {@code b} or {@code ib}, case-insensitive. No suffix means bytes.
      *
-     * @throws IllegalArgumentException naming the text if it is not such a size
+     * @throws InvalidSpecException naming the text if it is not such a size
      */
     public static DataSize parse(String text) {
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("size: \"" + text + "\" is not a size like 512k, 64m, 2g or 4096");
+            throw new InvalidSpecException("size", "\"" + text + "\" is not a size like 512k, 64m, 2g or 4096");
         }
         long factor = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> 1L << 10;
@@ -64,18 +66,18 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
         try {
             return scaled(Long.parseLong(m.group(1)), factor, "units");
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("size: \"" + text + "\" is too large", e);
+            throw new InvalidSpecException("size", "\"" + text + "\" is too large");
         }
     }
 
     private static DataSize scaled(long amount, long factor, String unit) {
         if (amount < 0) {
-            throw new IllegalArgumentException("size: must not be negative, got " + amount + " " + unit);
+            throw new InvalidSpecException("size", "must not be negative, got " + amount + " " + unit);
         }
         try {
             return new DataSize(Math.multiplyExact(amount, factor));
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("size: " + amount + " " + unit + " does not fit in 63 bits of bytes", e);
+            throw new InvalidSpecException("size", "" + amount + " " + unit + " does not fit in 63 bits of bytes");
         }
     }
 

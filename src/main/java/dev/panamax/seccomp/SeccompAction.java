@@ -1,5 +1,7 @@
 package dev.panamax.seccomp;
 
+import dev.panamax.spec.InvalidSpecException;
+
 /**
  * What the kernel does with a system call that a seccomp rule matched: the {@code SECCOMP_RET_*}
  * value the filter returns.
@@ -52,7 +54,7 @@ public sealed interface SeccompAction {
     record Errno(int errno) implements SeccompAction {
         public Errno {
             if (errno < 0 || errno > 4095) {
-                throw new IllegalArgumentException("Errno.errno must be in 0..4095 (MAX_ERRNO), was " + errno);
+                throw new InvalidSpecException("seccomp", "Errno.errno must be in 0..4095 (MAX_ERRNO), was " + errno);
             }
         }
         @Override public int encoding() { return 0x00050000 | errno; }

@@ -1,5 +1,6 @@
 package dev.panamax.seccomp;
 
+import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.internal.SyscallTable;
 
 import java.util.ArrayList;
@@ -179,7 +180,7 @@ public final class SeccompProfile {
         /**
          * Validates and freezes the rules.
          *
-         * @throws IllegalArgumentException when a syscall does not exist on this architecture, or two
+         * @throws InvalidSpecException when a syscall does not exist on this architecture, or two
          *         rules for one syscall have the same conditions but different actions
          * @throws UnsupportedOperationException when this JVM's architecture has no syscall table
          */
@@ -188,14 +189,14 @@ public final class SeccompProfile {
             List<SeccompRule> kept = new ArrayList<>();
             for (SeccompRule rule : rules) {
                 if (table.number(rule.syscall()).isEmpty()) {
-                    throw new IllegalArgumentException("SeccompProfile rule '" + rule.render() + "': syscall '"
+                    throw new InvalidSpecException("seccomp", "SeccompProfile rule '" + rule.render() + "': syscall '"
                             + rule.syscall() + "' does not exist on " + table.arch());
                 }
                 SeccompRule same = sameCalls(kept, rule);
                 if (same == null) {
                     kept.add(rule);
                 } else if (!same.action().equals(rule.action())) {
-                    throw new IllegalArgumentException("SeccompProfile rules conflict for syscall '" + rule.syscall()
+                    throw new InvalidSpecException("seccomp", "SeccompProfile rules conflict for syscall '" + rule.syscall()
                             + "': '" + same.render() + "' and '" + rule.render()
                             + "' match the same calls with different actions (use Builder.remove to replace a rule)");
                 }
