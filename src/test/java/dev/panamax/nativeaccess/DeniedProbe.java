@@ -13,6 +13,7 @@ import dev.panamax.cgroup.DeviceRule;
 import dev.panamax.cgroup.Resources;
 import dev.panamax.mount.Mount;
 import dev.panamax.mount.Propagation;
+import dev.panamax.seccomp.ArgCondition;
 import dev.panamax.seccomp.SeccompAction;
 import dev.panamax.seccomp.SeccompProfile;
 import dev.panamax.spec.InvalidSpecException;
@@ -20,6 +21,8 @@ import dev.panamax.sys.Namespace;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -54,6 +57,20 @@ public final class DeniedProbe {
             ContainerSpec mapped = ContainerSpec.builder().namespaces(Namespace.USER, Namespace.MOUNT).rootfs(root)
                     .uidMap(IdMap.of(0, 100000, 65536)).gidMap(IdMap.of(0, 100000, 65536)).command("id").build();
             System.out.println("built mapped " + mapped.users().present());
+            ContainerSpec rest = ContainerSpec.builder().namespaces(EnumSet.allOf(Namespace.class))
+                    .ephemeralRoot(root).keepUpperDir(root.resolve("upper")).chroot().domainname("d")
+                    .inheritEnvironment().workingDirectory("/").stdin(Stdio.file(root.resolve("in")))
+                    .stderr(Stdio.append(root.resolve("err"))).terminal(true).dieWithParent(false)
+                    .newSession(false).addCapability("CAP_NET_ADMIN").dropCapability(Capability.CHOWN)
+                    .ambientCapabilities(Capability.NET_ADMIN).noNewPrivileges(false)
+                    .mount(Mount.cgroupView()).mount(Mount.devpts()).mount(Mount.mqueue())
+                    .mount(Mount.overlay(List.of(root), root, root, "/o")).minimalDev(false)
+                    .maskedPaths(List.of("/proc/kcore")).readOnlyPaths(List.of("/proc/sys"))
+                    .seccomp(SeccompProfile.builder(SeccompAction.ALLOW)
+                            .rule("personality", SeccompAction.EPERM, ArgCondition.maskedEq(0, 0xff, 8)))
+                    .oomScoreAdj(100).umask(022).uidMap(IdMap.of(0, 100000, 65536)).gidMap(IdMap.of(0, 100000, 65536))
+                    .user(1000, 1000).supplementaryGroups(10, 20).command("id").build();
+            System.out.println("built every option " + rest.namespaces().size());
             try {
                 ContainerSpec.builder().rootfs(root).command().build();
             } catch (InvalidSpecException e) {

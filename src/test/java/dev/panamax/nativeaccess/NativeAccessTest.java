@@ -54,6 +54,7 @@ class NativeAccessTest {
         assertTrue(out.contains("built 5 namespaces, seccomp true\n"), out);
         assertTrue(out.contains("built rootless true\n"), out);
         assertTrue(out.contains("built mapped true\n"), out);
+        assertTrue(out.contains("built every option 8\n"), out);
         assertTrue(out.contains("invalid command\n"), out);
         assertTrue(out.contains("plan refused: Panamax needs native access, which this JVM denies: add " + flag), out);
         assertTrue(out.contains("launch refused: Cannot launch [sh, -c, true] in /")
