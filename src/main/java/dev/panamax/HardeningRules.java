@@ -102,6 +102,8 @@ final class HardeningRules {
     private static <T> T seccompRule(Supplier<T> step) {
         try {
             return step.get();
+        } catch (InvalidSpecException e) {
+            throw e; // the seccomp package's own, field "seccomp"
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new InvalidSpecException("seccomp", e.getMessage());
         }

@@ -25,7 +25,8 @@ public final class Launcher {
      *
      * @param spec what to launch
      * @return the running container; close it to free everything the launch made
-     * @throws LaunchException if any step failed; nothing of the container is left
+     * @throws LaunchException if any step failed; nothing of the container is left. Also, before anything is
+     *         made, when this JVM denies native access: the message names the flag to add
      */
     public static Container launch(ContainerSpec spec) {
         return LaunchService.launch(spec);
@@ -36,6 +37,8 @@ public final class Launcher {
      *
      * @param spec what a launch would start
      * @return the plan as strace-like text, descriptors shown symbolically
+     * @throws IllegalCallerException when this JVM denies native access (the compiler reads the kernel's
+     *         numbers from the bindings); the message names the flag to add
      */
     public static String plan(ContainerSpec spec) {
         return LaunchService.plan(spec).render();

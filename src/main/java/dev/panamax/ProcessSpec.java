@@ -40,7 +40,8 @@ public record ProcessSpec(List<String> argv, Map<String, String> environment, St
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /**
-     * Checks every rule of the process (argv, environment, working directory, stdio).
+     * Checks every rule of the process (argv, environment, working directory, stdio), and makes the paths of
+     * {@link Stdio#file} and {@link Stdio#append} absolute (the launch opens them).
      *
      * @throws InvalidSpecException naming the field and the rule
      */
@@ -56,6 +57,14 @@ public record ProcessSpec(List<String> argv, Map<String, String> environment, St
         if (stdin instanceof Stdio.File f && f.append()) {
             throw new InvalidSpecException("stdin", "append applies to output streams only");
         }
+        stdin = absolute(stdin);
+        stdout = absolute(stdout);
+        stderr = absolute(stderr);
+    }
+
+    /** A file's path made absolute now (the launch opens it), against the JVM's working directory. */
+    private static Stdio absolute(Stdio s) {
+        return s instanceof Stdio.File f ? new Stdio.File(f.path().toAbsolutePath(), f.append()) : s;
     }
 
     /** {@return the PATH the executable is searched in: the environment's, or {@link #DEFAULT_PATH}} */

@@ -162,7 +162,8 @@ class ArchitectureTest {
         return switch (owner) {
             case "dev.panamax.Launcher" -> name.equals("launch");
             case "dev.panamax.BusyboxRootfs" -> name.equals("create");
-            case "dev.panamax.Run", "dev.panamax.ChildJvm", "dev.panamax.mount.Box", "dev.panamax.userns.AsUser",
+            case "dev.panamax.ChildJvm" -> !name.equals("java") && !name.equals("classPath"); // a command line
+            case "dev.panamax.Run", "dev.panamax.mount.Box", "dev.panamax.userns.AsUser",
                  "dev.panamax.sys.Bpf", "dev.panamax.trampoline.Trampoline" -> true;
             case "dev.panamax.sys.Linux" -> !name.equals("gethostname");
             case "dev.panamax.cgroup.CgroupManager" -> name.startsWith("create");

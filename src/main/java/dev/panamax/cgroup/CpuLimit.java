@@ -1,5 +1,7 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.time.Duration;
 
 /**
@@ -22,14 +24,14 @@ public record CpuLimit(long quotaMicros, long periodMicros) {
     /**
      * Checks the limit against the kernel's bounds.
      *
-     * @throws IllegalArgumentException naming the field and the kernel's bounds
+     * @throws InvalidSpecException naming the field and the kernel's bounds
      */
     public CpuLimit {
         if (periodMicros < 1_000 || periodMicros > 1_000_000) {
-            throw new IllegalArgumentException("cpu.period: must be 1000..1000000 µs, got " + periodMicros);
+            throw new InvalidSpecException("cpu.period", "must be 1000..1000000 µs, got " + periodMicros);
         }
         if (quotaMicros < 1_000) {
-            throw new IllegalArgumentException("cpu.quota: must be at least 1000 µs, got " + quotaMicros);
+            throw new InvalidSpecException("cpu.quota", "must be at least 1000 µs, got " + quotaMicros);
         }
     }
 
@@ -38,15 +40,15 @@ public record CpuLimit(long quotaMicros, long periodMicros) {
      *
      * @param cores CPUs' worth of time, at least 0.01
      * @return the limit
-     * @throws IllegalArgumentException if {@code cores} is not positive or is below 0.01
+     * @throws InvalidSpecException if {@code cores} is not positive or is below 0.01
      */
     public static CpuLimit cores(double cores) {
         if (!(cores > 0) || Double.isInfinite(cores)) {
-            throw new IllegalArgumentException("cpu: cores must be positive, got " + cores);
+            throw new InvalidSpecException("cpu", "cores must be positive, got " + cores);
         }
         long quota = Math.round(cores * DEFAULT_PERIOD_MICROS);
         if (quota < 1_000) {
-            throw new IllegalArgumentException("cpu: cores must be at least 0.01, got " + cores);
+            throw new InvalidSpecException("cpu", "cores must be at least 0.01, got " + cores);
         }
         return new CpuLimit(quota, DEFAULT_PERIOD_MICROS);
     }
@@ -57,7 +59,7 @@ public record CpuLimit(long quotaMicros, long periodMicros) {
      * @param quota  CPU time allowed per period, at least 1 ms
      * @param period the period, 1 ms to 1 s
      * @return the limit
-     * @throws IllegalArgumentException naming the field and the kernel's bounds
+     * @throws InvalidSpecException naming the field and the kernel's bounds
      */
     public static CpuLimit of(Duration quota, Duration period) {
         return new CpuLimit(quota.toNanos() / 1_000, period.toNanos() / 1_000);

@@ -1,5 +1,7 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,11 +25,11 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
     /**
      * Checks that the size is not negative.
      *
-     * @throws IllegalArgumentException if {@code bytes} is negative
+     * @throws InvalidSpecException if {@code bytes} is negative
      */
     public DataSize {
         if (bytes < 0) {
-            throw new IllegalArgumentException("size: must not be negative, got " + bytes + " bytes");
+            throw new InvalidSpecException("size", "must not be negative, got " + bytes + " bytes");
         }
     }
 
@@ -36,7 +38,7 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
      *
      * @param bytes the size in bytes, not negative
      * @return the size
-     * @throws IllegalArgumentException if {@code bytes} is negative
+     * @throws InvalidSpecException if {@code bytes} is negative
      */
     public static DataSize ofBytes(long bytes) {
         return new DataSize(bytes);
@@ -47,7 +49,7 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
      *
      * @param kilobytes the size in KiB (1024 bytes), not negative
      * @return the size
-     * @throws IllegalArgumentException if it is negative or does not fit in a {@code long} of bytes
+     * @throws InvalidSpecException if it is negative or does not fit in a {@code long} of bytes
      */
     public static DataSize ofKilobytes(long kilobytes) {
         return scaled(kilobytes, 1L << 10, "KiB");
@@ -58,7 +60,7 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
      *
      * @param megabytes the size in MiB (1024 KiB), not negative
      * @return the size
-     * @throws IllegalArgumentException if it is negative or does not fit in a {@code long} of bytes
+     * @throws InvalidSpecException if it is negative or does not fit in a {@code long} of bytes
      */
     public static DataSize ofMegabytes(long megabytes) {
         return scaled(megabytes, 1L << 20, "MiB");
@@ -69,7 +71,7 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
      *
      * @param gigabytes the size in GiB (1024 MiB), not negative
      * @return the size
-     * @throws IllegalArgumentException if it is negative or does not fit in a {@code long} of bytes
+     * @throws InvalidSpecException if it is negative or does not fit in a {@code long} of bytes
      */
     public static DataSize ofGigabytes(long gigabytes) {
         return scaled(gigabytes, 1L << 30, "GiB");
@@ -81,12 +83,12 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
      *
      * @param text a size such as {@code "512k"}, {@code "64MiB"} or {@code "4096"}
      * @return the size
-     * @throws IllegalArgumentException naming the text if it is not such a size
+     * @throws InvalidSpecException naming the text if it is not such a size
      */
     public static DataSize parse(String text) {
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("size: \"" + text + "\" is not a size like 512k, 64m, 2g or 4096");
+            throw new InvalidSpecException("size", "\"" + text + "\" is not a size like 512k, 64m, 2g or 4096");
         }
         long factor = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> 1L << 10;
@@ -98,18 +100,18 @@ public record DataSize(long bytes) implements Comparable<DataSize> {
         try {
             return scaled(Long.parseLong(m.group(1)), factor, "units");
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("size: \"" + text + "\" is too large", e);
+            throw new InvalidSpecException("size", "\"" + text + "\" is too large");
         }
     }
 
     private static DataSize scaled(long amount, long factor, String unit) {
         if (amount < 0) {
-            throw new IllegalArgumentException("size: must not be negative, got " + amount + " " + unit);
+            throw new InvalidSpecException("size", "must not be negative, got " + amount + " " + unit);
         }
         try {
             return new DataSize(Math.multiplyExact(amount, factor));
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("size: " + amount + " " + unit + " does not fit in 63 bits of bytes", e);
+            throw new InvalidSpecException("size", "" + amount + " " + unit + " does not fit in 63 bits of bytes");
         }
     }
 

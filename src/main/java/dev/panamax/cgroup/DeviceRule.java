@@ -1,5 +1,7 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,17 +53,17 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
     /**
      * Checks each part of the rule.
      *
-     * @throws IllegalArgumentException naming the part of the rule that is wrong
+     * @throws InvalidSpecException naming the part of the rule that is wrong
      */
     public DeviceRule {
         if (type != 'a' && type != 'b' && type != 'c') {
-            throw new IllegalArgumentException("devices: type must be a, b or c, got '" + type + "'");
+            throw new InvalidSpecException("devices", "type must be a, b or c, got '" + type + "'");
         }
         if (major < -1 || minor < -1 || major > 0xFFFFFFFFL || minor > 0xFFFFFFFFL) {
-            throw new IllegalArgumentException("devices: major and minor must be numbers or *, got " + major + ":" + minor);
+            throw new InvalidSpecException("devices", "major and minor must be numbers or *, got " + major + ":" + minor);
         }
         if (access == null || access.isEmpty() || !access.matches("r?w?m?")) {
-            throw new IllegalArgumentException("devices: access must be a non-empty subset of rwm in that order, got \""
+            throw new InvalidSpecException("devices", "access must be a non-empty subset of rwm in that order, got \""
                     + access + "\"");
         }
     }
@@ -71,7 +73,7 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
      *
      * @param rule {@code TYPE MAJOR:MINOR ACCESS}, or a lone {@code a}
      * @return the rule
-     * @throws IllegalArgumentException naming the text if it is not such a rule
+     * @throws InvalidSpecException naming the text if it is not such a rule
      */
     public static DeviceRule allow(String rule) {
         return parse(true, rule);
@@ -82,7 +84,7 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
      *
      * @param rule {@code TYPE MAJOR:MINOR ACCESS}, or a lone {@code a}
      * @return the rule
-     * @throws IllegalArgumentException naming the text if it is not such a rule
+     * @throws InvalidSpecException naming the text if it is not such a rule
      */
     public static DeviceRule deny(String rule) {
         return parse(false, rule);
@@ -91,7 +93,7 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
     private static DeviceRule parse(boolean allow, String rule) {
         Matcher m = SYNTAX.matcher(rule == null ? "" : rule.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("devices: \"" + rule
+            throw new InvalidSpecException("devices", "\"" + rule
                     + "\" is not a device rule like \"c 1:3 rwm\", \"b 8:* r\" or \"a\"");
         }
         if (m.group(2) == null) {
@@ -101,7 +103,7 @@ public record DeviceRule(boolean allow, char type, long major, long minor, Strin
         String ordered = (access.contains("r") ? "r" : "") + (access.contains("w") ? "w" : "")
                 + (access.contains("m") ? "m" : "");
         if (ordered.length() != access.length()) {
-            throw new IllegalArgumentException("devices: \"" + rule + "\" repeats a letter in its access \"" + access + "\"");
+            throw new InvalidSpecException("devices", "\"" + rule + "\" repeats a letter in its access \"" + access + "\"");
         }
         return new DeviceRule(allow, m.group(1).charAt(0), number(m.group(2)), number(m.group(3)), ordered);
     }

@@ -1,5 +1,7 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.BitSet;
 
 /** The kernel's list syntax for CPUs and memory nodes: {@code "0-3,8,10-11"}. */
@@ -8,12 +10,12 @@ final class IdList {
     private IdList() {
     }
 
-    /** @throws IllegalArgumentException naming {@code field} when the text is not such a list */
+    /** @throws InvalidSpecException naming {@code field} when the text is not such a list */
     static BitSet parse(String field, String text) {
         BitSet ids = new BitSet();
         String stripped = text == null ? "" : text.strip();
         if (stripped.isEmpty()) {
-            throw new IllegalArgumentException(field + ": must not be empty");
+            throw new InvalidSpecException(field, "must not be empty");
         }
         for (String part : stripped.split(",", -1)) {
             String[] range = part.split("-", -1);
@@ -25,7 +27,7 @@ final class IdList {
                 }
                 ids.set(from, to + 1);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(field + ": \"" + text
+                throw new InvalidSpecException(field, "\"" + text
                         + "\" is not a list like 0-3,8 (bad part \"" + part + "\")");
             }
         }
@@ -49,14 +51,14 @@ final class IdList {
     /**
      * Checks that every id in {@code text} is in {@code online}.
      *
-     * @throws IllegalArgumentException like "cpuset.cpus: CPU 7 does not exist (online: 0-1)"
+     * @throws InvalidSpecException like "cpuset.cpus: CPU 7 does not exist (online: 0-1)"
      */
     static String requireSubset(String field, String what, String text, BitSet online) {
         BitSet wanted = parse(field, text);
         BitSet missing = (BitSet) wanted.clone();
         missing.andNot(online);
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException(field + ": " + what + " " + format(missing)
+            throw new InvalidSpecException(field, "" + what + " " + format(missing)
                     + (missing.cardinality() == 1 ? " does" : " do") + " not exist (online: " + format(online) + ")");
         }
         return format(wanted);

@@ -1,5 +1,7 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.spec.InvalidSpecException;
+
 /**
  * A per-device block I/O limit (v2 {@code io.max}, v1 {@code blkio.throttle.*_device}).
  *
@@ -39,18 +41,18 @@ public record IoThrottle(int major, int minor, Kind kind, long limit) {
     /**
      * Checks the device numbers, the kind and the limit.
      *
-     * @throws IllegalArgumentException naming the field
+     * @throws InvalidSpecException naming the field
      */
     public IoThrottle {
         if (major < 0 || minor < 0) {
-            throw new IllegalArgumentException("io." + kindName(kind) + ": device numbers must not be negative, got "
+            throw new InvalidSpecException("io." + kindName(kind), "device numbers must not be negative, got "
                     + major + ":" + minor);
         }
         if (kind == null) {
-            throw new IllegalArgumentException("io: kind must not be null");
+            throw new InvalidSpecException("io", "kind must not be null");
         }
         if (limit <= 0) {
-            throw new IllegalArgumentException("io." + kindName(kind) + ": limit for " + major + ":" + minor
+            throw new InvalidSpecException("io." + kindName(kind), "limit for " + major + ":" + minor
                     + " must be positive, got " + limit);
         }
     }
@@ -62,7 +64,7 @@ public record IoThrottle(int major, int minor, Kind kind, long limit) {
      * @param kind   what is limited
      * @param limit  bytes or operations per second, positive
      * @return the limit
-     * @throws IllegalArgumentException naming the field that is wrong
+     * @throws InvalidSpecException naming the field that is wrong
      */
     public static IoThrottle parse(String device, Kind kind, long limit) {
         String[] parts = device == null ? new String[0] : device.split(":", -1);
@@ -73,7 +75,7 @@ public record IoThrottle(int major, int minor, Kind kind, long limit) {
         } catch (NumberFormatException e) {
             // reported below with the whole text
         }
-        throw new IllegalArgumentException("io." + kindName(kind) + ": device \"" + device
+        throw new InvalidSpecException("io." + kindName(kind), "device \"" + device
                 + "\" is not MAJOR:MINOR like 8:0");
     }
 

@@ -1,5 +1,7 @@
 package dev.panamax.cgroup;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -66,7 +68,7 @@ public record Resources(
     /**
      * Validates every field and normalizes cpuset lists.
      *
-     * @throws IllegalArgumentException naming the field and the rule it breaks
+     * @throws InvalidSpecException naming the field and the rule it breaks
      */
     public Resources {
         memoryMax = positive("memoryMax", memoryMax);
@@ -82,7 +84,7 @@ public record Resources(
                 mems -> IdList.requireSubset("cpuset.mems", "memory node", mems, HostTopology.onlineMems()));
         pidsMax = pidsMax == null ? OptionalLong.empty() : pidsMax;
         if (pidsMax.isPresent() && pidsMax.getAsLong() <= 0) {
-            throw new IllegalArgumentException("pidsMax: must be positive, got " + pidsMax.getAsLong());
+            throw new InvalidSpecException("pidsMax", "must be positive, got " + pidsMax.getAsLong());
         }
         ioWeight = ioWeight == null ? OptionalInt.empty() : ioWeight;
         range("ioWeight", ioWeight, 1, 10_000);
@@ -91,7 +93,7 @@ public record Resources(
         hugetlb.forEach(Resources::checkHugePage);
         netClassId = netClassId == null ? OptionalLong.empty() : netClassId;
         if (netClassId.isPresent() && (netClassId.getAsLong() <= 0 || netClassId.getAsLong() > 0xFFFF_FFFFL)) {
-            throw new IllegalArgumentException("netClassId: must be 1..0xFFFFFFFF (major << 16 | minor), got "
+            throw new InvalidSpecException("netClassId", "must be 1..0xFFFFFFFF (major << 16 | minor), got "
                     + netClassId.getAsLong());
         }
         netPrioMap = Collections.unmodifiableMap(new LinkedHashMap<>(netPrioMap == null ? Map.of() : netPrioMap));
@@ -131,35 +133,35 @@ public record Resources(
 
     private static Optional<DataSize> positive(String field, Optional<DataSize> size) {
         if (size != null && size.isPresent() && size.get().bytes() <= 0) {
-            throw new IllegalArgumentException(field + ": must be positive, got " + size.get());
+            throw new InvalidSpecException(field, "must be positive, got " + size.get());
         }
         return orEmpty(size);
     }
 
     private static void range(String field, OptionalInt value, int min, int max) {
         if (value.isPresent() && (value.getAsInt() < min || value.getAsInt() > max)) {
-            throw new IllegalArgumentException(field + ": must be " + min + ".." + max + ", got " + value.getAsInt());
+            throw new InvalidSpecException(field, "must be " + min + ".." + max + ", got " + value.getAsInt());
         }
     }
 
     private static void checkHugePage(DataSize pageSize, DataSize limit) {
         if (!HostTopology.hugePageSizes().contains(pageSize.bytes())) {
-            throw new IllegalArgumentException("hugetlb: page size " + pageSize
+            throw new InvalidSpecException("hugetlb", "page size " + pageSize
                     + " is not supported by this host (supported: "
                     + HostTopology.hugePageSizes().stream().map(s -> new DataSize(s).toString()).toList() + ")");
         }
         if (limit.bytes() <= 0 || limit.bytes() % pageSize.bytes() != 0) {
-            throw new IllegalArgumentException("hugetlb: limit for " + pageSize
+            throw new InvalidSpecException("hugetlb", "limit for " + pageSize
                     + " pages must be a positive multiple of the page size, got " + limit);
         }
     }
 
     private static void checkPriority(String iface, Integer priority) {
         if (iface == null || !iface.matches("[^\\s/:]{1,15}")) {
-            throw new IllegalArgumentException("netPrioMap: \"" + iface + "\" is not an interface name");
+            throw new InvalidSpecException("netPrioMap", "\"" + iface + "\" is not an interface name");
         }
         if (priority == null || priority < 0) {
-            throw new IllegalArgumentException("netPrioMap: priority of " + iface + " must not be negative, got "
+            throw new InvalidSpecException("netPrioMap", "priority of " + iface + " must not be negative, got "
                     + priority);
         }
     }
@@ -367,7 +369,7 @@ public record Resources(
         /**
          * {@return the limits, validated}
          *
-         * @throws IllegalArgumentException naming the first field that is wrong
+         * @throws InvalidSpecException naming the first field that is wrong
          */
         public Resources build() {
             return new Resources(Optional.ofNullable(memoryMax), Optional.ofNullable(memoryHigh),

@@ -61,6 +61,12 @@ final class FailureReport {
         return new LaunchException(capped(prefix(spec) + what + ": " + detail), what, call, 0, "", cause);
     }
 
+    /** This JVM denies Panamax native access: {@code denied}'s sentence names the flag to add. */
+    static LaunchException nativeAccessDenied(ContainerSpec spec, IllegalCallerException denied) {
+        return new LaunchException(capped(prefix(spec) + denied.getMessage()), "check native access", "", 0, "",
+                denied);
+    }
+
     private static String prefix(ContainerSpec spec) {
         return "Cannot launch " + Arg.summary(spec.process().argv())
                 + spec.rootfs().map(r -> " in " + r).orElse("") + ": ";

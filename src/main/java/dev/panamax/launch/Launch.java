@@ -16,6 +16,7 @@ import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
+import dev.panamax.sys.internal.NativeAccess;
 import dev.panamax.sys.internal.SyscallTable;
 import dev.panamax.trampoline.Arch;
 import dev.panamax.trampoline.ProgramLayout;
@@ -72,6 +73,11 @@ final class Launch {
      * errno a step has a hint for can be tried on the real launch path.
      */
     static RunningContainer start(ContainerSpec spec, IntPredicate faulty, int errno) {
+        try {
+            NativeAccess.require(); // before anything is made: without it the bindings cannot even be loaded
+        } catch (IllegalCallerException e) {
+            throw FailureReport.nativeAccessDenied(spec, e);
+        }
         return LauncherThread.call(() -> new Launch(spec, faulty, errno).run());
     }
 

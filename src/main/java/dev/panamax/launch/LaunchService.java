@@ -4,6 +4,7 @@ import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
 import dev.panamax.program.ChildProgram;
 import dev.panamax.program.SpecCompiler;
+import dev.panamax.sys.internal.NativeAccess;
 
 /** The launch layer's entry points for {@code dev.panamax.Launcher}. */
 public final class LaunchService {
@@ -15,6 +16,7 @@ public final class LaunchService {
     }
 
     public static ChildProgram plan(ContainerSpec spec) {
+        NativeAccess.require(); // the compiler reads the kernel's numbers from the bindings
         return SpecCompiler.plan(spec);
     }
 }

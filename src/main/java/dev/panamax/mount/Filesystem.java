@@ -47,21 +47,30 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
             "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
     /**
-     * Checks that no two mounts share a target, and normalizes the masked and read-only paths.
+     * Checks that no two mounts share a target, checks and resolves the mounts' host paths (now: see
+     * {@link Mount.Bind} and {@link Mount.Overlay}), and normalizes the masked and read-only paths.
      *
      * @throws InvalidSpecException naming the field and the rule
      */
     public Filesystem {
-        mounts = List.copyOf(mounts);
         Set<String> seen = new HashSet<>();
         for (Mount m : mounts) {
             if (!seen.add(m.target())) {
                 throw new InvalidSpecException("mounts", "conflicting mounts on " + m.target());
             }
         }
+        mounts = mounts.stream().map(Filesystem::onHost).toList();
         maskedPaths = normalize("maskedPaths", maskedPaths);
         readOnlyPaths = normalize("readOnlyPaths", readOnlyPaths);
         Objects.requireNonNull(ephemeral, "ephemeral");
+    }
+
+    private static Mount onHost(Mount m) {
+        return switch (m) {
+            case Mount.Bind b -> b.onHost();
+            case Mount.Overlay o -> o.onHost();
+            default -> m;
+        };
     }
 
     private static List<String> normalize(String field, List<String> paths) {

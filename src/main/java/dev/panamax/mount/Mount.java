@@ -91,10 +91,11 @@ public sealed interface Mount {
     }
 
     /**
-     * A bind mount. A source that is a symlink is resolved on the host ({@code toRealPath}) when the spec is
-     * built; the spec holds the real path, so the plan shows what is mounted.
+     * A bind mount. Its source is kept as given; building the spec checks that it exists and resolves it on the
+     * host ({@code toRealPath}: a relative path against the JVM's working directory then, a symlink to its
+     * target), so the spec holds the real path and the plan shows what is mounted.
      *
-     * @param source      host file or directory, must exist
+     * @param source      host file or directory; must exist when the spec is built
      * @param target      where it appears in the container, an absolute path
      * @param readOnly    the mount (and, if recursive, its submounts) is read-only
      * @param recursive   submounts of the source come along ({@code AT_RECURSIVE})
@@ -103,23 +104,29 @@ public sealed interface Mount {
      */
     record Bind(Path source, String target, boolean readOnly, boolean recursive, Propagation propagation,
                 Set<MountOption> options) implements Mount {
-        /** Checks the target and options, and resolves the source on the host. */
+        /** Checks the target, the options and that there is a source (the host is looked at when the spec is built). */
         public Bind {
             target = Targets.normalize("mount.target", target);
             if (source == null) {
                 throw new InvalidSpecException("mount.source", "bind onto " + target + " has no source");
             }
+            if (propagation == null) {
+                throw new InvalidSpecException("mount.propagation", "bind onto " + target + " has no propagation");
+            }
+            options = MountOptions.check(target, options);
+        }
+
+        /** This mount with its source checked and resolved on the host: what a built spec holds. */
+        Bind onHost() {
             if (!Files.exists(source)) {
                 throw new InvalidSpecException("mount.source", "no such file or directory on the host: " + source
                         + " (bind onto " + target + ")");
             }
             try {
-                source = source.toRealPath();
+                return new Bind(source.toRealPath(), target, readOnly, recursive, propagation, options);
             } catch (java.io.IOException e) {
                 throw new InvalidSpecException("mount.source", "cannot resolve " + source + ": " + e.getMessage());
             }
-            Objects.requireNonNull(propagation, "propagation");
-            options = MountOptions.check(target, options);
         }
 
         /** {@return this mount, read-only} */
@@ -330,43 +337,47 @@ public sealed interface Mount {
     }
 
     /**
-     * An overlay filesystem.
+     * An overlay filesystem. Its host directories are kept as given; building the spec checks them and makes
+     * them absolute (a relative path against the JVM's working directory then).
      *
-     * @param lower read-only layers, top first, each an existing host directory
-     * @param upper the writable layer, an existing host directory
+     * @param lower read-only layers, top first, each an existing host directory when the spec is built
+     * @param upper the writable layer, an existing host directory when the spec is built
      * @param work  overlay's work directory, empty, on the same filesystem as {@code upper}
      * @param target where it appears in the container, an absolute path
      * @param options mount flags
      */
     record Overlay(List<Path> lower, Path upper, Path work, String target, Set<MountOption> options)
             implements Mount {
-        /** Checks the target, the host directories and the options. */
+        /** Checks the target, that there are layers and the options (the host is looked at when the spec is built). */
         public Overlay {
             target = Targets.normalize("mount.target", target);
             lower = List.copyOf(Objects.requireNonNull(lower, "lower"));
             if (lower.isEmpty()) {
                 throw new InvalidSpecException("mount.lower", "overlay on " + target + " needs at least one lower dir");
             }
-            for (Path p : lower) {
-                hostDir("mount.lower", target, p);
-            }
             if (upper == null || work == null) {
                 throw new InvalidSpecException(upper == null ? "mount.upper" : "mount.work", "overlay on " + target
                         + " needs both an upper and a work directory");
             }
-            hostDir("mount.upper", target, upper);
-            hostDir("mount.work", target, work);
             options = MountOptions.check(target, options);
         }
 
-        private static void hostDir(String field, String target, Path p) {
+        /** This mount with its directories checked on the host and made absolute: what a built spec holds. */
+        Overlay onHost() {
+            return new Overlay(lower.stream().map(p -> hostDir("mount.lower", target, p)).toList(),
+                    hostDir("mount.upper", target, upper), hostDir("mount.work", target, work), target, options);
+        }
+
+        private static Path hostDir(String field, String target, Path p) {
             if (!Files.isDirectory(p)) {
                 throw new InvalidSpecException(field, "overlay on " + target + ": not a directory on the host: " + p);
             }
-            String s = p.toAbsolutePath().toString();
+            Path absolute = p.toAbsolutePath();
+            String s = absolute.toString();
             if (s.contains(":") || s.contains(",") || s.indexOf('\0') >= 0) {
                 throw new InvalidSpecException(field, "overlay on " + target + ": ':' and ',' cannot appear in " + s);
             }
+            return absolute;
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.panamax.program;
 
 import dev.panamax.Capability;
-import dev.panamax.sys.internal.Libc;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -130,12 +130,34 @@ public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths
     }
 
     private static final class Current {
-        static final Host HOST = new Host(Integer.toUnsignedLong(Libc.geteuid()),
-                Integer.toUnsignedLong(Libc.getegid()), readLastCap(Path.of("/proc/sys/kernel/cap_last_cap")),
-                KernelPaths.ofThisMachine());
+        static final Host HOST = current(Path.of("/proc/self/status"));
+
+        // From /proc, not geteuid(2): building a spec (mapCurrentUserToRoot) and planning need no native access.
+        private static Host current(Path status) {
+            long euid = -1;
+            long egid = -1;
+            try {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("Uid:")) {
+                        euid = effective(line);
+                    } else if (line.startsWith("Gid:")) {
+                        egid = effective(line);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the JVM's effective ids from " + status, e);
+            }
+            return new Host(euid, egid, readLastCap(Path.of("/proc/sys/kernel/cap_last_cap")),
+                    KernelPaths.ofThisMachine());
+        }
+
+        /** The second field of {@code Uid:} or {@code Gid:} (real, effective, saved, filesystem). */
+        private static long effective(String line) {
+            return Long.parseLong(line.substring(4).strip().split("\\s+")[1]);
+        }
     }
 
-    /** This machine and this JVM's ids, read on first use. */
+    /** This machine and this JVM's ids (effective uid and gid from {@code /proc/self/status}), read on first use. */
     public static Host current() {
         return Current.HOST;
     }

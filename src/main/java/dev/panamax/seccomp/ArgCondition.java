@@ -1,5 +1,7 @@
 package dev.panamax.seccomp;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.Objects;
 
 /**
@@ -48,19 +50,19 @@ public record ArgCondition(int index, Op op, long mask, long value) {
     /**
      * Checks the index, and the mask against the operator and the value.
      *
-     * @throws IllegalArgumentException naming the component that is wrong
+     * @throws InvalidSpecException naming the component that is wrong
      */
     public ArgCondition {
         if (index < 0 || index > MAX_INDEX) {
-            throw new IllegalArgumentException(
+            throw new InvalidSpecException("seccomp", 
                     "ArgCondition.index must be in 0.." + MAX_INDEX + " (syscalls have six arguments), was " + index);
         }
         Objects.requireNonNull(op, "ArgCondition.op");
         if (op != Op.MASKED_EQ && mask != 0) {
-            throw new IllegalArgumentException("ArgCondition.mask is only for MASKED_EQ, was " + hex(mask) + " with " + op);
+            throw new InvalidSpecException("seccomp", "ArgCondition.mask is only for MASKED_EQ, was " + hex(mask) + " with " + op);
         }
         if (op == Op.MASKED_EQ && (value & ~mask) != 0) {
-            throw new IllegalArgumentException("ArgCondition.value " + hex(value) + " has bits outside mask " + hex(mask)
+            throw new InvalidSpecException("seccomp", "ArgCondition.value " + hex(value) + " has bits outside mask " + hex(mask)
                     + ": (arg & mask) == value could never hold");
         }
     }

@@ -1,5 +1,7 @@
 package dev.panamax.seccomp;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -26,7 +28,7 @@ public final class CompiledFilter {
 
     CompiledFilter(SeccompProfile profile, List<BpfInstruction> instructions) {
         if (instructions.size() > MAX_INSTRUCTIONS) {
-            throw new IllegalArgumentException("seccomp filter has " + instructions.size()
+            throw new InvalidSpecException("seccomp", "seccomp filter has " + instructions.size()
                     + " instructions; the kernel accepts at most " + MAX_INSTRUCTIONS + " (BPF_MAXINSNS): "
                     + profile.rules().size() + " rules are too many");
         }

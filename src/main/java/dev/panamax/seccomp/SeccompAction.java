@@ -1,5 +1,7 @@
 package dev.panamax.seccomp;
 
+import dev.panamax.spec.InvalidSpecException;
+
 /**
  * What the kernel does with a system call that a seccomp rule matched: the {@code SECCOMP_RET_*}
  * value the filter returns.
@@ -38,7 +40,7 @@ public sealed interface SeccompAction {
      *
      * @param errno 0..4095, such as 1 for {@code EPERM}
      * @return the action
-     * @throws IllegalArgumentException if {@code errno} is out of range
+     * @throws InvalidSpecException if {@code errno} is out of range
      */
     static SeccompAction errno(int errno) {
         return new Errno(errno);
@@ -59,11 +61,11 @@ public sealed interface SeccompAction {
         /**
          * Checks the range.
          *
-         * @throws IllegalArgumentException if {@code errno} is out of range
+         * @throws InvalidSpecException if {@code errno} is out of range
          */
         public Errno {
             if (errno < 0 || errno > 4095) {
-                throw new IllegalArgumentException("Errno.errno must be in 0..4095 (MAX_ERRNO), was " + errno);
+                throw new InvalidSpecException("seccomp", "Errno.errno must be in 0..4095 (MAX_ERRNO), was " + errno);
             }
         }
         @Override public int encoding() { return 0x00050000 | errno; }

@@ -1,5 +1,6 @@
 package dev.panamax.seccomp;
 
+import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.internal.SyscallTable;
 
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ public final class SeccompProfile {
      * Compiles the profile to classic BPF for {@code seccomp(SECCOMP_SET_MODE_FILTER)}, once.
      *
      * @return the filter
-     * @throws IllegalArgumentException if the filter has more than {@link CompiledFilter#MAX_INSTRUCTIONS}
+     * @throws InvalidSpecException if the filter has more than {@link CompiledFilter#MAX_INSTRUCTIONS}
      */
     public CompiledFilter compile() {
         CompiledFilter filter = compiled;
@@ -254,7 +255,7 @@ public final class SeccompProfile {
          * Validates and freezes the rules.
          *
          * @return the profile
-         * @throws IllegalArgumentException when a syscall does not exist on this architecture, or two
+         * @throws InvalidSpecException when a syscall does not exist on this architecture, or two
          *         rules for one syscall have the same conditions but different actions
          * @throws UnsupportedOperationException when this JVM's architecture has no syscall table
          */
@@ -263,14 +264,14 @@ public final class SeccompProfile {
             List<SeccompRule> kept = new ArrayList<>();
             for (SeccompRule rule : rules) {
                 if (table.number(rule.syscall()).isEmpty()) {
-                    throw new IllegalArgumentException("SeccompProfile rule '" + rule.render() + "': syscall '"
+                    throw new InvalidSpecException("seccomp", "SeccompProfile rule '" + rule.render() + "': syscall '"
                             + rule.syscall() + "' does not exist on " + table.arch());
                 }
                 SeccompRule same = sameCalls(kept, rule);
                 if (same == null) {
                     kept.add(rule);
                 } else if (!same.action().equals(rule.action())) {
-                    throw new IllegalArgumentException("SeccompProfile rules conflict for syscall '" + rule.syscall()
+                    throw new InvalidSpecException("seccomp", "SeccompProfile rules conflict for syscall '" + rule.syscall()
                             + "': '" + same.render() + "' and '" + rule.render()
                             + "' match the same calls with different actions (use Builder.remove to replace a rule)");
                 }

@@ -1,5 +1,7 @@
 package dev.panamax.seccomp;
 
+import dev.panamax.spec.InvalidSpecException;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -25,13 +27,13 @@ public record SeccompRule(String syscall, SeccompAction action, List<ArgConditio
     /**
      * Checks the rule and copies the conditions.
      *
-     * @throws IllegalArgumentException if {@code syscall} is blank
+     * @throws InvalidSpecException if {@code syscall} is blank
      * @throws NullPointerException     naming the component that is null
      */
     public SeccompRule {
         Objects.requireNonNull(syscall, "SeccompRule.syscall");
         if (syscall.isBlank()) {
-            throw new IllegalArgumentException("SeccompRule.syscall must not be blank");
+            throw new InvalidSpecException("seccomp", "SeccompRule.syscall must not be blank");
         }
         Objects.requireNonNull(action, "SeccompRule.action");
         conditions = List.copyOf(Objects.requireNonNull(conditions, "SeccompRule.conditions"));

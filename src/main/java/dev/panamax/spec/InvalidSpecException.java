@@ -1,10 +1,23 @@
 package dev.panamax.spec;
 
 /**
- * A container spec that breaks a rule, found before anything is created: by
- * {@link dev.panamax.ContainerSpec.Builder#build()}, or by the constructor of the part at fault (a
- * {@link dev.panamax.mount.Mount}, an {@link dev.panamax.IdMap}, a {@link dev.panamax.ContainerSpec} made
- * without its builder). The message names the field and the rule.
+ * A container spec that breaks a rule, found before anything is created. The message names the field and the
+ * rule. Every bad value of a spec and of its parts is one of these (an {@link IllegalArgumentException}); a
+ * null where a value is required is a {@link NullPointerException}, as usual in Java.
+ *
+ * <p>When it is thrown:
+ * <ul>
+ * <li>A value that stands alone is checked when it is made: a {@code DataSize}, a {@code CpuLimit}, a
+ *     {@code DeviceRule}, an {@code IoThrottle}, a seccomp rule, condition or action, an
+ *     {@link dev.panamax.IdMap}, a {@link dev.panamax.mount.Mount}'s target and options, and {@code Resources}
+ *     and a {@code SeccompProfile} by their own {@code build()} (the {@code Resources} cpuset and huge page
+ *     sizes against this host's CPUs, memory nodes and page sizes).
+ * <li>What involves host paths, and the rules between parts, are checked by
+ *     {@link dev.panamax.ContainerSpec.Builder#build()} (or a {@link dev.panamax.ContainerSpec} made without
+ *     it): the rootfs, a bind mount's source (which must exist then), an overlay's directories. A relative
+ *     host path (these, {@code keepUpperDir}, a {@code Stdio.file}) is resolved against the JVM's working
+ *     directory at that moment: the built spec holds it absolute (a bind's source as its real path).
+ * </ul>
  *
  * <pre>{@code
  * try {

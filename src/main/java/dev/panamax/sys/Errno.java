@@ -1,15 +1,15 @@
 package dev.panamax.sys;
 
-import dev.panamax.bindings.linux_h;
 import dev.panamax.sys.internal.Libc;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Names and descriptions of {@code errno} values.
@@ -20,11 +20,10 @@ import java.util.regex.Pattern;
  * Errno.number("EPERM"); // 1
  * }</pre>
  *
- * <p>The table is read from the E* constants that jextract generated from {@code <errno.h>}, so it
- * always matches the headers the bindings were made from.
+ * <p>The table is the E* constants that jextract generated from {@code <errno.h>}, written out in a
+ * resource (so that naming an errno needs no native access) and pinned to the bindings by a test.
  */
 public final class Errno {
-    private static final Pattern ERRNO_NAME = Pattern.compile("E[A-Z0-9]+");
     // Aliases share a number; these are the names glibc's strerrorname_np reports for them.
     private static final Set<String> PREFERRED = Set.of("EAGAIN", "EDEADLK", "EOPNOTSUPP");
 
@@ -34,29 +33,36 @@ public final class Errno {
     static {
         Map<Integer, String> names = new HashMap<>();
         Map<String, Integer> numbers = new HashMap<>();
-        for (Method m : linux_h.class.getMethods()) {
-            if (Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0
-                    && m.getReturnType() == int.class && ERRNO_NAME.matcher(m.getName()).matches()) {
-                int value = invoke(m);
-                numbers.put(m.getName(), value);
-                names.merge(value, m.getName(), Errno::choose);
-            }
-        }
+        table().forEach((name, value) -> {
+            numbers.put(name, value);
+            names.merge(value, name, Errno::choose);
+        });
         NAMES = Collections.unmodifiableMap(names);
         NUMBERS = Collections.unmodifiableMap(numbers);
     }
 
     private Errno() {}
 
-    private static int invoke(Method m) {
-        try {
-            return (int) m.invoke(null);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+    /** The {@code name<TAB>number} lines of {@code errno.tsv} ({@code #} starts a comment). */
+    static Map<String, Integer> table() {
+        Map<String, Integer> table = new HashMap<>();
+        try (InputStream in = Errno.class.getResourceAsStream("errno.tsv")) {
+            if (in == null) {
+                throw new IllegalStateException("resource dev/panamax/sys/errno.tsv is missing");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    String[] fields = line.split("\t");
+                    table.put(fields[0], Integer.parseInt(fields[1]));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading dev/panamax/sys/errno.tsv", e);
         }
+        return table;
     }
 
-    // Deterministic whatever order reflection returns the methods in.
+    // Deterministic whatever order the table is read in.
     private static String choose(String a, String b) {
         if (PREFERRED.contains(a) != PREFERRED.contains(b)) {
             return PREFERRED.contains(a) ? a : b;

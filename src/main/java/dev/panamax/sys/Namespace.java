@@ -1,7 +1,5 @@
 package dev.panamax.sys;
 
-import dev.panamax.bindings.linux_h;
-
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -15,24 +13,27 @@ import java.util.Set;
  * Namespace.fromFlags(flags);                                               // [MOUNT, PID]
  * Namespace.UTS.procPath(1234);                                             // /proc/1234/ns/uts
  * }</pre>
+ *
+ * <p>The flags are written out (pinned to the bindings by a test) rather than read from them, so that
+ * building a spec needs no native access.
  */
 public enum Namespace {
     /** Mount points ({@code CLONE_NEWNS}). */
-    MOUNT(linux_h.CLONE_NEWNS(), "mnt"),
+    MOUNT(0x00020000L, "mnt"),
     /** Host and domain name ({@code CLONE_NEWUTS}). */
-    UTS(linux_h.CLONE_NEWUTS(), "uts"),
+    UTS(0x04000000L, "uts"),
     /** System V IPC and POSIX message queues ({@code CLONE_NEWIPC}). */
-    IPC(linux_h.CLONE_NEWIPC(), "ipc"),
+    IPC(0x08000000L, "ipc"),
     /** Network devices, addresses, routes, ports ({@code CLONE_NEWNET}). */
-    NET(linux_h.CLONE_NEWNET(), "net"),
+    NET(0x40000000L, "net"),
     /** Process ids ({@code CLONE_NEWPID}); affects children, never the caller. */
-    PID(linux_h.CLONE_NEWPID(), "pid"),
+    PID(0x20000000L, "pid"),
     /** The cgroup root ({@code CLONE_NEWCGROUP}). */
-    CGROUP(linux_h.CLONE_NEWCGROUP(), "cgroup"),
+    CGROUP(0x02000000L, "cgroup"),
     /** Monotonic and boot-time clocks ({@code CLONE_NEWTIME}); affects children, never the caller. */
-    TIME(linux_h.CLONE_NEWTIME(), "time"),
+    TIME(0x00000080L, "time"),
     /** User and group ids and capabilities ({@code CLONE_NEWUSER}). */
-    USER(linux_h.CLONE_NEWUSER(), "user");
+    USER(0x10000000L, "user");
 
     private final long flag;
     private final String procName;

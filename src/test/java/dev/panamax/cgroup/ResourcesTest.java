@@ -2,6 +2,9 @@ package dev.panamax.cgroup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.panamax.spec.InvalidSpecException;
 
 import java.util.BitSet;
 import net.jqwik.api.ForAll;
@@ -13,8 +16,22 @@ import org.junit.jupiter.api.function.Executable;
 /** Validation of resource values: every bad value is refused at build() with a message naming the field. */
 class ResourcesTest {
 
+    /** {@code build} fails with an InvalidSpecException whose message is {@code message}, the field its start. */
     private static void refused(String message, Executable build) {
-        assertEquals(message, assertThrows(IllegalArgumentException.class, build).getMessage());
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, build);
+        assertEquals(message, e.getMessage());
+        assertTrue(message.startsWith(e.field() + ": "), e.field());
+    }
+
+    @Test
+    void resourcesWithNegativeMemoryFailWithInvalidSpecExceptionNamingTheField() {
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> Resources.builder().memoryMax(DataSize.ofBytes(0)).build());
+        assertEquals("memoryMax", e.field());
+        e = assertThrows(InvalidSpecException.class, () -> DataSize.ofMegabytes(-64)); // when the size is made
+        assertEquals("size", e.field());
+        e = assertThrows(InvalidSpecException.class, () -> Resources.builder().pidsMax(-1).build());
+        assertEquals("pidsMax", e.field());
     }
 
     @Test

@@ -53,8 +53,9 @@ class BadInputTest {
 
     @Test
     void missingSource() {
+        Mount missing = Mount.bind(Path.of("/no/such/dir"), "/data"); // the host is looked at in build()
         refused("mount.source", "no such file or directory on the host: /no/such/dir",
-                () -> Mount.bind(Path.of("/no/such/dir"), "/data"));
+                () -> ContainerSpec.builder().rootfs(root.path()).mount(missing).command("true").build());
     }
 
     @Test

@@ -106,8 +106,10 @@ class MountTypesTest {
     void bindSourceSymlinkIsResolvedOnTheHost() throws Exception {
         Path link = Files.createSymbolicLink(host.resolve("link"), host.resolve("data"));
         Mount.Bind bind = Mount.bind(link, "/data");
-        assertEquals(host.resolve("data").toRealPath(), bind.source());
-        String plan = Launcher.plan(ContainerSpec.builder().rootfs(root.path()).mount(bind).command("true").build());
+        assertEquals(link, bind.source(), "kept as given until the spec is built");
+        ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).mount(bind).command("true").build();
+        assertEquals(host.resolve("data").toRealPath(), ((Mount.Bind) spec.filesystem().mounts().getFirst()).source());
+        String plan = Launcher.plan(spec);
         assertTrue(plan.contains("open_tree(AT_FDCWD, \"" + host.resolve("data").toRealPath() + "\""), plan);
         assertEquals("hi\n", Box.run(ContainerSpec.builder().rootfs(root.path()).mount(bind), "cat /data/hello").ok().stdout());
     }

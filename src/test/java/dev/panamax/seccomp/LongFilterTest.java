@@ -98,7 +98,7 @@ class LongFilterTest {
                 b.rule(s, SeccompAction.EPERM, ArgCondition.eq(i, i));
             }
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> b.build().compile());
+        var e = assertThrows(dev.panamax.spec.InvalidSpecException.class, () -> b.build().compile());
         assertTrue(e.getMessage().contains("at most 4096 (BPF_MAXINSNS)"), e.getMessage());
     }
 

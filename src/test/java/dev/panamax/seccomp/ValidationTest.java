@@ -3,13 +3,17 @@ package dev.panamax.seccomp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.panamax.spec.InvalidSpecException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ValidationTest {
 
+    /** The rule broken: each is an {@link InvalidSpecException} of the field {@code seccomp}. */
     private static String message(Runnable r) {
-        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, r::run);
+        assertEquals("seccomp", e.field());
+        return e.getMessage().substring("seccomp: ".length());
     }
 
     @Test

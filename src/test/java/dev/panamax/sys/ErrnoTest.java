@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.panamax.bindings.linux_h;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ErrnoTest {
@@ -14,6 +19,19 @@ class ErrnoTest {
         assertEquals("ENOSYS", Errno.name(38));
         assertEquals("Operation not permitted", Errno.describe(1));
         assertEquals(2, Errno.number("ENOENT"));
+    }
+
+    /** The table is written out (naming an errno needs no native access): it is exactly the bindings' E* constants. */
+    @Test
+    void tableIsTheBindingsErrnoConstants() throws ReflectiveOperationException {
+        Map<String, Integer> bindings = new HashMap<>();
+        for (Method m : linux_h.class.getMethods()) {
+            if (Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0 && m.getReturnType() == int.class
+                    && m.getName().matches("E[A-Z0-9]+")) {
+                bindings.put(m.getName(), (Integer) m.invoke(null));
+            }
+        }
+        assertEquals(bindings, Errno.table());
     }
 
     @Test

@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.panamax.bindings.linux_h;
 import dev.panamax.mount.MountOption;
+import dev.panamax.sys.internal.Bindings;
 
 import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The exported mount package writes its kernel values out (it must not use the bindings): pinned to them here. */
+/**
+ * The exported mount package writes its kernel values out (it must not use the bindings), and so does
+ * {@link MountFlag} (a spec's propagation is built without native access): pinned to the bindings here.
+ */
 class MountOptionAbiTest {
 
     @Test
@@ -23,5 +27,12 @@ class MountOptionAbiTest {
                 MountOption.NOSYMFOLLOW, linux_h.MOUNT_ATTR_NOSYMFOLLOW());
         assertEquals(EnumSet.allOf(MountOption.class), EnumSet.copyOf(kernel.keySet()));
         kernel.forEach((o, bits) -> assertEquals((long) bits, MountOption.attrs(EnumSet.of(o)), o.name()));
+    }
+
+    @Test
+    void mountFlagsAreTheKernelsMsBits() {
+        for (MountFlag f : MountFlag.values()) {
+            assertEquals(Bindings.constant("MS_" + f.name()), f.value(), f.name());
+        }
     }
 }

@@ -139,9 +139,6 @@ public final class Abi {
     public static final int CAP_SYS_ADMIN = linux_h.CAP_SYS_ADMIN();
     public static final int CAP_SYS_BOOT = linux_h.CAP_SYS_BOOT();
 
-    // seccomp(2) and classic BPF.
-    public static final int AUDIT_ARCH_X86_64 = linux_h.AUDIT_ARCH_X86_64();
-
     // poll(2) events.
     public static final int POLLIN = linux_h.POLLIN();
 

@@ -69,6 +69,7 @@ class SyscallTableTest {
         assertEquals("x86_64", table.arch());
         // linux/audit.h: AUDIT_ARCH_X86_64 = EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE
         assertEquals(62 | 0x8000_0000 | 0x4000_0000, table.auditArch());
+        assertEquals(Bindings.constant("AUDIT_ARCH_X86_64"), table.auditArch(), "written out, pinned here");
         assertEquals(table, SyscallTable.forOsArch("amd64"));
     }
 
