@@ -6,7 +6,8 @@ import dev.panamax.cgroup.CgroupException;
 import dev.panamax.cgroup.CgroupManager;
 import dev.panamax.program.ChildFds;
 import dev.panamax.program.ChildProgram;
-import dev.panamax.program.Hints;
+import dev.panamax.program.CloneHints;
+import dev.panamax.program.Hint;
 import dev.panamax.program.OverlaySteps;
 import dev.panamax.program.ProgramImage;
 import dev.panamax.program.SpecCompiler;
@@ -132,7 +133,7 @@ final class Launch {
                     }
                 });
                 try {
-                    pid = awaitHello(hello[0], awaitClone.clone, tidOut);
+                    pid = awaitHello(hello[0], awaitClone.clone, tidOut, pidfdOut);
                 } catch (RuntimeException | Error failure) {
                     // a child may exist, waiting for its go: EOF on the sync pipe ends it, so that its
                     // clone3 returns before AwaitClone waits for that
@@ -142,8 +143,9 @@ final class Launch {
                 }
             }
             if (pid < 0) {
-                throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null,
-                        Hints.namespacesRefused(spec));
+                String call = faulty.test(CLONE3) ? "clone3" : trampoline.cloneCall();
+                throw FailureReport.parentCall(spec, "create the container's process", call, (int) -pid, null,
+                        CloneHints.refused(spec, call).toArray(Hint[]::new));
             }
             int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
             boolean awaiting = false;
@@ -370,17 +372,35 @@ final class Launch {
 
     /**
      * Waits for the vfork child's first step ("H" on the hello pipe: it runs, and its pid is in
-     * {@code tidOut}) or for the cloner thread's "D" (clone3 returned first: it failed, or the child died
-     * before its first step). Returns the pid, or clone3's -errno.
+     * {@code tidOut}, or with clone, which stores no tid beside a pidfd, in the pidfd's fdinfo) or for the
+     * cloner thread's "D" (clone3 returned first: it failed, or the child died before its first step).
+     * Returns the pid, or clone3's -errno.
      */
-    private static long awaitHello(int helloRead, Future<Long> cloning, MemorySegment tidOut) {
+    private static long awaitHello(int helloRead, Future<Long> cloning, MemorySegment tidOut,
+                                   MemorySegment pidfdOut) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment b = arena.allocate(1);
             if (Libc.read(helloRead, b, 1) == 1 && b.get(ValueLayout.JAVA_BYTE, 0) == 'H') {
-                return tidOut.get(ValueLayout.JAVA_INT, 0);
+                int tid = tidOut.get(ValueLayout.JAVA_INT, 0);
+                return tid != 0 ? tid : pidOf(pidfdOut.get(ValueLayout.JAVA_INT, 0));
             }
         }
         return LauncherThread.await(cloning);
+    }
+
+    /** The pid a pidfd refers to, in this JVM's pid namespace: the "Pid:" line of its fdinfo. */
+    private static long pidOf(int pidfd) {
+        String fdinfo = "/proc/self/fdinfo/" + pidfd;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(fdinfo))) {
+                if (line.startsWith("Pid:")) {
+                    return Long.parseLong(line.substring(4).strip());
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the child's pid from " + fdinfo, e);
+        }
+        throw new IllegalStateException("no Pid: line in " + fdinfo);
     }
 
     /**
