@@ -29,8 +29,11 @@ public final class Launcher {
         return LaunchService.launch(spec);
     }
 
-    /** What the child will do, syscall by syscall, as strace-like text (descriptors shown symbolically). */
+    /**
+     * What the child will do, syscall by syscall, as strace-like text (descriptors shown symbolically), after
+     * the line of the launcher's clone ({@code clone3}, or {@code clone} where clone3 is refused).
+     */
     public static String plan(ContainerSpec spec) {
-        return LaunchService.plan(spec).render();
+        return LaunchService.planText(spec);
     }
 }

@@ -143,7 +143,7 @@ final class Launch {
                 }
             }
             if (pid < 0) {
-                String call = faulty.test(CLONE3) ? "clone3" : trampoline.cloneCall();
+                String call = faulty.test(CLONE3) ? "clone3" : Trampoline.cloneCall();
                 throw FailureReport.parentCall(spec, "create the container's process", call, (int) -pid, null,
                         CloneHints.refused(spec, call).toArray(Hint[]::new));
             }
@@ -347,6 +347,30 @@ final class Launch {
                 | (vfork ? Abi.CLONE_VFORK : 0) | Namespace.flags(spec.namespaces()), pidfdOut, STACK_SIZE);
         args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_PARENT_TID, tidOut.address());
         return args;
+    }
+
+    /**
+     * The launcher's clone of {@code spec}'s child as one line for {@code Launcher.plan}: clone3, or clone
+     * where clone3 is refused (ENOSYS) in this JVM.
+     */
+    static String cloneLine(ContainerSpec spec) {
+        java.util.List<String> flags = new java.util.ArrayList<>(java.util.List.of("CLONE_VM", "CLONE_PIDFD"));
+        String call = Trampoline.cloneCall();
+        if (call.equals("clone3")) {
+            flags.add("CLONE_PARENT_SETTID");
+        }
+        if (SpecCompiler.usesVfork(spec)) {
+            flags.add("CLONE_VFORK");
+        }
+        for (Namespace ns : spec.namespaces()) {
+            flags.add(ns == Namespace.MOUNT ? "CLONE_NEWNS" : "CLONE_NEW" + ns.procName().toUpperCase(java.util.Locale.ROOT));
+        }
+        String joined = String.join("|", flags);
+        String line = call.equals("clone3")
+                ? "clone3({flags=" + joined + ", pidfd=&pidfd, exit_signal=SIGCHLD, stack_size=" + STACK_SIZE + "})"
+                : "clone(" + joined + "|SIGCHLD, stack+" + STACK_SIZE + ", &pidfd, NULL, NULL)";
+        return String.format("  -  %s  # the launcher creates the child, every signal blocked%s%n", line,
+                call.equals("clone") ? " (clone3 is refused here: ENOSYS)" : "");
     }
 
     /**

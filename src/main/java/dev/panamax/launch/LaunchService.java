@@ -17,4 +17,15 @@ public final class LaunchService {
     public static ChildProgram plan(ContainerSpec spec) {
         return SpecCompiler.plan(spec);
     }
+
+    /**
+     * {@code Launcher.plan}'s text: the launcher's clone (clone3, or clone where clone3 is refused), then the
+     * child's steps.
+     *
+     * @param spec the spec to plan
+     * @return the plan as strace-like text, one call per line
+     */
+    public static String planText(ContainerSpec spec) {
+        return Launch.cloneLine(spec) + plan(spec).render();
+    }
 }

@@ -29,18 +29,22 @@ import java.lang.invoke.MethodHandle;
 public final class Trampoline {
 
     private static volatile Trampoline instance;
+    private static final int ENOSYS = dev.panamax.sys.Errno.number("ENOSYS");
+    private static final int EINVAL = dev.panamax.sys.Errno.number("EINVAL");
 
     private final MethodHandle entry;
     private final MethodHandle cloneEntry;
     private final long address;
-    /** Whether clone3 said ENOSYS: from then on, every spawn uses clone. */
-    private volatile boolean clone3Refused;
 
-    private Trampoline(MethodHandle entry, MethodHandle cloneEntry, long address, boolean clone3Refused) {
+    private Trampoline(MethodHandle entry, MethodHandle cloneEntry, long address) {
         this.entry = entry;
         this.cloneEntry = cloneEntry;
         this.address = address;
-        this.clone3Refused = clone3Refused;
+    }
+
+    /** Whether clone3 says ENOSYS in this JVM: probed on first use; from then on, every spawn uses clone. */
+    private static final class Clone3 {
+        static volatile boolean refused = !clone3Exists();
     }
 
     /** Where the code is mapped (for diagnostics and the test that checks it is never writable). */
@@ -78,7 +82,7 @@ public final class Trampoline {
                 ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
         MethodHandle clone3 = Linker.nativeLinker().downcallHandle(region, entry);
         MethodHandle clone = Linker.nativeLinker().downcallHandle(region.asSlice(X86_64Code.CLONE_ENTRY), entry);
-        return new Trampoline(clone3, clone, region.address(), !clone3Exists());
+        return new Trampoline(clone3, clone, region.address());
     }
 
     /** {@code clone3(NULL, 0)} creates nothing: EINVAL (too small) where clone3 exists, ENOSYS where it is refused. */
@@ -91,8 +95,6 @@ public final class Trampoline {
         }
     }
 
-    private static final int ENOSYS = dev.panamax.sys.Errno.number("ENOSYS");
-    private static final int EINVAL = dev.panamax.sys.Errno.number("EINVAL");
 
     /**
      * The system call that creates children in this JVM: {@code "clone3"}, or {@code "clone"} where clone3
@@ -100,8 +102,8 @@ public final class Trampoline {
      *
      * @return {@code "clone3"} or {@code "clone"}
      */
-    public String cloneCall() {
-        return clone3Refused ? "clone" : "clone3";
+    public static String cloneCall() {
+        return Clone3.refused ? "clone" : "clone3";
     }
 
     /** What clone cannot pass: flags above the low 32 bits, and the low byte (the exit signal's, CLONE_NEWTIME). */
@@ -135,12 +137,12 @@ public final class Trampoline {
      */
     @SuppressWarnings("restricted") // the caller's clone_args, of cloneArgsSize bytes
     public long spawn(long cloneArgs, long cloneArgsSize, long program) {
-        if (!clone3Refused) {
+        if (!Clone3.refused) {
             long pid = call(entry, cloneArgs, cloneArgsSize, program);
             if (pid != -ENOSYS) {
                 return pid;
             }
-            clone3Refused = true; // a filter installed since the probe: nothing was created, clone instead
+            Clone3.refused = true; // a filter installed since the probe: nothing was created, clone instead
         }
         long flags = MemorySegment.ofAddress(cloneArgs).reinterpret(cloneArgsSize)
                 .get(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_FLAGS);
