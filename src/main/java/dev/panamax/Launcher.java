@@ -32,6 +32,9 @@ public final class Launcher {
     /**
      * What the child will do, syscall by syscall, as strace-like text (descriptors shown symbolically), after
      * the line of the launcher's clone ({@code clone3}, or {@code clone} where clone3 is refused).
+     *
+     * @param spec the spec to plan
+     * @return the plan, one call per line
      */
     public static String plan(ContainerSpec spec) {
         return LaunchService.planText(spec);
