@@ -34,7 +34,8 @@ import java.time.Duration;
  * <p>Modes: {@code first} (the filter before the JVM's first launch: the once-per-JVM probe finds clone3
  * refused), {@code later} (one launch with clone3 first: the next spawn's clone3 says ENOSYS and switches),
  * {@code docker} (also {@code clone} with a namespace flag fails with EPERM, as Docker's default profile does
- * without {@code CAP_SYS_ADMIN}), {@code limit} (no filter: run in a user namespace whose
+ * without {@code CAP_SYS_ADMIN}), {@code rootless} (as {@code first}, in a JVM without root: containers with
+ * a user namespace), {@code limit} (no filter: run in a user namespace whose
  * {@code user.max_user_namespaces} is 0, a launch with a user namespace gets ENOSPC).
  *
  * <pre>{@code
@@ -58,12 +59,19 @@ public final class Clone3RefusedProbe {
         }
         if (mode.equals("later")) {
             check("a launch with clone3 before the filter", () -> ok(spec(rootfs, "true")));
-            check("clone3 is used before the filter", () -> Trampoline.get().cloneCall().equals("clone3"));
+            check("clone3 is used before the filter", () -> Trampoline.cloneCall().equals("clone3"));
         }
         install(mode.equals("docker"));
         check("a JVM thread starts under the filter (libc falls back to clone)", Clone3RefusedProbe::threadStarts);
         if (mode.equals("docker")) {
             dockerRefusesNamespaces(rootfs);
+        } else if (mode.equals("rootless")) {
+            check("a rootless container runs as root of its user namespace", () -> Run.of(spec(rootfs, "id", "-u")
+                    .mapCurrentUserToRoot()).ok().stdout().equals("0\n"));
+            check("clone is used", () -> Trampoline.cloneCall().equals("clone"));
+            failsAt("a failing step of a rootless container still reports its step and errno",
+                    spec(rootfs, "/nonexistent").mapCurrentUserToRoot().build(), "execve", "ENOENT",
+                    "no such executable");
         } else {
             containersRunWithClone(rootfs);
         }
@@ -72,7 +80,7 @@ public final class Clone3RefusedProbe {
     /** Every kind of launch works with clone, and failures still name their step and errno. */
     private static void containersRunWithClone(Path rootfs) throws Exception {
         check("a plain container runs", () -> Run.of(spec(rootfs, "echo", "hi")).ok().stdout().equals("hi\n"));
-        check("clone is used", () -> Trampoline.get().cloneCall().equals("clone"));
+        check("clone is used", () -> Trampoline.cloneCall().equals("clone"));
         check("a container with a user namespace runs as its root", () -> Run.of(spec(rootfs, "id", "-u")
                 .mapCurrentUserToRoot()).ok().stdout().equals("0\n"));
         check("a container with an init reports its command's exit", () -> Run.of(spec(rootfs, "sh", "-c", "exit 3")

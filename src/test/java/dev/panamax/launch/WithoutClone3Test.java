@@ -1,11 +1,14 @@
 package dev.panamax.launch;
 
+import dev.panamax.BusyboxRootfs;
 import dev.panamax.ChildJvm;
+import dev.panamax.userns.AsUser;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,17 +22,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("kernel")
 class WithoutClone3Test extends dev.panamax.BusyboxTest {
 
+    /** What every launch under the filter checks, in order. */
+    private static final List<String> UNDER_THE_FILTER = List.of(
+            "a JVM thread starts under the filter (libc falls back to clone)", "a plain container runs",
+            "clone is used", "a container with a user namespace runs as its root",
+            "a container with an init reports its command's exit", "a container with a cgroup (vfork) has the right pid",
+            "a container with a cgroup and an init runs", "a failing step still reports its step and errno",
+            "a failing step of a vfork child still reports its step and errno",
+            "a time namespace is refused, saying it needs clone3", "failed launches leave no descriptor",
+            "the plan names clone");
+
     @Test
     void containersOfEveryKindRunWithCloneWhenClone3IsRefusedFromTheStart() throws Exception {
-        List<String> ok = probe("first");
-        assertTrue(ok.contains("clone is used"), String.join("\n", ok));
+        assertEquals(UNDER_THE_FILTER, probe("first"));
     }
 
     @Test
     void aJvmSwitchesToCloneWhenClone3IsRefusedAfterItsFirstLaunch() throws Exception {
-        List<String> ok = probe("later");
-        assertTrue(ok.contains("clone3 is used before the filter"), String.join("\n", ok));
-        assertTrue(ok.contains("clone is used"), String.join("\n", ok));
+        List<String> expected = new ArrayList<>(List.of("a launch with clone3 before the filter",
+                "clone3 is used before the filter"));
+        expected.addAll(UNDER_THE_FILTER);
+        assertEquals(expected, probe("later"));
+    }
+
+    @Test
+    void aRootlessJvmLaunchesWithCloneWhenClone3IsRefused() throws Exception {
+        try (AsUser user = AsUser.create(); BusyboxRootfs userRoot = BusyboxRootfs.create()) {
+            user.own(userRoot.path());
+            AsUser.Report r = user.run(Clone3RefusedProbe.class, Map.of(), userRoot.path().toString(), "rootless");
+            assertEquals(0, r.jvmExit(), r.raw());
+            assertEquals(List.of(), r.lines("wrong"), r.raw());
+            assertEquals(List.of("a JVM thread starts under the filter (libc falls back to clone)",
+                    "a rootless container runs as root of its user namespace", "clone is used",
+                    "a failing step of a rootless container still reports its step and errno"), r.lines("ok"), r.raw());
+        }
     }
 
     /** Runs the probe in {@code mode}; fails on any wrong line; returns the checks that passed. */
