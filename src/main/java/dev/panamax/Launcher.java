@@ -33,14 +33,16 @@ public final class Launcher {
     }
 
     /**
-     * What the child will do, syscall by syscall, without launching anything.
+     * What the child will do, syscall by syscall, as strace-like text (descriptors shown symbolically), after
+     * the line of the launcher's clone ({@code clone3}, or {@code clone} where clone3 is refused). Nothing is
+     * launched.
      *
      * @param spec what a launch would start
-     * @return the plan as strace-like text, descriptors shown symbolically
+     * @return the plan, one call per line
      * @throws IllegalCallerException when this JVM denies native access (the compiler reads the kernel's
      *         numbers from the bindings); the message names the flag to add
      */
     public static String plan(ContainerSpec spec) {
-        return LaunchService.plan(spec).render();
+        return LaunchService.planText(spec);
     }
 }

@@ -6,7 +6,8 @@ import dev.panamax.cgroup.CgroupException;
 import dev.panamax.cgroup.CgroupManager;
 import dev.panamax.program.ChildFds;
 import dev.panamax.program.ChildProgram;
-import dev.panamax.program.Hints;
+import dev.panamax.program.CloneHints;
+import dev.panamax.program.Hint;
 import dev.panamax.program.OverlaySteps;
 import dev.panamax.program.ProgramImage;
 import dev.panamax.program.ProgramTemplate;
@@ -153,7 +154,7 @@ final class Launch {
                     }
                 });
                 try {
-                    pid = awaitHello(hello[0], awaitClone.clone, tidOut);
+                    pid = awaitHello(hello[0], awaitClone.clone, tidOut, pidfdOut);
                 } catch (RuntimeException | Error failure) {
                     // a child may exist, waiting for its go: EOF on the sync pipe ends it, so that its
                     // clone3 returns before AwaitClone waits for that
@@ -163,8 +164,9 @@ final class Launch {
                 }
             }
             if (pid < 0) {
-                throw FailureReport.parentCall(spec, "create the container's process", "clone3", (int) -pid, null,
-                        Hints.namespacesRefused(spec));
+                String call = faulty.test(CLONE3) ? "clone3" : Trampoline.cloneCall();
+                throw FailureReport.parentCall(spec, "create the container's process", call, (int) -pid, null,
+                        CloneHints.refused(spec, call).toArray(Hint[]::new));
             }
             int pidfd = pidfdOut.get(ValueLayout.JAVA_INT, 0);
             boolean awaiting = false;
@@ -375,6 +377,30 @@ final class Launch {
     }
 
     /**
+     * The launcher's clone of {@code spec}'s child as one line for {@code Launcher.plan}: clone3, or clone
+     * where clone3 is refused (ENOSYS) in this JVM.
+     */
+    static String cloneLine(ContainerSpec spec) {
+        java.util.List<String> flags = new java.util.ArrayList<>(java.util.List.of("CLONE_VM", "CLONE_PIDFD"));
+        String call = Trampoline.cloneCall();
+        if (call.equals("clone3")) {
+            flags.add("CLONE_PARENT_SETTID");
+        }
+        if (SpecCompiler.usesVfork(spec)) {
+            flags.add("CLONE_VFORK");
+        }
+        for (Namespace ns : spec.namespaces()) {
+            flags.add(ns == Namespace.MOUNT ? "CLONE_NEWNS" : "CLONE_NEW" + ns.procName().toUpperCase(java.util.Locale.ROOT));
+        }
+        String joined = String.join("|", flags);
+        String line = call.equals("clone3")
+                ? "clone3({flags=" + joined + ", pidfd=&pidfd, exit_signal=SIGCHLD, stack_size=" + STACK_SIZE + "})"
+                : "clone(" + joined + "|SIGCHLD, stack+" + STACK_SIZE + ", &pidfd, NULL, NULL)";
+        return String.format("  -  %s  # the launcher creates the child, every signal blocked%s%n", line,
+                call.equals("clone") ? " (clone3 is refused here: ENOSYS)" : "");
+    }
+
+    /**
      * Closing this waits for a clone on the cloner thread to return: a vfork child runs on the launch's
      * memory (stack, program) until its exec or its death, so the arena may only close after that. Declared
      * after the arena in try-with-resources, so it closes first.
@@ -397,17 +423,35 @@ final class Launch {
 
     /**
      * Waits for the vfork child's first step ("H" on the hello pipe: it runs, and its pid is in
-     * {@code tidOut}) or for the cloner thread's "D" (clone3 returned first: it failed, or the child died
-     * before its first step). Returns the pid, or clone3's -errno.
+     * {@code tidOut}, or with clone, which stores no tid beside a pidfd, in the pidfd's fdinfo) or for the
+     * cloner thread's "D" (clone3 returned first: it failed, or the child died before its first step).
+     * Returns the pid, or clone3's -errno.
      */
-    private static long awaitHello(int helloRead, Future<Long> cloning, MemorySegment tidOut) {
+    private static long awaitHello(int helloRead, Future<Long> cloning, MemorySegment tidOut,
+                                   MemorySegment pidfdOut) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment b = arena.allocate(1);
             if (Libc.read(helloRead, b, 1) == 1 && b.get(ValueLayout.JAVA_BYTE, 0) == 'H') {
-                return tidOut.get(ValueLayout.JAVA_INT, 0);
+                int tid = tidOut.get(ValueLayout.JAVA_INT, 0);
+                return tid != 0 ? tid : pidOf(pidfdOut.get(ValueLayout.JAVA_INT, 0));
             }
         }
         return LauncherThread.await(cloning);
+    }
+
+    /** The pid a pidfd refers to, in this JVM's pid namespace: the "Pid:" line of its fdinfo. */
+    private static long pidOf(int pidfd) {
+        String fdinfo = "/proc/self/fdinfo/" + pidfd;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(fdinfo))) {
+                if (line.startsWith("Pid:")) {
+                    return Long.parseLong(line.substring(4).strip());
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the child's pid from " + fdinfo, e);
+        }
+        throw new IllegalStateException("no Pid: line in " + fdinfo);
     }
 
     /**

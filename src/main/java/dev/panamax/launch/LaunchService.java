@@ -19,4 +19,16 @@ public final class LaunchService {
         NativeAccess.require(); // the compiler reads the kernel's numbers from the bindings
         return SpecCompiler.plan(spec);
     }
+
+    /**
+     * {@code Launcher.plan}'s text: the launcher's clone (clone3, or clone where clone3 is refused), then the
+     * child's steps.
+     *
+     * @param spec the spec to plan
+     * @return the plan as strace-like text, one call per line
+     */
+    public static String planText(ContainerSpec spec) {
+        ChildProgram program = plan(spec); // first: it checks for native access, which the clone line needs
+        return Launch.cloneLine(spec) + program.render();
+    }
 }

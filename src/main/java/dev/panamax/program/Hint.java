@@ -77,7 +77,13 @@ public record Hint(Cause cause, String words, String detail) {
         /** any step of a launch by a non-root JVM without a user namespace. */
         NOT_ROOT("EPERM"),
         /** clone3 (in the launcher): the kernel refused the set of namespaces. */
-        NAMESPACES_REFUSED("EINVAL");
+        NAMESPACES_REFUSED("EINVAL"),
+        /** clone3: a user.max_*_namespaces limit is 0 or reached. */
+        NAMESPACE_LIMIT("ENOSPC"),
+        /** clone3 of a user namespace by a non-root JVM: a distribution's sysctl refuses it. */
+        USER_NAMESPACES_RESTRICTED("EPERM"),
+        /** clone3 or clone of a JVM under a seccomp filter that denies namespaces (Docker's default profile). */
+        CLONE_DENIED_BY_SECCOMP("EPERM");
 
         private final List<String> errnos;
 

@@ -27,7 +27,8 @@ public final class Hints {
             out.add(USER_NAMESPACE_CAPABILITIES.hint("the container's user namespace grants capabilities only"
                     + " over its own namespaces and over files whose owner is mapped"));
         } else if (rootless) {
-            out.add(NOT_ROOT.hint("this needs root or a user namespace; the JVM runs as uid " + host.euid()));
+            out.add(NOT_ROOT.hint("this needs root or a user namespace; the JVM runs as uid " + host.euid()
+                    + ": add mapCurrentUserToRoot() to the spec's builder to map that uid to root in a new one"));
         }
         return List.copyOf(out);
     }
@@ -113,7 +114,7 @@ public final class Hints {
                 : List.of();
     }
 
-    /** For the launcher's clone3: the kernel refused the namespaces. */
+    /** For the launcher's clone3: the kernel refused the namespaces ({@link CloneHints} has the rest). */
     public static Hint namespacesRefused(ContainerSpec spec) {
         return NAMESPACES_REFUSED.hint("the kernel refused this set of namespaces: " + spec.namespaces());
     }

@@ -16,19 +16,35 @@ import java.lang.invoke.MethodHandle;
  * {@code mprotect}ed read-execute, so it is never writable and executable at once.
  *
  * <pre>{@code
- * long pid = Trampoline.get().spawn(cloneArgs, program);   // pid, or -errno of clone3
+ * long pid = Trampoline.get().spawn(cloneArgs, program);   // pid, or -errno of clone3 (or clone)
  * }</pre>
+ *
+ * <p>Where {@code clone3} fails with ENOSYS (an old kernel, or a seccomp filter such as Docker's default
+ * profile, which refuses it so that libc falls back to {@code clone}, whose flags a filter can read), it
+ * clones with {@code clone} instead, as glibc does: found out once per JVM by a call that creates nothing
+ * ({@code clone3(NULL, 0)}: EINVAL where clone3 exists), and again if a spawn's clone3 says ENOSYS. With
+ * clone, the kernel stores the pidfd where the parent's tid would go: {@code CLONE_PARENT_SETTID} is left
+ * out and {@code clone_args.parent_tid} is not written.
  */
 public final class Trampoline {
 
     private static volatile Trampoline instance;
+    private static final int ENOSYS = dev.panamax.sys.Errno.number("ENOSYS");
+    private static final int EINVAL = dev.panamax.sys.Errno.number("EINVAL");
 
     private final MethodHandle entry;
+    private final MethodHandle cloneEntry;
     private final long address;
 
-    private Trampoline(MethodHandle entry, long address) {
+    private Trampoline(MethodHandle entry, MethodHandle cloneEntry, long address) {
         this.entry = entry;
+        this.cloneEntry = cloneEntry;
         this.address = address;
+    }
+
+    /** Whether clone3 says ENOSYS in this JVM: probed on first use; from then on, every spawn uses clone. */
+    private static final class Clone3 {
+        static volatile boolean refused = !clone3Exists();
     }
 
     /** Where the code is mapped (for diagnostics and the test that checks it is never writable). */
@@ -62,19 +78,48 @@ public final class Trampoline {
         MemorySegment region = Libc.mmap(4096, Abi.PROT_READ | Abi.PROT_WRITE, Abi.MAP_PRIVATE | Abi.MAP_ANONYMOUS);
         MemorySegment.copy(MemorySegment.ofArray(code), 0, region, 0, code.length);
         Libc.mprotect(region, Abi.PROT_READ | Abi.PROT_EXEC);
-        MethodHandle handle = Linker.nativeLinker().downcallHandle(region,
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                        ValueLayout.ADDRESS));
-        return new Trampoline(handle, region.address());
+        FunctionDescriptor entry = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
+        MethodHandle clone3 = Linker.nativeLinker().downcallHandle(region, entry);
+        MethodHandle clone = Linker.nativeLinker().downcallHandle(region.asSlice(X86_64Code.CLONE_ENTRY), entry);
+        return new Trampoline(clone3, clone, region.address());
     }
 
+    /** {@code clone3(NULL, 0)} creates nothing: EINVAL (too small) where clone3 exists, ENOSYS where it is refused. */
+    private static boolean clone3Exists() {
+        try {
+            Libc.syscall("clone3", Abi.SYS_clone3, 0, 0);
+            return true; // cannot happen: no clone with no arguments
+        } catch (dev.panamax.sys.ErrnoException e) {
+            return e.errno() != ENOSYS;
+        }
+    }
+
+
     /**
-     * Calls {@code clone3(cloneArgs, cloneArgs.byteSize())}; the child runs {@code program}.
+     * The system call that creates children in this JVM: {@code "clone3"}, or {@code "clone"} where clone3
+     * fails with ENOSYS (for messages and plans).
+     *
+     * @return {@code "clone3"} or {@code "clone"}
+     */
+    public static String cloneCall() {
+        return Clone3.refused ? "clone" : "clone3";
+    }
+
+    /** What clone cannot pass: flags above the low 32 bits, and the low byte (the exit signal's, CLONE_NEWTIME). */
+    private static final long NOT_FOR_CLONE = ~0xffff_ff00L;
+
+    /**
+     * Calls {@code clone3(cloneArgs, cloneArgs.byteSize())}, or {@code clone} with the same arguments where
+     * clone3 is refused ({@link #cloneCall()}); the child runs {@code program}.
      *
      * <p>The program, everything it points to and the child's stack must stay allocated until the
      * child has exec'd or died: with {@code CLONE_VM} the child lives in this process's memory.
      *
-     * @return the child's pid in the caller's pid namespace, or {@code -errno} when clone3 failed
+     * @param cloneArgs a {@code struct clone_args}
+     * @param program   the image of the program the child runs
+     * @return the child's pid in the caller's pid namespace, or {@code -errno} when clone3 (or clone) failed;
+     *         EINVAL from clone for flags only clone3 takes ({@code CLONE_NEWTIME})
      */
     public long spawn(MemorySegment cloneArgs, MemorySegment program) {
         return spawn(cloneArgs.address(), cloneArgs.byteSize(), program.address());
@@ -84,8 +129,30 @@ public final class Trampoline {
      * As {@link #spawn(MemorySegment, MemorySegment)}, by address: for a thread that does not own the memory
      * (the cloner thread clones with the launch's memory, which a confined arena of the launcher thread owns
      * and keeps alive until the clone has returned).
+     *
+     * @param cloneArgs     the address of a {@code struct clone_args}
+     * @param cloneArgsSize its size
+     * @param program       the address of the program image
+     * @return the child's pid in the caller's pid namespace, or {@code -errno}
      */
+    @SuppressWarnings("restricted") // the caller's clone_args, of cloneArgsSize bytes
     public long spawn(long cloneArgs, long cloneArgsSize, long program) {
+        if (!Clone3.refused) {
+            long pid = call(entry, cloneArgs, cloneArgsSize, program);
+            if (pid != -ENOSYS) {
+                return pid;
+            }
+            Clone3.refused = true; // a filter installed since the probe: nothing was created, clone instead
+        }
+        long flags = MemorySegment.ofAddress(cloneArgs).reinterpret(cloneArgsSize)
+                .get(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_FLAGS);
+        if ((flags & NOT_FOR_CLONE) != 0) {
+            return -EINVAL;
+        }
+        return call(cloneEntry, cloneArgs, cloneArgsSize, program);
+    }
+
+    private static long call(MethodHandle entry, long cloneArgs, long cloneArgsSize, long program) {
         try {
             return (long) entry.invokeExact(MemorySegment.ofAddress(cloneArgs), cloneArgsSize,
                     MemorySegment.ofAddress(program));

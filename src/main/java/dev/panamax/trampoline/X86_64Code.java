@@ -29,6 +29,16 @@ final class X86_64Code {
     /** Offset of {@code elf_entry}, the setup executable's entry point. */
     static final int ELF_ENTRY = 0x1f8;
 
+    /**
+     * Offset of {@code clone_entry}: as the entry at 0, with {@code clone} in place of {@code clone3}, for a
+     * kernel or a seccomp filter that refuses {@code clone3} with ENOSYS (Docker's default profile). It reads
+     * the same {@code struct clone_args}: {@code clone(flags & ~CLONE_PARENT_SETTID | exit_signal,
+     * stack + stack_size, pidfd, 0, 0)}. Without clone3 the pidfd takes the place of the parent's tid, so
+     * {@code parent_tid} is not written; flags above the low 32 bits and {@code CLONE_NEWTIME} (in the
+     * signal byte) cannot be passed, and the caller must not ask for them.
+     */
+    static final int CLONE_ENTRY = 0x207;
+
     /** Offset of the 8-byte immediate in {@code elf_entry} that holds the image address. */
     static final int ELF_ENTRY_IMAGE_IMMEDIATE = ELF_ENTRY + 2;
 
@@ -55,6 +65,7 @@ final class X86_64Code {
         0x0f, 0x05,                               // 03b syscall
         0x48, 0x85, 0xc0,                         // 03d test rax, rax
         0x74, 0x24,                               // 040 je child
+        // parent:
         0x48, 0x89, 0xc3,                         // 042 mov rbx, rax  ; parent: keep the pid
         0xb8, 0x0e, 0x00, 0x00, 0x00,             // 045 mov eax, 14  ; restore the saved mask
         0xbf, 0x02, 0x00, 0x00, 0x00,             // 04a mov edi, 2
@@ -200,7 +211,35 @@ final class X86_64Code {
         0xf4,                                     // 1f7 hlt
         // elf_entry:
         0x49, 0xbf, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,// 1f8 movabs r15, 0x1000000  ; a setup executable: the program is mapped at IMAGE_ADDRESS
-        0xe9, 0x62, 0xfe, 0xff, 0xff              // 202 jmp start
+        0xe9, 0x62, 0xfe, 0xff, 0xff,             // 202 jmp start
+        // clone_entry:
+        0x53,                                     // 207 push rbx  ; as entry, with clone: clone3 is ENOSYS here
+        0x41, 0x54,                               // 208 push r12
+        0x41, 0x55,                               // 20a push r13
+        0x48, 0x89, 0xfb,                         // 20c mov rbx, rdi  ; rbx = clone_args
+        0x49, 0x89, 0xd5,                         // 20f mov r13, rdx  ; r13 = program
+        0xb8, 0x0e, 0x00, 0x00, 0x00,             // 212 mov eax, 14  ; rt_sigprocmask(SIG_SETMASK, all, saved, 8)
+        0xbf, 0x02, 0x00, 0x00, 0x00,             // 217 mov edi, 2
+        0x49, 0x8d, 0x75, 0x20,                   // 21c lea rsi, [r13+32]
+        0x49, 0x8d, 0x55, 0x28,                   // 220 lea rdx, [r13+40]
+        0x41, 0xba, 0x08, 0x00, 0x00, 0x00,       // 224 mov r10d, 8
+        0x0f, 0x05,                               // 22a syscall
+        0x48, 0x85, 0xc0,                         // 22c test rax, rax
+        0x0f, 0x85, 0x2b, 0xfe, 0xff, 0xff,       // 22f jne out  ; could not block: return -errno
+        0x48, 0x8b, 0x3b,                         // 235 mov rdi, [rbx]  ; clone_args.flags
+        0x48, 0x0f, 0xba, 0xf7, 0x14,             // 238 btr rdi, 20  ; without CLONE_PARENT_SETTID: clone stores the pidfd in parent_tid
+        0x48, 0x0b, 0x7b, 0x20,                   // 23d or rdi, [rbx+32]  ; | exit_signal (CSIGNAL, the low byte)
+        0x48, 0x8b, 0x73, 0x28,                   // 241 mov rsi, [rbx+40]  ; newsp = stack + stack_size: the top
+        0x48, 0x03, 0x73, 0x30,                   // 245 add rsi, [rbx+48]
+        0x48, 0x8b, 0x53, 0x08,                   // 249 mov rdx, [rbx+8]  ; parent_tid = clone_args.pidfd
+        0x45, 0x31, 0xd2,                         // 24d xor r10d, r10d  ; child_tid = 0
+        0x45, 0x31, 0xc0,                         // 250 xor r8d, r8d  ; tls = 0
+        0x4d, 0x89, 0xe9,                         // 253 mov r9, r13  ; the program pointer survives clone in r9
+        0xb8, 0x38, 0x00, 0x00, 0x00,             // 256 mov eax, 56  ; clone(flags, newsp, &pidfd, 0, 0)
+        0x0f, 0x05,                               // 25b syscall
+        0x48, 0x85, 0xc0,                         // 25d test rax, rax
+        0x0f, 0x84, 0x00, 0xfe, 0xff, 0xff,       // 260 je child
+        0xe9, 0xd7, 0xfd, 0xff, 0xff              // 266 jmp parent
 
     );
 
