@@ -22,10 +22,39 @@ import java.util.List;
  * @param stdin           descriptor to become fd 0, or null to inherit
  * @param stdout          descriptor to become fd 1, or null to inherit
  * @param stderr          descriptor to become fd 2, or null to inherit
+ * @param kept            the launch's copies of the kept descriptors ({@code ProcessSpec.keptFds}), in the
+ *                        spec's order, each numbered above every container descriptor kept
  */
 public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
                        Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
-                       Arg.Word stderr) {
+                       Arg.Word stderr, List<Kept> kept) {
+
+    /** The launch's copy of one kept descriptor ({@code source}) and the number it gets in the container. */
+    public record Kept(Arg.Word source, int containerFd) {
+    }
+
+    public ChildFds {
+        kept = List.copyOf(kept);
+    }
+
+    /** Without kept descriptors. */
+    public ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
+                    Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
+                    Arg.Word stderr) {
+        this(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout, stderr, List.of());
+    }
+
+    /** The same descriptors with {@code kept} as the kept ones. */
+    public ChildFds withKept(List<Kept> kept) {
+        return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
+                stderr, kept);
+    }
+
+    /** Symbolic copies for a plan: {@code keep_N} for container descriptor N. */
+    public static List<Kept> symbolicKept(List<dev.panamax.ProcessSpec.KeptFd> kept) {
+        return kept.stream().map(k -> new Kept(Arg.Word.unknown("keep_" + k.containerFd()), k.containerFd()))
+                .toList();
+    }
 
     /** Symbolic descriptors for plans; {@code piped} says which standard streams get one. */
     public static ChildFds symbolic(boolean init, boolean vfork, boolean stdin, boolean stdout, boolean stderr) {
@@ -49,6 +78,9 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
             if (fd != null) {
                 kept.add(fd);
             }
+        }
+        for (Kept k : this.kept) {
+            kept.add(k.source());
         }
         return kept;
     }
