@@ -101,7 +101,10 @@ public sealed interface Stdio {
     enum Discard implements Stdio { INSTANCE }
 
     /** See {@link Stdio#mergeWithStdout()}. */
-    enum MergeWithStdout implements Stdio { INSTANCE }
+    enum MergeWithStdout implements Stdio {
+        /** The only value. */
+        INSTANCE
+    }
 
     /** See {@link Stdio#terminal()}. */
     enum Pty implements Stdio { INSTANCE }
