@@ -1,31 +1,25 @@
 package dev.panamax.examples;
 
-import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
-import dev.panamax.ExitStatus;
 import dev.panamax.Launcher;
-import dev.panamax.Stdio;
+import dev.panamax.RunOptions;
+import dev.panamax.RunResult;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.cgroup.Resources;
 import dev.panamax.mount.Mount;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs an untrusted command the way an online judge does: no network (a net namespace with only
- * {@code lo}), a memory and a process limit, a wall-clock timeout, captured output, and a verdict:
- * {@code OK}, {@code TIMEOUT}, {@code OOM} or {@code RUNTIME ERROR (exit 3)}.
+ * Runs an untrusted command the way an online judge does, with {@link Launcher#run}: no network (a net
+ * namespace with only {@code lo}), a memory and a process limit, a wall-clock timeout, captured output (2,000
+ * bytes shown per stream), and a verdict: {@code OK}, {@code TIMEOUT}, {@code OOM}, {@code OUTPUT LIMIT} or
+ * {@code RUNTIME ERROR (exit 3)}.
  *
  * <pre>
  * mvn -q -B -DskipTests test-compile exec:exec@sandbox -Dargs="--timeout 2 -- sh -c 'echo hi; sleep 5'"
@@ -33,10 +27,11 @@ import java.util.concurrent.CompletableFuture;
  *     [--rootfs DIR] [--timeout SECONDS] [--memory MB] [--] COMMAND...
  * </pre>
  *
- * <p>Exits 0 for OK, 1 for any other verdict.
+ * <p>Exits 0 for OK, 2 for any other verdict (the pom's {@code exec:exec@sandbox} counts both as success: a
+ * verdict is the example's result, not a failed build), 1 when the command could not be run at all.
  */
 public final class Sandbox {
-    private static final int OUTPUT_SHOWN = 2000;
+    private static final DataSize SHOWN = DataSize.ofBytes(2000);
 
     private Sandbox() {
     }
@@ -86,54 +81,28 @@ public final class Sandbox {
                     .hostname("sandbox")
                     .command(o.command())
                     .resources(Resources.builder().memoryMax(o.memory()).swapMax(DataSize.ofBytes(0)).pidsMax(64).build())
-                    .stdin(Stdio.discard())
-                    .stdout(Stdio.pipe())
-                    .stderr(Stdio.pipe())
                     .readOnlyRoot(true)                // the image cannot be changed...
                     .mount(Mount.tmpfs("/tmp").withSize(DataSize.ofMegabytes(16)))   // ...scratch space can
                     .capabilities(Set.of())            // no capability at all; no_new_privs and the default
-                                                       // seccomp filter are on by default
-                    .build();
-            return judge(spec, o.timeout());
+                    .build();                          // seccomp filter are on by default
+            RunResult r = Launcher.run(spec, RunOptions.builder().timeout(o.timeout()).outputLimit(SHOWN).build());
+            String verdict = switch (r.ending()) {
+                case TIMED_OUT -> "TIMEOUT";
+                case OOM_KILLED -> "OOM";
+                case OUTPUT_LIMIT -> "OUTPUT LIMIT";
+                case SIGNALLED -> "RUNTIME ERROR (" + r.status() + ")";
+                case EXITED -> r.status().code() == 0 ? "OK" : "RUNTIME ERROR (exit " + r.status().code() + ")";
+            };
+            System.out.print("--- stdout\n" + shown(r.stdout()) + "--- stderr\n" + shown(r.stderr()) + "---\n");
+            System.out.printf("status: %s; wall %d ms, cpu %d ms (%s), peak memory %s%n", r.status(),
+                    r.wallTime().toMillis(), r.cpuTime().toMillis(), r.cpuAccounting(), DataSize.ofBytes(r.memoryPeak()));
+            System.out.println("verdict: " + verdict);
+            return verdict.equals("OK") ? 0 : 2;
         });
     }
 
-    private static int judge(ContainerSpec spec, Duration timeout) throws InterruptedException {
-        try (Container c = Launcher.launch(spec)) {
-            CompletableFuture<String> out = capture(c.stdout());
-            CompletableFuture<String> err = capture(c.stderr());
-            Optional<ExitStatus> finished = c.waitFor(timeout);
-            if (finished.isEmpty()) {
-                c.killAll();                      // every process of the container, not only the first
-            }
-            ExitStatus status = finished.isPresent() ? finished.get() : c.waitFor();
-            String verdict = finished.isEmpty() ? "TIMEOUT"
-                    : status.oomKilled() ? "OOM"
-                    : status.exited() && status.code() == 0 ? "OK"
-                    : status.exited() ? "RUNTIME ERROR (exit " + status.code() + ")"
-                    : "RUNTIME ERROR (" + status + ")";
-            System.out.println("--- stdout\n" + clip(out.join()) + "--- stderr\n" + clip(err.join()) + "---");
-            System.out.println("status: " + status);
-            System.out.println("verdict: " + verdict);
-            return verdict.equals("OK") ? 0 : 1;
-        }
-    }
-
-    private static CompletableFuture<String> capture(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                in.transferTo(buf);
-                return buf.toString(StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, task -> Thread.ofPlatform().daemon().name("capture").start(task));
-    }
-
-    private static String clip(String s) {
-        String shown = s.length() > OUTPUT_SHOWN ? s.substring(0, OUTPUT_SHOWN) + "\n[... " + (s.length() - OUTPUT_SHOWN)
-                + " more characters]\n" : s;
-        return shown.isEmpty() || shown.endsWith("\n") ? shown : shown + "\n";
+    private static String shown(RunResult.Output out) {
+        String text = out.text() + (out.truncated() ? "\n[... " + out.dropped() + " more bytes]" : "");
+        return text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
     }
 }

@@ -58,6 +58,38 @@ public interface Container extends AutoCloseable {
     boolean isAlive();
 
     /**
+     * The exit value without waiting, as {@link Process#exitValue()}: the exit code, or 128 + the signal that
+     * ended the process ({@link ExitStatus#shellCode()}). {@code waitFor(Duration.ZERO)} gives the whole
+     * {@link ExitStatus} without waiting, empty while the process runs.
+     *
+     * @return the exit value
+     * @throws IllegalThreadStateException while the process still runs
+     */
+    int exitValue();
+
+    /**
+     * The JDK's handle of the container's first process ({@link #pid()}), for {@link ProcessHandle#info()},
+     * {@link ProcessHandle#children()} and the like. The first call made while the process has not been
+     * reaped makes it and every later call returns it (it then tells the end apart from a reused pid, as
+     * any {@link ProcessHandle} does); a first call after the end finds nothing, since the pid may by then
+     * belong to another process.
+     *
+     * @return the handle, or empty when the process had already ended at the first call
+     */
+    Optional<ProcessHandle> toHandle();
+
+    /**
+     * The processes the container's first process started, and theirs, as the JDK lists them
+     * ({@link ProcessHandle#descendants()}: a snapshot, with host pids).
+     *
+     * @return the descendants now, or an empty stream once the process has ended
+     */
+    default java.util.stream.Stream<ProcessHandle> descendants() {
+        return toHandle().filter(ProcessHandle::isAlive).map(ProcessHandle::descendants)
+                .orElseGet(java.util.stream.Stream::empty);
+    }
+
+    /**
      * Sends {@code signal} through the pidfd; a no-op once the process has ended.
      *
      * @param signal a signal number, such as 15 for SIGTERM

@@ -133,6 +133,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         b.dieWithParent = process.dieWithParent();
         b.newSession = process.newSession();
         b.init = process.init();
+        b.argv0 = process.argv0().orElse(null);
+        b.keptFds.addAll(process.keptFds());
         b.resources = resources.orElse(null);
         b.hardening = hardening.toBuilder(hasDeviceCgroup());
         b.users.from(users, identity);
@@ -179,6 +181,10 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private String domainname;
         private final List<String> argv = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
+        /** Names {@link #unsetEnv} removed: kept out of the environment, the default PATH included. */
+        private final java.util.Set<String> unset = new java.util.HashSet<>();
+        private String argv0;
+        private final List<ProcessSpec.KeptFd> keptFds = new ArrayList<>();
         /** Whether the environment starts with the default PATH (a derived builder has its spec's whole one). */
         private boolean defaultPath = true;
         private String cwd = "/";
@@ -307,6 +313,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          */
         public Builder env(String key, String value) {
             env.put(key, value);
+            unset.remove(key);
             return this;
         }
 
@@ -316,7 +323,61 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * @return this builder
          */
         public Builder inheritEnvironment() {
-            System.getenv().forEach(env::putIfAbsent);
+            System.getenv().forEach((k, v) -> {
+                if (!unset.contains(k)) {
+                    env.putIfAbsent(k, v);
+                }
+            });
+            return this;
+        }
+
+        /**
+         * Leaves one variable out of the environment: one that {@link #inheritEnvironment()} copies (before or
+         * after this call), or the default {@code PATH}. A later {@link #env(String, String)} of the same
+         * name sets it again.
+         *
+         * <pre>{@code
+         * builder.inheritEnvironment().unsetEnv("AWS_SECRET_ACCESS_KEY");
+         * }</pre>
+         *
+         * @param key the variable's name
+         * @return this builder
+         */
+        public Builder unsetEnv(String key) {
+            env.remove(key);
+            unset.add(Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        /**
+         * The argv[0] the program sees, when it must differ from the file executed (the first element of
+         * {@link #command(String...)}), like bubblewrap's {@code --argv0} or a login shell's {@code -sh};
+         * null: the command's first element.
+         *
+         * <pre>{@code
+         * builder.command("/bin/busybox", "-c", "echo $0").argv0("sh");
+         * }</pre>
+         *
+         * @param name the program's argv[0]
+         * @return this builder
+         */
+        public Builder argv0(String name) {
+            this.argv0 = name;
+            return this;
+        }
+
+        /**
+         * Keeps the JVM's descriptor {@code hostFd} open in the container as {@code containerFd} (bubblewrap's
+         * {@code --sync-fd}, runc's {@code --preserve-fds}); every other descriptor but 0, 1 and 2 is still
+         * closed at the exec. The launch duplicates it, so the caller still owns and closes {@code hostFd}.
+         * See {@link ProcessSpec.KeptFd} for the numbers allowed.
+         *
+         * @param hostFd      a descriptor open in the JVM
+         * @param containerFd its number in the container, from 3
+         * @return this builder
+         */
+        public Builder keepFd(int hostFd, int containerFd) {
+            keptFds.add(new ProcessSpec.KeptFd(hostFd, containerFd));
             return this;
         }
 
@@ -362,6 +423,51 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         public Builder stderr(Stdio s) {
             this.stderr = Objects.requireNonNull(s, "stderr");
             return this;
+        }
+
+        /**
+         * Standard input from a {@link ProcessBuilder.Redirect} (see {@link Stdio#from}).
+         *
+         * @param r {@code PIPE}, {@code INHERIT} or {@code from(file)}
+         * @return this builder
+         * @throws InvalidSpecException (field {@code stdin}) for a redirect that writes
+         */
+        public Builder stdin(ProcessBuilder.Redirect r) {
+            return stdin(redirect("stdin", r, true));
+        }
+
+        /**
+         * Standard output to a {@link ProcessBuilder.Redirect} (see {@link Stdio#from}).
+         *
+         * @param r {@code PIPE}, {@code INHERIT}, {@code DISCARD}, {@code to(file)} or {@code appendTo(file)}
+         * @return this builder
+         * @throws InvalidSpecException (field {@code stdout}) for {@code from(file)}
+         */
+        public Builder stdout(ProcessBuilder.Redirect r) {
+            return stdout(redirect("stdout", r, false));
+        }
+
+        /**
+         * Standard error to a {@link ProcessBuilder.Redirect}, as {@link #stdout(ProcessBuilder.Redirect)}.
+         *
+         * @param r {@code PIPE}, {@code INHERIT}, {@code DISCARD}, {@code to(file)} or {@code appendTo(file)}
+         * @return this builder
+         * @throws InvalidSpecException (field {@code stderr}) for {@code from(file)}
+         */
+        public Builder stderr(ProcessBuilder.Redirect r) {
+            return stderr(redirect("stderr", r, false));
+        }
+
+        /** As {@link ProcessBuilder}: a redirect of the wrong direction fails at once, before it can truncate. */
+        private static Stdio redirect(String field, ProcessBuilder.Redirect r, boolean input) {
+            ProcessBuilder.Redirect.Type type = Objects.requireNonNull(r, field).type();
+            boolean reads = type == ProcessBuilder.Redirect.Type.READ;
+            boolean writes = type == ProcessBuilder.Redirect.Type.WRITE || type == ProcessBuilder.Redirect.Type.APPEND;
+            if (input ? writes : reads) {
+                throw new InvalidSpecException(field, "Redirect " + r + " " + (input ? "writes" : "reads")
+                        + "; " + field + " needs one that " + (input ? "reads" : "writes"));
+            }
+            return Stdio.from(r);
         }
 
         /**
@@ -779,8 +885,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                 environment.put("PATH", ProcessSpec.DEFAULT_PATH);
             }
             environment.putAll(env);
+            environment.keySet().removeAll(unset);
             ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent,
-                    newSession, init);
+                    newSession, init, Optional.ofNullable(argv0), keptFds);
             boolean proc = mountProc != null ? mountProc : namespaces.contains(Namespace.PID)
                     && namespaces.contains(Namespace.MOUNT) && !filesystem.mounts("/proc");
             UserNamespaceSpec userNs = users.maps(namespaces);

@@ -33,6 +33,31 @@ public final class Launcher {
     }
 
     /**
+     * Runs the container to its end, as judges, graders and code-execution services do: stdin from
+     * {@code options} (empty by default), stdout and stderr captured up to their limits (a stderr merged
+     * with {@link Stdio#mergeWithStdout()} stays merged; the spec's other stdio settings are replaced), the
+     * wall-clock limit enforced by killing every process of the container. Nothing is left behind, also on
+     * a timeout or an interrupt: the container's cgroup or PID namespace is killed, reaped and removed.
+     *
+     * <pre>{@code
+     * RunResult r = Launcher.run(spec, RunOptions.builder().timeout(Duration.ofSeconds(2))
+     *         .stdin("1 2\n".getBytes()).build());
+     * System.out.println(r.ending() + " " + r.status() + " in " + r.wallTime() + ": " + r.stdout().text());
+     * }</pre>
+     *
+     * @param spec    the container; it needs a PID namespace (the default) or {@code resources}, so that a
+     *                kill reaches every one of its processes
+     * @param options the limits and the input
+     * @return how it ended, its output, its wall and CPU time and its peak memory
+     * @throws dev.panamax.spec.InvalidSpecException for a spec with neither a PID namespace nor resources
+     * @throws LaunchException if the launch failed; nothing of the container is left
+     * @throws InterruptedException if interrupted while waiting; the container is killed and removed first
+     */
+    public static RunResult run(ContainerSpec spec, RunOptions options) throws InterruptedException {
+        return LaunchService.run(spec, options);
+    }
+
+    /**
      * What the child will do, syscall by syscall, as strace-like text (descriptors shown symbolically), after
      * the line of the launcher's clone ({@code clone3}, or {@code clone} where clone3 is refused). Nothing is
      * launched.

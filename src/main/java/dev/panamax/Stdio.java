@@ -12,6 +12,10 @@ import java.util.Objects;
  *     .stderr(Stdio.file(Path.of("err.log"))) // truncate and write
  *     .stdin(Stdio.discard())                 // /dev/null
  *     .build();
+ * ContainerSpec.builder().command("make")
+ *     .stdout(Stdio.pipe())
+ *     .stderr(Stdio.mergeWithStdout())        // like ProcessBuilder.redirectErrorStream(true)
+ *     .build();
  * ContainerSpec.builder().command("sh", "-i")
  *     .terminal(true)                         // stdin, stdout, stderr: a pseudo-terminal; see Container.terminal()
  *     .build();
@@ -68,6 +72,38 @@ public sealed interface Stdio {
         return Pty.INSTANCE;
     }
 
+    /**
+     * Standard error only: the same open file as standard output, whatever that is (a pipe, a file, the
+     * JVM's, the terminal), like {@link ProcessBuilder#redirectErrorStream(boolean)}. With a piped stdout
+     * both streams arrive interleaved on {@link Container#stdout()}.
+     *
+     * @return the merge of stderr into stdout
+     */
+    static Stdio mergeWithStdout() {
+        return MergeWithStdout.INSTANCE;
+    }
+
+    /**
+     * The same redirect as a {@link ProcessBuilder.Redirect}: {@code PIPE}, {@code INHERIT}, {@code DISCARD},
+     * {@code from(file)}, {@code to(file)}, {@code appendTo(file)}. A file's direction follows the stream
+     * it is given to, as with {@link #file(Path)}: the builder's {@code stdin(Redirect)},
+     * {@code stdout(Redirect)} and {@code stderr(Redirect)} refuse a redirect of the wrong direction.
+     *
+     * @param redirect a redirect of {@link ProcessBuilder}
+     * @return the equivalent stream
+     */
+    static Stdio from(ProcessBuilder.Redirect redirect) {
+        if (redirect.equals(ProcessBuilder.Redirect.DISCARD)) {
+            return discard();
+        }
+        return switch (redirect.type()) {
+            case PIPE -> pipe();
+            case INHERIT -> inherit();
+            case READ, WRITE -> file(redirect.file().toPath());
+            case APPEND -> append(redirect.file().toPath());
+        };
+    }
+
     /** See {@link Stdio#inherit()}. */
     enum Inherit implements Stdio {
         /** The only value. */
@@ -82,6 +118,12 @@ public sealed interface Stdio {
 
     /** See {@link Stdio#discard()}. */
     enum Discard implements Stdio {
+        /** The only value. */
+        INSTANCE
+    }
+
+    /** See {@link Stdio#mergeWithStdout()}. */
+    enum MergeWithStdout implements Stdio {
         /** The only value. */
         INSTANCE
     }

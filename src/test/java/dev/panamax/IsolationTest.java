@@ -68,6 +68,17 @@ class IsolationTest extends BusyboxTest {
         // the shell's own descriptors, listed by a child: no fd of the JVM may leak in
         Run r = Run.of(container("ls /proc/$$/fd; true")).ok();
         assertEquals("0\n1\n2\n", r.stdout());
+        // nor with the init (the command is its child), nor with stderr merged
+        assertEquals("0\n1\n2\n", Run.of(container("ls /proc/$$/fd; true").init(true)).ok().stdout());
+        assertEquals("0\n1\n2\n", Run.of(container("ls /proc/$$/fd; true").stdout(Stdio.pipe())
+                .stderr(Stdio.mergeWithStdout()).build()).ok().stdout());
+    }
+
+    @Test
+    void aKeptDescriptorIsTheOnlyOneBesidesStdio() {
+        // the JVM's stdout (fd 1, not close-on-exec) kept as fd 7: that one, and no other of the JVM's
+        Run r = Run.of(container("ls /proc/$$/fd; true").keepFd(1, 7).init(true)).ok();
+        assertEquals("0\n1\n2\n7\n", r.stdout());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
+import dev.panamax.ProcessSpec;
 import dev.panamax.cgroup.Cgroup;
 import dev.panamax.cgroup.CgroupException;
 import dev.panamax.cgroup.CgroupManager;
@@ -94,6 +95,7 @@ final class Launch {
         int[] exec = null;
         int[] status = null;
         int[] hello = null;
+        int[] kept = null;
         try (Arena arena = Arena.ofConfined(); AwaitClone awaitClone = new AwaitClone()) {
             sync = Libc.pipe2(Abi.O_CLOEXEC);
             err = Libc.pipe2(Abi.O_CLOEXEC);
@@ -105,11 +107,18 @@ final class Launch {
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             boolean vfork = SpecCompiler.usesVfork(spec);
             hello = vfork ? Libc.pipe2(Abi.O_CLOEXEC) : null;
+            kept = keptCopies();
+            if (kept.length > 0) { // the child still writes these after its dups onto the kept numbers
+                err[1] = clearOfKept(err[1]);
+                if (status != null) {
+                    status[1] = clearOfKept(status[1]);
+                }
+            }
             ChildFds fds = new ChildFds(hello == null ? null : ChildFds.fd(hello[1], "hello_w"),
                     ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
                     ChildFds.fd(err[1], "err_w"), ownSpace ? ChildFds.fd(setupExe[0], "setup_exe") : null,
                     status == null ? null : ChildFds.fd(status[1], "status_w"),
-                    stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
+                    stdio.childArg(0), stdio.childArg(1), stdio.childArg(2), keptArgs(kept));
             OverlaySteps.Layers layers = overlayRoot(cleanup);
             int statusWrite = status == null ? -1 : status[1];
             ChildProgram program;
@@ -224,6 +233,7 @@ final class Launch {
                 closeAll(exec);
                 closeAll(status);
                 closeAll(hello);
+                closeAll(kept);
                 stdio.close();
             } finally {
                 if (primary != null) {
@@ -240,6 +250,52 @@ final class Launch {
                 }
             }
         }
+    }
+
+    /** One above the highest container descriptor the spec keeps (3 without any). */
+    private int aboveKept() {
+        return spec.process().keptFds().stream().mapToInt(ProcessSpec.KeptFd::containerFd).max().orElse(2) + 1;
+    }
+
+    /**
+     * The launch's own close-on-exec copies of the descriptors the spec keeps, numbered above every kept
+     * container descriptor, so that no dup onto a kept number in the child closes a source not yet dup'ed.
+     */
+    private int[] keptCopies() {
+        java.util.List<ProcessSpec.KeptFd> keep = spec.process().keptFds();
+        int[] copies = new int[keep.size()];
+        java.util.Arrays.fill(copies, -1);
+        try {
+            for (int i = 0; i < copies.length; i++) {
+                ProcessSpec.KeptFd k = keep.get(i);
+                try {
+                    copies[i] = Libc.fcntl(k.hostFd(), Abi.F_DUPFD_CLOEXEC, aboveKept());
+                } catch (ErrnoException e) {
+                    throw FailureReport.parentCall(spec, "keep host descriptor " + k.hostFd() + " open as fd "
+                            + k.containerFd(), "fcntl", e.errno(), e);
+                }
+            }
+            return copies;
+        } catch (RuntimeException | Error failure) {
+            closeAll(copies);
+            throw failure;
+        }
+    }
+
+    private java.util.List<ChildFds.Kept> keptArgs(int[] copies) {
+        java.util.List<ProcessSpec.KeptFd> keep = spec.process().keptFds();
+        return java.util.stream.IntStream.range(0, copies.length).mapToObj(i -> new ChildFds.Kept(
+                ChildFds.fd(copies[i], "keep_" + keep.get(i).containerFd()), keep.get(i).containerFd())).toList();
+    }
+
+    /** {@code fd}, or a copy above the kept numbers (the original closed) if a kept number would replace it. */
+    private int clearOfKept(int fd) {
+        if (spec.process().keptFds().stream().noneMatch(k -> k.containerFd() == fd)) {
+            return fd;
+        }
+        int moved = Libc.fcntl(fd, Abi.F_DUPFD_CLOEXEC, aboveKept());
+        Libc.close(fd);
+        return moved;
     }
 
     private int openSetupExecutable() {
@@ -320,8 +376,9 @@ final class Launch {
             init.close();
             throw failure;
         }
-        RunningContainer container = new RunningContainer(pid, pidfd,
-                Reaper.get().watch(pidfd).thenApply(init::commandStatus), cgroup, in, out, errors, cleanup::close);
+        RunningContainer container = new RunningContainer(pid, pidfd, Reaper.get().watch(pidfd)
+                .thenApply(r -> new Reaper.Reaped(init.commandStatus(r.status()), r.cpuNanos(), r.maxRssBytes())),
+                cgroup, in, out, errors, cleanup::close);
         container.attach(stdio.terminal());
         return container;
     }

@@ -15,6 +15,11 @@ public final class LaunchService {
         return Launch.start(spec);
     }
 
+    public static dev.panamax.RunResult run(ContainerSpec spec, dev.panamax.RunOptions options)
+            throws InterruptedException {
+        return RunToCompletion.run(spec, options);
+    }
+
     public static ChildProgram plan(ContainerSpec spec) {
         NativeAccess.require(); // the compiler reads the kernel's numbers from the bindings
         return SpecCompiler.plan(spec);

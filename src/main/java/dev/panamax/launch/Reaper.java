@@ -2,6 +2,7 @@ package dev.panamax.launch;
 
 import dev.panamax.ExitStatus;
 import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.KernelStructs;
 import dev.panamax.sys.internal.Libc;
 
 import java.lang.foreign.Arena;
@@ -19,13 +20,27 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * process exits), then collects the status with {@code waitid(P_PIDFD)}. No thread per container.
  */
 final class Reaper {
+    private static final long UTIME = offset("ru_utime_sec");
+    private static final long STIME = offset("ru_stime_sec");
+    private static final long MAXRSS = offset("ru_maxrss");
     private static final Reaper INSTANCE = new Reaper();
 
     private final ConcurrentLinkedQueue<Entry> incoming = new ConcurrentLinkedQueue<>();
     private final int wakeRead;
     private final int wakeWrite;
 
-    private record Entry(int pidfd, CompletableFuture<ExitStatus> exit) {
+    private record Entry(int pidfd, CompletableFuture<Reaped> exit) {
+    }
+
+    /**
+     * What reaping a process gives: its status and its resource usage (its own and that of the descendants
+     * it waited for), from {@code waitid}'s {@code struct rusage}.
+     *
+     * @param status      how it ended
+     * @param cpuNanos    user plus system CPU time
+     * @param maxRssBytes the peak resident set size
+     */
+    record Reaped(ExitStatus status, long cpuNanos, long maxRssBytes) {
     }
 
     private Reaper() {
@@ -42,8 +57,8 @@ final class Reaper {
     }
 
     /** The future completes with the exit status once the process behind {@code pidfd} has been reaped. */
-    CompletableFuture<ExitStatus> watch(int pidfd) {
-        CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    CompletableFuture<Reaped> watch(int pidfd) {
+        CompletableFuture<Reaped> exit = new CompletableFuture<>();
         incoming.add(new Entry(pidfd, exit));
         try (Arena arena = Arena.ofConfined()) {
             Libc.write(wakeWrite, arena.allocate(1), 1);
@@ -64,6 +79,7 @@ final class Reaper {
         Map<Integer, Entry> watched = new LinkedHashMap<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(Abi.SIZEOF_SIGINFO, 8);
+            MemorySegment usage = arena.allocate(KernelStructs.RUSAGE);
             MemorySegment drain = arena.allocate(64);
             while (true) {
                 for (Entry e; (e = incoming.poll()) != null; ) {
@@ -81,7 +97,7 @@ final class Reaper {
                         drain(drain);
                     }
                     for (int i = 0; i < order.size(); i++) {
-                        if (revents(fds, i + 1) != 0 && reaped(order.get(i), info)) {
+                        if (revents(fds, i + 1) != 0 && reaped(order.get(i), info, usage)) {
                             watched.remove(order.get(i).pidfd());
                         }
                     }
@@ -110,18 +126,29 @@ final class Reaper {
     }
 
     /** Collects the status if the process has ended; a failure completes the future exceptionally. */
-    private boolean reaped(Entry e, MemorySegment info) {
+    private boolean reaped(Entry e, MemorySegment info, MemorySegment usage) {
         try {
             info.fill((byte) 0);
-            Libc.syscall("waitid", Abi.SYS_waitid, Abi.P_PIDFD, e.pidfd(), info.address(), Abi.WEXITED | Abi.WNOHANG, 0);
+            Libc.syscall("waitid", Abi.SYS_waitid, Abi.P_PIDFD, e.pidfd(), info.address(), Abi.WEXITED | Abi.WNOHANG,
+                    usage.address());
             if (info.get(ValueLayout.JAVA_INT, Abi.OFFSETOF_SIGINFO_PID) == 0) { // si_pid 0: not ended yet
                 return false;
             }
-            e.exit().complete(status(info));
+            e.exit().complete(new Reaped(status(info), (micros(usage, UTIME) + micros(usage, STIME)) * 1000,
+                    usage.get(ValueLayout.JAVA_LONG, MAXRSS) * 1024));
         } catch (RuntimeException failure) {
             e.exit().completeExceptionally(failure);
         }
         return true;
+    }
+
+    private static long offset(String field) {
+        return KernelStructs.RUSAGE.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement(field));
+    }
+
+    /** A {@code struct timeval} at {@code offset} of the rusage, in microseconds. */
+    private static long micros(MemorySegment usage, long offset) {
+        return usage.get(ValueLayout.JAVA_LONG, offset) * 1_000_000 + usage.get(ValueLayout.JAVA_LONG, offset + 8);
     }
 
     private static ExitStatus status(MemorySegment siginfo) {

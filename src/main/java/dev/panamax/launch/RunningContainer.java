@@ -24,22 +24,28 @@ final class RunningContainer implements Container {
     private final long pid;
     private final int pidfd;
     private final CompletableFuture<ExitStatus> exit;
+    /** The reaper's status and resource usage of the first process (for {@code Launcher.run}). */
+    private final CompletableFuture<Reaper.Reaped> reaped;
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
     private final Runnable onClose;
     private final Cgroup cgroup;
     private PseudoTerminal terminal;
+    /** The JDK's handle, made by the first {@link #toHandle()} before the reap. */
+    private ProcessHandle handle;
     private boolean closing;
     private boolean closed;
 
-    RunningContainer(long pid, int pidfd, CompletableFuture<ExitStatus> reaped, Cgroup cgroup, OutputStream stdin,
-                     InputStream stdout, InputStream stderr, Runnable onClose) {
+    RunningContainer(long pid, int pidfd, CompletableFuture<Reaper.Reaped> reaped, Cgroup cgroup,
+                     OutputStream stdin, InputStream stdout, InputStream stderr, Runnable onClose) {
         this.pid = pid;
         this.pidfd = pidfd;
         this.cgroup = cgroup;
+        this.reaped = reaped;
         // read the OOM counter as soon as the reaper has the status, while the cgroup still exists
-        this.exit = cgroup == null ? reaped : reaped.thenApply(this::markOom);
+        CompletableFuture<ExitStatus> status = reaped.thenApply(Reaper.Reaped::status);
+        this.exit = cgroup == null ? status : status.thenApply(this::markOom);
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -82,6 +88,28 @@ final class RunningContainer implements Container {
     }
 
     @Override
+    public int exitValue() {
+        if (!exit.isDone()) {
+            throw new IllegalThreadStateException("container " + pid + " is still running");
+        }
+        return exit.join().shellCode();
+    }
+
+    @Override
+    public synchronized Optional<ProcessHandle> toHandle() {
+        if (handle == null && !closed && !exit.isDone()) {
+            Optional<ProcessHandle> found = ProcessHandle.of(pid);
+            try {
+                Libc.pidfdSendSignal(pidfd, 0); // succeeds until the reap: then the pid was still ours above
+                handle = found.orElse(null);
+            } catch (ErrnoException reaped) {
+                // ESRCH: reaped meanwhile, and the pid may already name another process
+            }
+        }
+        return Optional.ofNullable(handle);
+    }
+
+    @Override
     public synchronized void kill(int signal) {
         if (closed || exit.isDone()) {
             return;
@@ -93,6 +121,16 @@ final class RunningContainer implements Container {
                 throw e;
             }
         }
+    }
+
+    /** The first process's status and rusage, once reaped. */
+    CompletableFuture<Reaper.Reaped> reaped() {
+        return reaped;
+    }
+
+    /** The container's cgroup, or null without resources. */
+    Cgroup cgroupOrNull() {
+        return cgroup;
     }
 
     /** The launch's terminal (or null), closed with the container. */

@@ -82,6 +82,7 @@ final class StdioSetup implements AutoCloseable {
         boolean input = n == 0;
         switch (stdio) {
             case Stdio.Inherit i -> { }
+            case Stdio.MergeWithStdout m -> { } // the child dups its fd 1 onto 2 (ExecSteps)
             case Stdio.Discard d -> childEnd[n] = Libc.open("/dev/null",
                     (input ? Abi.O_RDONLY : Abi.O_WRONLY) | Abi.O_CLOEXEC, 0);
             case Stdio.File f -> childEnd[n] = Libc.open(f.path().toString(), input

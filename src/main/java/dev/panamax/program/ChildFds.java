@@ -22,10 +22,39 @@ import java.util.List;
  * @param stdin           descriptor to become fd 0, or null to inherit
  * @param stdout          descriptor to become fd 1, or null to inherit
  * @param stderr          descriptor to become fd 2, or null to inherit
+ * @param kept            the launch's copies of the kept descriptors ({@code ProcessSpec.keptFds}), in the
+ *                        spec's order, each numbered above every container descriptor kept
  */
 public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
                        Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
-                       Arg.Word stderr) {
+                       Arg.Word stderr, List<Kept> kept) {
+
+    /** The launch's copy of one kept descriptor ({@code source}) and the number it gets in the container. */
+    public record Kept(Arg.Word source, int containerFd) {
+    }
+
+    public ChildFds {
+        kept = List.copyOf(kept);
+    }
+
+    /** Without kept descriptors. */
+    public ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
+                    Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
+                    Arg.Word stderr) {
+        this(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout, stderr, List.of());
+    }
+
+    /** The same descriptors with {@code kept} as the kept ones. */
+    public ChildFds withKept(List<Kept> kept) {
+        return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
+                stderr, kept);
+    }
+
+    /** Symbolic copies for a plan: {@code keep_N} for container descriptor N. */
+    public static List<Kept> symbolicKept(List<dev.panamax.ProcessSpec.KeptFd> kept) {
+        return kept.stream().map(k -> new Kept(Arg.Word.unknown("keep_" + k.containerFd()), k.containerFd()))
+                .toList();
+    }
 
     /** Symbolic descriptors for plans; {@code piped} says which standard streams get one. */
     public static ChildFds symbolic(boolean init, boolean vfork, boolean stdin, boolean stdout, boolean stderr) {
@@ -42,17 +71,19 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         return Arg.Word.descriptor(name, fd);
     }
 
-    /** All nine, in the record's order, null where absent. */
+    /** All nine, in the record's order, null where absent, then the kept ones' copies. */
     List<Arg.Word> all() {
-        return java.util.Arrays.asList(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin,
-                stdout, stderr);
+        List<Arg.Word> all = new ArrayList<>(java.util.Arrays.asList(hello, syncRead, syncWrite, errorWrite,
+                setupExecutable, statusWrite, stdin, stdout, stderr));
+        kept.forEach(k -> all.add(k.source()));
+        return all;
     }
 
-    /** Which of the nine are present, as bits in the record's order. */
+    /** Which of the nine are present, as bits in the record's order, and above them how many are kept. */
     int shape() {
-        int bits = 0;
+        int bits = kept.size() << 9;
         List<Arg.Word> all = all();
-        for (int k = 0; k < all.size(); k++) {
+        for (int k = 0; k < 9; k++) {
             bits |= all.get(k) == null ? 0 : 1 << k;
         }
         return bits;
@@ -62,7 +93,11 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     ChildFds symbolic() {
         Arg.Word[] w = all().stream().map(d -> d == null ? null : Arg.Word.unknown(d.text().replaceFirst("=.*", "")))
                 .toArray(Arg.Word[]::new);
-        return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
+        List<Kept> symbolicKept = new ArrayList<>();
+        for (int k = 0; k < kept.size(); k++) {
+            symbolicKept.add(new Kept(w[9 + k], kept.get(k).containerFd()));
+        }
+        return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], symbolicKept);
     }
 
     /** The descriptors the setup steps use after the {@code execveat}: every one but the memfd itself. */
@@ -72,6 +107,9 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
             if (fd != null) {
                 kept.add(fd);
             }
+        }
+        for (Kept k : this.kept) {
+            kept.add(k.source());
         }
         return kept;
     }

@@ -27,8 +27,17 @@ final class ExecSteps {
                 e.add(Step.of("connect " + names[n], "dup3", streams[n], new Arg.Word(n), new Arg.Word(0)));
             }
         }
+        if (e.spec().process().stderr() instanceof dev.panamax.Stdio.MergeWithStdout) {
+            e.add(Step.of("merge stderr into stdout", "dup3", new Arg.Word(1), new Arg.Word(2), new Arg.Word(0)));
+        }
         e.add(Step.of("no descriptor but 0, 1, 2 survives execve", "close_range", new Arg.Word(3),
                 Arg.allOnes32(), Arg.flags(Flags.CLOSE_RANGE_CLOEXEC)));
+        // after close_range: dup3 without O_CLOEXEC makes the only other descriptors that survive execve. The
+        // launch numbered every source above every target, and the error and status pipes apart from them.
+        for (ChildFds.Kept k : e.fds().kept()) {
+            e.add(Step.of("keep a descriptor open as fd " + k.containerFd(), "dup3", k.source(),
+                    new Arg.Word(k.containerFd()), new Arg.Word(0)));
+        }
     }
 
     static void workingDirectory(Emit e) {
@@ -79,7 +88,7 @@ final class ExecSteps {
         List<String> candidates = candidates(p);
         for (int i = 0; i < candidates.size(); i++) {
             Step step = Step.of("execute " + p.argv().getFirst(), "execve", new Arg.CString(candidates.get(i)),
-                    new Arg.CStringArray(p.argv()), Arg.CStringArray.environment(envp));
+                    new Arg.CStringArray(p.execArgv()), Arg.CStringArray.environment(envp));
             boolean last = i == candidates.size() - 1;
             step = step.hinting(Hints.execve(e.spec(), candidates, last));
             e.add(last ? step : step.tolerating(Errno.number("ENOENT"), Errno.number("EACCES"), Errno.number("ENOTDIR")));

@@ -41,12 +41,12 @@ public final class SpecCompiler {
     public static ChildProgram plan(ContainerSpec spec, Host host, Arch arch) {
         ProcessSpec p = spec.process();
         return compile(spec, ChildFds.symbolic(p.init(), usesVfork(spec), piped(p.stdin()), piped(p.stdout()),
-                piped(p.stderr())),
+                piped(p.stderr())).withKept(ChildFds.symbolicKept(p.keptFds())),
                 OverlaySteps.planned(spec), host, arch);
     }
 
     private static boolean piped(Stdio s) {
-        return !(s instanceof Stdio.Inherit);
+        return !(s instanceof Stdio.Inherit) && !(s instanceof Stdio.MergeWithStdout);
     }
 
     private static void program(Emit e) {

@@ -116,13 +116,14 @@ class ExamplesTest {
     @Test
     void sandboxJudgesTimeoutRuntimeErrorAndOk() throws Exception {
         Result timeout = run("Sandbox", "", "--timeout", "1", "--", "sh", "-c", "echo started; sleep 30");
-        assertEquals(1, timeout.exit(), timeout.toString());
+        assertEquals(2, timeout.exit(), "a verdict, not a failure: " + timeout);
         assertTrue(timeout.out().contains("started\n"), timeout.toString());
         assertTrue(timeout.out().endsWith("verdict: TIMEOUT\n"), timeout.toString());
 
         Result error = run("Sandbox", "", "sh", "-c", "echo oops >&2; exit 3");
         assertTrue(error.out().contains("--- stderr\noops\n"), error.toString());
         assertTrue(error.out().endsWith("verdict: RUNTIME ERROR (exit 3)\n"), error.toString());
+        assertEquals(2, error.exit(), error.toString());
 
         Result ok = run("Sandbox", "", "sh", "-c", "cat /proc/net/dev");
         assertEquals(0, ok.exit(), ok.toString());

@@ -52,12 +52,16 @@ class ProgramTemplateTest {
         boolean init = spec.process().init();
         boolean vfork = SpecCompiler.usesVfork(spec);
         boolean exe = SpecCompiler.usesSetupExecutable(spec);
+        List<ChildFds.Kept> kept = new java.util.ArrayList<>();
+        for (var k : spec.process().keptFds()) {
+            kept.add(new ChildFds.Kept(ChildFds.fd(30 + kept.size(), "keep_" + k.containerFd()), k.containerFd()));
+        }
         return new ChildFds(vfork ? ChildFds.fd(11, "hello_w") : null, ChildFds.fd(12, "sync_r"),
                 ChildFds.fd(13, "sync_w"), ChildFds.fd(14, "err_w"), exe ? ChildFds.fd(15, "setup_exe") : null,
                 init ? ChildFds.fd(16, "status_w") : null,
                 spec.process().stdin() instanceof Stdio.Inherit ? null : ChildFds.fd(17, "stdin_fd"),
                 spec.process().stdout() instanceof Stdio.Inherit ? null : ChildFds.fd(18, "stdout_fd"),
-                spec.process().stderr() instanceof Stdio.Inherit ? null : ChildFds.fd(19, "stderr_fd"));
+                spec.process().stderr() instanceof Stdio.Inherit ? null : ChildFds.fd(19, "stderr_fd"), kept);
     }
 
     private static byte[] bytes(ProgramImage image) {
@@ -77,7 +81,8 @@ class ProgramTemplateTest {
                 base().init(true).resources(Resources.builder().pidsMax(10).build()).build(),
                 base().namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID).uidMap(IdMap.of(0, 1000, 1))
                         .gidMap(IdMap.of(0, 1000, 1)).build(),
-                base().noSeccomp().maskedPaths(List.of("/proc/acpi", "/srv/secret")).build());
+                base().noSeccomp().maskedPaths(List.of("/proc/acpi", "/srv/secret")).build(),
+                base().keepFd(0, 5).keepFd(1, 9).init(true).build());
         for (ContainerSpec spec : specs) {
             ChildFds fds = fds(spec);
             int status = spec.process().init() ? 16 : -1;

@@ -62,6 +62,7 @@ public final class Abi {
     // open(2), openat(2), openat2(2) and fcntl(2).
     public static final int AT_EMPTY_PATH = linux_h.AT_EMPTY_PATH();
     public static final int F_SETFD = linux_h.F_SETFD();
+    public static final int F_DUPFD_CLOEXEC = linux_h.F_DUPFD_CLOEXEC();
     public static final int O_APPEND = linux_h.O_APPEND();
     public static final int O_CLOEXEC = linux_h.O_CLOEXEC();
     public static final int O_CREAT = linux_h.O_CREAT();

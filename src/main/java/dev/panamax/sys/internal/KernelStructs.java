@@ -44,6 +44,20 @@ public final class KernelStructs {
             ValueLayout.JAVA_LONG.withName("sa_restorer"),
             ValueLayout.JAVA_LONG.withName("sa_mask")).withName("kernel_sigaction");
 
+    /**
+     * The kernel's {@code struct rusage} (include/uapi/linux/resource.h, x86-64: two {@code timeval}s of two
+     * longs, then 14 longs), which {@code waitid}'s fifth argument fills; glibc's has the same layout, but
+     * the headers bind no struct that holds it. Written by hand: only user and system time and the peak RSS
+     * (KiB) are read; a kernel test checks them against a child that burns CPU and memory.
+     */
+    public static final StructLayout RUSAGE = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("ru_utime_sec"),
+            ValueLayout.JAVA_LONG.withName("ru_utime_usec"),
+            ValueLayout.JAVA_LONG.withName("ru_stime_sec"),
+            ValueLayout.JAVA_LONG.withName("ru_stime_usec"),
+            ValueLayout.JAVA_LONG.withName("ru_maxrss"),
+            MemoryLayout.paddingLayout(13 * 8)).withName("rusage");
+
     /** The kernel's signal set ({@code _NSIG / 8} bytes), not glibc's 128-byte {@code sigset_t}. */
     public static final long SIZEOF_KERNEL_SIGSET = (linux_h._NSIG() - 1) / 8;
 
