@@ -52,11 +52,22 @@ public final class Rootfs {
      * {@code /tmp} (1777), {@code /root}, and {@code /etc} with {@code passwd}, {@code group},
      * {@code hosts}, {@code hostname}, {@code nsswitch.conf}, {@code resolv.conf}.
      *
+     * <p>An absolute path to a <b>directory</b> copies that directory with everything in it, such as
+     * an interpreter's library ({@code Rootfs.fromHost(dir, "/usr/bin/python3", "/usr/lib/python3.11")}),
+     * plus the libraries its ELF files (extension modules) need, as far as the host has them. Symlinks
+     * in it are kept as symlinks, not followed. A rebuild makes the copy match the host's directory
+     * again: changed files are copied, files the host no longer has are removed from the copy.
+     *
+     * @param dir      the rootfs directory, created if absent; relative paths are resolved against the
+     *                 working directory
+     * @param programs program names, absolute paths of programs, or absolute paths of directories
      * @return {@code dir} as its real path
      * @throws IllegalArgumentException if {@code dir} is {@code /} or an existing non-directory, or a
      *                                  program is empty or a relative path
      * @throws RootfsException          if a program is not found, is not an x86-64 ELF object, or
-     *                                  needs a library that cannot be found; the message names it
+     *                                  needs a library that cannot be found, or a directory holds
+     *                                  something other than files, directories and symlinks; the
+     *                                  message names it
      */
     public static Path fromHost(Path dir, String... programs) {
         Objects.requireNonNull(programs, "programs");
@@ -107,19 +118,35 @@ public final class Rootfs {
 
     static Report build(Path dir, List<String> programs, ProgramLocator locator, LdCache cache) {
         if (programs.isEmpty()) {
-            throw new IllegalArgumentException("programs must name at least one program");
+            throw new IllegalArgumentException("programs must name at least one program or directory");
         }
         Path root = prepare(dir);
         List<Path> located = new ArrayList<>();
+        List<Path> trees = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) {
-            if (programs.get(i) == null) {
+            String program = programs.get(i);
+            if (program == null) {
                 throw new IllegalArgumentException("programs[" + i + "] is null");
             }
-            located.add(locator.locate(programs.get(i)));
+            if (program.startsWith("/") && Files.isDirectory(Path.of(program))) {
+                trees.add(Path.of(program));
+            } else {
+                located.add(locator.locate(program));
+            }
         }
-        // Resolve everything before writing anything: a bad program leaves the directory untouched.
-        LibraryResolver.Closure closure = new LibraryResolver(cache, LibraryResolver.DEFAULT_DIRS).resolve(located);
+        // Resolve the programs before writing anything: a bad program leaves the directory untouched.
+        LibraryResolver resolver = new LibraryResolver(cache, LibraryResolver.DEFAULT_DIRS);
+        resolver.resolve(located);
         HostMirror mirror = new HostMirror(root);
+        List<Path> modules = new ArrayList<>();
+        for (Path tree : trees) { // first: a tree is mirrored exactly, which would remove the aliases below
+            mirror.tree(tree, file -> {
+                if (Elf.isCompatible(file)) {
+                    modules.add(file);
+                }
+            });
+        }
+        LibraryResolver.Closure closure = resolver.resolve(located, modules);
         BaseLayout.write(mirror);
         for (Path file : closure.files()) {
             mirror.install(file);
