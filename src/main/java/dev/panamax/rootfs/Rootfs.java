@@ -15,10 +15,11 @@ import java.util.Objects;
  * A minimal root filesystem assembled from the host's own programs: no download, no image, works
  * on any glibc x86-64 Linux. Each program is copied with everything the dynamic loader will load
  * for it (found by reading the ELF headers in Java), at the same paths as on the host, plus the
- * usual directories and {@code /etc} files.
+ * usual directories and {@code /etc} files. A directory (an interpreter's library) is copied whole.
  *
  * <pre>{@code
  * Path rootfs = Rootfs.fromHost(Path.of("/var/tmp/myroot"), "sh", "ls", "/usr/sbin/ip");
+ * Path python = Rootfs.fromHost(Path.of("/var/tmp/py"), "/usr/bin/python3", "/usr/lib/python3.11");
  * // or, the demo's shell and tools, built once:
  * Path demo = Rootfs.defaultRootfs(Path.of("target/rootfs"));
  * // chroot demo /bin/sh -c 'ls /; id -u'
@@ -62,8 +63,9 @@ public final class Rootfs {
      *                 working directory
      * @param programs program names, absolute paths of programs, or absolute paths of directories
      * @return {@code dir} as its real path
-     * @throws IllegalArgumentException if {@code dir} is {@code /} or an existing non-directory, or a
-     *                                  program is empty or a relative path
+     * @throws IllegalArgumentException if {@code dir} is {@code /} or an existing non-directory, a
+     *                                  program is empty or a relative path, or a directory holds
+     *                                  {@code dir} or lies in it
      * @throws RootfsException          if a program is not found, is not an x86-64 ELF object, or
      *                                  needs a library that cannot be found, or a directory holds
      *                                  something other than files, directories and symlinks; the
@@ -129,7 +131,7 @@ public final class Rootfs {
                 throw new IllegalArgumentException("programs[" + i + "] is null");
             }
             if (program.startsWith("/") && Files.isDirectory(Path.of(program))) {
-                trees.add(Path.of(program));
+                trees.add(checkTree(Path.of(program), root));
             } else {
                 located.add(locator.locate(program));
             }
@@ -157,6 +159,21 @@ public final class Rootfs {
         });
         return new Report(root, closure.files(), closure.aliases(), mirror.copiedFiles(), mirror.copiedBytes(),
                 mirror.keptFiles());
+    }
+
+    /** {@code tree}, unless it holds the rootfs or lies in it (a copy that would copy itself). */
+    private static Path checkTree(Path tree, Path root) {
+        Path real;
+        try {
+            real = tree.toRealPath();
+        } catch (IOException e) {
+            throw new RootfsException("cannot resolve directory " + tree + ": " + e, e);
+        }
+        if (root.startsWith(real) || real.startsWith(root)) {
+            throw new IllegalArgumentException("directory " + tree + " " + (root.startsWith(real) ? "holds" : "is in")
+                    + " the rootfs " + root + ": it would be copied into itself");
+        }
+        return tree;
     }
 
     private static Path prepare(Path dir) {

@@ -228,6 +228,21 @@ class RootfsTest {
         assertTrue(Files.isRegularFile(root.resolve(Path.of("/").relativize(module.toRealPath()).toString())));
     }
 
+    @Test
+    void aDirectoryHoldingTheRootfsOrInsideItIsRefused() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("r"));
+        Path inside = Files.createDirectories(dir.resolve("lib"));
+        for (Path tree : List.of(tmp, inside)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Rootfs.fromHost(dir, "sh", tree.toString()));
+            assertEquals("directory " + tree + (tree.equals(tmp) ? " holds" : " is in") + " the rootfs "
+                    + dir.toRealPath() + ": it would be copied into itself", e.getMessage());
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(inside), s.toList(), "nothing was copied");
+        }
+    }
+
     private static Rootfs.Report build(Path dir, String... programs) {
         return Rootfs.build(dir, List.of(programs), ProgramLocator.fromEnvironment(), LdCache.load(LdCache.SYSTEM));
     }
