@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
@@ -146,22 +147,13 @@ final class HostMirror {
 
     /** Deletes {@code path} and, for a directory, everything in it; never follows a symlink. */
     private static void delete(Path path) throws IOException {
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        List<Path> deepestFirst;
+        try (Stream<Path> all = Files.walk(path)) { // walk follows no symlink unless told to
+            deepestFirst = all.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : deepestFirst) {
+            Files.delete(p);
+        }
     }
 
     /** Ensures {@code path} (inside the root) is a directory with exactly {@code mode}. */
