@@ -6,9 +6,14 @@ import dev.panamax.rootfs.Rootfs;
 import dev.panamax.rootfs.RootfsException;
 import dev.panamax.spec.InvalidSpecException;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What the examples share: where the default rootfs lives, and how a failure is reported (one line, no
@@ -35,6 +40,34 @@ final class Examples {
         }
         Path cache = Path.of(System.getProperty("panamax.rootfs", DEFAULT_CACHE.toString()));
         return Rootfs.defaultRootfs(cache);
+    }
+
+    /**
+     * The command that runs {@code main} with {@code args} in a JVM like this one, for a shell: this JVM's own
+     * {@code java} (the JDK 22+ Maven picked, not the {@code java} on PATH) and the class path's directories
+     * (the library's and the examples' classes; the examples need no jar).
+     */
+    static List<String> javaCommand(Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", classDirectories(), main.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** {@code command} as one line for a POSIX shell, each word quoted where it needs it. */
+    static String shellLine(List<String> command) {
+        return command.stream().map(Examples::quote).collect(Collectors.joining(" "));
+    }
+
+    /** This JVM's class path entries that are directories, as absolute paths. */
+    static String classDirectories() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(p -> Path.of(p).toAbsolutePath().normalize()).filter(Files::isDirectory).map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static String quote(String word) {
+        return word.matches("[\\w./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** True when this process runs as root: containers need it (the Rootless example shows the other way). */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -22,12 +23,15 @@ import java.util.Optional;
  * mvn -q -B -DskipTests test-compile exec:exec@shell                     # as root; the default rootfs
  * mvn -q -B -DskipTests test-compile exec:exec@shell -Dargs=/srv/rootfs  # any rootfs directory with /bin/sh
  * </pre>
+ * The working directory and {@code HOME} are {@code /root} when the rootfs has it, else {@code /}.
  *
  * <p>On a terminal, the container gets a pseudo-terminal of its own and the JVM's terminal goes into raw
  * mode while the shell runs: every key is relayed as is, so job control works and Ctrl-C reaches the
  * container's foreground process, not the JVM. When stdin is not a terminal the shell reads commands from
- * it ({@code echo 'hostname; exit 3' | ... Shell}). Either way, when the shell exits this prints
- * {@code Finished!} and its status; when piped, the JVM then exits with the shell's status.
+ * it ({@code echo 'hostname; exit 3' | java ... Shell}; not through Maven, whose exec plugin reads piped stdin
+ * itself: run under Maven with stdin not a terminal, this prints the {@code java} command to use). Either way,
+ * when the shell exits this prints {@code Finished!} and its status; when piped, the JVM then exits with the
+ * shell's status.
  */
 public final class Shell {
     private Shell() {
@@ -42,14 +46,24 @@ public final class Shell {
                     .hostname("container")          // /proc is mounted: there is a pid namespace
                     .env("PS1", "[container] \\w # ")
                     .env("TERM", System.getenv().getOrDefault("TERM", "xterm"))
-                    .env("HOME", "/root")
-                    .workingDirectory("/root");
+                    .env("HOME", home(rootfs))
+                    .workingDirectory(home(rootfs));
+            if (!interactive && System.getenv().containsKey("MAVEN_CMD_LINE_ARGS")) {
+                System.err.println("shell: Maven's exec plugin reads piped stdin itself, before the shell can; to pipe"
+                        + " commands into the shell, run its JVM directly:\n  echo 'hostname; exit 3' | "
+                        + Examples.shellLine(Examples.javaCommand(Shell.class, args)));
+            }
             ExitStatus status = interactive
                     ? interactive(spec.command(shell(rootfs), "-i").terminal(true).build())
                     : piped(spec.command("/bin/sh").stdin(Stdio.inherit()).build());
             System.out.println("Finished! The shell " + status);
             return interactive ? 0 : status.shellCode();     // piped: scripts and tests see the shell's status
         });
+    }
+
+    /** /root when the rootfs has it, else / (a plain busybox rootfs has only /bin). */
+    private static String home(Path rootfs) {
+        return Files.isDirectory(rootfs.resolve("root"), LinkOption.NOFOLLOW_LINKS) ? "/root" : "/";
     }
 
     /** bash when the rootfs has it (line editing), else sh. */

@@ -2,16 +2,21 @@ package dev.panamax.rootfs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Re-creates host files at the same paths under a root directory: every symlink met on the way
@@ -24,9 +29,13 @@ import java.util.List;
  * idempotent. Nothing inside the root is followed: each path component is checked with
  * {@code lstat}, and a component whose kind differs from the host's is an error, never overwritten.
  *
+ * <p>A whole directory ({@link #tree}) is mirrored exactly: what the host's directory no longer holds is
+ * removed from the copy, so a rebuild after a host upgrade leaves no stale module behind.
+ *
  * <pre>{@code
  * HostMirror mirror = new HostMirror(Path.of("/srv/rootfs"));
  * mirror.install(Path.of("/bin/sh")); // bin -> usr/bin, usr/bin/sh -> dash, usr/bin/dash (a copy)
+ * mirror.tree(Path.of("/usr/lib/python3.11"), file -> { });  // every file, directory and symlink in it
  * }</pre>
  */
 final class HostMirror {
@@ -80,6 +89,71 @@ final class HostMirror {
             }
         }
         return current;
+    }
+
+    /**
+     * Mirrors the host directory {@code hostDir} (and each symlink on the way) with everything under it:
+     * directories, copies of regular files, symlinks as they are (their targets are not followed). Entries
+     * of the copy that the host's directory does not have, or has as another kind, are removed first.
+     * Calls {@code eachFile} with the host path of every regular file in it.
+     */
+    void tree(Path hostDir, Consumer<Path> eachFile) {
+        Path real = install(hostDir);
+        if (!Files.isDirectory(real, NOFOLLOW)) {
+            throw new RootfsException(hostDir + " is not a directory");
+        }
+        try {
+            Files.walkFileTree(real, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    directory(inside(dir), mode(dir));
+                    prune(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isSymbolicLink()) {
+                        symlink(inside(file), readLink(file));
+                    } else if (attrs.isRegularFile()) {
+                        copy(file, inside(file), attrs);
+                        eachFile.accept(file);
+                    } else {
+                        throw new RootfsException(file + " (in " + hostDir + ") is not a file, directory or symlink");
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw failed("read directory", hostDir, e);
+        }
+    }
+
+    /** Removes what the copy of the host directory {@code hostDir} holds but the host does not (as that kind). */
+    private void prune(Path hostDir) throws IOException {
+        List<Path> stale;
+        try (Stream<Path> entries = Files.list(inside(hostDir))) {
+            stale = entries.filter(copy -> {
+                BasicFileAttributes host = existing(hostDir.resolve(copy.getFileName().toString()));
+                BasicFileAttributes mine = existing(copy);
+                return host == null || mine == null || host.isDirectory() != mine.isDirectory()
+                        || host.isSymbolicLink() != mine.isSymbolicLink();
+            }).toList();
+        }
+        for (Path path : stale) {
+            delete(path);
+        }
+    }
+
+    /** Deletes {@code path} and, for a directory, everything in it; never follows a symlink. */
+    private static void delete(Path path) throws IOException {
+        List<Path> deepestFirst;
+        try (Stream<Path> all = Files.walk(path)) { // walk follows no symlink unless told to
+            deepestFirst = all.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : deepestFirst) {
+            Files.delete(p);
+        }
     }
 
     /** Ensures {@code path} (inside the root) is a directory with exactly {@code mode}. */

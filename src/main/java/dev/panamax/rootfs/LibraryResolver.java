@@ -59,10 +59,24 @@ final class LibraryResolver {
 
     /** Resolves {@code programs} (existing files) and everything they need. */
     Closure resolve(List<Path> programs) {
+        return resolve(programs, List.of());
+    }
+
+    /**
+     * Resolves {@code programs} and everything they need, then what {@code modules} (ELF objects found in
+     * a copied directory, such as an interpreter's extension modules) need, as far as the host has it: a
+     * module the host itself could not load (a library it lacks) fails in the container as it would on
+     * the host, when it is loaded, not when the rootfs is built.
+     */
+    Closure resolve(List<Path> programs, List<Path> modules) {
         SequencedSet<Path> files = new LinkedHashSet<>();
         Map<Path, Path> aliases = new LinkedHashMap<>();
         Deque<Loaded> work = new ArrayDeque<>();
-        for (Path program : programs) {
+        List<Path> all = new ArrayList<>(programs);
+        all.addAll(modules);
+        for (int i = 0; i < all.size(); i++) {
+            Path program = all.get(i);
+            boolean required = i < programs.size();
             Elf elf = Elf.read(program);
             Loaded exe = new Loaded(program, elf, origin(program, true), null);
             if (files.add(program)) {
@@ -79,7 +93,11 @@ final class LibraryResolver {
             while (!work.isEmpty()) {
                 Loaded obj = work.poll();
                 for (String name : obj.elf.needed()) {
-                    Found found = find(name, obj, exe);
+                    Optional<Found> lookup = find(name, obj, exe, required);
+                    if (lookup.isEmpty()) {
+                        continue;
+                    }
+                    Found found = lookup.get();
                     if (found.viaCacheOnly) {
                         aliases.putIfAbsent(aliasDir().resolve(name), found.path);
                     }
@@ -90,6 +108,18 @@ final class LibraryResolver {
             }
         }
         return new Closure(new ArrayList<>(files), aliases);
+    }
+
+    /** Where the loader finds {@code name} for {@code obj}; empty (when not {@code required}) or thrown if nowhere. */
+    private Optional<Found> find(String name, Loaded obj, Loaded exe, boolean required) {
+        try {
+            return Optional.of(find(name, obj, exe));
+        } catch (RootfsException notFound) {
+            if (required) {
+                throw notFound;
+            }
+            return Optional.empty();
+        }
     }
 
     private Found find(String name, Loaded obj, Loaded exe) {

@@ -39,7 +39,7 @@ record ProgramLocator(String path) {
         if (program.startsWith("/")) {
             Path p = Path.of(program);
             if (!Files.isRegularFile(p)) {
-                throw new RootfsException("program " + program + " does not exist or is not a regular file");
+                throw new RootfsException("program " + program + " does not exist or is not a regular file or a directory");
             }
             return p;
         }

@@ -15,10 +15,11 @@ import java.util.Objects;
  * A minimal root filesystem assembled from the host's own programs: no download, no image, works
  * on any glibc x86-64 Linux. Each program is copied with everything the dynamic loader will load
  * for it (found by reading the ELF headers in Java), at the same paths as on the host, plus the
- * usual directories and {@code /etc} files.
+ * usual directories and {@code /etc} files. A directory (an interpreter's library) is copied whole.
  *
  * <pre>{@code
  * Path rootfs = Rootfs.fromHost(Path.of("/var/tmp/myroot"), "sh", "ls", "/usr/sbin/ip");
+ * Path python = Rootfs.fromHost(Path.of("/var/tmp/py"), "/usr/bin/python3", "/usr/lib/python3.11");
  * // or, the demo's shell and tools, built once:
  * Path demo = Rootfs.defaultRootfs(Path.of("target/rootfs"));
  * // chroot demo /bin/sh -c 'ls /; id -u'
@@ -52,13 +53,23 @@ public final class Rootfs {
      * {@code /tmp} (1777), {@code /root}, and {@code /etc} with {@code passwd}, {@code group},
      * {@code hosts}, {@code hostname}, {@code nsswitch.conf}, {@code resolv.conf}.
      *
-     * @param dir      the rootfs directory, created if missing
-     * @param programs program names or absolute paths on the host
+     * <p>An absolute path to a <b>directory</b> copies that directory with everything in it, such as
+     * an interpreter's library ({@code Rootfs.fromHost(dir, "/usr/bin/python3", "/usr/lib/python3.11")}),
+     * plus the libraries its ELF files (extension modules) need, as far as the host has them. Symlinks
+     * in it are kept as symlinks, not followed. A rebuild makes the copy match the host's directory
+     * again: changed files are copied, files the host no longer has are removed from the copy.
+     *
+     * @param dir      the rootfs directory, created if absent; relative paths are resolved against the
+     *                 working directory
+     * @param programs program names, absolute paths of programs, or absolute paths of directories
      * @return {@code dir} as its real path
-     * @throws IllegalArgumentException if {@code dir} is {@code /} or an existing non-directory, or a
-     *                                  program is empty or a relative path
+     * @throws IllegalArgumentException if {@code dir} is {@code /} or an existing non-directory, a
+     *                                  program is empty or a relative path, or a directory holds
+     *                                  {@code dir} or lies in it
      * @throws RootfsException          if a program is not found, is not an x86-64 ELF object, or
-     *                                  needs a library that cannot be found; the message names it
+     *                                  needs a library that cannot be found, or a directory holds
+     *                                  something other than files, directories and symlinks; the
+     *                                  message names it
      */
     public static Path fromHost(Path dir, String... programs) {
         Objects.requireNonNull(programs, "programs");
@@ -117,19 +128,35 @@ public final class Rootfs {
 
     static Report build(Path dir, List<String> programs, ProgramLocator locator, LdCache cache) {
         if (programs.isEmpty()) {
-            throw new IllegalArgumentException("programs must name at least one program");
+            throw new IllegalArgumentException("programs must name at least one program or directory");
         }
         Path root = prepare(dir);
         List<Path> located = new ArrayList<>();
+        List<Path> trees = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) {
-            if (programs.get(i) == null) {
+            String program = programs.get(i);
+            if (program == null) {
                 throw new IllegalArgumentException("programs[" + i + "] is null");
             }
-            located.add(locator.locate(programs.get(i)));
+            if (program.startsWith("/") && Files.isDirectory(Path.of(program))) {
+                trees.add(checkTree(Path.of(program), root));
+            } else {
+                located.add(locator.locate(program));
+            }
         }
-        // Resolve everything before writing anything: a bad program leaves the directory untouched.
-        LibraryResolver.Closure closure = new LibraryResolver(cache, LibraryResolver.DEFAULT_DIRS).resolve(located);
+        // Resolve the programs before writing anything: a bad program leaves the directory untouched.
+        LibraryResolver resolver = new LibraryResolver(cache, LibraryResolver.DEFAULT_DIRS);
+        resolver.resolve(located);
         HostMirror mirror = new HostMirror(root);
+        List<Path> modules = new ArrayList<>();
+        for (Path tree : trees) { // first: a tree is mirrored exactly, which would remove the aliases below
+            mirror.tree(tree, file -> {
+                if (Elf.isCompatible(file)) {
+                    modules.add(file);
+                }
+            });
+        }
+        LibraryResolver.Closure closure = resolver.resolve(located, modules);
         BaseLayout.write(mirror);
         for (Path file : closure.files()) {
             mirror.install(file);
@@ -140,6 +167,21 @@ public final class Rootfs {
         });
         return new Report(root, closure.files(), closure.aliases(), mirror.copiedFiles(), mirror.copiedBytes(),
                 mirror.keptFiles());
+    }
+
+    /** {@code tree}, unless it holds the rootfs or lies in it (a copy that would copy itself). */
+    private static Path checkTree(Path tree, Path root) {
+        Path real;
+        try {
+            real = tree.toRealPath();
+        } catch (IOException e) {
+            throw new RootfsException("cannot resolve directory " + tree + ": " + e, e);
+        }
+        if (root.startsWith(real) || real.startsWith(root)) {
+            throw new IllegalArgumentException("directory " + tree + " " + (root.startsWith(real) ? "holds" : "is in")
+                    + " the rootfs " + root + ": it would be copied into itself");
+        }
+        return tree;
     }
 
     private static Path prepare(Path dir) {

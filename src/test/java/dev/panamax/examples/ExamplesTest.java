@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("kernel")
 class ExamplesTest {
     private static final Path BUILD = Path.of(System.getProperty("panamax.build.dir", "target"));
+    private static final String MAVEN_VARIABLE = "MAVEN_CMD_LINE_ARGS";
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static Path temp;
     private static Path cache;
 
@@ -54,14 +57,25 @@ class ExamplesTest {
     }
 
     private static Result run(List<String> prefix, String main, String stdin, String... args) throws Exception {
+        return run(prefix, false, main, stdin, args);
+    }
+
+    /** Runs an example; {@code underMaven}: with the variable Maven's launcher exports (else without it). */
+    private static Result run(List<String> prefix, boolean underMaven, String main, String stdin, String... args)
+            throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        cmd.addAll(List.of(JAVA,
                 "--enable-native-access=ALL-UNNAMED", "-Dpanamax.rootfs=" + cache,
                 "-cp", BUILD.resolve("classes") + ":" + BUILD.resolve("test-classes"), "dev.panamax.examples." + main));
         cmd.addAll(List.of(args));
         Path out = temp.resolve(main + ".out");
         Path err = temp.resolve(main + ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove(MAVEN_VARIABLE); // surefire's JVM inherits it from mvn
+        if (underMaven) {
+            pb.environment().put(MAVEN_VARIABLE, "-q exec:exec@" + main.toLowerCase());
+        }
+        Process p = pb.start();
         try (var in = p.getOutputStream()) {
             in.write(stdin.getBytes());
         }
@@ -78,6 +92,26 @@ class ExamplesTest {
         assertEquals(3, r.exit(), r.toString());
         assertTrue(r.out().contains("hello\ncontainer\nsh\n"), r.toString());
         assertTrue(r.out().contains("Finished! The shell exited with code 3"), r.toString());
+    }
+
+    @Test
+    void shellRunsOnAPlainBusyboxRootfsInTheRootDirectory() throws Exception {
+        Path rootfs = Files.createDirectories(temp.resolve("busybox/bin"));
+        Files.copy(BusyboxRootfs.BUSYBOX, rootfs.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createSymbolicLink(rootfs.resolve("sh"), Path.of("busybox"));
+        Result r = run("Shell", "pwd; echo home=$HOME; exit 5\n", rootfs.getParent().toString());
+        assertEquals(5, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("/\nhome=/\n"), "no /root in this rootfs: / instead: " + r);
+    }
+
+    @Test
+    void shellUnderMavenWithoutATerminalSaysHowToPipeCommandsIntoIt() throws Exception {
+        Result r = run(List.of(), true, "Shell", "exit 0\n");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("shell: Maven's exec plugin reads piped stdin itself, before the shell can;"
+                + " to pipe commands into the shell, run its JVM directly:\n  echo 'hostname; exit 3' | " + JAVA
+                + " --enable-native-access=ALL-UNNAMED -cp "), r.toString());
+        assertTrue(r.err().contains(" dev.panamax.examples.Shell\n"), r.toString());
     }
 
     @Test
@@ -154,6 +188,21 @@ class ExamplesTest {
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.out().contains("uid 0 inside, pid 1, hostname rootless"), r.toString());
             assertTrue(r.out().contains("uid_map: 0 65534 1"), r.toString());
+            assertTrue(r.out().contains("host uid 65534 outside. Finished! The shell exited with code 0"), r.toString());
+        } finally {
+            dev.panamax.BusyboxRootfs.deleteTree(cache);
+        }
+    }
+
+    @Test
+    void rootlessStartedAsRootRunsItselfAsNobodyWithThisJdk() throws Exception {
+        Path cache = Path.of("/tmp/panamax-rootfs-65534");
+        try {
+            Result r = run("Rootless", "");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().startsWith("As root: running this example as nobody (uid 65534):\n  setpriv --reuid=65534"
+                    + " --regid=65534 --clear-groups " + JAVA + " --enable-native-access=ALL-UNNAMED -cp "), r.toString());
+            assertTrue(r.out().contains("uid 0 inside, pid 1, hostname rootless\nuid_map: 0 65534 1\n"), r.toString());
             assertTrue(r.out().contains("host uid 65534 outside. Finished! The shell exited with code 0"), r.toString());
         } finally {
             dev.panamax.BusyboxRootfs.deleteTree(cache);

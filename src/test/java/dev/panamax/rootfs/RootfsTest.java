@@ -123,9 +123,7 @@ class RootfsTest {
         // A copy of ls whose first DT_NEEDED name is rewritten in its string table.
         String needed = Elf.read(ElfTest.LS).needed().getFirst();
         String missing = "libqq" + "q".repeat(needed.length() - 5);
-        byte[] bytes = Files.readAllBytes(ElfTest.LS);
-        String latin = new String(bytes, StandardCharsets.ISO_8859_1).replace(needed + "\0", missing + "\0");
-        Path patched = Files.write(tmp.resolve("ls"), latin.getBytes(StandardCharsets.ISO_8859_1));
+        Path patched = Files.write(tmp.resolve("ls"), patchedLs("libqq"));
         assertTrue(Elf.read(patched).needed().contains(missing));
         RootfsException e = assertThrows(RootfsException.class, () -> Rootfs.fromHost(tmp.resolve("r"), patched.toString()));
         assertTrue(e.getMessage().startsWith("library " + missing + " needed by " + patched + " not found; searched ["),
@@ -151,13 +149,13 @@ class RootfsTest {
     @Test
     void badProgramArgumentsAreRefused() {
         Path dir = tmp.resolve("r");
-        assertEquals("programs must name at least one program",
+        assertEquals("programs must name at least one program or directory",
                 assertThrows(IllegalArgumentException.class, () -> Rootfs.fromHost(dir)).getMessage());
         assertEquals("program \"bin/ls\" must be a name searched on PATH or an absolute path, not a relative path",
                 assertThrows(IllegalArgumentException.class, () -> Rootfs.fromHost(dir, "bin/ls")).getMessage());
         assertEquals("programs[1] is null",
                 assertThrows(IllegalArgumentException.class, () -> Rootfs.fromHost(dir, "sh", null)).getMessage());
-        assertEquals("program /no/such/file does not exist or is not a regular file",
+        assertEquals("program /no/such/file does not exist or is not a regular file or a directory",
                 assertThrows(RootfsException.class, () -> Rootfs.fromHost(dir, "/no/such/file")).getMessage());
     }
 
@@ -174,8 +172,88 @@ class RootfsTest {
         }
     }
 
+    @Test
+    void aDirectoryIsCopiedWholeWithTheLibrariesOfItsModules() throws IOException {
+        Path lib = Files.createDirectories(tmp.resolve("host/lib/pkg"));
+        Files.writeString(lib.resolve("__init__.py"), "x = 1\n");
+        Files.createSymbolicLink(lib.resolve("alias.py"), Path.of("__init__.py"));
+        Files.copy(ElfTest.LS, lib.resolve("module.so")); // an extension module: an ELF object needing libraries
+        Path host = lib.getParent();
+        Path root = Rootfs.fromHost(tmp.resolve("r"), "sh", host.toString());
+        Path copy = root.resolve(Path.of("/").relativize(host.toRealPath()).toString());
+        assertEquals("x = 1\n", Files.readString(copy.resolve("pkg/__init__.py")));
+        assertEquals(Path.of("__init__.py"), Files.readSymbolicLink(copy.resolve("pkg/alias.py")), "kept as a link");
+        assertEquals(Files.size(ElfTest.LS), Files.size(copy.resolve("pkg/module.so")));
+        for (String needed : Elf.read(ElfTest.LS).needed()) {
+            Path onHost = LdCache.load(LdCache.SYSTEM).lookup(needed).orElseThrow();
+            assertTrue(Files.exists(root.resolve(Path.of("/").relativize(onHost).toString())),
+                    needed + ", needed by the module, is in the rootfs");
+        }
+    }
+
+    @Test
+    void aRebuildMakesACopiedDirectoryMatchTheHostAgain() throws IOException {
+        Path host = Files.createDirectories(tmp.resolve("host/lib"));
+        Files.writeString(host.resolve("kept.py"), "kept\n");
+        Files.writeString(host.resolve("changed.py"), "old\n");
+        Files.writeString(Files.createDirectories(host.resolve("removed")).resolve("gone.py"), "gone\n");
+        Files.writeString(host.resolve("becomes_a_package"), "a module\n");
+        Path dir = tmp.resolve("r");
+        Path root = build(dir, "sh", host.toString()).dir();
+        Path copy = root.resolve(Path.of("/").relativize(host.toRealPath()).toString());
+        Path outside = Files.writeString(root.resolve("tmp/mine"), "not in a copied directory\n");
+
+        Files.writeString(host.resolve("changed.py"), "new, longer\n");
+        Files.delete(host.resolve("removed/gone.py"));
+        Files.delete(host.resolve("removed"));
+        Files.delete(host.resolve("becomes_a_package"));
+        Files.writeString(Files.createDirectories(host.resolve("becomes_a_package")).resolve("__init__.py"), "pkg\n");
+        Files.writeString(host.resolve("added.py"), "added\n");
+        Rootfs.Report second = build(dir, "sh", host.toString());
+
+        assertEquals(3, second.copiedFiles(), "changed.py, added.py and becomes_a_package/__init__.py");
+        try (Stream<Path> s = Files.walk(copy)) {
+            assertEquals(List.of("", "added.py", "becomes_a_package", "becomes_a_package/__init__.py", "changed.py",
+                    "kept.py"), s.map(p -> copy.relativize(p).toString()).sorted().toList());
+        }
+        assertEquals("new, longer\n", Files.readString(copy.resolve("changed.py")));
+        assertTrue(Files.exists(outside), "nothing outside a copied directory is removed");
+    }
+
+    @Test
+    void aModuleNeedingALibraryTheHostLacksIsCopiedAsOnTheHost() throws IOException {
+        Path host = Files.createDirectories(tmp.resolve("host/lib"));
+        Path module = Files.write(host.resolve("broken.so"), patchedLs("libqq"));
+        Path root = Rootfs.fromHost(tmp.resolve("r"), "sh", host.toString()); // the host cannot load it either
+        assertTrue(Files.isRegularFile(root.resolve(Path.of("/").relativize(module.toRealPath()).toString())));
+    }
+
+    @Test
+    void aDirectoryHoldingTheRootfsOrInsideItIsRefused() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("r"));
+        Path inside = Files.createDirectories(dir.resolve("lib"));
+        for (Path tree : List.of(tmp, inside)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Rootfs.fromHost(dir, "sh", tree.toString()));
+            assertEquals("directory " + tree + (tree.equals(tmp) ? " holds" : " is in") + " the rootfs "
+                    + dir.toRealPath() + ": it would be copied into itself", e.getMessage());
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(inside), s.toList(), "nothing was copied");
+        }
+    }
+
     private static Rootfs.Report build(Path dir, String... programs) {
         return Rootfs.build(dir, List.of(programs), ProgramLocator.fromEnvironment(), LdCache.load(LdCache.SYSTEM));
+    }
+
+    /** A copy of ls whose first DT_NEEDED name is rewritten to {@code prefix} and q's, same length. */
+    private static byte[] patchedLs(String prefix) throws IOException {
+        String needed = Elf.read(ElfTest.LS).needed().getFirst();
+        String missing = prefix + "q".repeat(needed.length() - prefix.length());
+        String latin = new String(Files.readAllBytes(ElfTest.LS), StandardCharsets.ISO_8859_1)
+                .replace(needed + "\0", missing + "\0");
+        return latin.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static Object attr(Path p, String name) throws IOException {
