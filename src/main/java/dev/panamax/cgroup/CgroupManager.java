@@ -349,6 +349,19 @@ public final class CgroupManager {
     }
 
     private Node createIn(CgroupLayout.Hierarchy h, String name, Map<Controller, List<Write>> plan) {
+        try {
+            return createOnce(h, name, plan);
+        } catch (CgroupException e) {
+            // another JVM's exit may remove a default parent it found empty between our look and our mkdir
+            // (ENOENT): then the parent is made and prepared again, its controllers enabled again, once
+            if (!createParent || !(e.getCause() instanceof NoSuchFileException)) {
+                throw e;
+            }
+            return createOnce(h, name, plan);
+        }
+    }
+
+    private Node createOnce(CgroupLayout.Hierarchy h, String name, Map<Controller, List<Write>> plan) {
         Path parentDir = dirOf(h, parent);
         CgroupDriver driver = Node.driverOf(h);
         ensureParent(h, parentDir, driver);
@@ -371,7 +384,7 @@ public final class CgroupManager {
             controllers = SubtreeControl.enable(h.mount(), parentDir, required, optional);
         }
         Path dir = parentDir.resolve(name);
-        if (!mkdirUnder(h, parentDir, dir, driver)) {
+        if (!CgroupFs.mkdir(dir)) {
             throw new CgroupException("cgroup " + dir + " already exists");
         }
         Node node = new Node(dir, driver, controllers, h.v2());
@@ -385,22 +398,6 @@ public final class CgroupManager {
             throw e;
         }
         return node;
-    }
-
-    /**
-     * Makes {@code dir}; false if it exists. Another JVM's exit may remove a default parent it found empty
-     * between {@link #ensureParent} and this mkdir (ENOENT): then the parent is made again, once.
-     */
-    private boolean mkdirUnder(CgroupLayout.Hierarchy h, Path parentDir, Path dir, CgroupDriver driver) {
-        try {
-            return CgroupFs.mkdir(dir);
-        } catch (CgroupException e) {
-            if (!createParent || !(e.getCause() instanceof NoSuchFileException)) {
-                throw e;
-            }
-            ensureParent(h, parentDir, driver);
-            return CgroupFs.mkdir(dir);
-        }
     }
 
     private void ensureParent(CgroupLayout.Hierarchy h, Path parentDir, CgroupDriver driver) {
@@ -421,6 +418,9 @@ public final class CgroupManager {
     }
 
     private void adopt(Path parentDir) {
+        if (createdParents.contains(parentDir)) {
+            return;
+        }
         if (createdParents.isEmpty()) {
             Runtime.getRuntime().addShutdownHook(new Thread(this::removeCreatedParents, "panamax-cgroup-parents"));
         }

@@ -60,4 +60,35 @@ class CgroupParentLifetimeTest {
         }
         assertFalse(out.contains("Exception"), out);
     }
+
+    /**
+     * Another JVM's exit removes a default parent it finds empty: a manager that made (or adopted) it makes it
+     * again, prepared (a v1 cpuset parent gets its cpus and mems), and a cgroup under it takes processes.
+     */
+    @Test
+    void aParentRemovedByAnotherJvmIsMadeAndPreparedAgain() throws Exception {
+        String parent = "/panamax-remade-" + UUID.randomUUID().toString().substring(0, 8);
+        CgroupManager manager = new CgroupManager(CgroupLayout.detect(), parent, true);
+        Resources limits = Resources.builder().pidsMax(5).build();
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            manager.create("first", limits).close();
+            for (Path p : parentDirs(parent)) {
+                Files.delete(p); // what the other JVM's exit does to an empty parent
+            }
+            assertEquals(List.of(), parentDirs(parent));
+            try (Cgroup again = manager.create("again", limits)) {
+                again.addProcess(sleeper.pid());
+                assertEquals(List.of(sleeper.pid()), again.pids(), "the remade parent's cgroup takes a process");
+                sleeper.destroyForcibly().waitFor();
+            }
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+            manager.removeCreatedParents();
+            for (Path p : parentDirs(parent)) {
+                Files.deleteIfExists(p);
+            }
+        }
+        assertEquals(List.of(), parentDirs(parent), "nothing left");
+    }
 }
