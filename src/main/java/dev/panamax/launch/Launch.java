@@ -220,7 +220,9 @@ final class Launch {
             }
             InitStatus init = status == null ? InitStatus.NONE : new InitStatus(status[0]);
             status = null; // the handle owns the read end now
-            return handOver(pid, pidfd, cgroup, init, stdio, cleanup);
+            RunningContainer running = handOver(pid, pidfd, cgroup, init, stdio, cleanup);
+            mountPoints.keep();
+            return running;
         } catch (RuntimeException | Error failure) {
             primary = failure;
             throw failure;

@@ -20,9 +20,23 @@ import java.util.List;
  * <p>Only what did not exist is removed, and only while it holds nothing but empty directories: a path with
  * a symbolic link on the way is not followed (the child resolves it inside the rootfs, the host cannot tell
  * where it leads) and is left alone.
+ *
+ * <p>Launches overlap, and two launches on one rootfs may note the same missing directory: the one that
+ * fails must not remove it while the other is in flight or after the other succeeded (removing a directory
+ * detaches the mounts on it in every mount namespace, so the other container would lose its mount). So each
+ * noted path is counted while launches that noted it are in flight, a path a launch succeeded with is kept
+ * for the JVM's life, and a failed launch removes only a path no other launch of this JVM holds or kept.
+ * Launches from another process on the same rootfs are not seen.
  */
 final class MountPoints {
+    /** For each noted path: how many launches in flight noted it. */
+    private static final java.util.Map<Path, Integer> IN_FLIGHT = new java.util.HashMap<>();
+    /** The paths a launch succeeded with (the distinct mount points launched with; forgotten past {@link #KEPT_LIMIT}). */
+    private static final java.util.Set<Path> KEPT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int KEPT_LIMIT = 4096;
+
     private final List<Path> missing;
+    private boolean done;
 
     private MountPoints(List<Path> missing) {
         this.missing = missing;
@@ -44,7 +58,28 @@ final class MountPoints {
                 firstMissing(root, target).ifPresent(missing::add);
             }
         });
+        synchronized (IN_FLIGHT) {
+            missing.forEach(p -> IN_FLIGHT.merge(p, 1, Integer::sum));
+        }
         return new MountPoints(missing);
+    }
+
+    /** After a successful launch: its mount points stay, and no failed launch of this JVM removes them. */
+    void keep() {
+        if (KEPT.size() > KEPT_LIMIT) {
+            KEPT.clear(); // bounded: only a JVM that launched with thousands of new mount points forgets old ones
+        }
+        KEPT.addAll(missing);
+        release();
+    }
+
+    private void release() {
+        synchronized (IN_FLIGHT) {
+            if (!done) {
+                done = true;
+                missing.forEach(p -> IN_FLIGHT.computeIfPresent(p, (k, n) -> n == 1 ? null : n - 1));
+            }
+        }
     }
 
     private static java.util.Optional<Path> firstMissing(Path root, String target) {
@@ -63,9 +98,16 @@ final class MountPoints {
 
     /** After a failed launch: removes each noted directory that now exists and holds only empty directories. */
     void removeAfterFailure() throws IOException {
-        for (Path top : missing) {
-            if (Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS) && onlyDirectories(top)) {
-                removeTree(top);
+        synchronized (IN_FLIGHT) {
+            try {
+                for (Path top : missing) {
+                    boolean ours = IN_FLIGHT.getOrDefault(top, 0) <= 1 && !KEPT.contains(top);
+                    if (ours && Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS) && onlyDirectories(top)) {
+                        removeTree(top);
+                    }
+                }
+            } finally {
+                release();
             }
         }
     }
