@@ -108,7 +108,9 @@ public final class Cgroup implements AutoCloseable {
     public List<Long> pids() {
         Set<Long> pids = new LinkedHashSet<>();
         for (Node node : nodes) {
-            pids.addAll(node.driver().pids(node.dir()));
+            if (Files.isDirectory(node.dir())) { // close() removes them one by one, killing what is left
+                pids.addAll(node.driver().pids(node.dir()));
+            }
         }
         return List.copyOf(pids);
     }
@@ -167,7 +169,10 @@ public final class Cgroup implements AutoCloseable {
         Optional<Node> unified = unified().filter(n -> Files.exists(n.dir().resolve("cgroup.kill")));
         if (unified.isPresent()) {
             CgroupFs.write(unified.get().dir().resolve("cgroup.kill"), "1");
-        } else {
+        }
+        if (unified.isEmpty() || !pids().isEmpty()) {
+            // no cgroup.kill, or a process in some v1 hierarchies only (one that joined some of them and not
+            // the unified one, as a launch that failed midway leaves it): killed by pid, frozen first
             new V1KillLoop(this::pids, freezerOrNull()).run(KILL_TIMEOUT);
         }
         Poll.until(() -> pids().isEmpty(), KILL_TIMEOUT,
@@ -215,15 +220,18 @@ public final class Cgroup implements AutoCloseable {
         }
         closed = true;
         List<RuntimeException> failures = new ArrayList<>();
-        try {
-            // an rmdir that succeeds proves it empty, without reading cgroup.procs in every hierarchy
-            if (!nodes.isEmpty() && !CgroupFs.rmdir(nodes.getLast().dir())) {
-                killAll();
-            }
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
+        boolean killed = false;
         for (Node node : nodes.reversed()) {
+            try {
+                // an rmdir that succeeds proves it empty, without reading cgroup.procs; a busy one (also in a
+                // hierarchy a process joined alone) gets what is left killed, once, before waiting
+                if (!killed && !CgroupFs.rmdir(node.dir())) {
+                    killed = true;
+                    killAll();
+                }
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
             try {
                 Poll.until(() -> CgroupFs.rmdir(node.dir()), REMOVE_TIMEOUT, () -> "removing cgroup " + node.dir()
                         + ": still busy after " + REMOVE_TIMEOUT.toSeconds() + " s (processes: "
@@ -249,11 +257,12 @@ public final class Cgroup implements AutoCloseable {
     }
 
     private Freezer freezerOrNull() {
-        // the v2 freezer where it exists (also on hybrid hosts), else the v1 freezer controller
-        for (Node node : unified().stream().toList()) {
+        // the v2 freezer where it exists (also on hybrid hosts), else the v1 freezer controller; not one that
+        // close() has removed already
+        for (Node node : unified().filter(n -> Files.isDirectory(n.dir())).stream().toList()) {
             return node.driver().freezer(node.dir(), node.controllers());
         }
-        for (Node node : nodes) {
+        for (Node node : nodes.stream().filter(n -> Files.isDirectory(n.dir())).toList()) {
             Freezer freezer = node.driver().freezer(node.dir(), node.controllers());
             if (freezer != null) {
                 return freezer;
