@@ -78,25 +78,19 @@ class JoinNamespacesTest extends BusyboxTest {
     @Test
     void aNamespacePathThatIsNoNamespaceFailsInSetnsWithEinvalNamingThePath() throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-namespace"), "x");
-        Leaks before = Leaks.snapshot();
-        LaunchException e = assertThrows(LaunchException.class, () -> Launcher.launch(ContainerSpec.builder()
-                .rootfs(root.path()).joinNamespace(Namespace.NET, file).command("true").build()).close());
+        LaunchException e = launchFails(joiningNet(file));
         assertEquals("setns", e.syscall());
         assertEquals("EINVAL", e.errnoName());
         assertTrue(e.getMessage().contains("join the net namespace of " + file), e.getMessage());
-        before.assertNothingNewIn(Leaks.snapshot());
     }
 
     @Test
     void aMissingNamespacePathFailsInOpenWithEnoentNamingTheFieldAndPath() {
         Path missing = tmp.resolve("no-such-netns");
-        Leaks before = Leaks.snapshot();
-        LaunchException e = assertThrows(LaunchException.class, () -> Launcher.launch(ContainerSpec.builder()
-                .rootfs(root.path()).joinNamespace(Namespace.NET, missing).command("true").build()).close());
+        LaunchException e = launchFails(joiningNet(missing));
         assertEquals("open", e.syscall());
         assertEquals("ENOENT", e.errnoName());
         assertTrue(e.getMessage().contains("joins: open the NET namespace " + missing), e.getMessage());
-        before.assertNothingNewIn(Leaks.snapshot());
     }
 
     @Test
@@ -105,14 +99,24 @@ class JoinNamespacesTest extends BusyboxTest {
         ended.waitFor();
         ContainerSpec.Builder sharing = ContainerSpec.builder().rootfs(root.path()).command("true")
                 .shareNamespaces(ended, Namespace.NET);
-        Leaks before = Leaks.snapshot();
-        LaunchException e = assertThrows(LaunchException.class, () -> Launcher.launch(sharing.build()).close());
+        LaunchException e = launchFails(sharing.build());
         assertTrue(e.getMessage().contains("joins: share the namespaces [NET] of container " + ended.pid()
                 + ": container " + ended.pid() + " has ended"), e.getMessage());
         ended.close();
-        LaunchException closed = assertThrows(LaunchException.class, () -> Launcher.launch(sharing.build()).close());
+        LaunchException closed = launchFails(sharing.build());
         assertTrue(closed.getMessage().contains("has ended"), closed.getMessage());
+    }
+
+    private static ContainerSpec joiningNet(Path path) {
+        return ContainerSpec.builder().rootfs(root.path()).joinNamespace(Namespace.NET, path).command("true").build();
+    }
+
+    /** The launch's failure; it leaves no descriptor open and no child behind. */
+    private static LaunchException launchFails(ContainerSpec spec) {
+        Leaks before = Leaks.snapshot();
+        LaunchException e = assertThrows(LaunchException.class, () -> Launcher.launch(spec).close());
         before.assertNothingNewIn(Leaks.snapshot());
+        return e;
     }
 
     private static String read(Container c) {
