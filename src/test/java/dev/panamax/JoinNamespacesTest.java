@@ -82,6 +82,8 @@ class JoinNamespacesTest extends BusyboxTest {
         assertEquals("setns", e.syscall());
         assertEquals("EINVAL", e.errnoName());
         assertTrue(e.getMessage().contains("join the net namespace of " + file), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Hint: " + file + " is no net namespace: give a namespace file, such as"
+                + " /run/netns/NAME (ip netns add) or /proc/PID/ns/net"), e.getMessage());
     }
 
     @Test

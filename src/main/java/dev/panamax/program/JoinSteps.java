@@ -25,8 +25,11 @@ final class JoinSteps {
             Arg.Word fd = e.fds().joins().get(i);
             Flag[] flags = join.namespaces().stream().sorted().map(JoinSteps::cloneFlag).toArray(Flag[]::new);
             String kinds = String.join("+", join.namespaces().stream().sorted().map(Namespace::procName).toList());
-            e.add(Step.of("join the " + kinds + " namespace" + (flags.length > 1 ? "s" : "") + " of " + join.source(),
-                    "setns", fd, Arg.flags(flags)));
+            Step setns = Step.of("join the " + kinds + " namespace" + (flags.length > 1 ? "s" : "") + " of "
+                    + join.source(), "setns", fd, Arg.flags(flags));
+            e.add(join.path().isEmpty() ? setns : setns.hinting(Hint.Cause.NOT_A_NAMESPACE.hint(join.path().get()
+                    + " is no " + kinds + " namespace: give a namespace file, such as /run/netns/NAME (ip netns add)"
+                    + " or /proc/PID/ns/" + kinds)));
             e.add(Step.of("close the joined namespace's descriptor", "close", fd));
         }
     }
