@@ -47,12 +47,13 @@ import java.util.Set;
  * @param users      the uid and gid maps of the user namespace ({@link UserNamespaceSpec#NONE} without one)
  * @param identity   the process's uid, gid and groups; empty: root in a user namespace, else the caller's
  * @param filesystem mounts, minimal /dev, read-only root, masked paths, ephemeral root ({@link Filesystem})
+ * @param joins      existing namespaces the container joins instead of new ones ({@link NamespaceJoin})
  */
 public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
                             boolean mountProc, Optional<String> hostname, Optional<String> domainname,
                             ProcessSpec process, Optional<Resources> resources, Hardening hardening,
                             UserNamespaceSpec users, Optional<ProcessIdentity> identity,
-                            Filesystem filesystem) {
+                            Filesystem filesystem, List<NamespaceJoin> joins) {
 
     /** Maximum length of a hostname or domain name in bytes (the kernel's {@code __NEW_UTS_LEN}). */
     public static final int MAX_UTS_NAME = 64;
@@ -87,6 +88,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(filesystem, "filesystem");
+        joins = List.copyOf(joins);
+        JoinRules.check(joins, namespaces, hostname, domainname);
         SpecRules.checkContainer(namespaces, rootfs, hostname, domainname);
         rootfs = rootfs.map(p -> p.toAbsolutePath().normalize());
         UserRules.check(namespaces, users, identity);
@@ -95,6 +98,31 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                     "the init is pid 1 of the container's PID namespace: add Namespace.PID");
         }
         FilesystemRules.check(namespaces, rootfs.isPresent(), mountProc, filesystem);
+    }
+
+    /**
+     * A spec that joins no namespace: the constructor above with no {@code joins}.
+     *
+     * @param namespaces the namespaces the container gets
+     * @param rootfs     the root directory, or empty to keep the host's root
+     * @param rootEntry  how the root is entered
+     * @param mountProc  mount a fresh /proc
+     * @param hostname   the hostname in the UTS namespace
+     * @param domainname the NIS domain name in the UTS namespace
+     * @param process    the process to run
+     * @param resources  cgroup limits
+     * @param hardening  capabilities, no_new_privs, seccomp, rlimits, oom_score_adj, umask
+     * @param users      the uid and gid maps of the user namespace
+     * @param identity   the process's uid, gid and groups
+     * @param filesystem mounts, minimal /dev, read-only root, masked paths, ephemeral root
+     * @throws InvalidSpecException naming the field and the rule
+     */
+    public ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
+                         boolean mountProc, Optional<String> hostname, Optional<String> domainname,
+                         ProcessSpec process, Optional<Resources> resources, Hardening hardening,
+                         UserNamespaceSpec users, Optional<ProcessIdentity> identity, Filesystem filesystem) {
+        this(namespaces, rootfs, rootEntry, mountProc, hostname, domainname, process, resources, hardening, users,
+                identity, filesystem, List.of());
     }
 
     /** {@return a builder with the defaults} */
@@ -139,6 +167,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         b.hardening = hardening.toBuilder(hasDeviceCgroup());
         b.users.from(users, identity);
         b.filesystem.from(filesystem);
+        b.joins.addAll(joins);
         return b;
     }
 
@@ -174,6 +203,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
     public static final class Builder {
         private final EnumSet<Namespace> namespaces =
                 EnumSet.of(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC, Namespace.NET);
+        /** Whether {@link #namespaces} was set by the caller: a joined namespace then conflicts with it. */
+        private boolean namespacesSet;
+        private final List<NamespaceJoin> joins = new ArrayList<>();
         private Path rootfs;
         private RootEntry rootEntry = RootEntry.PIVOT_ROOT;
         private Boolean mountProc;
@@ -209,6 +241,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * @return this builder
          */
         public Builder namespaces(Namespace... ns) {
+            namespacesSet = true;
             namespaces.clear();
             namespaces.addAll(Arrays.asList(ns));
             return this;
@@ -221,6 +254,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * @return this builder
          */
         public Builder namespaces(Set<Namespace> ns) {
+            namespacesSet = true;
             namespaces.clear();
             namespaces.addAll(ns);
             return this;
@@ -874,6 +908,40 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         }
 
         /**
+         * Join the existing namespace file {@code path} (e.g. {@code /run/netns/NAME} made by
+         * {@code ip netns add}, or {@code /proc/PID/ns/net}) instead of a new namespace of type {@code ns}.
+         * The default namespace set then leaves {@code ns} out; a set given to {@link #namespaces} must not
+         * hold it. The launch fails naming the path if it is missing (open: ENOENT) or is not a namespace
+         * of that type (setns: EINVAL). Joinable: {@link NamespaceJoin#JOINABLE} (net, ipc, uts, cgroup),
+         * and not together with a new user namespace.
+         *
+         * @param ns   the namespace type
+         * @param path the namespace file, absolute
+         * @return this builder
+         * @throws InvalidSpecException if {@code ns} cannot be joined or the path is relative
+         */
+        public Builder joinNamespace(Namespace ns, Path path) {
+            joins.add(NamespaceJoin.path(ns, path));
+            return this;
+        }
+
+        /**
+         * Share {@code ns} with the running {@code container}, a pod: its pidfd is joined
+         * ({@code setns(pidfd, flags)}), so a recycled pid is never joined. The launch fails if that container
+         * has ended. As {@link #joinNamespace} for the namespace set.
+         *
+         * @param container a container launched by this JVM
+         * @param ns        the namespaces to share (for a pod: NET, IPC, UTS)
+         * @return this builder
+         * @throws InvalidSpecException if one cannot be joined, or none is named
+         */
+        public Builder shareNamespaces(Container container, Namespace... ns) {
+            Objects.requireNonNull(container, "container");
+            joins.add(NamespaceJoin.container(container, Set.of(ns)));
+            return this;
+        }
+
+        /**
          * Fills in the defaults and returns the immutable spec, whose constructors check every rule.
          *
          * @return the spec
@@ -890,11 +958,15 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                     newSession, init, Optional.ofNullable(argv0), keptFds);
             boolean proc = mountProc != null ? mountProc : namespaces.contains(Namespace.PID)
                     && namespaces.contains(Namespace.MOUNT) && !filesystem.mounts("/proc");
-            UserNamespaceSpec userNs = users.maps(namespaces);
-            return new ContainerSpec(namespaces, Optional.ofNullable(rootfs), rootEntry, proc,
+            EnumSet<Namespace> fresh = EnumSet.copyOf(namespaces);
+            if (!namespacesSet) { // the defaults give way to what is joined; a set of the caller's does not
+                joins.forEach(j -> fresh.removeAll(j.namespaces()));
+            }
+            UserNamespaceSpec userNs = users.maps(fresh);
+            return new ContainerSpec(fresh, Optional.ofNullable(rootfs), rootEntry, proc,
                     Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
                     Optional.ofNullable(resources), hardening.build(deviceCgroup(resources)), userNs,
-                    users.identity(userNs), filesystem.build(namespaces, rootfs != null, proc));
+                    users.identity(userNs), filesystem.build(fresh, rootfs != null, proc), joins);
         }
     }
 }

@@ -96,6 +96,7 @@ final class Launch {
         int[] status = null;
         int[] hello = null;
         int[] kept = null;
+        int[] joined = null;
         try (Arena arena = Arena.ofConfined(); AwaitClone awaitClone = new AwaitClone()) {
             sync = Libc.pipe2(Abi.O_CLOEXEC);
             err = Libc.pipe2(Abi.O_CLOEXEC);
@@ -107,6 +108,7 @@ final class Launch {
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             boolean vfork = SpecCompiler.usesVfork(spec);
             hello = vfork ? Libc.pipe2(Abi.O_CLOEXEC) : null;
+            joined = JoinedNamespaces.open(spec);
             kept = keptCopies();
             if (kept.length > 0) { // the child still writes these after its dups onto the kept numbers
                 err[1] = clearOfKept(err[1]);
@@ -118,12 +120,15 @@ final class Launch {
                     ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
                     ChildFds.fd(err[1], "err_w"), ownSpace ? ChildFds.fd(setupExe[0], "setup_exe") : null,
                     status == null ? null : ChildFds.fd(status[1], "status_w"),
-                    stdio.childArg(0), stdio.childArg(1), stdio.childArg(2), keptArgs(kept));
+                    stdio.childArg(0), stdio.childArg(1), stdio.childArg(2), keptArgs(kept))
+                    .withJoins(JoinedNamespaces.args(spec, joined));
             OverlaySteps.Layers layers = overlayRoot(cleanup);
             int statusWrite = status == null ? -1 : status[1];
             ChildProgram program;
             MemorySegment inJvm;
-            if (layers == null && faulty == NO_FAULTS) { // the usual launch: a spec launched before is not compiled again
+            // the usual launch: a spec launched before is not compiled again (one that shares another container's
+            // namespaces is: a kept template would keep that container's handle reachable)
+            if (layers == null && faulty == NO_FAULTS && spec.joins().stream().allMatch(j -> j.path().isPresent())) {
                 ProgramTemplate template = ProgramTemplate.of(spec, fds);
                 program = template.program();
                 ProgramTemplate.Images images = template.images(fds, err[1], statusWrite);
@@ -236,6 +241,7 @@ final class Launch {
                 closeAll(status);
                 closeAll(hello);
                 closeAll(kept);
+                closeAll(joined);
                 stdio.close();
             } finally {
                 if (primary != null) {
@@ -606,7 +612,7 @@ final class Launch {
         }
     }
 
-    private static void closeAll(int[] fds) {
+    static void closeAll(int[] fds) {
         if (fds == null) {
             return;
         }

@@ -123,6 +123,19 @@ final class RunningContainer implements Container {
         }
     }
 
+    /**
+     * A close-on-exec copy of the pidfd, for a launch that joins this container's namespaces.
+     *
+     * @throws IllegalStateException if the container has ended or its handle is closed
+     */
+    synchronized int duplicatePidfd() {
+        if (closing || exit.isDone()) {
+            throw new IllegalStateException("container " + pid + " has ended"
+                    + (exit.isDone() ? " (" + exit.join() + ")" : ": its handle is closed"));
+        }
+        return Libc.fcntl(pidfd, Abi.F_DUPFD_CLOEXEC, 3);
+    }
+
     /** The first process's status and rusage, once reaped. */
     CompletableFuture<Reaper.Reaped> reaped() {
         return reaped;

@@ -24,10 +24,12 @@ import java.util.List;
  * @param stderr          descriptor to become fd 2, or null to inherit
  * @param kept            the launch's copies of the kept descriptors ({@code ProcessSpec.keptFds}), in the
  *                        spec's order, each numbered above every container descriptor kept
+ * @param joins           the namespaces the child joins, one descriptor per {@code ContainerSpec.joins()} entry
+ *                        in its order: the namespace file, or the other container's pidfd
  */
 public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
                        Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
-                       Arg.Word stderr, List<Kept> kept) {
+                       Arg.Word stderr, List<Kept> kept, List<Arg.Word> joins) {
 
     /** The launch's copy of one kept descriptor ({@code source}) and the number it gets in the container. */
     public record Kept(Arg.Word source, int containerFd) {
@@ -35,6 +37,15 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
 
     public ChildFds {
         kept = List.copyOf(kept);
+        joins = List.copyOf(joins);
+    }
+
+    /** Without joined namespaces. */
+    public ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
+                    Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
+                    Arg.Word stderr, List<Kept> kept) {
+        this(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout, stderr, kept,
+                List.of());
     }
 
     /** Without kept descriptors. */
@@ -47,7 +58,28 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     /** The same descriptors with {@code kept} as the kept ones. */
     public ChildFds withKept(List<Kept> kept) {
         return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
-                stderr, kept);
+                stderr, kept, joins);
+    }
+
+    /** The same descriptors with {@code joins} as the joined namespaces' ({@code ContainerSpec.joins()} order). */
+    public ChildFds withJoins(List<Arg.Word> joins) {
+        return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
+                stderr, kept, joins);
+    }
+
+    /**
+     * The name a joined namespace's descriptor has in plans: {@code ns_net} for a namespace file,
+     * {@code pidfd_K} for the K-th join's container.
+     */
+    public static String joinName(dev.panamax.NamespaceJoin join, int index) {
+        return join.path().isPresent()
+                ? "ns_" + join.namespaces().iterator().next().procName() : "pidfd_" + index;
+    }
+
+    /** Symbolic descriptors for {@code joins} in a plan, named by {@link #joinName}. */
+    public static List<Arg.Word> symbolicJoins(List<dev.panamax.NamespaceJoin> joins) {
+        return java.util.stream.IntStream.range(0, joins.size())
+                .mapToObj(i -> Arg.Word.unknown(joinName(joins.get(i), i))).toList();
     }
 
     /** Symbolic copies for a plan: {@code keep_N} for container descriptor N. */
@@ -71,17 +103,21 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         return Arg.Word.descriptor(name, fd);
     }
 
-    /** All nine, in the record's order, null where absent, then the kept ones' copies. */
+    /** All nine, in the record's order, null where absent, then the kept ones' copies, then the joined. */
     List<Arg.Word> all() {
         List<Arg.Word> all = new ArrayList<>(java.util.Arrays.asList(hello, syncRead, syncWrite, errorWrite,
                 setupExecutable, statusWrite, stdin, stdout, stderr));
         kept.forEach(k -> all.add(k.source()));
+        all.addAll(joins);
         return all;
     }
 
-    /** Which of the nine are present, as bits in the record's order, and above them how many are kept. */
+    /**
+     * Which of the nine are present, as bits in the record's order, above them how many are kept (up to
+     * 1024 descriptors can be open past execve, so 11 bits), and above that how many are joined.
+     */
     int shape() {
-        int bits = kept.size() << 9;
+        int bits = kept.size() << 9 | joins.size() << 20;
         List<Arg.Word> all = all();
         for (int k = 0; k < 9; k++) {
             bits |= all.get(k) == null ? 0 : 1 << k;
@@ -97,7 +133,8 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         for (int k = 0; k < kept.size(); k++) {
             symbolicKept.add(new Kept(w[9 + k], kept.get(k).containerFd()));
         }
-        return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], symbolicKept);
+        return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], symbolicKept,
+                java.util.Arrays.asList(w).subList(9 + kept.size(), w.length));
     }
 
     /** The descriptors the setup steps use after the {@code execveat}: every one but the memfd itself. */
@@ -111,6 +148,7 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         for (Kept k : this.kept) {
             kept.add(k.source());
         }
+        kept.addAll(joins);
         return kept;
     }
 }

@@ -76,6 +76,8 @@ public record Hint(Cause cause, String words, String detail) {
         USER_NAMESPACE_CAPABILITIES("EPERM"),
         /** any step of a launch by a non-root JVM without a user namespace. */
         NOT_ROOT("EPERM"),
+        /** setns of a joined namespace file that is no namespace of that type. */
+        NOT_A_NAMESPACE("EINVAL"),
         /** clone3 (in the launcher): the kernel refused the set of namespaces. */
         NAMESPACES_REFUSED("EINVAL"),
         /** clone3: a user.max_*_namespaces limit is 0 or reached. */

@@ -41,7 +41,8 @@ public final class SpecCompiler {
     public static ChildProgram plan(ContainerSpec spec, Host host, Arch arch) {
         ProcessSpec p = spec.process();
         return compile(spec, ChildFds.symbolic(p.init(), usesVfork(spec), piped(p.stdin()), piped(p.stdout()),
-                piped(p.stderr())).withKept(ChildFds.symbolicKept(p.keptFds())),
+                piped(p.stderr())).withKept(ChildFds.symbolicKept(p.keptFds()))
+                        .withJoins(ChildFds.symbolicJoins(spec.joins())),
                 OverlaySteps.planned(spec), host, arch);
     }
 
@@ -52,6 +53,7 @@ public final class SpecCompiler {
     private static void program(Emit e) {
         SetupExecSteps.emit(e);
         ParentSync.emit(e);
+        JoinSteps.emit(e);
         RootfsSteps.prepare(e);
         MountSteps.emit(e);
         RootfsSteps.enter(e);

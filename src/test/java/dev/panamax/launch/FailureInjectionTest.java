@@ -47,8 +47,23 @@ class FailureInjectionTest extends dev.panamax.BusyboxTest {
         everyStepFailsCleanlyAndIsNamed("plain");
     }
 
-    /** The shapes of the protocol: setup executable with a cgroup, with a user namespace too, with an init; none. */
+    @Test
+    void everyStepFailsCleanlyAndIsNamedJoiningNamespacesFromTheSetupExecutable() throws Exception {
+        try (dev.panamax.Container pod = dev.panamax.Launcher.launch(ContainerSpec.builder().rootfs(root.path())
+                .command("sleep", "1000").build())) {
+            everyStepFailsCleanlyAndIsNamed("joins", pod);
+        }
+    }
+
     private void everyStepFailsCleanlyAndIsNamed(String shape) throws IOException {
+        everyStepFailsCleanlyAndIsNamed(shape, null);
+    }
+
+    /**
+     * The shapes of the protocol: setup executable with a cgroup, with a user namespace too, with an init, with
+     * an init joining {@code pod}'s namespaces (by pidfd and by path); none.
+     */
+    private void everyStepFailsCleanlyAndIsNamed(String shape, dev.panamax.Container pod) throws IOException {
         Path marker = root.path().resolve("tmp/ran");
         ContainerSpec.Builder b = ContainerSpec.builder().rootfs(root.path()).hostname("box").domainname("dom")
                 .command("sh", "-c", "touch /tmp/ran").stdout(Stdio.pipe()).stderr(Stdio.discard());
@@ -58,6 +73,8 @@ class FailureInjectionTest extends dev.panamax.BusyboxTest {
                     .namespaces(dev.panamax.sys.Namespace.USER, dev.panamax.sys.Namespace.MOUNT,
                             dev.panamax.sys.Namespace.PID, dev.panamax.sys.Namespace.UTS).mapCurrentUserToRoot();
             case "init" -> b.init(true);
+            case "joins" -> b.init(true).shareNamespaces(pod, dev.panamax.sys.Namespace.NET)
+                    .joinNamespace(dev.panamax.sys.Namespace.IPC, dev.panamax.sys.Namespace.IPC.procPath(pod.pid()));
             default -> { }
         }
         ContainerSpec spec = b.build();

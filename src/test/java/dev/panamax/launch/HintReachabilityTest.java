@@ -103,7 +103,9 @@ class HintReachabilityTest extends dev.panamax.BusyboxTest {
                 .ambientCapabilities(Capability.NET_BIND_SERVICE)
                 .rlimit(Rlimit.NOFILE, 1024, 1024).oomScoreAdj(100)
                 .resources(Resources.builder().memoryMax(DataSize.ofMegabytes(64)).build());
-        return List.of(rich.build());
+        ContainerSpec joining = ContainerSpec.builder().rootfs(root.path()).command("true")
+                .joinNamespace(dev.panamax.sys.Namespace.NET, java.nio.file.Path.of("/proc/self/ns/net")).build();
+        return List.of(rich.build(), joining);
     }
 
     @Test

@@ -61,7 +61,9 @@ class ProgramTemplateTest {
                 init ? ChildFds.fd(16, "status_w") : null,
                 spec.process().stdin() instanceof Stdio.Inherit ? null : ChildFds.fd(17, "stdin_fd"),
                 spec.process().stdout() instanceof Stdio.Inherit ? null : ChildFds.fd(18, "stdout_fd"),
-                spec.process().stderr() instanceof Stdio.Inherit ? null : ChildFds.fd(19, "stderr_fd"), kept);
+                spec.process().stderr() instanceof Stdio.Inherit ? null : ChildFds.fd(19, "stderr_fd"), kept)
+                .withJoins(java.util.stream.IntStream.range(0, spec.joins().size()).mapToObj(i -> ChildFds.fd(40 + i,
+                        ChildFds.joinName(spec.joins().get(i), i))).toList());
     }
 
     private static byte[] bytes(ProgramImage image) {
@@ -82,7 +84,10 @@ class ProgramTemplateTest {
                 base().namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID).uidMap(IdMap.of(0, 1000, 1))
                         .gidMap(IdMap.of(0, 1000, 1)).build(),
                 base().noSeccomp().maskedPaths(List.of("/proc/acpi", "/srv/secret")).build(),
-                base().keepFd(0, 5).keepFd(1, 9).init(true).build());
+                base().keepFd(0, 5).keepFd(1, 9).init(true).build(),
+                base().joinNamespace(Namespace.NET, java.nio.file.Path.of("/run/netns/blue"))
+                        .joinNamespace(Namespace.IPC, java.nio.file.Path.of("/run/ipcns/blue")).keepFd(1, 9).init(true)
+                        .build());
         for (ContainerSpec spec : specs) {
             ChildFds fds = fds(spec);
             int status = spec.process().init() ? 16 : -1;
