@@ -24,10 +24,12 @@ import java.util.List;
  * @param stderr          descriptor to become fd 2, or null to inherit
  * @param kept            the launch's copies of the kept descriptors ({@code ProcessSpec.keptFds}), in the
  *                        spec's order, each numbered above every container descriptor kept
+ * @param start           the start FIFO of a created container (read and write: the child waits there for a
+ *                        starter's byte before its exec, see {@link CreatedSteps}), or null for a launch
  */
 public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
                        Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
-                       Arg.Word stderr, List<Kept> kept) {
+                       Arg.Word stderr, List<Kept> kept, Arg.Word start) {
 
     /** The launch's copy of one kept descriptor ({@code source}) and the number it gets in the container. */
     public record Kept(Arg.Word source, int containerFd) {
@@ -35,6 +37,13 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
 
     public ChildFds {
         kept = List.copyOf(kept);
+    }
+
+    /** A launch's descriptors: no start FIFO. */
+    public ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
+                    Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
+                    Arg.Word stderr, List<Kept> kept) {
+        this(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout, stderr, kept, null);
     }
 
     /** Without kept descriptors. */
@@ -47,7 +56,13 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     /** The same descriptors with {@code kept} as the kept ones. */
     public ChildFds withKept(List<Kept> kept) {
         return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
-                stderr, kept);
+                stderr, kept, start);
+    }
+
+    /** The same descriptors with {@code start} as the start FIFO of a created container. */
+    public ChildFds withStart(Arg.Word start) {
+        return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
+                stderr, kept, start);
     }
 
     /** Symbolic copies for a plan: {@code keep_N} for container descriptor N. */
@@ -79,9 +94,9 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         return all;
     }
 
-    /** Which of the nine are present, as bits in the record's order, and above them how many are kept. */
+    /** Which of the nine are present, as bits in the record's order, then the start FIFO, then how many are kept. */
     int shape() {
-        int bits = kept.size() << 9;
+        int bits = kept.size() << 10 | (start == null ? 0 : 1 << 9);
         List<Arg.Word> all = all();
         for (int k = 0; k < 9; k++) {
             bits |= all.get(k) == null ? 0 : 1 << k;
@@ -97,7 +112,8 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         for (int k = 0; k < kept.size(); k++) {
             symbolicKept.add(new Kept(w[9 + k], kept.get(k).containerFd()));
         }
-        return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], symbolicKept);
+        return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], symbolicKept,
+                start == null ? null : Arg.Word.unknown("start_fifo"));
     }
 
     /** The descriptors the setup steps use after the {@code execveat}: every one but the memfd itself. */
@@ -110,6 +126,9 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         }
         for (Kept k : this.kept) {
             kept.add(k.source());
+        }
+        if (start != null) {
+            kept.add(start);
         }
         return kept;
     }
