@@ -110,6 +110,8 @@ class CreatedContainerTest extends BusyboxTest {
     @Test
     void startingTwiceFailsSaying() throws Exception {
         ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).command("sleep", "100").build();
+        Launcher.create(spec).close(); // warm: the reaper and launcher threads are made once per JVM
+        Leaks before = Leaks.snapshot();
         try (CreatedContainer c = Launcher.create(spec)) {
             c.start();
             IllegalStateException e = assertThrows(IllegalStateException.class, c::start);
@@ -118,11 +120,14 @@ class CreatedContainerTest extends BusyboxTest {
             assertTrue(e.getMessage().contains(c.startRecord().fifo().toString()), "names the FIFO: " + e.getMessage());
             assertTrue(c.isAlive(), "the second start does not touch the running container");
         }
+        before.assertNothingNewIn(Leaks.snapshot());
     }
 
     @Test
     void closingAnUnstartedContainerKillsItAndRemovesItsFifo() throws Exception {
         ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).command("true").build();
+        Launcher.create(spec).close(); // warm: the reaper and launcher threads are made once per JVM
+        Leaks before = Leaks.snapshot();
         CreatedContainer c = Launcher.create(spec);
         Path fifo = c.startRecord().fifo();
         assertTrue(Files.exists(fifo));
@@ -131,6 +136,7 @@ class CreatedContainerTest extends BusyboxTest {
         assertEquals(9, c.onExit().join().signal(), "SIGKILL, never started: " + c.onExit().join());
         assertFalse(Files.exists(fifo.getParent()), "the FIFO and its directory are gone");
         assertThrows(IllegalStateException.class, c::start, "a closed container cannot start");
+        before.assertNothingNewIn(Leaks.snapshot());
     }
 
     @Test
@@ -139,6 +145,17 @@ class CreatedContainerTest extends BusyboxTest {
         try (CreatedContainer c = Launcher.create(spec)) {
             c.start();
             assertEquals(5, c.waitFor().code(), "the init reports the command's status");
+        }
+    }
+
+    @Test
+    void aContainerInAUserNamespaceCanBeCreatedAndStarted() throws Exception {
+        ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).mapCurrentUserToRoot()
+                .command("sh", "-c", "id -u; wc -l < /proc/self/uid_map").stdout(Stdio.pipe()).build();
+        try (CreatedContainer c = Launcher.create(spec)) {
+            c.start();
+            assertEquals(0, c.waitFor().code());
+            assertEquals("0\n1\n", new String(c.stdout().readAllBytes(), StandardCharsets.UTF_8).replace(" ", ""));
         }
     }
 
