@@ -80,7 +80,11 @@ final class CreatedLaunch {
         try { // ENXIO: no reader, the container exec'd or ended; ENOENT: a start claimed it, or it was closed
             fd = Libc.open(fifo.toString(), Abi.O_WRONLY | Abi.O_NONBLOCK | Abi.O_CLOEXEC, 0);
         } catch (ErrnoException e) {
-            throw notWaiting(record, "open", e.errnoName());
+            if (e.errnoName().equals("ENXIO") || e.errnoName().equals("ENOENT")) {
+                throw notWaiting(record, "open", e.errnoName());
+            }
+            throw new IllegalStateException("cannot start created container " + record.pid() + ": open "
+                    + fifo + " for writing: " + e.errnoName(), e);
         }
         try {
             try {
@@ -132,6 +136,13 @@ final class CreatedLaunch {
                 : Path.of(System.getProperty("java.io.tmpdir"), "panamax-" + Integer.toUnsignedString(uid));
         try {
             Files.createDirectories(base, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // another user's directory (made first in a shared /tmp) could swap the FIFO: refuse it
+            int owner = (int) Files.getAttribute(base, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            int mode = (int) Files.getAttribute(base, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (owner != uid || (mode & 0077) != 0 || !Files.isDirectory(base, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalStateException("runtime directory " + base + ": must be a directory of uid " + uid
+                        + " with mode 0700, found uid " + owner + " mode 0" + Integer.toOctalString(mode & 07777));
+            }
             return Files.createTempDirectory(base, "created-");
         } catch (IOException e) {
             throw new UncheckedIOException("create a runtime directory for the start FIFO under " + base, e);
