@@ -70,4 +70,37 @@ public final class Launcher {
     public static String plan(ContainerSpec spec) {
         return LaunchService.planText(spec);
     }
+
+    /**
+     * Creates the container without starting it: the child runs its setup (namespaces, mounts, root, standard
+     * streams, working directory) in the setup executable, leaving the JVM's address space, then waits before
+     * its hardening, identity and exec steps for a byte on a start FIFO. Returned once it waits there. The
+     * parent-death signal is off whatever the spec says: the container may outlive this JVM and be started by
+     * another process ({@link #start}). Standard streams piped to this JVM end with it; a container started
+     * after this JVM exits should use files, {@link Stdio#inherit()} or {@link Stdio#discard()}.
+     *
+     * @param spec what to create; without {@code resources} (a created container joins no cgroup in this version)
+     * @return the created container; close it to kill it (started or not) and remove its start FIFO
+     * @throws dev.panamax.spec.InvalidSpecException for a spec with resources
+     * @throws LaunchException if a setup step failed; nothing of the container is left
+     */
+    public static CreatedContainer create(ContainerSpec spec) {
+        return LaunchService.create(spec);
+    }
+
+    /**
+     * Starts a created container, from any process of a user that may open its start FIFO for writing: it
+     * checks that the pid still has the recorded start time, claims the FIFO by removing it (so only one start
+     * wins), and writes the byte the container waits for. The container is not this process's child unless
+     * this process created it: a starter can watch it end ({@link ProcessHandle#of}, or a pidfd polled for
+     * readability) but only its parent (or a subreaper it was reparented to) can read its exit status.
+     *
+     * @param record the record from {@link CreatedContainer#startRecord()}, possibly read back with
+     *               {@link StartRecord#parse}
+     * @throws IllegalStateException if the container was already started or has ended; the message names the
+     *         FIFO, the call and the errno
+     */
+    public static void start(StartRecord record) {
+        LaunchService.start(record);
+    }
 }

@@ -160,7 +160,8 @@ class ArchitectureTest {
         String owner = target.getOwner().getName();
         String name = target.getName();
         return switch (owner) {
-            case "dev.panamax.Launcher" -> name.equals("launch") || name.equals("run");
+            case "dev.panamax.Launcher" -> name.equals("launch") || name.equals("run") || name.equals("create")
+                    || name.equals("start");
             case "dev.panamax.BusyboxRootfs" -> name.equals("create");
             case "dev.panamax.ChildJvm" -> !name.equals("java") && !name.equals("classPath"); // a command line
             case "dev.panamax.Run", "dev.panamax.mount.Box", "dev.panamax.userns.AsUser",

@@ -195,6 +195,14 @@ class ReadmeTest {
 
     @Test
     @Tag("kernel")
+    void theCreateTourStartsItsCreatedContainer() throws Exception {
+        Run r = runProgram("CreateTour", List.of());
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("started\nexited with code 0\n", r.out(), r.toString());
+    }
+
+    @Test
+    @Tag("kernel")
     void theRootlessTourRunsAsAnUnprivilegedUser() throws Exception {
         Path home = Files.createDirectories(tmp.resolve("RootlessTour"));
         Files.setAttribute(tmp, "unix:mode", 0755);

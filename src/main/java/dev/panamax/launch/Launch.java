@@ -50,11 +50,14 @@ final class Launch {
 
     private final IntPredicate faulty;
     private final int injectedErrno;
+    /** The start FIFO of a created container ({@link CreatedLaunch}), or -1 for a launch. */
+    private final int startFifo;
 
-    private Launch(ContainerSpec spec, IntPredicate faulty, int injectedErrno) {
+    private Launch(ContainerSpec spec, IntPredicate faulty, int injectedErrno, int startFifo) {
         this.spec = spec;
         this.faulty = faulty;
         this.injectedErrno = injectedErrno;
+        this.startFifo = startFifo;
     }
 
     /** No step fails but by itself: a launch that may use its spec's {@link ProgramTemplate}. */
@@ -80,7 +83,16 @@ final class Launch {
         } catch (IllegalCallerException e) {
             throw FailureReport.nativeAccessDenied(spec, e);
         }
-        return LauncherThread.call(() -> new Launch(spec, faulty, errno).run());
+        return LauncherThread.call(() -> new Launch(spec, faulty, errno, -1).run());
+    }
+
+    /**
+     * A container created but not started: it runs its setup in the setup executable and waits before its
+     * exec for a byte on {@code startFifo} (open for reading and writing); returned once it waits there.
+     */
+    static RunningContainer create(ContainerSpec spec, int startFifo) {
+        NativeAccess.require();
+        return LauncherThread.call(() -> new Launch(spec, NO_FAULTS, 0, startFifo).run());
     }
 
     private RunningContainer run() {
@@ -97,13 +109,14 @@ final class Launch {
         int[] hello = null;
         int[] kept = null;
         int[] joined = null;
+        int[] start = null;
         try (Arena arena = Arena.ofConfined(); AwaitClone awaitClone = new AwaitClone()) {
             sync = Libc.pipe2(Abi.O_CLOEXEC);
             err = Libc.pipe2(Abi.O_CLOEXEC);
             if (spec.resources().isPresent()) {
                 warm(err, arena); // a child at its cgroup's memory limit must still be able to report
             }
-            boolean ownSpace = SpecCompiler.usesSetupExecutable(spec);
+            boolean ownSpace = SpecCompiler.usesSetupExecutable(spec) || startFifo >= 0;
             setupExe = ownSpace ? new int[] {openSetupExecutable()} : null;
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             boolean vfork = SpecCompiler.usesVfork(spec);
@@ -122,13 +135,18 @@ final class Launch {
                     status == null ? null : ChildFds.fd(status[1], "status_w"),
                     stdio.childArg(0), stdio.childArg(1), stdio.childArg(2), keptArgs(kept))
                     .withJoins(JoinedNamespaces.args(spec, joined));
+            if (startFifo >= 0) { // the launch's own copy, numbered above every kept container descriptor
+                start = new int[] {Libc.fcntl(startFifo, Abi.F_DUPFD_CLOEXEC, aboveKept())};
+                fds = fds.withStart(ChildFds.fd(start[0], "start_fifo"));
+            }
             OverlaySteps.Layers layers = overlayRoot(cleanup);
             int statusWrite = status == null ? -1 : status[1];
             ChildProgram program;
             MemorySegment inJvm;
             // the usual launch: a spec launched before is not compiled again (one that shares another container's
             // namespaces is: a kept template would keep that container's handle reachable)
-            if (layers == null && faulty == NO_FAULTS && spec.joins().stream().allMatch(j -> j.path().isPresent())) {
+            if (layers == null && faulty == NO_FAULTS && spec.joins().stream().allMatch(j -> j.path().isPresent())
+                    && start == null) {
                 ProgramTemplate template = ProgramTemplate.of(spec, fds);
                 program = template.program();
                 ProgramTemplate.Images images = template.images(fds, err[1], statusWrite);
@@ -242,6 +260,7 @@ final class Launch {
                 closeAll(hello);
                 closeAll(kept);
                 closeAll(joined);
+                closeAll(start);
                 stdio.close();
             } finally {
                 if (primary != null) {

@@ -15,6 +15,14 @@ public final class LaunchService {
         return Launch.start(spec);
     }
 
+    public static dev.panamax.CreatedContainer create(ContainerSpec spec) {
+        return CreatedLaunch.create(spec);
+    }
+
+    public static void start(dev.panamax.StartRecord record) {
+        CreatedLaunch.start(record);
+    }
+
     public static dev.panamax.RunResult run(ContainerSpec spec, dev.panamax.RunOptions options)
             throws InterruptedException {
         return RunToCompletion.run(spec, options);

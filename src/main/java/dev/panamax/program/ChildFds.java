@@ -26,10 +26,13 @@ import java.util.List;
  *                        spec's order, each numbered above every container descriptor kept
  * @param joins           the namespaces the child joins, one descriptor per {@code ContainerSpec.joins()} entry
  *                        in its order: the namespace file, or the other container's pidfd
+ * @param start           the start FIFO of a created container (read and write: the child waits there for a
+ *                        starter's byte before its exec, see {@link CreatedSteps}), or null for a launch
  */
 public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
                        Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
-                       Arg.Word stderr, List<Kept> kept, List<Arg.Word> joins) {
+                       Arg.Word stderr, List<Kept> kept, List<Arg.Word> joins,
+                       Arg.Word start) {
 
     /** The launch's copy of one kept descriptor ({@code source}) and the number it gets in the container. */
     public record Kept(Arg.Word source, int containerFd) {
@@ -40,7 +43,15 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         joins = List.copyOf(joins);
     }
 
-    /** Without joined namespaces. */
+    /** A launch's descriptors: no start FIFO. */
+    public ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
+                    Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
+                    Arg.Word stderr, List<Kept> kept, List<Arg.Word> joins) {
+        this(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout, stderr, kept, joins,
+                null);
+    }
+
+    /** Without joined namespaces and start FIFO. */
     public ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
                     Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
                     Arg.Word stderr, List<Kept> kept) {
@@ -58,13 +69,13 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     /** The same descriptors with {@code kept} as the kept ones. */
     public ChildFds withKept(List<Kept> kept) {
         return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
-                stderr, kept, joins);
+                stderr, kept, joins, start);
     }
 
     /** The same descriptors with {@code joins} as the joined namespaces' ({@code ContainerSpec.joins()} order). */
     public ChildFds withJoins(List<Arg.Word> joins) {
         return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
-                stderr, kept, joins);
+                stderr, kept, joins, start);
     }
 
     /**
@@ -80,6 +91,12 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     public static List<Arg.Word> symbolicJoins(List<dev.panamax.NamespaceJoin> joins) {
         return java.util.stream.IntStream.range(0, joins.size())
                 .mapToObj(i -> Arg.Word.unknown(joinName(joins.get(i), i))).toList();
+    }
+
+    /** The same descriptors with {@code start} as the start FIFO of a created container. */
+    public ChildFds withStart(Arg.Word start) {
+        return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
+                stderr, kept, joins, start);
     }
 
     /** Symbolic copies for a plan: {@code keep_N} for container descriptor N. */
@@ -113,11 +130,11 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     }
 
     /**
-     * Which of the nine are present, as bits in the record's order, above them how many are kept (up to
-     * 1024 descriptors can be open past execve, so 11 bits), and above that how many are joined.
+     * Which of the nine are present, as bits in the record's order, then the start FIFO, above them how many
+     * are kept (up to 1024 descriptors can be open past execve, so 11 bits), and above that how many are joined.
      */
     int shape() {
-        int bits = kept.size() << 9 | joins.size() << 20;
+        int bits = (start == null ? 0 : 1 << 9) | kept.size() << 10 | joins.size() << 21;
         List<Arg.Word> all = all();
         for (int k = 0; k < 9; k++) {
             bits |= all.get(k) == null ? 0 : 1 << k;
@@ -134,7 +151,8 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
             symbolicKept.add(new Kept(w[9 + k], kept.get(k).containerFd()));
         }
         return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], symbolicKept,
-                java.util.Arrays.asList(w).subList(9 + kept.size(), w.length));
+                java.util.Arrays.asList(w).subList(9 + kept.size(), w.length),
+                start == null ? null : Arg.Word.unknown("start_fifo"));
     }
 
     /** The descriptors the setup steps use after the {@code execveat}: every one but the memfd itself. */
@@ -149,6 +167,9 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
             kept.add(k.source());
         }
         kept.addAll(joins);
+        if (start != null) {
+            kept.add(start);
+        }
         return kept;
     }
 }

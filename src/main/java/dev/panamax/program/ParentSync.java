@@ -22,7 +22,7 @@ final class ParentSync {
             return;
         }
         // without the setup executable the child holds a copy of the write end; its exec closed it otherwise
-        firstWait(e, !SetupExecSteps.used(e.spec()), "wait for the parent's go (EOF: the parent died)", true);
+        firstWait(e, !SetupExecSteps.used(e), "wait for the parent's go (EOF: the parent died)", true);
     }
 
     /** With a user namespace and the setup executable: the maps must exist before that exec. */

@@ -25,7 +25,7 @@ final class SetupExecSteps {
     }
 
     static void emit(Emit e) {
-        if (!used(e.spec())) {
+        if (!used(e)) {
             return;
         }
         if (waitsForMaps(e)) {
@@ -52,8 +52,13 @@ final class SetupExecSteps {
         return spec.process().init();
     }
 
+    /** Whether this launch runs its setup in the setup executable: as {@link #used(dev.panamax.ContainerSpec)}, or created. */
+    static boolean used(Emit e) {
+        return used(e.spec()) || CreatedSteps.created(e);
+    }
+
     /** A user namespace's maps must exist before the setup exec (see above). */
     static boolean waitsForMaps(Emit e) {
-        return used(e.spec()) && e.spec().users().present();
+        return used(e) && e.spec().users().present();
     }
 }

@@ -62,6 +62,7 @@ public final class SpecCompiler {
         TerminalSteps.emit(e);
         ExecSteps.workingDirectory(e);
         ExecSteps.signals(e);
+        CreatedSteps.emit(e); // a created container waits here for its start
         HardeningSteps.beforeIdentity(e);
         // The process's identity changes late: all setup above needs root (in the namespace); it comes after
         // the bounding set is cut with full capabilities and PR_SET_KEEPCAPS is on, and before capset
