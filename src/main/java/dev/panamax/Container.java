@@ -144,6 +144,22 @@ public interface Container extends AutoCloseable {
      */
     void killAll();
 
+    /**
+     * Runs another process in the running container, like {@code docker exec}: it joins every namespace of
+     * the container through its pidfd (a recycled pid is never joined), its cgroup and its root, and gets
+     * the container's user, capabilities, no_new_privs, seccomp filter and rlimits; {@code process} gives
+     * the command, environment, working directory and standard streams ({@link Stdio#pipe()} streams or a
+     * {@link Stdio#terminal() terminal}; its {@code init} and {@code dieWithParent} are ignored: the exec
+     * always dies with the JVM). The handle's {@link #pid()} is a relay outside the container's PID namespace
+     * that forwards signals to the command and ends with its status; {@link #killAll()} and
+     * {@link #close()} of the exec's handle end the exec only, never the container.
+     *
+     * @param process the process to run in the container
+     * @return the exec's handle
+     * @throws LaunchException when the container has exited ({@code errnoName()} ESRCH) or a step fails
+     */
+    Container exec(ProcessSpec process);
+
     /** Kills the container if it still runs, reaps it, closes its streams and frees what the launch made. */
     @Override
     void close();

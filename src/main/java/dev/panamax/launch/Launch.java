@@ -380,6 +380,7 @@ final class Launch {
                 .thenApply(r -> new Reaper.Reaped(init.commandStatus(r.status()), r.cpuNanos(), r.maxRssBytes())),
                 cgroup, in, out, errors, cleanup::close);
         container.attach(stdio.terminal());
+        container.execFrom(spec);
         return container;
     }
 
@@ -530,7 +531,7 @@ final class Launch {
     }
 
     /** Reads until EOF: every copy of the pipe's close-on-exec write end is gone (the child exec'd or died). */
-    private static void awaitEof(int read) {
+    static void awaitEof(int read) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64);
             while (Libc.read(read, buf, 64) > 0) {
@@ -555,7 +556,7 @@ final class Launch {
     }
 
     /** RELEASE: the child's first wait step needs exactly one byte. */
-    private static void release(int syncWrite) {
+    static void release(int syncWrite) {
         try (Arena arena = Arena.ofConfined()) {
             Libc.write(syncWrite, arena.allocate(1), 1);
         }
@@ -570,6 +571,12 @@ final class Launch {
 
     /** EXEC_OR_ERROR: EOF means execve closed the child's copy of the error pipe; 16 bytes are a failure. */
     private void awaitExec(int errorRead, ChildProgram program) {
+        awaitExec(spec, errorRead, program, this::injected);
+    }
+
+    /** As above, for {@code spec}'s program; {@code injected} reads a failure as a test injected it. */
+    static void awaitExec(ContainerSpec spec, int errorRead, ChildProgram program,
+                          java.util.function.UnaryOperator<ProgramImage.StepFailure> injected) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment record = arena.allocate(ProgramLayout.RECORD_SIZE, 8);
             long got = 0;
@@ -581,7 +588,7 @@ final class Launch {
                 got += n;
             }
             if (got == ProgramLayout.RECORD_SIZE) {
-                throw FailureReport.childStep(spec, injected(ProgramImage.decode(program, record)));
+                throw FailureReport.childStep(spec, injected.apply(ProgramImage.decode(program, record)));
             }
             if (got != 0) {
                 throw FailureReport.refused(spec, "read the child's failure record", "read",
@@ -591,7 +598,7 @@ final class Launch {
     }
 
     /** Kills and reaps the child so that a failed launch leaves no process and no zombie. */
-    private static void undo(int pidfd) {
+    static void undo(int pidfd) {
         try {
             Libc.pidfdSendSignal(pidfd, Abi.SIGKILL);
         } catch (RuntimeException alreadyGone) {
@@ -604,7 +611,7 @@ final class Launch {
         }
     }
 
-    private static void closeAll(int[] fds) {
+    static void closeAll(int[] fds) {
         if (fds == null) {
             return;
         }
