@@ -1,5 +1,10 @@
 package dev.panamax;
 
+import dev.panamax.cgroup.DataSize;
+import dev.panamax.cgroup.Resources;
+import dev.panamax.seccomp.SeccompAction;
+import dev.panamax.seccomp.SeccompProfile;
+import dev.panamax.sys.Namespace;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -103,5 +108,88 @@ class ExecTest extends BusyboxTest {
             assertThrows(LaunchException.class, () -> c.exec(command("/no/such/program")));
             before.assertNothingNewIn(Leaks.snapshot());
         }
+    }
+
+    @Test
+    void execRunsInTheContainersCgroupUnderItsLimits() throws Exception {
+        Resources r = Resources.builder().memoryMax(DataSize.ofMegabytes(64)).pidsMax(50).build();
+        try (Container c = Launcher.launch(sleeper().resources(r).build())) {
+            assertEquals(Files.readString(Path.of("/proc/" + c.pid() + "/cgroup")),
+                    exec(c, "cat", "/proc/self/cgroup").ok().stdout());
+        }
+    }
+
+    @Test
+    void execIntoAUserNamespaceIsRootInsideAndTheMappedUidOutside() throws Exception {
+        ContainerSpec spec = sleeper().namespaces(Namespace.MOUNT, Namespace.PID, Namespace.UTS, Namespace.IPC,
+                Namespace.NET, Namespace.USER).uidMap(IdMap.of(0, 100000, 65536)).gidMap(IdMap.of(0, 100000, 65536))
+                .build();
+        try (Container c = Launcher.launch(spec)) {
+            String out = exec(c, "sh", "-c", "id -u; id -g; cat /proc/self/uid_map; readlink /proc/self/ns/user")
+                    .ok().stdout();
+            List<String> lines = out.lines().toList();
+            assertEquals("0", lines.get(0), out);
+            assertEquals("0", lines.get(1), out);
+            assertEquals(List.of("0", "100000", "65536"), List.of(lines.get(2).strip().split("\\s+")), out);
+            assertEquals(Files.readSymbolicLink(Path.of("/proc/" + c.pid() + "/ns/user")).toString(), lines.get(3));
+            try (Container e = c.exec(command("sleep", "1000"))) {
+                long command = ProcessHandle.of(e.pid()).orElseThrow().children().findFirst().orElseThrow().pid();
+                String status = Files.readString(Path.of("/proc/" + command + "/status"));
+                assertTrue(status.lines().anyMatch(l -> l.matches("Uid:\\s+100000\\s+100000\\s+100000\\s+100000")),
+                        status);
+            }
+        }
+    }
+
+    @Test
+    void execIntoAContainerWhosePid1IsAShellWithItsInit() throws Exception {
+        try (Container c = Launcher.launch(ContainerSpec.builder().rootfs(root.path()).init(true)
+                .command("sh", "-c", "sleep 1000").build())) {
+            String ps = exec(c, "ps", "-o", "pid,args").ok().stdout();
+            assertTrue(ps.lines().anyMatch(l -> l.strip().equals("2 sh -c sleep 1000")), ps);
+        }
+    }
+
+    @Test
+    void theExecsEnvironmentAndWorkingDirectoryOverrideTheContainers() throws Exception {
+        try (Container c = Launcher.launch(sleeper().env("FOO", "container").build())) {
+            ProcessSpec p = ContainerSpec.builder().command("sh", "-c", "echo $FOO; pwd").env("FOO", "exec")
+                    .workingDirectory("/tmp").stdout(Stdio.pipe()).stderr(Stdio.pipe()).build().process();
+            try (Container e = c.exec(p)) {
+                assertEquals("exec\n/tmp\n", Run.of(e, p.argv()).ok().stdout());
+            }
+        }
+    }
+
+    @Test
+    void execRunsAsTheContainersUser() throws Exception {
+        try (Container c = Launcher.launch(sleeper().user(1000, 1001).build())) {
+            assertEquals("1000 1001", exec(c, "sh", "-c", "echo $(id -u) $(id -g)").ok().stdout().strip());
+        }
+    }
+
+    @Test
+    void execCannotExceedTheContainersCapabilitiesNoNewPrivsSeccompAndLimits() throws Exception {
+        SeccompProfile noMkdir = SeccompProfile.defaultProfile().toBuilder().remove("mkdir").remove("mkdirat")
+                .rules(SeccompAction.EPERM, "mkdir", "mkdirat").build();
+        ContainerSpec spec = sleeper().dropCapability("CHOWN").seccomp(noMkdir).rlimit(Rlimit.NOFILE, 123, 456).build();
+        try (Container c = Launcher.launch(spec)) {
+            String container = Files.readString(Path.of("/proc/" + c.pid() + "/status"));
+            String exec = exec(c, "cat", "/proc/self/status").ok().stdout();
+            for (String field : List.of("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp")) {
+                assertEquals(line(container, field), line(exec, field), field);
+            }
+            assertEquals("1", line(exec, "NoNewPrivs").split("\\s+")[1]);
+            assertEquals(0, Long.parseLong(line(exec, "CapEff").split("\\s+")[1], 16) & 1, "CAP_CHOWN stays dropped");
+            Run mkdir = exec(c, "mkdir", "/tmp/denied");
+            assertNotEquals(0, mkdir.status().code());
+            assertTrue(mkdir.stderr().contains("Operation not permitted"), mkdir.toString());
+            assertEquals("123 456", exec(c, "sh", "-c", "echo $(ulimit -n) $(ulimit -Hn)").ok().stdout().strip());
+        }
+    }
+
+    private static String line(String status, String field) {
+        return status.lines().filter(l -> l.startsWith(field + ":")).findFirst()
+                .orElseThrow(() -> new AssertionError(field + " missing in " + status));
     }
 }
