@@ -158,7 +158,24 @@ public interface Container extends AutoCloseable {
      * @return the exec's handle
      * @throws LaunchException when the container has exited ({@code errnoName()} ESRCH) or a step fails
      */
-    Container exec(ProcessSpec process);
+    default Container exec(ProcessSpec process) {
+        return exec(process, Optional.empty(), java.util.Set.of());
+    }
+
+    /**
+     * As {@link #exec(ProcessSpec)}, as another user and with fewer capabilities: never more than the
+     * container has (the dropped ones leave its bounding, permitted, effective and ambient sets).
+     *
+     * @param process          the process to run in the container
+     * @param user             the exec's uid, gid and groups (mapped in the container's user namespace, if
+     *                         any); empty: the container's
+     * @param dropCapabilities capabilities of the container's that the exec does not get
+     * @return the exec's handle
+     * @throws LaunchException when the container has exited ({@code errnoName()} ESRCH) or a step fails
+     * @throws dev.panamax.spec.InvalidSpecException when {@code user} is not mapped in the container's user
+     *                                               namespace
+     */
+    Container exec(ProcessSpec process, Optional<ProcessIdentity> user, java.util.Set<Capability> dropCapabilities);
 
     /** Kills the container if it still runs, reaps it, closes its streams and frees what the launch made. */
     @Override

@@ -192,4 +192,32 @@ class ExecTest extends BusyboxTest {
         return status.lines().filter(l -> l.startsWith(field + ":")).findFirst()
                 .orElseThrow(() -> new AssertionError(field + " missing in " + status));
     }
+
+    @Test
+    void theExecsUserAndDroppedCapabilitiesOverrideTheContainers() throws Exception {
+        try (Container c = Launcher.launch(sleeper().build())) {
+            ProcessSpec p = command("sh", "-c", "echo $(id -u) $(id -g); grep -E '^Cap(Eff|Bnd)' /proc/self/status");
+            try (Container e = c.exec(p, java.util.Optional.of(new ProcessIdentity(1000, 1001, List.of())),
+                    java.util.Set.of(Capability.parse("CHOWN")))) {
+                List<String> out = Run.of(e, p.argv()).ok().stdout().lines().toList();
+                assertEquals("1000 1001", out.get(0));
+                assertEquals(0, Long.parseLong(out.get(2).split("\\s+")[1], 16) & 1, "CAP_CHOWN left the bounding set");
+                String container = Files.readString(Path.of("/proc/" + c.pid() + "/status"));
+                assertEquals(1, Long.parseLong(line(container, "CapBnd").split("\\s+")[1], 16) & 1, "the container has it");
+            }
+        }
+    }
+
+    @Test
+    void anExecCanHaveATerminal() throws Exception {
+        try (Container c = Launcher.launch(sleeper().build())) {
+            ProcessSpec p = ContainerSpec.builder().command("sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo IS-A-TTY; echo END")
+                    .terminal(true).build().process();
+            try (Container e = c.exec(p)) {
+                String out = new TerminalTest.Screen(e.terminal().output()).await("END");
+                assertTrue(out.contains("IS-A-TTY"), out);
+                assertEquals(0, e.waitFor(Duration.ofSeconds(10)).orElseThrow().code());
+            }
+        }
+    }
 }

@@ -2,7 +2,6 @@ package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
-import dev.panamax.ProcessSpec;
 import dev.panamax.cgroup.Cgroup;
 import dev.panamax.cgroup.CgroupException;
 import dev.panamax.program.ChildFds;
@@ -33,19 +32,18 @@ import java.lang.foreign.ValueLayout;
 final class ExecLaunch {
     private static final long STACK_SIZE = 64 * 1024;
 
-    private final ContainerSpec spec;
-    private final ProcessSpec process;
+    /** The container's spec with the exec's process, user and capabilities ({@link ExecIntoSteps#execSpec}). */
+    private final ContainerSpec execSpec;
     private final RunningContainer container;
 
-    private ExecLaunch(ContainerSpec spec, ProcessSpec process, RunningContainer container) {
-        this.spec = spec;
-        this.process = process;
+    private ExecLaunch(ContainerSpec execSpec, RunningContainer container) {
+        this.execSpec = execSpec;
         this.container = container;
     }
 
-    static RunningContainer start(ContainerSpec spec, ProcessSpec process, RunningContainer container) {
+    static RunningContainer start(ContainerSpec execSpec, RunningContainer container) {
         NativeAccess.require();
-        return LauncherThread.call(() -> new ExecLaunch(spec, process, container).run());
+        return LauncherThread.call(() -> new ExecLaunch(execSpec, container).run());
     }
 
     /** The error of an exec into a container whose process has ended. */
@@ -55,7 +53,6 @@ final class ExecLaunch {
     }
 
     private RunningContainer run() {
-        ContainerSpec execSpec = ExecIntoSteps.execSpec(spec, process);
         Cleanup cleanup = new Cleanup();
         StdioSetup stdio = openStdio(execSpec);
         int[] sync = null;
@@ -74,7 +71,7 @@ final class ExecLaunch {
             ChildFds fds = new ChildFds(null, ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
                     ChildFds.fd(err[1], "err_w"), ChildFds.fd(setupExe[0], "setup_exe"),
                     ChildFds.fd(status[1], "status_w"), stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
-            ChildProgram program = ExecIntoSteps.compile(spec, process, fds,
+            ChildProgram program = ExecIntoSteps.compile(execSpec, fds,
                     ChildFds.fd(own[1], "container_pidfd"), ChildFds.fd(own[0], "container_root"));
             var table = Arch.current().syscalls();
             int split = program.setupExecFrom();
@@ -161,7 +158,7 @@ final class ExecLaunch {
             root = Libc.open(path, Abi.O_PATH | Abi.O_DIRECTORY | Abi.O_CLOEXEC, 0);
         } catch (ErrnoException e) {
             throw e.errnoName().equals("ENOENT") || e.errnoName().equals("ESRCH") ? exited(container.pid())
-                    : FailureReport.parentCall(spec, "open the container's root " + path, "open", e.errno(), e);
+                    : FailureReport.parentCall(execSpec, "open the container's root " + path, "open", e.errno(), e);
         }
         try {
             Libc.pidfdSendSignal(pidfd, 0);

@@ -140,7 +140,8 @@ final class RunningContainer implements Container {
     }
 
     @Override
-    public Container exec(dev.panamax.ProcessSpec process) {
+    public Container exec(dev.panamax.ProcessSpec process, Optional<dev.panamax.ProcessIdentity> user,
+                          java.util.Set<dev.panamax.Capability> dropCapabilities) {
         java.util.Objects.requireNonNull(process, "process");
         if (spec == null) {
             throw new UnsupportedOperationException("exec runs in a container, not in another exec");
@@ -150,7 +151,8 @@ final class RunningContainer implements Container {
                 throw ExecLaunch.exited(pid);
             }
         }
-        return ExecLaunch.start(spec, process, this);
+        return ExecLaunch.start(dev.panamax.program.ExecIntoSteps.execSpec(spec, process, user, dropCapabilities),
+                this);
     }
 
     /**

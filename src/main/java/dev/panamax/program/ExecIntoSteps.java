@@ -1,6 +1,9 @@
 package dev.panamax.program;
 
+import dev.panamax.Capability;
 import dev.panamax.ContainerSpec;
+import dev.panamax.Hardening;
+import dev.panamax.ProcessIdentity;
 import dev.panamax.ProcessSpec;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Flags;
@@ -31,16 +34,13 @@ public final class ExecIntoSteps {
     /**
      * The exec's program.
      *
-     * @param container the running container's spec
-     * @param exec      the process to run in it
-     * @param fds       the exec's descriptors (no hello pipe; a setup executable and a status pipe)
-     * @param pidfd     the container's pidfd, or a symbolic one in a plan
-     * @param root      a descriptor of the container's root directory ({@code /proc/PID/root})
+     * @param spec  the spec of the exec ({@link #execSpec}): the container's, with the exec's process
+     * @param fds   the exec's descriptors (no hello pipe; a setup executable and a status pipe)
+     * @param pidfd the container's pidfd, or a symbolic one in a plan
+     * @param root  a descriptor of the container's root directory ({@code /proc/PID/root})
      * @return the program
      */
-    public static ChildProgram compile(ContainerSpec container, ProcessSpec exec, ChildFds fds, Arg.Word pidfd,
-                                       Arg.Word root) {
-        ContainerSpec spec = execSpec(container, exec);
+    public static ChildProgram compile(ContainerSpec spec, ChildFds fds, Arg.Word pidfd, Arg.Word root) {
         Emit e = new Emit(spec, fds, Host.current(), Arch.current(), null, new ChildProgram.Builder());
         for (Arg.Word fd : fds.keptAcrossSetupExec()) {
             e.add(keep(fd));
@@ -55,9 +55,9 @@ public final class ExecIntoSteps {
         e.add(Step.of("wait for the parent's go (it joined the container's cgroup; EOF: the parent died)", "read",
                 fds.syncRead(), new Arg.Buffer(1), new Arg.Word(1)).expecting(1));
         e.add(Step.of("close the sync pipe", "close", fds.syncRead()));
-        long flags = Namespace.flags(joined(container));
+        long flags = Namespace.flags(joined(spec));
         e.add(Step.of("join the container's namespaces through its pidfd", "setns", pidfd,
-                Arg.Word.noted(flags, joined(container).stream().map(ExecIntoSteps::cloneName)
+                Arg.Word.noted(flags, joined(spec).stream().map(ExecIntoSteps::cloneName)
                         .collect(Collectors.joining("|")))));
         e.add(Step.of("enter the container's root", "fchdir", root));
         e.add(Step.of("make it this process's root", "chroot", new Arg.CString(".")));
@@ -80,17 +80,30 @@ public final class ExecIntoSteps {
     }
 
     /**
-     * The container's spec with the exec's process: what the shared steps compile, and what failures name.
+     * The container's spec with the exec's process, user and capabilities: what the steps compile, and what
+     * failures name. The exec always dies with the JVM and never runs an init of its own.
      *
-     * @param c    the running container's spec
-     * @param exec the process to run in it
+     * @param c                the running container's spec
+     * @param exec             the process to run in it
+     * @param user             the exec's identity; empty: the container's
+     * @param dropCapabilities capabilities of the container's that the exec does not get
      * @return the spec an exec compiles from
+     * @throws dev.panamax.spec.InvalidSpecException when {@code user} is not mapped in the user namespace
      */
-    public static ContainerSpec execSpec(ContainerSpec c, ProcessSpec exec) {
+    public static ContainerSpec execSpec(ContainerSpec c, ProcessSpec exec, java.util.Optional<ProcessIdentity> user,
+                                         java.util.Set<Capability> dropCapabilities) {
         ProcessSpec p = new ProcessSpec(exec.argv(), exec.environment(), exec.workingDirectory(), exec.stdin(),
                 exec.stdout(), exec.stderr(), true, exec.newSession(), false, exec.argv0(), exec.keptFds());
+        Hardening h = c.hardening();
+        java.util.Set<Capability> caps = new java.util.HashSet<>(h.capabilities());
+        caps.removeAll(dropCapabilities);
+        java.util.Set<Capability> ambient = new java.util.HashSet<>(h.ambientCapabilities());
+        ambient.removeAll(dropCapabilities);
+        Hardening fewer = new Hardening(caps, ambient, h.noNewPrivileges(), h.seccomp(), h.rlimits(),
+                h.oomScoreAdj(), h.umask());
         return new ContainerSpec(c.namespaces(), c.rootfs(), c.rootEntry(), c.mountProc(), c.hostname(),
-                c.domainname(), p, c.resources(), c.hardening(), c.users(), c.identity(), c.filesystem());
+                c.domainname(), p, c.resources(), fewer, c.users(), user.isPresent() ? user : c.identity(),
+                c.filesystem());
     }
 
     /** The namespaces an exec joins: all the container has (its user namespace only when it has its own). */
