@@ -2,8 +2,6 @@ package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
-import dev.panamax.cgroup.Cgroup;
-import dev.panamax.cgroup.CgroupException;
 import dev.panamax.program.ChildFds;
 import dev.panamax.program.ChildProgram;
 import dev.panamax.program.ExecIntoSteps;
@@ -54,7 +52,7 @@ final class ExecLaunch {
 
     private RunningContainer run() {
         Cleanup cleanup = new Cleanup();
-        StdioSetup stdio = openStdio(execSpec);
+        StdioSetup stdio = Launch.openStdio(execSpec);
         int[] sync = null;
         int[] err = null;
         int[] setupExe = null;
@@ -67,7 +65,7 @@ final class ExecLaunch {
             err = Libc.pipe2(Abi.O_CLOEXEC);
             status = Libc.pipe2(Abi.O_CLOEXEC);
             exec = Libc.pipe2(Abi.O_CLOEXEC);
-            setupExe = new int[] {openSetupExecutable(execSpec)};
+            setupExe = new int[] {Launch.openSetupExecutable(execSpec)};
             ChildFds fds = new ChildFds(null, ChildFds.fd(sync[0], "sync_r"), ChildFds.fd(sync[1], "sync_w"),
                     ChildFds.fd(err[1], "err_w"), ChildFds.fd(setupExe[0], "setup_exe"),
                     ChildFds.fd(status[1], "status_w"), stdio.childArg(0), stdio.childArg(1), stdio.childArg(2));
@@ -105,7 +103,8 @@ final class ExecLaunch {
                 Libc.close(exec[1]);
                 exec[1] = -1;
                 Launch.awaitEof(exec[0]); // the child runs in its own address space now
-                joinCgroup(execSpec, container.cgroupOrNull(), childPid);
+                // the exec joins the container's cgroup (without resources it has none of its own: then nothing)
+                Launch.joinCgroup(execSpec, "join the container's cgroup", container.cgroupOrNull(), childPid);
                 Launch.release(sync[1]);
                 Launch.closeAll(sync);
                 sync = null;
@@ -135,7 +134,7 @@ final class ExecLaunch {
             }
             InitStatus relay = new InitStatus(status[0]);
             status = null;
-            return handOver(childPid, pidfd, relay, stdio, cleanup);
+            return Launch.handOver(childPid, pidfd, null, relay, stdio, cleanup);
         } finally {
             Launch.closeAll(sync);
             Launch.closeAll(err);
@@ -166,55 +165,6 @@ final class ExecLaunch {
         } catch (ErrnoException e) {
             Libc.close(root);
             throw exited(container.pid());
-        }
-    }
-
-    private RunningContainer handOver(long pid, int pidfd, InitStatus relay, StdioSetup stdio, Cleanup cleanup) {
-        java.io.OutputStream in;
-        java.io.InputStream out;
-        java.io.InputStream errors;
-        try {
-            in = stdio.stdinStream();
-            out = stdio.stdoutStream();
-            errors = stdio.stderrStream();
-        } catch (RuntimeException | Error failure) {
-            Launch.undo(pidfd);
-            relay.close();
-            throw failure;
-        }
-        RunningContainer handle = new RunningContainer(pid, pidfd, Reaper.get().watch(pidfd)
-                .thenApply(r -> new Reaper.Reaped(relay.commandStatus(r.status()), r.cpuNanos(), r.maxRssBytes())),
-                null, in, out, errors, cleanup::close);
-        handle.attach(stdio.terminal());
-        return handle;
-    }
-
-    private static StdioSetup openStdio(ContainerSpec execSpec) {
-        try {
-            return StdioSetup.open(execSpec.process());
-        } catch (StdioSetup.OpenFailure e) {
-            throw FailureReport.parentCall(execSpec, "open " + e.path + " as " + e.stream, e.errnoCause().call(),
-                    e.errnoCause().errno(), e);
-        }
-    }
-
-    private static int openSetupExecutable(ContainerSpec execSpec) {
-        try {
-            return SetupExecutable.open();
-        } catch (ErrnoException e) {
-            throw FailureReport.parentCall(execSpec, "create the setup executable", e.call(), e.errno(), e);
-        }
-    }
-
-    /** The exec joins the container's cgroup (it has none of its own without resources: then nothing). */
-    private static void joinCgroup(ContainerSpec execSpec, Cgroup cgroup, long pid) {
-        if (cgroup == null) {
-            return;
-        }
-        try {
-            cgroup.addProcess(pid);
-        } catch (CgroupException e) {
-            throw FailureReport.refused(execSpec, "join the container's cgroup", "write", e.getMessage(), e);
         }
     }
 }

@@ -88,7 +88,7 @@ final class Launch {
         Cleanup cleanup = new Cleanup();
         MountPoints mountPoints = MountPoints.before(spec);
         Throwable primary = null;
-        StdioSetup stdio = openStdio();
+        StdioSetup stdio = openStdio(spec);
         int[] sync = null;
         int[] err = null;
         int[] setupExe = null;
@@ -103,7 +103,7 @@ final class Launch {
                 warm(err, arena); // a child at its cgroup's memory limit must still be able to report
             }
             boolean ownSpace = SpecCompiler.usesSetupExecutable(spec);
-            setupExe = ownSpace ? new int[] {openSetupExecutable()} : null;
+            setupExe = ownSpace ? new int[] {openSetupExecutable(spec)} : null;
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             boolean vfork = SpecCompiler.usesVfork(spec);
             hello = vfork ? Libc.pipe2(Abi.O_CLOEXEC) : null;
@@ -197,7 +197,7 @@ final class Launch {
                     awaitEof(exec[0]);
                 }
                 // CGROUP: the child waits on the sync pipe meanwhile, in its own address space.
-                joinCgroup(cgroup, pid);
+                joinCgroup(spec, "join the cgroup", cgroup, pid);
                 release(sync[1]);
                 Libc.close(sync[0]);
                 Libc.close(sync[1]);
@@ -220,7 +220,9 @@ final class Launch {
             }
             InitStatus init = status == null ? InitStatus.NONE : new InitStatus(status[0]);
             status = null; // the handle owns the read end now
-            return handOver(pid, pidfd, cgroup, init, stdio, cleanup);
+            RunningContainer container = handOver(pid, pidfd, cgroup, init, stdio, cleanup);
+            container.execFrom(spec);
+            return container;
         } catch (RuntimeException | Error failure) {
             primary = failure;
             throw failure;
@@ -298,7 +300,7 @@ final class Launch {
         return moved;
     }
 
-    private int openSetupExecutable() {
+    static int openSetupExecutable(ContainerSpec spec) {
         try {
             return SetupExecutable.open();
         } catch (ErrnoException e) {
@@ -362,7 +364,7 @@ final class Launch {
      * The child has exec'd: its streams become Java streams and the pidfd goes to the reaper and the handle.
      * If that fails (EMFILE reopening a pipe), the running container is killed and reaped, not orphaned.
      */
-    private RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, InitStatus init, StdioSetup stdio,
+    static RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, InitStatus init, StdioSetup stdio,
                                       Cleanup cleanup) {
         java.io.OutputStream in;
         java.io.InputStream out;
@@ -380,7 +382,6 @@ final class Launch {
                 .thenApply(r -> new Reaper.Reaped(init.commandStatus(r.status()), r.cpuNanos(), r.maxRssBytes())),
                 cgroup, in, out, errors, cleanup::close);
         container.attach(stdio.terminal());
-        container.execFrom(spec);
         return container;
     }
 
@@ -392,7 +393,7 @@ final class Launch {
         }
     }
 
-    private StdioSetup openStdio() {
+    static StdioSetup openStdio(ContainerSpec spec) {
         try {
             return StdioSetup.open(spec.process());
         } catch (StdioSetup.OpenFailure e) {
@@ -416,14 +417,14 @@ final class Launch {
     }
 
     /** CGROUP: the child joins before it runs a single setup step (it is blocked on the sync pipe). */
-    private void joinCgroup(Cgroup cgroup, long pid) {
+    static void joinCgroup(ContainerSpec spec, String what, Cgroup cgroup, long pid) {
         if (cgroup == null) {
             return;
         }
         try {
             cgroup.addProcess(pid);
         } catch (CgroupException e) {
-            throw FailureReport.refused(spec, "join the cgroup", "write", e.getMessage(), e);
+            throw FailureReport.refused(spec, what, "write", e.getMessage(), e);
         }
     }
 
