@@ -143,10 +143,11 @@ class ExecTest extends BusyboxTest {
 
     @Test
     void execIntoAContainerWhosePid1IsAShellWithItsInit() throws Exception {
-        try (Container c = Launcher.launch(ContainerSpec.builder().rootfs(root.path()).init(true)
-                .command("sh", "-c", "sleep 1000").build())) {
+        try (Container c = Launcher.launch(ContainerSpec.builder().rootfs(root.path()).hostname("box").init(true)
+                .command("sh", "-c", "sleep 1000; true").build())) {
             String ps = exec(c, "ps", "-o", "pid,args").ok().stdout();
-            assertTrue(ps.lines().anyMatch(l -> l.strip().equals("2 sh -c sleep 1000")), ps);
+            assertTrue(ps.lines().anyMatch(l -> l.strip().equals("2 sh -c sleep 1000; true")), ps);
+            assertEquals("box", exec(c, "hostname").ok().stdout().strip());
         }
     }
 
@@ -218,6 +219,45 @@ class ExecTest extends BusyboxTest {
                 assertTrue(out.contains("IS-A-TTY"), out);
                 assertEquals(0, e.waitFor(Duration.ofSeconds(10)).orElseThrow().code());
             }
+        }
+    }
+
+    @Test
+    void manyExecsUnderGcStressNeitherHangNorLeak() throws Exception {
+        try (Container c = Launcher.launch(sleeper().build())) {
+            exec(c, "true").ok();
+            Leaks before = Leaks.snapshot();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Thread> stress = List.of(Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    System.gc();
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }), Thread.ofPlatform().start(() -> {
+                List<byte[]> keep = new java.util.ArrayList<>();
+                while (!stop.get()) {
+                    keep.add(new byte[64 * 1024]);
+                    if (keep.size() > 200) {
+                        keep.clear();
+                        Thread.yield();
+                    }
+                }
+            }));
+            try {
+                for (int i = 0; i < 100; i++) {
+                    assertEquals(i % 7, exec(c, "sh", "-c", "exit " + (i % 7)).status().code());
+                }
+            } finally {
+                stop.set(true);
+                for (Thread t : stress) {
+                    t.join();
+                }
+            }
+            before.assertNothingNewIn(Leaks.snapshot());
         }
     }
 }
