@@ -144,6 +144,39 @@ public interface Container extends AutoCloseable {
      */
     void killAll();
 
+    /**
+     * Runs another process in the running container, like {@code docker exec}: it joins every namespace of
+     * the container through its pidfd (a recycled pid is never joined), its cgroup and its root, and gets
+     * the container's user, capabilities, no_new_privs, seccomp filter and rlimits; {@code process} gives
+     * the command, environment, working directory and standard streams ({@link Stdio#pipe()} streams or a
+     * {@link Stdio#terminal() terminal}; its {@code init} and {@code dieWithParent} are ignored: the exec
+     * always dies with the JVM). The handle's {@link #pid()} is a relay outside the container's PID namespace
+     * that forwards signals to the command and ends with its status; {@link #killAll()} and
+     * {@link #close()} of the exec's handle end the exec only, never the container.
+     *
+     * @param process the process to run in the container
+     * @return the exec's handle
+     * @throws LaunchException when the container has exited ({@code errnoName()} ESRCH) or a step fails
+     */
+    default Container exec(ProcessSpec process) {
+        return exec(process, Optional.empty(), java.util.Set.of());
+    }
+
+    /**
+     * As {@link #exec(ProcessSpec)}, as another user and with fewer capabilities: never more than the
+     * container has (the dropped ones leave its bounding, permitted, effective and ambient sets).
+     *
+     * @param process          the process to run in the container
+     * @param user             the exec's uid, gid and groups (mapped in the container's user namespace, if
+     *                         any); empty: the container's
+     * @param dropCapabilities capabilities of the container's that the exec does not get
+     * @return the exec's handle
+     * @throws LaunchException when the container has exited ({@code errnoName()} ESRCH) or a step fails
+     * @throws dev.panamax.spec.InvalidSpecException when {@code user} is not mapped in the container's user
+     *                                               namespace
+     */
+    Container exec(ProcessSpec process, Optional<ProcessIdentity> user, java.util.Set<Capability> dropCapabilities);
+
     /** Kills the container if it still runs, reaps it, closes its streams and frees what the launch made. */
     @Override
     void close();

@@ -23,10 +23,17 @@ public record Run(ExitStatus status, String stdout, String stderr) {
 
     public static Run of(ContainerSpec spec) {
         try (Container c = Launcher.launch(spec)) {
+            return of(c, spec.process().argv());
+        }
+    }
+
+    /** Drains the streams of a launched (or exec'd) process {@code c} running {@code argv} and waits for it. */
+    public static Run of(Container c, java.util.List<String> argv) {
+        try {
             CompletableFuture<byte[]> out = drain(c.stdout());
             CompletableFuture<byte[]> err = drain(c.stderr());
             ExitStatus status = c.waitFor(Duration.ofSeconds(60))
-                    .orElseThrow(() -> new AssertionError("container did not end within 60 s: " + spec.process().argv()));
+                    .orElseThrow(() -> new AssertionError("container did not end within 60 s: " + argv));
             return new Run(status, new String(out.join(), StandardCharsets.UTF_8),
                     new String(err.join(), StandardCharsets.UTF_8));
         } catch (InterruptedException e) {

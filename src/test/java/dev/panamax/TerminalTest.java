@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TerminalTest extends BusyboxTest {
 
     /** Collects a terminal's output on a daemon thread; {@link #await} waits for a text to appear. */
-    private static final class Screen {
+    static final class Screen {
         private final StringBuilder text = new StringBuilder();
 
         Screen(InputStream output) {

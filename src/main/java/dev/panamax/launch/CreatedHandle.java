@@ -1,5 +1,11 @@
 package dev.panamax.launch;
 
+import dev.panamax.ProcessIdentity;
+
+import dev.panamax.ProcessSpec;
+
+import dev.panamax.Container;
+
 import dev.panamax.CreatedContainer;
 import dev.panamax.ExitStatus;
 import dev.panamax.StartRecord;
@@ -45,6 +51,12 @@ final class CreatedHandle implements CreatedContainer {
     @Override
     public long pid() {
         return running.pid();
+    }
+
+    @Override
+    public Container exec(ProcessSpec process, Optional<ProcessIdentity> user,
+                          java.util.Set<dev.panamax.Capability> dropCapabilities) {
+        return running.exec(process, user, dropCapabilities); // into a started container: it has exec'd
     }
 
     @Override

@@ -100,7 +100,7 @@ final class Launch {
         Cleanup cleanup = new Cleanup();
         MountPoints mountPoints = MountPoints.before(spec);
         Throwable primary = null;
-        StdioSetup stdio = openStdio();
+        StdioSetup stdio = openStdio(spec);
         int[] sync = null;
         int[] err = null;
         int[] setupExe = null;
@@ -117,7 +117,7 @@ final class Launch {
                 warm(err, arena); // a child at its cgroup's memory limit must still be able to report
             }
             boolean ownSpace = SpecCompiler.usesSetupExecutable(spec) || startFifo >= 0;
-            setupExe = ownSpace ? new int[] {openSetupExecutable()} : null;
+            setupExe = ownSpace ? new int[] {openSetupExecutable(spec)} : null;
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             boolean vfork = SpecCompiler.usesVfork(spec);
             hello = vfork ? Libc.pipe2(Abi.O_CLOEXEC) : null;
@@ -220,7 +220,7 @@ final class Launch {
                     awaitEof(exec[0]);
                 }
                 // CGROUP: the child waits on the sync pipe meanwhile, in its own address space.
-                joinCgroup(cgroup, pid);
+                joinCgroup(spec, "join the cgroup", cgroup, pid);
                 release(sync[1]);
                 Libc.close(sync[0]);
                 Libc.close(sync[1]);
@@ -245,6 +245,7 @@ final class Launch {
             status = null; // the handle owns the read end now
             RunningContainer running = handOver(pid, pidfd, cgroup, init, stdio, cleanup);
             mountPoints.keep();
+            running.execFrom(spec);
             return running;
         } catch (RuntimeException | Error failure) {
             primary = failure;
@@ -325,7 +326,7 @@ final class Launch {
         return moved;
     }
 
-    private int openSetupExecutable() {
+    static int openSetupExecutable(ContainerSpec spec) {
         try {
             return SetupExecutable.open();
         } catch (ErrnoException e) {
@@ -389,7 +390,7 @@ final class Launch {
      * The child has exec'd: its streams become Java streams and the pidfd goes to the reaper and the handle.
      * If that fails (EMFILE reopening a pipe), the running container is killed and reaped, not orphaned.
      */
-    private RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, InitStatus init, StdioSetup stdio,
+    static RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, InitStatus init, StdioSetup stdio,
                                       Cleanup cleanup) {
         java.io.OutputStream in;
         java.io.InputStream out;
@@ -418,7 +419,7 @@ final class Launch {
         }
     }
 
-    private StdioSetup openStdio() {
+    static StdioSetup openStdio(ContainerSpec spec) {
         try {
             return StdioSetup.open(spec.process());
         } catch (StdioSetup.OpenFailure e) {
@@ -442,14 +443,14 @@ final class Launch {
     }
 
     /** CGROUP: the child joins before it runs a single setup step (it is blocked on the sync pipe). */
-    private void joinCgroup(Cgroup cgroup, long pid) {
+    static void joinCgroup(ContainerSpec spec, String what, Cgroup cgroup, long pid) {
         if (cgroup == null) {
             return;
         }
         try {
             cgroup.addProcess(pid);
         } catch (CgroupException e) {
-            throw FailureReport.refused(spec, "join the cgroup", "write", e.getMessage(), e);
+            throw FailureReport.refused(spec, what, "write", e.getMessage(), e);
         }
     }
 
@@ -557,7 +558,7 @@ final class Launch {
     }
 
     /** Reads until EOF: every copy of the pipe's close-on-exec write end is gone (the child exec'd or died). */
-    private static void awaitEof(int read) {
+    static void awaitEof(int read) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64);
             while (Libc.read(read, buf, 64) > 0) {
@@ -582,7 +583,7 @@ final class Launch {
     }
 
     /** RELEASE: the child's first wait step needs exactly one byte. */
-    private static void release(int syncWrite) {
+    static void release(int syncWrite) {
         try (Arena arena = Arena.ofConfined()) {
             Libc.write(syncWrite, arena.allocate(1), 1);
         }
@@ -597,6 +598,12 @@ final class Launch {
 
     /** EXEC_OR_ERROR: EOF means execve closed the child's copy of the error pipe; 16 bytes are a failure. */
     private void awaitExec(int errorRead, ChildProgram program) {
+        awaitExec(spec, errorRead, program, this::injected);
+    }
+
+    /** As above, for {@code spec}'s program; {@code injected} reads a failure as a test injected it. */
+    static void awaitExec(ContainerSpec spec, int errorRead, ChildProgram program,
+                          java.util.function.UnaryOperator<ProgramImage.StepFailure> injected) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment record = arena.allocate(ProgramLayout.RECORD_SIZE, 8);
             long got = 0;
@@ -608,7 +615,7 @@ final class Launch {
                 got += n;
             }
             if (got == ProgramLayout.RECORD_SIZE) {
-                throw FailureReport.childStep(spec, injected(ProgramImage.decode(program, record)));
+                throw FailureReport.childStep(spec, injected.apply(ProgramImage.decode(program, record)));
             }
             if (got != 0) {
                 throw FailureReport.refused(spec, "read the child's failure record", "read",
@@ -618,7 +625,7 @@ final class Launch {
     }
 
     /** Kills and reaps the child so that a failed launch leaves no process and no zombie. */
-    private static void undo(int pidfd) {
+    static void undo(int pidfd) {
         try {
             Libc.pidfdSendSignal(pidfd, Abi.SIGKILL);
         } catch (RuntimeException alreadyGone) {

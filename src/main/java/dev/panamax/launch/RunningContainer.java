@@ -36,6 +36,7 @@ final class RunningContainer implements Container {
     private ProcessHandle handle;
     private boolean closing;
     private boolean closed;
+    private dev.panamax.ContainerSpec spec;
 
     RunningContainer(long pid, int pidfd, CompletableFuture<Reaper.Reaped> reaped, Cgroup cgroup,
                      OutputStream stdin, InputStream stdout, InputStream stderr, Runnable onClose) {
@@ -144,6 +145,38 @@ final class RunningContainer implements Container {
     /** The container's cgroup, or null without resources. */
     Cgroup cgroupOrNull() {
         return cgroup;
+    }
+
+    /** The spec this container was launched from: an exec compiles its program from it. */
+    void execFrom(dev.panamax.ContainerSpec launched) {
+        this.spec = launched;
+    }
+
+    @Override
+    public Container exec(dev.panamax.ProcessSpec process, Optional<dev.panamax.ProcessIdentity> user,
+                          java.util.Set<dev.panamax.Capability> dropCapabilities) {
+        java.util.Objects.requireNonNull(process, "process");
+        if (spec == null) {
+            throw new UnsupportedOperationException("exec runs in a container, not in another exec");
+        }
+        synchronized (this) {
+            if (closed || exit.isDone()) {
+                throw ExecLaunch.exited(pid);
+            }
+        }
+        return ExecLaunch.start(dev.panamax.program.ExecIntoSteps.execSpec(spec, process, user, dropCapabilities),
+                this);
+    }
+
+    /**
+     * Runs {@code use} with the container's pidfd while the container is not closed (its pidfd stays open
+     * meanwhile), or throws the exec's "exited" error.
+     */
+    synchronized <T> T withPidfd(java.util.function.IntFunction<T> use) {
+        if (closed || exit.isDone()) {
+            throw ExecLaunch.exited(pid);
+        }
+        return use.apply(pidfd);
     }
 
     /** The launch's terminal (or null), closed with the container. */

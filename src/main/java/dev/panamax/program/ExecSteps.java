@@ -62,11 +62,16 @@ final class ExecSteps {
     }
 
     static void signals(Emit e) {
-        for (Step reset : RESET_HANDLERS) {
-            e.add(reset);
-        }
+        resetHandlers(e);
         if (!e.spec().process().init()) {
             unblockSignals(e); // with an init, only its child does, after the fork (InitSteps)
+        }
+    }
+
+    /** Every handler back to SIG_DFL; signals stay blocked (an exec's relay waits for them blocked). */
+    static void resetHandlers(Emit e) {
+        for (Step reset : RESET_HANDLERS) {
+            e.add(reset);
         }
     }
 

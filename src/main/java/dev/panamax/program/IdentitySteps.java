@@ -31,8 +31,8 @@ import static dev.panamax.program.Emit.NULL;
  * arm it again.
  *
  * <p>Joining an <em>existing</em> user namespace ({@code setns(CLONE_NEWUSER)}) is not done here: the
- * kernel refuses it to a process that shares its memory ({@code CLONE_VM}, EINVAL), so it would need the
- * fork-mode child of DESIGN.md.
+ * kernel refuses it to a process that shares its memory ({@code CLONE_VM}, EINVAL); an exec does it in the
+ * setup executable ({@link ExecIntoSteps}).
  */
 public final class IdentitySteps {
     private IdentitySteps() {
