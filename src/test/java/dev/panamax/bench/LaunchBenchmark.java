@@ -4,6 +4,7 @@ import dev.panamax.BusyboxRootfs;
 import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
 import dev.panamax.Launcher;
+import dev.panamax.ProcessSpec;
 import dev.panamax.cgroup.CpuLimit;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.cgroup.Resources;
@@ -133,12 +134,15 @@ public final class LaunchBenchmark {
             ContainerSpec bare = spec(root.path()).noSeccomp().build();
             List<PlanToC.Plan> plans = List.of(new PlanToC.Plan("default", base),
                     new PlanToC.Plan("default without the seccomp filter", bare));
-            try (LaunchServer c = CReference.start(plans, Path.of("target/bench"));
+            // the container the exec rows go into: runs for the whole benchmark
+            try (Container target = Launcher.launch(spec(root.path()).command("/bin/sleep", "100000").build());
+                 LaunchServer c = CReference.start(plans, Path.of("target/bench"));
                  LaunchServer bigHeap = heapServer(root.path(), true);
                  LaunchServer ownJvm = heapServer(root.path(), false);
                  LaunchServer rootless = rootlessServer(root.path())) {
                 String pressureBefore = pressure();
-                List<Row> rows = rows(root.path(), base, bare, c, bigHeap, ownJvm, rootless);
+                List<Row> rows = new ArrayList<>(rows(root.path(), base, bare, c, bigHeap, ownJvm, rootless));
+                rows.addAll(execRows(target));
                 Samples samples = interleaved(rows);
                 String pressureAfter = pressure();
                 List<String> parallel = parallel(base);
@@ -177,6 +181,22 @@ public final class LaunchBenchmark {
                 new Row("Panamax default, with the init (pid 1, the command as pid 2)", timed(() -> run(init))));
     }
 
+    /** exec of {@code true} into {@code target}, against util-linux's nsenter doing the same from a shell. */
+    private static List<Row> execRows(Container target) {
+        ProcessSpec trueCommand = ContainerSpec.builder().command("/bin/true").build().process();
+        return List.of(
+                new Row(EXEC, timed(() -> {
+                    try (Container e = target.exec(trueCommand)) {
+                        if (e.waitFor().code() != 0) {
+                            throw new IllegalStateException("exec failed");
+                        }
+                    }
+                })),
+                new Row("nsenter -a -t PID /bin/true (util-linux; into the same container)", timed(() -> exec(List.of(
+                        "nsenter", "-a", "-t", Long.toString(target.pid()), "/bin/true")))));
+    }
+
+    private static final String EXEC = "Panamax exec of /bin/true into a running container";
     private static final String C_SPAWN = "C: posix_spawn /bin/true + waitpid";
     private static final String C_PLAN = "C: the default plan's syscalls, clone3(CLONE_VM)";
     private static final String C_BARE = "C: the same without the seccomp filter";
