@@ -2,6 +2,7 @@ package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
+import dev.panamax.program.Arg;
 import dev.panamax.program.ChildFds;
 import dev.panamax.program.ChildProgram;
 import dev.panamax.program.ExecIntoSteps;
@@ -33,15 +34,38 @@ final class ExecLaunch {
     /** The container's spec with the exec's process, user and capabilities ({@link ExecIntoSteps#execSpec}). */
     private final ContainerSpec execSpec;
     private final RunningContainer container;
+    /** For failure-injection tests: the steps for which it holds fail with ENOSYS. */
+    private final java.util.function.IntPredicate faulty;
 
-    private ExecLaunch(ContainerSpec execSpec, RunningContainer container) {
+    private ExecLaunch(ContainerSpec execSpec, RunningContainer container, java.util.function.IntPredicate faulty) {
         this.execSpec = execSpec;
         this.container = container;
+        this.faulty = faulty;
     }
 
     static RunningContainer start(ContainerSpec execSpec, RunningContainer container) {
+        return start(execSpec, container, step -> false);
+    }
+
+    /** For failure-injection tests: the exec's steps for which {@code faulty} holds fail with ENOSYS. */
+    static RunningContainer start(ContainerSpec execSpec, RunningContainer container,
+                                  java.util.function.IntPredicate faulty) {
         NativeAccess.require();
-        return LauncherThread.call(() -> new ExecLaunch(execSpec, container).run());
+        return LauncherThread.call(() -> new ExecLaunch(execSpec, container, faulty).run());
+    }
+
+    /** The exec's program with symbolic descriptors, as {@code run} compiles it (for tests). */
+    static ChildProgram plan(ContainerSpec execSpec) {
+        var p = execSpec.process();
+        boolean pipedIn = !(p.stdin() instanceof dev.panamax.Stdio.Inherit);
+        boolean pipedOut = !(p.stdout() instanceof dev.panamax.Stdio.Inherit);
+        boolean pipedErr = !(p.stderr() instanceof dev.panamax.Stdio.Inherit);
+        ChildFds fds = new ChildFds(null, Arg.Word.unknown("sync_r"), Arg.Word.unknown("sync_w"),
+                Arg.Word.unknown("err_w"), Arg.Word.unknown("setup_exe"), Arg.Word.unknown("status_w"),
+                pipedIn ? Arg.Word.unknown("stdin_fd") : null, pipedOut ? Arg.Word.unknown("stdout_fd") : null,
+                pipedErr ? Arg.Word.unknown("stderr_fd") : null);
+        return ExecIntoSteps.compile(execSpec, fds, Arg.Word.unknown("container_pidfd"),
+                Arg.Word.unknown("container_root"));
     }
 
     /** The error of an exec into a container whose process has ended. */
@@ -76,11 +100,11 @@ final class ExecLaunch {
             int size = program.steps().size();
             try {
                 SetupExecutable.fill(setupExe[0], ProgramImage.encode(program, split, size, err[1], status[1],
-                        table, step -> false));
+                        table, faulty));
             } catch (ErrnoException e) {
                 throw FailureReport.parentCall(execSpec, "write the setup executable", e.call(), e.errno(), e);
             }
-            MemorySegment inJvm = ProgramImage.encode(program, 0, split, err[1], status[1], table, step -> false)
+            MemorySegment inJvm = ProgramImage.encode(program, 0, split, err[1], status[1], table, faulty)
                     .place(arena);
             MemorySegment pidfdOut = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment tidOut = arena.allocate(ValueLayout.JAVA_INT);

@@ -55,6 +55,45 @@ class FailureInjectionTest extends dev.panamax.BusyboxTest {
         }
     }
 
+    /**
+     * Every step of an exec's program fails cleanly and is named, the exec's command never runs, and the
+     * container it went into lives on (with a cgroup: the exec joins it).
+     */
+    @Test
+    void everyStepOfAnExecFailsCleanlyAndIsNamed() throws Exception {
+        Path marker = root.path().resolve("tmp/exec-ran");
+        // pids.max leaves room for the relays and commands of failed execs that are still being reaped
+        ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).command("/bin/sleep", "1000")
+                .resources(Resources.builder().pidsMax(400).build()).build();
+        Leaks before;
+        try (dev.panamax.Container target = dev.panamax.Launcher.launch(spec)) {
+            before = Leaks.snapshot(); // after a launch: what the JVM makes once for all launches is there
+            RunningContainer running = (RunningContainer) target;
+            ContainerSpec execSpec = dev.panamax.program.ExecIntoSteps.execSpec(spec,
+                    ContainerSpec.builder().command("sh", "-c", "touch /tmp/exec-ran").stdout(Stdio.pipe())
+                            .stderr(Stdio.discard()).build().process(), java.util.Optional.empty(), java.util.Set.of());
+            List<Step> steps = ExecLaunch.plan(execSpec).steps();
+            assertTrue(steps.size() > 20, "a typical exec program: " + steps.size() + " steps");
+            for (int i = 0; i < steps.size(); i++) {
+                int faulty = i;
+                LaunchException e = assertThrows(LaunchException.class,
+                        () -> ExecLaunch.start(execSpec, running, s -> s == faulty),
+                        "step " + i + " (" + steps.get(i).what() + ") must fail the exec");
+                assertEquals(steps.get(i).what(), e.step(), e.getMessage());
+                assertEquals("ENOSYS", e.errnoName(), e.getMessage());
+                assertTrue(Files.notExists(marker), "the exec's command must never run after a failed step");
+            }
+            assertTrue(target.waitFor(java.time.Duration.ZERO).isEmpty(), "the container lives on");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (running.cgroupOrNull().pids().size() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of(target.pid()), running.cgroupOrNull().pids(), "no failed exec's process is left");
+        }
+        before.assertNothingNewIn(Leaks.snapshot());
+        assertEquals(List.of(), cgroupsOfThisJvm());
+    }
+
     private void everyStepFailsCleanlyAndIsNamed(String shape) throws IOException {
         everyStepFailsCleanlyAndIsNamed(shape, null);
     }
