@@ -6,6 +6,7 @@ import dev.panamax.StartRecord;
 import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Flags;
 import dev.panamax.sys.internal.Libc;
 import dev.panamax.sys.internal.SyscallTable;
 
@@ -28,8 +29,6 @@ import java.nio.file.attribute.PosixFilePermissions;
  * container is started, ends while this JVM watches it, or its handle is closed.
  */
 final class CreatedLaunch {
-    private static final int S_IFIFO = 0010000;
-    private static final int AT_FDCWD = -100;
 
     private CreatedLaunch() {
     }
@@ -151,8 +150,8 @@ final class CreatedLaunch {
 
     private static void mkfifo(Path fifo) {
         try (Arena arena = Arena.ofConfined()) {
-            Libc.syscall("mknodat", SyscallTable.nativeTable().number("mknodat").orElseThrow(), AT_FDCWD,
-                    arena.allocateFrom(fifo.toString()).address(), S_IFIFO | 0600, 0);
+            Libc.syscall("mknodat", SyscallTable.nativeTable().number("mknodat").orElseThrow(),
+                    Flags.AT_FDCWD.value(), arena.allocateFrom(fifo.toString()).address(), Flags.S_IFIFO.value() | 0600, 0);
         }
     }
 

@@ -78,12 +78,17 @@ final class Launch {
      * errno a step has a hint for can be tried on the real launch path.
      */
     static RunningContainer start(ContainerSpec spec, IntPredicate faulty, int errno) {
+        requireNativeAccess(spec);
+        return LauncherThread.call(() -> new Launch(spec, faulty, errno, -1).run());
+    }
+
+    /** Before anything is made: without native access the bindings cannot even be loaded. */
+    private static void requireNativeAccess(ContainerSpec spec) {
         try {
-            NativeAccess.require(); // before anything is made: without it the bindings cannot even be loaded
+            NativeAccess.require();
         } catch (IllegalCallerException e) {
             throw FailureReport.nativeAccessDenied(spec, e);
         }
-        return LauncherThread.call(() -> new Launch(spec, faulty, errno, -1).run());
     }
 
     /**
@@ -91,7 +96,7 @@ final class Launch {
      * exec for a byte on {@code startFifo} (open for reading and writing); returned once it waits there.
      */
     static RunningContainer create(ContainerSpec spec, int startFifo) {
-        NativeAccess.require();
+        requireNativeAccess(spec); // a LaunchException naming the flag, as for a launch
         return LauncherThread.call(() -> new Launch(spec, NO_FAULTS, 0, startFifo).run());
     }
 

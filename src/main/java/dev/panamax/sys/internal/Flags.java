@@ -35,6 +35,7 @@ public final class Flags {
     // file types for mknodat(2)
     public static final Flag S_IFREG = new Flag("S_IFREG", linux_h.S_IFREG());
     public static final Flag S_IFCHR = new Flag("S_IFCHR", linux_h.S_IFCHR());
+    public static final Flag S_IFIFO = new Flag("S_IFIFO", linux_h.S_IFIFO());
 
     // mount(2), umount2(2) and the new mount API
     public static final Flag MS_REC = new Flag("MS_REC", linux_h.MS_REC());
