@@ -59,8 +59,13 @@ final class CreatedLaunch {
             startTime = startTime(running.pid()).orElseThrow(() -> new IllegalStateException(
                     "created container " + running.pid() + " ended before its start time could be read"));
         } catch (RuntimeException | Error failure) {
-            running.close();
-            removeQuietly(fifo, dir, failure);
+            try {
+                running.close();
+            } catch (RuntimeException | Error closing) {
+                failure.addSuppressed(closing);
+            } finally {
+                removeQuietly(fifo, dir, failure);
+            }
             throw failure;
         }
         CreatedHandle handle = new CreatedHandle(running, new StartRecord(running.pid(), startTime, fifo));
@@ -85,9 +90,11 @@ final class CreatedLaunch {
             throw new IllegalStateException("cannot start created container " + record.pid() + ": open "
                     + fifo + " for writing: " + e.errnoName(), e);
         }
+        boolean claimed = false;
         try {
             try {
                 Files.delete(fifo); // the claim: of two starters, only one removes it
+                claimed = true;
             } catch (NoSuchFileException e) {
                 throw notWaiting(record, "unlink", "ENOENT");
             } catch (IOException e) {
@@ -102,8 +109,10 @@ final class CreatedLaunch {
             }
         } finally {
             Libc.close(fd);
+            if (claimed) { // the claimer removes the directory, also when its byte could not be written
+                removeQuietly(fifo, fifo.getParent(), null);
+            }
         }
-        removeQuietly(fifo, fifo.getParent(), null);
     }
 
     private static IllegalStateException notWaiting(StartRecord record, String call, String errno) {
