@@ -7,6 +7,7 @@ import dev.panamax.program.ChildFds;
 import dev.panamax.program.ChildProgram;
 import dev.panamax.program.ExecIntoSteps;
 import dev.panamax.program.ProgramImage;
+import dev.panamax.program.SpecCompiler;
 import dev.panamax.sys.Errno;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
@@ -57,9 +58,9 @@ final class ExecLaunch {
     /** The exec's program with symbolic descriptors, as {@code run} compiles it (for tests). */
     static ChildProgram plan(ContainerSpec execSpec) {
         var p = execSpec.process();
-        boolean pipedIn = !(p.stdin() instanceof dev.panamax.Stdio.Inherit);
-        boolean pipedOut = !(p.stdout() instanceof dev.panamax.Stdio.Inherit);
-        boolean pipedErr = !(p.stderr() instanceof dev.panamax.Stdio.Inherit);
+        boolean pipedIn = SpecCompiler.piped(p.stdin());
+        boolean pipedOut = SpecCompiler.piped(p.stdout());
+        boolean pipedErr = SpecCompiler.piped(p.stderr());
         ChildFds fds = new ChildFds(null, Arg.Word.unknown("sync_r"), Arg.Word.unknown("sync_w"),
                 Arg.Word.unknown("err_w"), Arg.Word.unknown("setup_exe"), Arg.Word.unknown("status_w"),
                 pipedIn ? Arg.Word.unknown("stdin_fd") : null, pipedOut ? Arg.Word.unknown("stdout_fd") : null,
@@ -185,10 +186,15 @@ final class ExecLaunch {
         }
         try {
             Libc.pidfdSendSignal(pidfd, 0);
-            return new int[] {root, Libc.fcntl(pidfd, Abi.F_DUPFD_CLOEXEC, 3)};
         } catch (ErrnoException e) {
             Libc.close(root);
             throw exited(container.pid());
+        }
+        try {
+            return new int[] {root, Libc.fcntl(pidfd, Abi.F_DUPFD_CLOEXEC, 3)};
+        } catch (ErrnoException e) { // EMFILE and the like: not an exited container
+            Libc.close(root);
+            throw FailureReport.parentCall(execSpec, "duplicate the container's pidfd", "fcntl", e.errno(), e);
         }
     }
 }

@@ -46,7 +46,8 @@ public final class SpecCompiler {
                 OverlaySteps.planned(spec), host, arch);
     }
 
-    private static boolean piped(Stdio s) {
+    /** Whether a launch gives the child a descriptor for stream {@code s} ({@code stdin_fd} and the like). */
+    public static boolean piped(Stdio s) {
         return !(s instanceof Stdio.Inherit) && !(s instanceof Stdio.MergeWithStdout);
     }
 
