@@ -130,11 +130,11 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     }
 
     /**
-     * Which of the nine are present, as bits in the record's order, then the start FIFO, above them how many
+     * Which of the nine are present, as bits in the record's order, above them (from bit 10) how many
      * are kept (up to 1024 descriptors can be open past execve, so 11 bits), and above that how many are joined.
      */
     int shape() {
-        int bits = (start == null ? 0 : 1 << 9) | kept.size() << 10 | joins.size() << 21;
+        int bits = kept.size() << 10 | joins.size() << 21; // a start FIFO never goes into a template
         List<Arg.Word> all = all();
         for (int k = 0; k < 9; k++) {
             bits |= all.get(k) == null ? 0 : 1 << k;
@@ -151,8 +151,7 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
             symbolicKept.add(new Kept(w[9 + k], kept.get(k).containerFd()));
         }
         return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], symbolicKept,
-                java.util.Arrays.asList(w).subList(9 + kept.size(), w.length),
-                start == null ? null : Arg.Word.unknown("start_fifo"));
+                java.util.Arrays.asList(w).subList(9 + kept.size(), w.length), null);
     }
 
     /** The descriptors the setup steps use after the {@code execveat}: every one but the memfd itself. */

@@ -65,6 +65,9 @@ public final class ProgramTemplate {
     }
 
     static ProgramTemplate of(ContainerSpec spec, ChildFds fds, Host host, Arch arch) {
+        if (fds.start() != null) {
+            throw new IllegalArgumentException("a created container's program is compiled for its launch, not kept");
+        }
         Key key = new Key(spec, fds.shape(), host, arch);
         ProgramTemplate kept = TEMPLATES.get(key);
         if (kept != null && kept.looks.stream().allMatch(l -> l.holds(host.kernelPaths()))) {
