@@ -16,6 +16,9 @@
  *  - <linux/netlink.h>, <linux/rtnetlink.h>, <linux/if_link.h>, <linux/if_addr.h>, <linux/veth.h>
  *    (rtnetlink messages for dev.panamax.sys.NetlinkSocket) have no glibc twins; they come after
  *    <sys/socket.h> and <net/if.h>, and none of them includes <linux/if.h>, which clashes with <net/if.h>.
+ *    With _GNU_SOURCE, glibc declares the sockaddr parameters of bind/sendto/recvfrom as transparent
+ *    unions (__CONST_SOCKADDR_ARG, __SOCKADDR_ARG); jextract needs those typedefs to compile, and the
+ *    sys layer calls the functions through its own descriptors with plain pointers.
  */
 #define _GNU_SOURCE 1
 
