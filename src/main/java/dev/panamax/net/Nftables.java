@@ -315,9 +315,9 @@ public final class Nftables {
     private static String portElement(PublishedPort p) {
         String key = p.protocol() + " . " + p.hostPort();
         if (p.hostAddress() != null) {
-            key = p.hostAddress().getHostAddress() + " . " + key;
+            key = text(p.hostAddress()) + " . " + key;
         }
-        return key + " : " + p.containerAddress().getHostAddress() + " . " + p.containerPort();
+        return key + " : " + text(p.containerAddress()) + " . " + p.containerPort();
     }
 
     /** {@code 10.89.0.0/24}: the subnet's network address (host bits cleared) and prefix. */
@@ -326,16 +326,54 @@ public final class Nftables {
         byte[] bytes = subnet.getAddress();
         if (prefix < 1 || prefix > bytes.length * 8) {
             throw new IllegalArgumentException("prefix: must be 1 to " + bytes.length * 8 + " for "
-                    + subnet.getHostAddress() + ", not " + prefix);
+                    + text(subnet) + ", not " + prefix);
         }
         for (int bit = prefix; bit < bytes.length * 8; bit++) {
             bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
         }
         try {
-            return InetAddress.getByAddress(bytes).getHostAddress() + "/" + prefix;
+            return text(InetAddress.getByAddress(bytes)) + "/" + prefix;
         } catch (UnknownHostException e) {
             throw new AssertionError(e); // 4 or 16 bytes
         }
+    }
+
+    /** {@return an address in its short text form: {@code 10.89.0.2}, {@code fd00::2} (RFC 5952)} */
+    static String text(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (b[2 * i] & 0xff) << 8 | b[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group stays
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(j, i + 1);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+            } else {
+                if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
+                    out.append(':');
+                }
+                out.append(Integer.toHexString(groups[i]));
+            }
+        }
+        return out.toString();
     }
 
     /** Refuses a null or scoped address (nft takes no {@code %scope}). */

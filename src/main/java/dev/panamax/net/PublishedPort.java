@@ -35,13 +35,13 @@ public record PublishedPort(String protocol, InetAddress hostAddress, int hostPo
         Nftables.literal("containerAddress", containerAddress);
         if (containerAddress.isAnyLocalAddress() || containerAddress.isMulticastAddress()) {
             throw new IllegalArgumentException("containerAddress: must be a unicast address, not "
-                    + containerAddress.getHostAddress());
+                    + literal(containerAddress));
         }
         if (hostAddress != null) {
             Nftables.literal("hostAddress", hostAddress);
             if (hostAddress.getClass() != containerAddress.getClass()) {
-                throw new IllegalArgumentException("hostAddress: " + hostAddress.getHostAddress()
-                        + " is not of the family of containerAddress " + containerAddress.getHostAddress());
+                throw new IllegalArgumentException("hostAddress: " + literal(hostAddress)
+                        + " is not of the family of containerAddress " + literal(containerAddress));
             }
         }
     }
@@ -74,7 +74,7 @@ public record PublishedPort(String protocol, InetAddress hostAddress, int hostPo
 
     /** {@return an address as in a URL: {@code 10.89.0.2} or {@code [fd00::2]}} */
     static String literal(InetAddress address) {
-        String a = address.getHostAddress();
+        String a = Nftables.text(address);
         return a.contains(":") ? "[" + a + "]" : a;
     }
 }
