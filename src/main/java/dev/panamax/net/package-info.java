@@ -13,5 +13,8 @@
  * {@link dev.panamax.sys.NetlinkSocket}. The messages are built and parsed as pure bytes in this
  * package (no I/O, property-tested); refusals are {@link dev.panamax.sys.NetlinkException}s with the
  * kernel's own explanation.
+ *
+ * <p>Outbound NAT and published ports live in Panamax's own nftables table ({@link dev.panamax.net.Nftables});
+ * {@link dev.panamax.net.HostNetwork} makes the host checks and settings a bridge network needs.
  */
 package dev.panamax.net;
