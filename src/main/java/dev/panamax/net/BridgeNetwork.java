@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * A Linux bridge on the host that containers join through veth pairs: its interface name, its IPv4 subnet,
  * an optional IPv6 subnet and the MTU of its links. The gateway of each subnet is its first host address
- * ({@code .1}), held by the bridge itself; containers get the addresses after it (see {@code Leases}), with the
+ * ({@code .1}), held by the bridge itself; containers get the addresses after it (see {@link Leases}), with the
  * same host index in both subnets.
  *
  * <p>{@link #defaults()} is {@code panamax0} with {@code 10.89.0.0/24}, the IPv6 ULA {@code fd89:70:6d78::/64}

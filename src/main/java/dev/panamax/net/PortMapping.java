@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param containerPort the container's port, 1 to 65535
  */
 public record PortMapping(Protocol protocol, Optional<InetAddress> hostAddress, int hostPort, int containerPort) {
+    private static final java.util.regex.Pattern TEXT = java.util.regex.Pattern.compile(
+            "(?:\\[([0-9A-Fa-f:.]+)\\]:|([0-9.]+):)?([0-9]{1,5})->([0-9]{1,5})/(tcp|udp)");
 
     /** The transport protocol of a published port. */
     public enum Protocol {
@@ -93,6 +95,26 @@ public record PortMapping(Protocol protocol, Optional<InetAddress> hostAddress, 
         String host = hostAddress.map(a -> a instanceof Inet6Address ? "[" + IpPrefix.literal(a) + "]:"
                 : IpPrefix.literal(a) + ":").orElse("");
         return host + hostPort + "->" + containerPort + "/" + protocol.keyword();
+    }
+
+    /**
+     * Reads what {@link #toString()} writes: {@code [ADDRESS:]HOSTPORT->CONTAINERPORT/PROTOCOL}, an IPv6 address
+     * in brackets.
+     *
+     * @param text the mapping, such as {@code 127.0.0.1:8080->80/tcp}
+     * @return the mapping
+     * @throws InvalidSpecException ({@code publish} or a field as the constructor) when the text is not one
+     */
+    public static PortMapping parse(String text) {
+        var m = TEXT.matcher(text);
+        if (!m.matches()) {
+            throw new InvalidSpecException("publish", "expected [ADDRESS:]HOSTPORT->CONTAINERPORT/tcp|udp, got "
+                    + IpPrefix.quoted(text));
+        }
+        String address = m.group(1) != null ? m.group(1) : m.group(2);
+        return new PortMapping(Protocol.valueOf(m.group(5).toUpperCase(java.util.Locale.ROOT)),
+                Optional.ofNullable(address).map(a -> IpPrefix.address("publish.hostAddress", a)),
+                Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
     }
 
     private static void checkPort(String field, int port) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static dev.panamax.net.IpPrefixTest.ip;
@@ -66,6 +67,18 @@ class NetworkValuesTest {
         refused(() -> PortMapping.tcp(0, 80), "publish.hostPort", "1..65535, got 0");
         refused(() -> PortMapping.udp(80, 65536), "publish.containerPort", "got 65536");
         refused(() -> PortMapping.tcp(80, 80).on(ip("fe80::1%1")), "publish.hostAddress", "scoped");
+    }
+
+    @Test
+    void publishedPortsParseBackFromTheirText() {
+        for (PortMapping p : List.of(PortMapping.tcp(8080, 80), PortMapping.udp(53, 5353).on(ip("127.0.0.1")),
+                PortMapping.tcp(443, 8443).on(ip("2001:db8::1")), PortMapping.tcp(1, 1).on(ip("0.0.0.0")))) {
+            assertEquals(p, PortMapping.parse(p.toString()));
+        }
+        refused(() -> PortMapping.parse("8080:80"), "publish", "expected [ADDRESS:]HOSTPORT->CONTAINERPORT/tcp|udp");
+        refused(() -> PortMapping.parse("8080->80/sctp"), "publish", "got \"8080->80/sctp\"");
+        refused(() -> PortMapping.parse("99999->80/tcp"), "publish.hostPort", "got 99999");
+        refused(() -> PortMapping.parse("1.2.3:80->80/tcp"), "publish.hostAddress", "not an IPv4");
     }
 
     @Test
