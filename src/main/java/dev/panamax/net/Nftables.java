@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  *     {@code hostports4}/{@code hostports6} (the same keyed also by the host address): published ports,
  *     rewritten by {@code dnat} for packets to a local address, both arriving ({@code prerouting}) and made on
  *     this host ({@code output}, so that {@code 127.0.0.1:8080} works);
+ * <li>a masquerade of connections from a masqueraded subnet to a published port (a container reaching a
+ *     port published by the host, maybe its own: "hairpin"), so that the answer comes back through the host;
  * <li>a masquerade of {@code 127.0.0.0/8} sources rewritten to leave the loopback ({@code ct status dnat}), so
  *     that the container can answer a connection to a published port on the loopback (which also needs
  *     {@link HostNetwork#enableRouteLocalnet(String)} on the bridge). IPv6 has no such path: {@code ::1}
@@ -139,7 +141,7 @@ public final class Nftables {
      */
     public void removeMasquerade(InetAddress subnet, int prefix) {
         String element = subnetElement(subnet, prefix);
-        removeElement("stop masquerading " + element, subnetSet(subnet), element);
+        runRemoval("stop masquerading " + element, removal(subnetSet(subnet), element));
     }
 
     /**
@@ -158,14 +160,25 @@ public final class Nftables {
      */
     public void publish(String protocol, InetAddress hostAddress, int hostPort, InetAddress containerAddress,
                         int containerPort) {
-        PublishedPort port = new PublishedPort(protocol, hostAddress, hostPort, containerAddress, containerPort);
-        String action = "publish " + port.hostSide() + " to " + port.containerSide();
+        publish(List.of(new PublishedPort(protocol, hostAddress, hostPort, containerAddress, containerPort)));
+    }
+
+    /**
+     * Publishes several ports in one transaction (one nft run): all of them or, on an error, none.
+     *
+     * @param ports the ports, as {@link #publish(String, InetAddress, int, InetAddress, int)} takes them
+     * @throws NftablesException if a host port is already published to another target (the message names the
+     *                           port and that target), or nft fails otherwise
+     */
+    public void publish(List<PublishedPort> ports) {
         List<String> script = schema();
-        script.add(element("add", portMap(port), portElement(port)));
+        for (PublishedPort p : ports) {
+            script.add(element("add", portMap(p), portElement(p)));
+        }
         try {
-            run(action, script);
+            run(describe("publish", ports), script);
         } catch (NftablesException e) {
-            throw e.nftError().contains(EEXIST_TEXT) ? conflict(action, port, e) : e;
+            throw conflict("publish", ports, e);
         }
     }
 
@@ -183,12 +196,25 @@ public final class Nftables {
      */
     public void unpublish(String protocol, InetAddress hostAddress, int hostPort, InetAddress containerAddress,
                           int containerPort) {
-        PublishedPort port = new PublishedPort(protocol, hostAddress, hostPort, containerAddress, containerPort);
-        String action = "unpublish " + port.hostSide() + " from " + port.containerSide();
+        unpublish(List.of(new PublishedPort(protocol, hostAddress, hostPort, containerAddress, containerPort)));
+    }
+
+    /**
+     * Removes several published ports in one transaction; those not there are no error.
+     *
+     * @param ports the ports, as {@link #unpublish(String, InetAddress, int, InetAddress, int)} takes them
+     * @throws NftablesException if a host port is published to another target (the message names it; every
+     *                           mapping stays), or nft fails otherwise
+     */
+    public void unpublish(List<PublishedPort> ports) {
+        List<String> script = new ArrayList<>();
+        for (PublishedPort p : ports) {
+            script.addAll(removal(portMap(p), portElement(p)));
+        }
         try {
-            removeElement(action, portMap(port), portElement(port));
+            runRemoval(describe("unpublish", ports), script);
         } catch (NftablesException e) {
-            throw e.nftError().contains(EEXIST_TEXT) ? conflict(action, port, e) : e;
+            throw conflict("unpublish", ports, e);
         }
     }
 
@@ -231,23 +257,42 @@ public final class Nftables {
 
     /**
      * Deletes one element idempotently: adding it first in the same transaction makes a missing element no
-     * error (and a map key bound to other data an {@code EEXIST}); a missing table or set is no error either.
+     * error (and a map key bound to other data an {@code EEXIST}).
      */
-    private void removeElement(String action, String set, String element) {
-        List<String> script = new ArrayList<>();
-        script.add(element("add", set, element));
-        script.add(element("delete", set, element));
+    private List<String> removal(String set, String element) {
+        return List.of(element("add", set, element), element("delete", set, element));
+    }
+
+    /** Runs a removal; a table or set that is gone ({@code ENOENT} on an {@code add}) is no error. */
+    private void runRemoval(String action, List<String> script) {
         try {
             run(action, script);
         } catch (NftablesException e) {
-            if (!(e.nftError().contains(ENOENT_TEXT) && e.statement().equals(script.get(0)))) {
+            if (!(e.nftError().contains(ENOENT_TEXT) && e.statement().startsWith("add "))) {
                 throw e;
             }
         }
     }
 
-    /** The error for a host port that is published to another target, naming that target when it can. */
-    private NftablesException conflict(String action, PublishedPort port, NftablesException cause) {
+    /** {@code publish tcp port 8080 on every host address to 10.89.0.2:80}, or {@code publish 3 ports}. */
+    private static String describe(String verb, List<PublishedPort> ports) {
+        if (ports.size() != 1) {
+            return verb + " " + ports.size() + " ports";
+        }
+        PublishedPort p = ports.getFirst();
+        return verb + " " + p.hostSide() + (verb.equals("publish") ? " to " : " from ") + p.containerSide();
+    }
+
+    /**
+     * For an {@code EEXIST} (a host port published to another target), the error naming that port and, when
+     * it can, its current target; any other error as it is.
+     */
+    private NftablesException conflict(String verb, List<PublishedPort> ports, NftablesException cause) {
+        PublishedPort port = ports.stream().filter(p -> cause.statement().contains("{ " + portElement(p) + " }"))
+                .findFirst().orElse(null);
+        if (!cause.nftError().contains(EEXIST_TEXT) || port == null) {
+            return cause;
+        }
         String current = "another target";
         try {
             for (PublishedPort p : listPublished()) {
@@ -260,8 +305,8 @@ public final class Nftables {
         } catch (NftablesException ignored) {
             // the first error says enough
         }
-        NftablesException e = new NftablesException(action + ": " + port.hostSide() + " is published to "
-                + current, cause.statement(), cause.nftError(), cause.exitCode());
+        NftablesException e = new NftablesException(describe(verb, List.of(port)) + ": " + port.hostSide()
+                + " is published to " + current, cause.statement(), cause.nftError(), cause.exitCode());
         e.addSuppressed(cause);
         return e;
     }
@@ -295,6 +340,8 @@ public final class Nftables {
         s.add("add rule " + t + " published dnat ip6 to meta l4proto . th dport map @ports6");
         s.add("add rule " + t + " postrouting ip saddr @subnets4 ip daddr != @subnets4 masquerade");
         s.add("add rule " + t + " postrouting ip6 saddr @subnets6 ip6 daddr != @subnets6 masquerade");
+        s.add("add rule " + t + " postrouting ip saddr @subnets4 ct status dnat masquerade");
+        s.add("add rule " + t + " postrouting ip6 saddr @subnets6 ct status dnat masquerade");
         s.add("add rule " + t + " postrouting ip saddr 127.0.0.0/8 oifname != \"lo\" ct status dnat masquerade");
         return s;
     }

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Three network namespaces of a test's own: {@code client} (10.231.1.2/24, a "container" behind a bridge),
  * {@code router} (the "host": bridge {@code pbr0} 10.231.1.1/24 with the client's veth, and
  * 198.18.5.1/24 towards outside, forwarding on) and {@code outside} (198.18.5.2/24, "the world", with no
- * route back to the client's subnet). {@link #close()} kills every process left in them and deletes them.
+ * route back to the client's subnet); the same in IPv6 (fd00:231:1::/64 behind the bridge, fd00:5::/64
+ * outside). {@link #close()} kills every process left in them and deletes them.
  */
 final class NetnsTopology implements AutoCloseable {
     static final String CLIENT_IP = "10.231.1.2";
@@ -21,6 +22,9 @@ final class NetnsTopology implements AutoCloseable {
     static final String ROUTER_OUTSIDE_IP = "198.18.5.1";
     static final String OUTSIDE_IP = "198.18.5.2";
     static final String BRIDGE = "pbr0";
+    static final String CLIENT_IP6 = "fd00:231:1::2";
+    static final String ROUTER_OUTSIDE_IP6 = "fd00:5::1";
+    static final String OUTSIDE_IP6 = "fd00:5::2";
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -48,17 +52,25 @@ final class NetnsTopology implements AutoCloseable {
                     t.router);
             run("ip", "-n", t.router, "link", "add", BRIDGE, "type", "bridge");
             run("ip", "-n", t.router, "link", "set", "rc", "master", BRIDGE);
+            // a container reaching its own published port: with br_netfilter loaded the DNAT happens at the
+            // bridge, which sends the packet back out of the port it came in only in hairpin mode
+            run("ip", "-n", t.router, "link", "set", "rc", "type", "bridge_slave", "hairpin", "on");
             run("ip", "-n", t.router, "addr", "add", BRIDGE_IP + "/24", "dev", BRIDGE);
             run("ip", "-n", t.router, "addr", "add", ROUTER_OUTSIDE_IP + "/24", "dev", "ro");
             run("ip", "-n", t.client, "addr", "add", CLIENT_IP + "/24", "dev", "c0");
             run("ip", "-n", t.outside, "addr", "add", OUTSIDE_IP + "/24", "dev", "o0");
+            run("ip", "-n", t.router, "addr", "add", "fd00:231:1::1/64", "dev", BRIDGE, "nodad");
+            run("ip", "-n", t.router, "addr", "add", ROUTER_OUTSIDE_IP6 + "/64", "dev", "ro", "nodad");
+            run("ip", "-n", t.client, "addr", "add", CLIENT_IP6 + "/64", "dev", "c0", "nodad");
+            run("ip", "-n", t.outside, "addr", "add", OUTSIDE_IP6 + "/64", "dev", "o0", "nodad");
             for (String link : List.of(BRIDGE, "rc", "ro")) {
                 run("ip", "-n", t.router, "link", "set", link, "up");
             }
             run("ip", "-n", t.client, "link", "set", "c0", "up");
             run("ip", "-n", t.outside, "link", "set", "o0", "up");
             run("ip", "-n", t.client, "route", "add", "default", "via", BRIDGE_IP);
-            new HostNetwork(t.path(t.router)).enableIpForward(false);
+            run("ip", "-n", t.client, "-6", "route", "add", "default", "via", "fd00:231:1::1");
+            new HostNetwork(t.path(t.router)).enableIpForward(true);
             return t;
         } catch (RuntimeException | Error e) {
             t.close();

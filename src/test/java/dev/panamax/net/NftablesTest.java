@@ -105,6 +105,12 @@ class NftablesTest {
         assertTrue(curl(net.router, "http://127.0.0.1:8081/cgi-bin/peer").ok().stdout()
                 .contains(NetnsTopology.BRIDGE_IP));
         assertEquals(List.of(new PublishedPort("tcp", null, 8081, container, 80)), nft.listPublished());
+        // a container reaching a published port (here its own) through the host: masqueraded, so it answers
+        nft.addMasquerade(InetAddress.getByName("10.231.1.0"), 24);
+        assertTrue(curl(net.client, "http://" + NetnsTopology.BRIDGE_IP + ":8081/cgi-bin/peer").ok().stdout()
+                .contains(NetnsTopology.BRIDGE_IP));
+        assertEquals("hello from the client namespace\n",
+                curl(net.client, "http://" + ROUTER_OUTSIDE_IP + ":8081/").ok().stdout());
         nft.unpublish("tcp", null, 8081, container, 80);
         assertNotEquals(0, curl(net.router, "http://127.0.0.1:8081/").code());
         assertEquals(List.of(), nft.listPublished());
@@ -155,6 +161,12 @@ class NftablesTest {
         nft.publish("tcp", InetAddress.getByName("127.0.0.1"), 8083, second, 80);
         assertEquals(3, nft.listPublished().size(), nft.listPublished().toString());
         assertTrue(nft.listPublished().contains(new PublishedPort("tcp", null, 8083, first, 80)));
+        // several ports in one transaction: the conflict is named, and none of them is added
+        NftablesException batch = assertThrows(NftablesException.class, () -> nft.publish(List.of(
+                new PublishedPort("tcp", null, 8090, first, 80), new PublishedPort("tcp", null, 8083, second, 80))));
+        assertTrue(batch.getMessage().startsWith("publish tcp port 8083 on every host address to 10.231.1.3:80: "
+                + "tcp port 8083 on every host address is published to 10.231.1.2:80"), batch.getMessage());
+        assertEquals(3, nft.listPublished().size(), nft.listPublished().toString());
     }
 
     @Test
@@ -198,7 +210,7 @@ class NftablesTest {
         assertEquals(List.of(), failures);
         String table = net.in(net.router, "nft", "list", "table", "inet", nft.table()).ok().stdout();
         assertEquals(2, count(table, "jump published"), table);
-        assertEquals(3, count(table, "masquerade"), table);
+        assertEquals(5, count(table, "masquerade"), table);
         assertEquals(4, count(table, "dnat ip"), table); // the four maps' rules
         assertEquals(4, nft.listPublished().size());
     }
@@ -228,6 +240,23 @@ class NftablesTest {
                 java.util.Set.copyOf(nft.listPublished()));
         String set = net.in(net.router, "nft", "list", "set", "inet", nft.table(), "subnets6").ok().stdout();
         assertTrue(set.contains("fd00:89::/64"), set);
+    }
+
+    @Test
+    void ipv6IsMasqueradedAndPublishedToo() throws Exception {
+        String url = "http://[" + NetnsTopology.OUTSIDE_IP6 + "]:8080/cgi-bin/peer";
+        assertNotEquals(0, curl(net.client, url).code(), "without NAT the outside has no route back");
+        nft.addMasquerade(InetAddress.getByName("fd00:231:1::"), 64);
+        NetnsTopology.Result seen = curl(net.client, url).ok();
+        assertTrue(seen.stdout().contains(NetnsTopology.ROUTER_OUTSIDE_IP6), seen.stdout());
+        InetAddress container = InetAddress.getByName(NetnsTopology.CLIENT_IP6);
+        nft.publish("tcp", null, 8086, container, 80);
+        assertEquals("hello from the client namespace\n",
+                curl(net.outside, "http://[" + NetnsTopology.ROUTER_OUTSIDE_IP6 + "]:8086/").ok().stdout());
+        nft.unpublish("tcp", null, 8086, container, 80);
+        assertNotEquals(0, curl(net.outside, "http://[" + NetnsTopology.ROUTER_OUTSIDE_IP6 + "]:8086/").code());
+        nft.removeMasquerade(InetAddress.getByName("fd00:231:1::"), 64);
+        assertNotEquals(0, curl(net.client, url).code(), "the same request without the masquerade element");
     }
 
     private static int count(String text, String word) {
