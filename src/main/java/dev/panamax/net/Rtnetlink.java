@@ -90,6 +90,12 @@ public final class Rtnetlink implements AutoCloseable {
     public void createVeth(String name, String peerName, int peerNetnsFd) {
         checkName("name", name);
         checkName("peerName", peerName);
+        send("RTM_NEWLINK", "veth " + quote(name) + " peer " + quote(peerName)
+                + (peerNetnsFd >= 0 ? " in netns fd " + peerNetnsFd : ""), newVeth(name, peerName, peerNetnsFd));
+    }
+
+    /** The {@code RTM_NEWLINK} request for a veth pair: the peer is an {@code ifinfomsg} and attributes nested in the link info. */
+    static MessageWriter newVeth(String name, String peerName, int peerNetnsFd) {
         MessageWriter w = new MessageWriter(Rtnl.RTM_NEWLINK, CREATE).ifinfomsg(Rtnl.AF_UNSPEC, 0, 0, 0)
                 .string(Rtnl.IFLA_IFNAME, name)
                 .begin(Rtnl.IFLA_LINKINFO).string(Rtnl.IFLA_INFO_KIND, "veth")
@@ -98,9 +104,7 @@ public final class Rtnetlink implements AutoCloseable {
         if (peerNetnsFd >= 0) {
             w.u32(Rtnl.IFLA_NET_NS_FD, peerNetnsFd);
         }
-        w.end().end().end();
-        send("RTM_NEWLINK", "veth " + quote(name) + " peer " + quote(peerName)
-                + (peerNetnsFd >= 0 ? " in netns fd " + peerNetnsFd : ""), w);
+        return w.end().end().end();
     }
 
     /**
