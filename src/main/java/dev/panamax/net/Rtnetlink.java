@@ -153,8 +153,7 @@ public final class Rtnetlink implements AutoCloseable {
 
     private void setFlags(String name, int flags, String what) {
         checkName("name", name);
-        send("RTM_NEWLINK", "link " + quote(name) + " " + what, change(name).apply(
-                new MessageWriter(Rtnl.RTM_NEWLINK, 0).ifinfomsg(Rtnl.AF_UNSPEC, 0, flags, Rtnl.IFF_UP)));
+        send("RTM_NEWLINK", "link " + quote(name) + " " + what, named(Rtnl.RTM_NEWLINK, name, flags, Rtnl.IFF_UP));
     }
 
     /**
@@ -170,7 +169,7 @@ public final class Rtnetlink implements AutoCloseable {
         if (mtu <= 0) {
             throw new IllegalArgumentException("mtu for " + quote(name) + ": " + mtu + " is not positive");
         }
-        send("RTM_NEWLINK", "link " + quote(name) + " mtu " + mtu, change(name).apply(linkHeader())
+        send("RTM_NEWLINK", "link " + quote(name) + " mtu " + mtu, named(Rtnl.RTM_NEWLINK, name, 0, 0)
                 .u32(Rtnl.IFLA_MTU, mtu));
     }
 
@@ -184,7 +183,7 @@ public final class Rtnetlink implements AutoCloseable {
     public void setMaster(String link, String bridge) {
         checkName("link", link);
         int master = index(bridge, "bridge " + quote(bridge) + " for link " + quote(link));
-        send("RTM_NEWLINK", "link " + quote(link) + " master " + quote(bridge), change(link).apply(linkHeader())
+        send("RTM_NEWLINK", "link " + quote(link) + " master " + quote(bridge), named(Rtnl.RTM_NEWLINK, link, 0, 0)
                 .u32(Rtnl.IFLA_MASTER, master));
     }
 
@@ -198,7 +197,7 @@ public final class Rtnetlink implements AutoCloseable {
      */
     public void moveToNetns(String name, int nsFd) {
         checkName("name", name);
-        send("RTM_NEWLINK", "link " + quote(name) + " to netns fd " + nsFd, change(name).apply(linkHeader())
+        send("RTM_NEWLINK", "link " + quote(name) + " to netns fd " + nsFd, named(Rtnl.RTM_NEWLINK, name, 0, 0)
                 .u32(Rtnl.IFLA_NET_NS_FD, nsFd));
     }
 
@@ -226,8 +225,7 @@ public final class Rtnetlink implements AutoCloseable {
      */
     public void delete(String name) {
         checkName("name", name);
-        send("RTM_DELLINK", "link " + quote(name), change(name).apply(
-                new MessageWriter(Rtnl.RTM_DELLINK, 0).ifinfomsg(Rtnl.AF_UNSPEC, 0, 0, 0)));
+        send("RTM_DELLINK", "link " + quote(name), named(Rtnl.RTM_DELLINK, name, 0, 0));
     }
 
     /**
@@ -375,13 +373,12 @@ public final class Rtnetlink implements AutoCloseable {
         return getLink(name, detail).index();
     }
 
-    /** A change to an existing link named by {@code IFLA_IFNAME} (index 0). */
-    private static Function<MessageWriter, MessageWriter> change(String name) {
-        return w -> w.string(Rtnl.IFLA_IFNAME, name);
-    }
-
-    private static MessageWriter linkHeader() {
-        return new MessageWriter(Rtnl.RTM_NEWLINK, 0).ifinfomsg(Rtnl.AF_UNSPEC, 0, 0, 0);
+    /**
+     * A request about an existing link named by {@code IFLA_IFNAME} (index 0, which the kernel then
+     * looks up by name), with {@code ifi_flags} and {@code ifi_change}.
+     */
+    private static MessageWriter named(int type, String name, int flags, int change) {
+        return new MessageWriter(type, 0).ifinfomsg(Rtnl.AF_UNSPEC, 0, flags, change).string(Rtnl.IFLA_IFNAME, name);
     }
 
     private void send(String call, String detail, MessageWriter message) {

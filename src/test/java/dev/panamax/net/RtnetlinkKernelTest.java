@@ -210,6 +210,30 @@ class RtnetlinkKernelTest {
         }
     }
 
+    @Test
+    void aDumpSpanningManyDatagramsListsEveryLinkAndAddress() throws Exception {
+        try (TestNetns box = TestNetns.create(); Rtnetlink in = Rtnetlink.openIn(box.fd)) {
+            for (int i = 0; i < 150; i++) {
+                in.createVeth("pmxa" + i, "pmxb" + i, -1);
+                in.addAddress("pmxa" + i, InetAddress.getByAddress(new byte[] {10, 98, (byte) i, 1}), 24);
+            }
+            List<String> names = in.links().stream().map(LinkInfo::name).toList();
+            assertEquals(301, names.size(), "lo and 150 pairs");
+            assertEquals(box.ipIn("-o", "link").lines().count(), names.size(), "ip counts the same links");
+            assertTrue(names.contains("pmxa149") && names.contains("pmxb0"));
+            assertEquals(150, in.addresses().stream().filter(a -> a.address().getAddress()[1] == 98).count());
+        }
+    }
+
+    @Test
+    void aClosedClientRefusesRequests() {
+        Rtnetlink nl = Rtnetlink.open();
+        nl.close();
+        nl.close();
+        assertEquals("netlink socket is closed",
+                assertThrows(IllegalStateException.class, () -> nl.link("lo")).getMessage());
+    }
+
     /** The host side: bridge, veth with its peer "eth0" made in the box, addresses, routes, all up. */
     private static void wire(TestNetns host, TestNetns box) {
         try (Rtnetlink nl = Rtnetlink.openIn(host.fd)) {
