@@ -167,6 +167,7 @@ class ArchitectureTest {
             case "dev.panamax.Run", "dev.panamax.mount.Box", "dev.panamax.userns.AsUser",
                  "dev.panamax.sys.Bpf", "dev.panamax.trampoline.Trampoline" -> true;
             case "dev.panamax.sys.Linux" -> !name.equals("gethostname");
+            case "dev.panamax.sys.NetlinkSocket", "dev.panamax.net.Rtnetlink" -> name.startsWith("open");
             case "dev.panamax.cgroup.CgroupManager" -> name.startsWith("create");
             case "java.lang.foreign.Linker" -> name.equals("downcallHandle");
             default -> false;

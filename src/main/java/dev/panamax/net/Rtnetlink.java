@@ -90,6 +90,12 @@ public final class Rtnetlink implements AutoCloseable {
     public void createVeth(String name, String peerName, int peerNetnsFd) {
         checkName("name", name);
         checkName("peerName", peerName);
+        send("RTM_NEWLINK", "veth " + quote(name) + " peer " + quote(peerName)
+                + (peerNetnsFd >= 0 ? " in netns fd " + peerNetnsFd : ""), newVeth(name, peerName, peerNetnsFd));
+    }
+
+    /** The {@code RTM_NEWLINK} request for a veth pair: the peer is an {@code ifinfomsg} and attributes nested in the link info. */
+    static MessageWriter newVeth(String name, String peerName, int peerNetnsFd) {
         MessageWriter w = new MessageWriter(Rtnl.RTM_NEWLINK, CREATE).ifinfomsg(Rtnl.AF_UNSPEC, 0, 0, 0)
                 .string(Rtnl.IFLA_IFNAME, name)
                 .begin(Rtnl.IFLA_LINKINFO).string(Rtnl.IFLA_INFO_KIND, "veth")
@@ -98,9 +104,7 @@ public final class Rtnetlink implements AutoCloseable {
         if (peerNetnsFd >= 0) {
             w.u32(Rtnl.IFLA_NET_NS_FD, peerNetnsFd);
         }
-        w.end().end().end();
-        send("RTM_NEWLINK", "veth " + quote(name) + " peer " + quote(peerName)
-                + (peerNetnsFd >= 0 ? " in netns fd " + peerNetnsFd : ""), w);
+        return w.end().end().end();
     }
 
     /**
@@ -149,8 +153,7 @@ public final class Rtnetlink implements AutoCloseable {
 
     private void setFlags(String name, int flags, String what) {
         checkName("name", name);
-        send("RTM_NEWLINK", "link " + quote(name) + " " + what, change(name).apply(
-                new MessageWriter(Rtnl.RTM_NEWLINK, 0).ifinfomsg(Rtnl.AF_UNSPEC, 0, flags, Rtnl.IFF_UP)));
+        send("RTM_NEWLINK", "link " + quote(name) + " " + what, named(Rtnl.RTM_NEWLINK, name, flags, Rtnl.IFF_UP));
     }
 
     /**
@@ -166,7 +169,7 @@ public final class Rtnetlink implements AutoCloseable {
         if (mtu <= 0) {
             throw new IllegalArgumentException("mtu for " + quote(name) + ": " + mtu + " is not positive");
         }
-        send("RTM_NEWLINK", "link " + quote(name) + " mtu " + mtu, change(name).apply(linkHeader())
+        send("RTM_NEWLINK", "link " + quote(name) + " mtu " + mtu, named(Rtnl.RTM_NEWLINK, name, 0, 0)
                 .u32(Rtnl.IFLA_MTU, mtu));
     }
 
@@ -180,7 +183,7 @@ public final class Rtnetlink implements AutoCloseable {
     public void setMaster(String link, String bridge) {
         checkName("link", link);
         int master = index(bridge, "bridge " + quote(bridge) + " for link " + quote(link));
-        send("RTM_NEWLINK", "link " + quote(link) + " master " + quote(bridge), change(link).apply(linkHeader())
+        send("RTM_NEWLINK", "link " + quote(link) + " master " + quote(bridge), named(Rtnl.RTM_NEWLINK, link, 0, 0)
                 .u32(Rtnl.IFLA_MASTER, master));
     }
 
@@ -194,7 +197,7 @@ public final class Rtnetlink implements AutoCloseable {
      */
     public void moveToNetns(String name, int nsFd) {
         checkName("name", name);
-        send("RTM_NEWLINK", "link " + quote(name) + " to netns fd " + nsFd, change(name).apply(linkHeader())
+        send("RTM_NEWLINK", "link " + quote(name) + " to netns fd " + nsFd, named(Rtnl.RTM_NEWLINK, name, 0, 0)
                 .u32(Rtnl.IFLA_NET_NS_FD, nsFd));
     }
 
@@ -222,8 +225,7 @@ public final class Rtnetlink implements AutoCloseable {
      */
     public void delete(String name) {
         checkName("name", name);
-        send("RTM_DELLINK", "link " + quote(name), change(name).apply(
-                new MessageWriter(Rtnl.RTM_DELLINK, 0).ifinfomsg(Rtnl.AF_UNSPEC, 0, 0, 0)));
+        send("RTM_DELLINK", "link " + quote(name), named(Rtnl.RTM_DELLINK, name, 0, 0));
     }
 
     /**
@@ -371,13 +373,12 @@ public final class Rtnetlink implements AutoCloseable {
         return getLink(name, detail).index();
     }
 
-    /** A change to an existing link named by {@code IFLA_IFNAME} (index 0). */
-    private static Function<MessageWriter, MessageWriter> change(String name) {
-        return w -> w.string(Rtnl.IFLA_IFNAME, name);
-    }
-
-    private static MessageWriter linkHeader() {
-        return new MessageWriter(Rtnl.RTM_NEWLINK, 0).ifinfomsg(Rtnl.AF_UNSPEC, 0, 0, 0);
+    /**
+     * A request about an existing link named by {@code IFLA_IFNAME} (index 0, which the kernel then
+     * looks up by name), with {@code ifi_flags} and {@code ifi_change}.
+     */
+    private static MessageWriter named(int type, String name, int flags, int change) {
+        return new MessageWriter(type, 0).ifinfomsg(Rtnl.AF_UNSPEC, 0, flags, change).string(Rtnl.IFLA_IFNAME, name);
     }
 
     private void send(String call, String detail, MessageWriter message) {

@@ -34,7 +34,7 @@ final class Rtnl {
     // attribute header flags
     static final int NLA_F_NESTED = 1 << 15;
     static final int NLA_F_NET_BYTEORDER = 1 << 14;
-    static final int NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
+    static final int NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
 
     // message types
     static final int RTM_NEWLINK = 16;
