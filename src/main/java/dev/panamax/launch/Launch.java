@@ -261,6 +261,9 @@ final class Launch {
             RunningContainer running = handOver(pid, pidfd, cgroup, init, stdio, cleanup);
             mountPoints.keep();
             running.execFrom(spec);
+            if (network != null) {
+                running.addresses(network.addresses());
+            }
             return running;
         } catch (RuntimeException | Error failure) {
             primary = failure;

@@ -57,6 +57,14 @@ final class NetworkSetup {
         this.cleanup = cleanup;
     }
 
+    /** {@return the container's leased addresses, IPv4 first} */
+    List<InetAddress> addresses() {
+        List<InetAddress> all = new ArrayList<>();
+        all.add(lease.address());
+        lease.address6().ifPresent(all::add);
+        return all;
+    }
+
     /** {@return the spec to compile: the caller's, with the container's /etc files bound read-only} */
     ContainerSpec spec() {
         return spec;
@@ -94,10 +102,8 @@ final class NetworkSetup {
                 throw FailureReport.parentCall(spec, "publish " + p, e.call(), e.errno(), e);
             }
         }
-        List<InetAddress> addresses = new ArrayList<>();
-        addresses.add(lease.address());
-        lease.address6().ifPresent(addresses::add);
-        return new NetworkSetup(withEtcFiles(spec, addresses, cleanup), network, lease, cleanup);
+        NetworkSetup setup = new NetworkSetup(spec, network, lease, cleanup);
+        return new NetworkSetup(withEtcFiles(spec, setup.addresses(), cleanup), network, lease, cleanup);
     }
 
     /** A lease on {@code network}, held by this JVM until {@link #attach} hands it to the container. */
