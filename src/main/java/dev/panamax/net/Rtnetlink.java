@@ -46,6 +46,7 @@ public final class Rtnetlink implements AutoCloseable {
     private static final int IFNAMSIZ = 16;
     private static final int ENODEV = Errno.number("ENODEV");
     private static final int CREATE = Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL;
+    private static final int DUMP_ATTEMPTS = 5;
 
     private final NetlinkSocket socket;
 
@@ -385,15 +386,22 @@ public final class Rtnetlink implements AutoCloseable {
         socket.request(call, detail, message.bytes());
     }
 
+    /**
+     * A dump, repeated while the kernel marks it inconsistent ({@code NLM_F_DUMP_INTR}: the table changed
+     * while it was read), at most {@value #DUMP_ATTEMPTS} times.
+     */
     private <T> List<T> dump(String call, String detail, MessageWriter request, int type, Function<Message, T> reader) {
-        List<T> result = new ArrayList<>();
-        for (byte[] reply : socket.request(call, detail, request.bytes())) {
-            Message m = Message.parse(reply);
-            if (m.type() == type) {
-                result.add(reader.apply(m));
+        byte[] bytes = request.bytes();
+        for (int attempt = 1; ; attempt++) {
+            List<Message> replies = socket.request(call, detail, bytes).stream().map(Message::parse).toList();
+            if (replies.stream().noneMatch(m -> (m.flags() & Rtnl.NLM_F_DUMP_INTR) != 0)) {
+                return replies.stream().filter(m -> m.type() == type).map(reader).toList();
+            }
+            if (attempt == DUMP_ATTEMPTS) {
+                throw new IllegalStateException(call + "(" + detail + "): the dump was inconsistent " + DUMP_ATTEMPTS
+                        + " times in a row (NLM_F_DUMP_INTR: the kernel's table kept changing while it was read)");
             }
         }
-        return result;
     }
 
     private static int family(InetAddress address) {
