@@ -34,7 +34,8 @@ import java.util.function.Function;
  *     inside.setUp("eth0");
  *     inside.addDefaultRoute(InetAddress.getByName("10.88.0.1"));
  * }
- * // a duplicate: RTM_NEWLINK(bridge "pmxbr0"): EEXIST (File exists); the kernel says: ...
+ * // a duplicate: RTM_NEWLINK(bridge "pmxbr0"): EEXIST (File exists)
+ * // host.setMtu("pmxbr0", 10): RTM_NEWLINK(link "pmxbr0" mtu 10): EINVAL (Invalid argument); the kernel says: mtu less than device minimum
  * }</pre>
  *
  * <p>Links are named by their interface names, validated as the kernel does (1 to 15 bytes, no
@@ -43,7 +44,6 @@ import java.util.function.Function;
  * listing needs nothing.
  */
 public final class Rtnetlink implements AutoCloseable {
-    private static final int IFNAMSIZ = 16;
     private static final int ENODEV = Errno.number("ENODEV");
     private static final int CREATE = Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL;
     private static final int DUMP_ATTEMPTS = 5;
@@ -84,8 +84,9 @@ public final class Rtnetlink implements AutoCloseable {
      *
      * @param name        this end's name
      * @param peerName    the other end's name
-     * @param peerNetnsFd an open network namespace file for the peer, or -1 for this namespace
-     * @throws NetlinkException         if the kernel refuses (EEXIST: a name is taken; EBADF/EINVAL: not a netns fd)
+     * @param peerNetnsFd an open network namespace file for the peer ({@code /proc/<pid>/ns/net}; not a
+     *                    pidfd, which the kernel refuses here with EINVAL), or -1 for this namespace
+     * @throws NetlinkException         if the kernel refuses (EEXIST: a name is taken; EBADF, EINVAL: not a netns file)
      * @throws IllegalArgumentException if a name is not a valid interface name
      */
     public void createVeth(String name, String peerName, int peerNetnsFd) {
@@ -192,8 +193,8 @@ public final class Rtnetlink implements AutoCloseable {
      * Moves a link into another network namespace, where it appears down and without addresses.
      *
      * @param name  the link
-     * @param nsFd  an open network namespace file
-     * @throws NetlinkException if the kernel refuses (ENODEV: no such link; EBADF, EINVAL: not a netns fd;
+     * @param nsFd  an open network namespace file ({@code /proc/<pid>/ns/net}; not a pidfd)
+     * @throws NetlinkException if the kernel refuses (ENODEV: no such link; EBADF, EINVAL: not a netns file;
      *                          EEXIST: the name is taken there)
      */
     public void moveToNetns(String name, int nsFd) {
@@ -419,7 +420,7 @@ public final class Rtnetlink implements AutoCloseable {
         }
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         String problem = name.isEmpty() ? "is empty"
-                : bytes >= IFNAMSIZ ? "is " + bytes + " bytes, longer than " + (IFNAMSIZ - 1)
+                : bytes >= Rtnl.IFNAMSIZ ? "is " + bytes + " bytes, longer than " + (Rtnl.IFNAMSIZ - 1)
                 : name.equals(".") || name.equals("..") ? "is reserved"
                 : name.chars().anyMatch(c -> c == '/' || c == ':' || c == 0 || Character.isWhitespace(c))
                         ? "contains '/', ':', NUL or white space" : null;

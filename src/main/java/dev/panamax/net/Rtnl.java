@@ -51,6 +51,7 @@ final class Rtnl {
     static final int IFLA_INFO_DATA = 2;
     static final int VETH_INFO_PEER = 1;
     static final int IFF_UP = 0x1;
+    static final int IFNAMSIZ = 16;
 
     // addresses
     static final int IFA_ADDRESS = 1;

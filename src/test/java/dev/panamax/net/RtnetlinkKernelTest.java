@@ -171,7 +171,7 @@ class RtnetlinkKernelTest {
     }
 
     @Test
-    void aPidfdOpensTheSocketInThatProcessesNamespace() throws Exception {
+    void aPidfdOpensTheSocketInThatProcessesNamespaceButDoesNotNameAPeersNamespace() throws Exception {
         try (TestNetns box = TestNetns.create()) {
             Process sleeper = new ProcessBuilder("ip", "netns", "exec", box.name, "sleep", "60").start();
             try {
@@ -185,6 +185,8 @@ class RtnetlinkKernelTest {
                 int pidfd = dev.panamax.sys.internal.Libc.pidfdOpen((int) sleeper.pid());
                 try (Rtnetlink in = Rtnetlink.openIn(pidfd)) {
                     in.createBridge("pmxbr9");
+                    NetlinkException peer = assertThrows(NetlinkException.class, () -> in.createVeth("pmxq0", "pmxq1", pidfd));
+                    assertEquals("EINVAL", peer.errnoName(), "a veth peer's namespace is a namespace file, not a pidfd");
                 } finally {
                     dev.panamax.sys.internal.Libc.close(pidfd);
                 }
