@@ -79,8 +79,8 @@ public final class Rtnetlink implements AutoCloseable {
 
     /**
      * Creates a veth pair: {@code name} here and {@code peerName} in the namespace of
-     * {@code peerNetnsFd}, created there directly (it never appears in this namespace). Both ends
-     * are down.
+     * {@code peerNetnsFd}, created there directly (it never appears in this namespace), or here too
+     * without one. Both ends are down.
      *
      * @param name        this end's name
      * @param peerName    the other end's name
@@ -204,7 +204,7 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     /**
-     * Renames a link; the kernel refuses while it is up (EBUSY).
+     * Renames a link; most devices must be down (EBUSY otherwise).
      *
      * @param name    the link's current name
      * @param newName its new name
