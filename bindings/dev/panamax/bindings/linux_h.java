@@ -4947,33 +4947,6 @@ public class linux_h {
     public static int NLM_F_DUMP_INTR() {
         return NLM_F_DUMP_INTR;
     }
-    private static final int NLM_F_ROOT = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define NLM_F_ROOT 256
-     * }
-     */
-    public static int NLM_F_ROOT() {
-        return NLM_F_ROOT;
-    }
-    private static final int NLM_F_MATCH = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * #define NLM_F_MATCH 512
-     * }
-     */
-    public static int NLM_F_MATCH() {
-        return NLM_F_MATCH;
-    }
-    private static final int NLM_F_REPLACE = (int)256L;
-    /**
-     * {@snippet lang=c :
-     * #define NLM_F_REPLACE 256
-     * }
-     */
-    public static int NLM_F_REPLACE() {
-        return NLM_F_REPLACE;
-    }
     private static final int NLM_F_EXCL = (int)512L;
     /**
      * {@snippet lang=c :
@@ -5090,15 +5063,6 @@ public class linux_h {
      */
     public static int RTPROT_BOOT() {
         return RTPROT_BOOT;
-    }
-    private static final int RTPROT_STATIC = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define RTPROT_STATIC 4
-     * }
-     */
-    public static int RTPROT_STATIC() {
-        return RTPROT_STATIC;
     }
     /**
      * {@snippet lang=c :
@@ -8572,24 +8536,6 @@ public class linux_h {
     public static int NLMSGERR_ATTR_MSG() {
         return NLMSGERR_ATTR_MSG;
     }
-    private static final int NLMSGERR_ATTR_OFFS = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum nlmsgerr_attrs.NLMSGERR_ATTR_OFFS = 2
-     * }
-     */
-    public static int NLMSGERR_ATTR_OFFS() {
-        return NLMSGERR_ATTR_OFFS;
-    }
-    private static final int IFLA_ADDRESS = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.IFLA_ADDRESS = 1
-     * }
-     */
-    public static int IFLA_ADDRESS() {
-        return IFLA_ADDRESS;
-    }
     private static final int IFLA_IFNAME = (int)3L;
     /**
      * {@snippet lang=c :
@@ -8608,15 +8554,6 @@ public class linux_h {
     public static int IFLA_MTU() {
         return IFLA_MTU;
     }
-    private static final int IFLA_LINK = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.IFLA_LINK = 5
-     * }
-     */
-    public static int IFLA_LINK() {
-        return IFLA_LINK;
-    }
     private static final int IFLA_MASTER = (int)10L;
     /**
      * {@snippet lang=c :
@@ -8625,15 +8562,6 @@ public class linux_h {
      */
     public static int IFLA_MASTER() {
         return IFLA_MASTER;
-    }
-    private static final int IFLA_OPERSTATE = (int)16L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.IFLA_OPERSTATE = 16
-     * }
-     */
-    public static int IFLA_OPERSTATE() {
-        return IFLA_OPERSTATE;
     }
     private static final int IFLA_LINKINFO = (int)18L;
     /**
@@ -8644,15 +8572,6 @@ public class linux_h {
     public static int IFLA_LINKINFO() {
         return IFLA_LINKINFO;
     }
-    private static final int IFLA_NET_NS_PID = (int)19L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.IFLA_NET_NS_PID = 19
-     * }
-     */
-    public static int IFLA_NET_NS_PID() {
-        return IFLA_NET_NS_PID;
-    }
     private static final int IFLA_NET_NS_FD = (int)28L;
     /**
      * {@snippet lang=c :
@@ -8661,15 +8580,6 @@ public class linux_h {
      */
     public static int IFLA_NET_NS_FD() {
         return IFLA_NET_NS_FD;
-    }
-    private static final int IFLA_LINK_NETNSID = (int)37L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.IFLA_LINK_NETNSID = 37
-     * }
-     */
-    public static int IFLA_LINK_NETNSID() {
-        return IFLA_LINK_NETNSID;
     }
     private static final int IFLA_INFO_KIND = (int)1L;
     /**
@@ -8707,15 +8617,6 @@ public class linux_h {
     public static int IFA_LOCAL() {
         return IFA_LOCAL;
     }
-    private static final int IFA_LABEL = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.IFA_LABEL = 3
-     * }
-     */
-    public static int IFA_LABEL() {
-        return IFA_LABEL;
-    }
     private static final int IFA_FLAGS = (int)8L;
     /**
      * {@snippet lang=c :
@@ -8751,15 +8652,6 @@ public class linux_h {
      */
     public static int RTM_GETLINK() {
         return RTM_GETLINK;
-    }
-    private static final int RTM_SETLINK = (int)19L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.RTM_SETLINK = 19
-     * }
-     */
-    public static int RTM_SETLINK() {
-        return RTM_SETLINK;
     }
     private static final int RTM_NEWADDR = (int)20L;
     /**
@@ -8797,15 +8689,6 @@ public class linux_h {
     public static int RTM_NEWROUTE() {
         return RTM_NEWROUTE;
     }
-    private static final int RTM_DELROUTE = (int)25L;
-    /**
-     * {@snippet lang=c :
-     * enum <anonymous>.RTM_DELROUTE = 25
-     * }
-     */
-    public static int RTM_DELROUTE() {
-        return RTM_DELROUTE;
-    }
     private static final int RTM_GETROUTE = (int)26L;
     /**
      * {@snippet lang=c :
@@ -8832,24 +8715,6 @@ public class linux_h {
      */
     public static int RT_SCOPE_UNIVERSE() {
         return RT_SCOPE_UNIVERSE;
-    }
-    private static final int RT_SCOPE_LINK = (int)253L;
-    /**
-     * {@snippet lang=c :
-     * enum rt_scope_t.RT_SCOPE_LINK = 253
-     * }
-     */
-    public static int RT_SCOPE_LINK() {
-        return RT_SCOPE_LINK;
-    }
-    private static final int RT_SCOPE_HOST = (int)254L;
-    /**
-     * {@snippet lang=c :
-     * enum rt_scope_t.RT_SCOPE_HOST = 254
-     * }
-     */
-    public static int RT_SCOPE_HOST() {
-        return RT_SCOPE_HOST;
     }
     private static final int RT_TABLE_UNSPEC = (int)0L;
     /**
@@ -8895,24 +8760,6 @@ public class linux_h {
      */
     public static int RTA_GATEWAY() {
         return RTA_GATEWAY;
-    }
-    private static final int RTA_PRIORITY = (int)6L;
-    /**
-     * {@snippet lang=c :
-     * enum rtattr_type_t.RTA_PRIORITY = 6
-     * }
-     */
-    public static int RTA_PRIORITY() {
-        return RTA_PRIORITY;
-    }
-    private static final int RTA_PREFSRC = (int)7L;
-    /**
-     * {@snippet lang=c :
-     * enum rtattr_type_t.RTA_PREFSRC = 7
-     * }
-     */
-    public static int RTA_PREFSRC() {
-        return RTA_PREFSRC;
     }
     private static final int RTA_TABLE = (int)15L;
     /**

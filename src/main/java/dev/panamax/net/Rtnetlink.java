@@ -34,7 +34,8 @@ import java.util.function.Function;
  *     inside.setUp("eth0");
  *     inside.addDefaultRoute(InetAddress.getByName("10.88.0.1"));
  * }
- * // a duplicate: RTM_NEWLINK(bridge "pmxbr0"): EEXIST (File exists); the kernel says: ...
+ * // a duplicate: RTM_NEWLINK(bridge "pmxbr0"): EEXIST (File exists)
+ * // host.setMtu("pmxbr0", 10): RTM_NEWLINK(link "pmxbr0" mtu 10): EINVAL (Invalid argument); the kernel says: mtu less than device minimum
  * }</pre>
  *
  * <p>Links are named by their interface names, validated as the kernel does (1 to 15 bytes, no
@@ -43,9 +44,9 @@ import java.util.function.Function;
  * listing needs nothing.
  */
 public final class Rtnetlink implements AutoCloseable {
-    private static final int IFNAMSIZ = 16;
     private static final int ENODEV = Errno.number("ENODEV");
     private static final int CREATE = Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL;
+    private static final int DUMP_ATTEMPTS = 5;
 
     private final NetlinkSocket socket;
 
@@ -78,13 +79,14 @@ public final class Rtnetlink implements AutoCloseable {
 
     /**
      * Creates a veth pair: {@code name} here and {@code peerName} in the namespace of
-     * {@code peerNetnsFd}, created there directly (it never appears in this namespace). Both ends
-     * are down.
+     * {@code peerNetnsFd}, created there directly (it never appears in this namespace), or here too
+     * without one. Both ends are down.
      *
      * @param name        this end's name
      * @param peerName    the other end's name
-     * @param peerNetnsFd an open network namespace file for the peer, or -1 for this namespace
-     * @throws NetlinkException         if the kernel refuses (EEXIST: a name is taken; EBADF/EINVAL: not a netns fd)
+     * @param peerNetnsFd an open network namespace file for the peer ({@code /proc/<pid>/ns/net}; not a
+     *                    pidfd, which the kernel refuses here with EINVAL), or -1 for this namespace
+     * @throws NetlinkException         if the kernel refuses (EEXIST: a name is taken; EBADF, EINVAL: not a netns file)
      * @throws IllegalArgumentException if a name is not a valid interface name
      */
     public void createVeth(String name, String peerName, int peerNetnsFd) {
@@ -191,8 +193,8 @@ public final class Rtnetlink implements AutoCloseable {
      * Moves a link into another network namespace, where it appears down and without addresses.
      *
      * @param name  the link
-     * @param nsFd  an open network namespace file
-     * @throws NetlinkException if the kernel refuses (ENODEV: no such link; EBADF, EINVAL: not a netns fd;
+     * @param nsFd  an open network namespace file ({@code /proc/<pid>/ns/net}; not a pidfd)
+     * @throws NetlinkException if the kernel refuses (ENODEV: no such link; EBADF, EINVAL: not a netns file;
      *                          EEXIST: the name is taken there)
      */
     public void moveToNetns(String name, int nsFd) {
@@ -202,7 +204,7 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     /**
-     * Renames a link; the kernel refuses while it is up (EBUSY).
+     * Renames a link; most devices must be down (EBUSY otherwise).
      *
      * @param name    the link's current name
      * @param newName its new name
@@ -385,15 +387,22 @@ public final class Rtnetlink implements AutoCloseable {
         socket.request(call, detail, message.bytes());
     }
 
+    /**
+     * A dump, repeated while the kernel marks it inconsistent ({@code NLM_F_DUMP_INTR}: the table changed
+     * while it was read), at most {@value #DUMP_ATTEMPTS} times.
+     */
     private <T> List<T> dump(String call, String detail, MessageWriter request, int type, Function<Message, T> reader) {
-        List<T> result = new ArrayList<>();
-        for (byte[] reply : socket.request(call, detail, request.bytes())) {
-            Message m = Message.parse(reply);
-            if (m.type() == type) {
-                result.add(reader.apply(m));
+        byte[] bytes = request.bytes();
+        for (int attempt = 1; ; attempt++) {
+            List<Message> replies = socket.request(call, detail, bytes).stream().map(Message::parse).toList();
+            if (replies.stream().noneMatch(m -> (m.flags() & Rtnl.NLM_F_DUMP_INTR) != 0)) {
+                return replies.stream().filter(m -> m.type() == type).map(reader).toList();
+            }
+            if (attempt == DUMP_ATTEMPTS) {
+                throw new IllegalStateException(call + "(" + detail + "): the dump was inconsistent " + DUMP_ATTEMPTS
+                        + " times in a row (NLM_F_DUMP_INTR: the kernel's table kept changing while it was read)");
             }
         }
-        return result;
     }
 
     private static int family(InetAddress address) {
@@ -411,7 +420,7 @@ public final class Rtnetlink implements AutoCloseable {
         }
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         String problem = name.isEmpty() ? "is empty"
-                : bytes >= IFNAMSIZ ? "is " + bytes + " bytes, longer than " + (IFNAMSIZ - 1)
+                : bytes >= Rtnl.IFNAMSIZ ? "is " + bytes + " bytes, longer than " + (Rtnl.IFNAMSIZ - 1)
                 : name.equals(".") || name.equals("..") ? "is reserved"
                 : name.chars().anyMatch(c -> c == '/' || c == ':' || c == 0 || Character.isWhitespace(c))
                         ? "contains '/', ':', NUL or white space" : null;

@@ -14,6 +14,8 @@ import java.util.Objects;
  *     e.errnoName();   // "ENOENT"
  * }
  * }</pre>
+ *
+ * <p>{@link NetlinkException} adds the kernel's own explanation of a refused netlink request.
  */
 public class ErrnoException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -3,10 +3,10 @@ package dev.panamax.sys;
 /**
  * The kernel refused a netlink request: an {@code NLMSG_ERROR} reply with a negative error. Besides
  * the errno it carries the kernel's extended-ack text ({@code NLMSGERR_ATTR_MSG}), which often names
- * the exact problem ("Invalid prefix length", "Unknown device type").
+ * the exact problem ("mtu less than device minimum", "Unknown device type").
  *
  * <pre>{@code
- * RTM_NEWLINK(bridge "pmxbr0"): EEXIST (File exists); the kernel says: Link already exists
+ * RTM_NEWLINK(link "pmxbr0" mtu 10): EINVAL (Invalid argument); the kernel says: mtu less than device minimum
  * }</pre>
  */
 public final class NetlinkException extends ErrnoException {

@@ -186,7 +186,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * Adds the datagram's messages for {@code seq} to {@code replies}; true when the request is answered.
      * Messages with another sequence number (left over from an earlier, interrupted request) are skipped.
      */
-    private static boolean collect(String call, String detail, int seq, ByteBuffer datagram, List<byte[]> replies) {
+    static boolean collect(String call, String detail, int seq, ByteBuffer datagram, List<byte[]> replies) {
         int offset = 0;
         boolean finished = false;
         while (datagram.limit() - offset >= HDRLEN) {

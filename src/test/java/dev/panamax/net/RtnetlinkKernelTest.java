@@ -80,6 +80,10 @@ class RtnetlinkKernelTest {
             assertTrue(box.ipIn("-6", "route").contains("default via fd00:99::1 dev eth0"));
             assertTrue(box.ipIn("link", "show", "lo").contains(",UP"), "loopback is up");
 
+            // InetAddress.isReachable is an ICMP echo for root, from the namespace of the thread that makes its socket
+            assertTrue(inNetns(host, () -> BOX4.isReachable(5_000)), "the box answers a ping over the veth");
+            assertTrue(inNetns(host, () -> BOX6.isReachable(5_000)), "the box answers an IPv6 ping over the veth");
+            assertFalse(inNetns(host, () -> address("10.99.0.77").isReachable(500)), "nobody else answers");
             assertEquals(BRIDGE4, connectAcross(host, box, BOX4), "IPv4 from the bridge reaches the box");
             assertEquals(BRIDGE6, connectAcross(host, box, BOX6), "IPv6 from the bridge reaches the box");
         }
@@ -171,7 +175,7 @@ class RtnetlinkKernelTest {
     }
 
     @Test
-    void aPidfdOpensTheSocketInThatProcessesNamespace() throws Exception {
+    void aPidfdOpensTheSocketInThatProcessesNamespaceButDoesNotNameAPeersNamespace() throws Exception {
         try (TestNetns box = TestNetns.create()) {
             Process sleeper = new ProcessBuilder("ip", "netns", "exec", box.name, "sleep", "60").start();
             try {
@@ -185,6 +189,8 @@ class RtnetlinkKernelTest {
                 int pidfd = dev.panamax.sys.internal.Libc.pidfdOpen((int) sleeper.pid());
                 try (Rtnetlink in = Rtnetlink.openIn(pidfd)) {
                     in.createBridge("pmxbr9");
+                    NetlinkException peer = assertThrows(NetlinkException.class, () -> in.createVeth("pmxq0", "pmxq1", pidfd));
+                    assertEquals("EINVAL", peer.errnoName(), "a veth peer's namespace is a namespace file, not a pidfd");
                 } finally {
                     dev.panamax.sys.internal.Libc.close(pidfd);
                 }
@@ -200,9 +206,9 @@ class RtnetlinkKernelTest {
         try (TestNetns box = TestNetns.create()) {
             long before = openDescriptors();
             for (int i = 0; i < 200; i++) {
-                try (Rtnetlink nl = i % 2 == 0 ? Rtnetlink.open() : Rtnetlink.openIn(box.fd)) {
-                    assertTrue(nl.link("lo").isPresent());
-                    assertThrows(NetlinkException.class, () -> nl.setUp("pmxnone0"));
+                try (Rtnetlink host = Rtnetlink.open(); Rtnetlink in = Rtnetlink.openIn(box.fd)) {
+                    assertTrue(host.link("lo").isPresent()); // only reads in the host's namespace
+                    assertThrows(NetlinkException.class, () -> in.setUp("pmxnone0"));
                 }
             }
             assertThrows(ErrnoException.class, () -> Rtnetlink.openIn(-1));
