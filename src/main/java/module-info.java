@@ -7,6 +7,7 @@ module dev.panamax {
     exports dev.panamax;
     exports dev.panamax.cgroup;
     exports dev.panamax.mount;
+    exports dev.panamax.net;
     exports dev.panamax.rootfs;
     exports dev.panamax.seccomp;
     exports dev.panamax.spec;
