@@ -3,7 +3,8 @@
  * {@link dev.panamax.net.BridgeNetwork}, {@link dev.panamax.net.IpPrefix}, {@link dev.panamax.net.PortMapping},
  * {@link dev.panamax.net.NameResolution}),
  * address leases shared by every process on the host ({@link dev.panamax.net.Leases}), and a container's
- * {@code /etc/resolv.conf}, {@code /etc/hosts} and {@code /etc/hostname} ({@link dev.panamax.net.EtcFiles}), and rtnetlink from Java.
+ * {@code /etc/resolv.conf}, {@code /etc/hosts} and {@code /etc/hostname} ({@link dev.panamax.net.EtcFiles}),
+ * and rtnetlink from Java.
  *
  * <p>The values are immutable and checked when made: a bad one is an
  * {@link dev.panamax.spec.InvalidSpecException} naming the field. Addresses are always literals: nothing here
@@ -16,6 +17,8 @@
  * kernel's own explanation.
  *
  * <p>Outbound NAT and published ports live in Panamax's own nftables table ({@link dev.panamax.net.Nftables});
- * {@link dev.panamax.net.HostNetwork} makes the host checks and settings a bridge network needs.
+ * {@link dev.panamax.net.HostNetwork} makes the host checks and settings a bridge network needs;
+ * {@link dev.panamax.net.Bridges} makes a bridge network ready and connects containers to it. Rootless
+ * containers get user-mode networking through pasta or slirp4netns ({@link dev.panamax.net.UserModeNetwork}).
  */
 package dev.panamax.net;
