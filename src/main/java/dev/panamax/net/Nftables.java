@@ -47,9 +47,11 @@ import java.util.regex.Pattern;
  * transaction, so the table is created on first use, repaired if changed, and never holds a rule twice, even
  * when several JVMs do it at once.
  *
- * <p>No forward-chain rules are added: an {@code accept} in one table does not override a {@code drop} in
- * another, so a host whose forward policy drops (Docker's iptables sets one) must allow the bridge subnets in
- * its own firewall.
+ * <p>The {@code forward} chain only drops packets from or to a masqueraded subnet that conntrack finds invalid
+ * (they would skip NAT and leak a container's address), as netavark does. It accepts nothing: an
+ * {@code accept} in one table does not override a {@code drop} in another, so a host whose forward policy
+ * drops (Docker's iptables sets one) must allow the bridge subnets in its own firewall; Panamax never edits
+ * another table.
  *
  * <pre>{@code
  * Nftables nft = new Nftables();
@@ -319,6 +321,7 @@ public final class Nftables {
         s.add("add chain " + t + " prerouting { type nat hook prerouting priority dstnat; policy accept; }");
         s.add("add chain " + t + " output { type nat hook output priority -100; policy accept; }");
         s.add("add chain " + t + " postrouting { type nat hook postrouting priority srcnat; policy accept; }");
+        s.add("add chain " + t + " forward { type filter hook forward priority filter; policy accept; }");
         s.add("add chain " + t + " published");
         s.add("add set " + t + " subnets4 { type ipv4_addr; flags interval; }");
         s.add("add set " + t + " subnets6 { type ipv6_addr; flags interval; }");
@@ -329,7 +332,7 @@ public final class Nftables {
             s.add("add map " + t + " hostports" + family + " { type " + addr + " . inet_proto . inet_service : "
                     + addr + " . inet_service; }");
         }
-        for (String chain : List.of("prerouting", "output", "postrouting", "published")) {
+        for (String chain : List.of("prerouting", "output", "postrouting", "forward", "published")) {
             s.add("flush chain " + t + " " + chain);
         }
         s.add("add rule " + t + " prerouting fib daddr type local jump published");
@@ -342,6 +345,11 @@ public final class Nftables {
         s.add("add rule " + t + " postrouting ip6 saddr @subnets6 ip6 daddr != @subnets6 masquerade");
         s.add("add rule " + t + " postrouting ip saddr @subnets4 ct status dnat masquerade");
         s.add("add rule " + t + " postrouting ip6 saddr @subnets6 ct status dnat masquerade");
+        for (String ip : List.of("ip", "ip6")) {
+            String set = ip.equals("ip") ? "@subnets4" : "@subnets6";
+            s.add("add rule " + t + " forward " + ip + " saddr " + set + " ct state invalid drop");
+            s.add("add rule " + t + " forward " + ip + " daddr " + set + " ct state invalid drop");
+        }
         s.add("add rule " + t + " postrouting ip saddr 127.0.0.0/8 oifname != \"lo\" ct status dnat masquerade");
         return s;
     }

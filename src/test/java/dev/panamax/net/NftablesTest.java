@@ -211,6 +211,7 @@ class NftablesTest {
         String table = net.in(net.router, "nft", "list", "table", "inet", nft.table()).ok().stdout();
         assertEquals(2, count(table, "jump published"), table);
         assertEquals(5, count(table, "masquerade"), table);
+        assertEquals(4, count(table, "ct state invalid drop"), table);
         assertEquals(4, count(table, "dnat ip"), table); // the four maps' rules
         assertEquals(4, nft.listPublished().size());
     }
