@@ -76,6 +76,45 @@ public final class Nftables {
     private static final String ENOENT_TEXT = "No such file or directory";
     private static final String EEXIST_TEXT = "File exists";
 
+    /**
+     * The table's objects and fixed rules ({@code TABLE} stands for {@code inet <name>}): {@code add} is a no-op
+     * for what exists, and the chains are flushed and filled again, all in the caller's transaction.
+     */
+    private static final String SCHEMA = """
+            add table TABLE
+            add chain TABLE prerouting { type nat hook prerouting priority dstnat; policy accept; }
+            add chain TABLE output { type nat hook output priority -100; policy accept; }
+            add chain TABLE postrouting { type nat hook postrouting priority srcnat; policy accept; }
+            add chain TABLE forward { type filter hook forward priority filter; policy accept; }
+            add chain TABLE published
+            add set TABLE subnets4 { type ipv4_addr; flags interval; }
+            add set TABLE subnets6 { type ipv6_addr; flags interval; }
+            add map TABLE ports4 { type inet_proto . inet_service : ipv4_addr . inet_service; }
+            add map TABLE hostports4 { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }
+            add map TABLE ports6 { type inet_proto . inet_service : ipv6_addr . inet_service; }
+            add map TABLE hostports6 { type ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service; }
+            flush chain TABLE prerouting
+            flush chain TABLE output
+            flush chain TABLE postrouting
+            flush chain TABLE forward
+            flush chain TABLE published
+            add rule TABLE prerouting fib daddr type local jump published
+            add rule TABLE output fib daddr type local jump published
+            add rule TABLE published dnat ip to ip daddr . meta l4proto . th dport map @hostports4
+            add rule TABLE published dnat ip to meta l4proto . th dport map @ports4
+            add rule TABLE published dnat ip6 to ip6 daddr . meta l4proto . th dport map @hostports6
+            add rule TABLE published dnat ip6 to meta l4proto . th dport map @ports6
+            add rule TABLE postrouting ip saddr @subnets4 ip daddr != @subnets4 masquerade
+            add rule TABLE postrouting ip6 saddr @subnets6 ip6 daddr != @subnets6 masquerade
+            add rule TABLE postrouting ip saddr @subnets4 ct status dnat masquerade
+            add rule TABLE postrouting ip6 saddr @subnets6 ct status dnat masquerade
+            add rule TABLE postrouting ip saddr 127.0.0.0/8 oifname != "lo" ct status dnat masquerade
+            add rule TABLE forward ip saddr @subnets4 ct state invalid drop
+            add rule TABLE forward ip daddr @subnets4 ct state invalid drop
+            add rule TABLE forward ip6 saddr @subnets6 ct state invalid drop
+            add rule TABLE forward ip6 daddr @subnets6 ct state invalid drop
+            """;
+
     private final String table;
     private final Path netns;
 
@@ -315,43 +354,7 @@ public final class Nftables {
 
     /** The table, its chains, sets and maps, and its fixed rules, one statement a line. */
     private List<String> schema() {
-        String t = "inet " + table;
-        List<String> s = new ArrayList<>();
-        s.add("add table " + t);
-        s.add("add chain " + t + " prerouting { type nat hook prerouting priority dstnat; policy accept; }");
-        s.add("add chain " + t + " output { type nat hook output priority -100; policy accept; }");
-        s.add("add chain " + t + " postrouting { type nat hook postrouting priority srcnat; policy accept; }");
-        s.add("add chain " + t + " forward { type filter hook forward priority filter; policy accept; }");
-        s.add("add chain " + t + " published");
-        s.add("add set " + t + " subnets4 { type ipv4_addr; flags interval; }");
-        s.add("add set " + t + " subnets6 { type ipv6_addr; flags interval; }");
-        for (String family : List.of("4", "6")) {
-            String addr = "ipv" + family + "_addr";
-            s.add("add map " + t + " ports" + family + " { type inet_proto . inet_service : " + addr
-                    + " . inet_service; }");
-            s.add("add map " + t + " hostports" + family + " { type " + addr + " . inet_proto . inet_service : "
-                    + addr + " . inet_service; }");
-        }
-        for (String chain : List.of("prerouting", "output", "postrouting", "forward", "published")) {
-            s.add("flush chain " + t + " " + chain);
-        }
-        s.add("add rule " + t + " prerouting fib daddr type local jump published");
-        s.add("add rule " + t + " output fib daddr type local jump published");
-        s.add("add rule " + t + " published dnat ip to ip daddr . meta l4proto . th dport map @hostports4");
-        s.add("add rule " + t + " published dnat ip to meta l4proto . th dport map @ports4");
-        s.add("add rule " + t + " published dnat ip6 to ip6 daddr . meta l4proto . th dport map @hostports6");
-        s.add("add rule " + t + " published dnat ip6 to meta l4proto . th dport map @ports6");
-        s.add("add rule " + t + " postrouting ip saddr @subnets4 ip daddr != @subnets4 masquerade");
-        s.add("add rule " + t + " postrouting ip6 saddr @subnets6 ip6 daddr != @subnets6 masquerade");
-        s.add("add rule " + t + " postrouting ip saddr @subnets4 ct status dnat masquerade");
-        s.add("add rule " + t + " postrouting ip6 saddr @subnets6 ct status dnat masquerade");
-        for (String ip : List.of("ip", "ip6")) {
-            String set = ip.equals("ip") ? "@subnets4" : "@subnets6";
-            s.add("add rule " + t + " forward " + ip + " saddr " + set + " ct state invalid drop");
-            s.add("add rule " + t + " forward " + ip + " daddr " + set + " ct state invalid drop");
-        }
-        s.add("add rule " + t + " postrouting ip saddr 127.0.0.0/8 oifname != \"lo\" ct status dnat masquerade");
-        return s;
+        return new ArrayList<>(SCHEMA.replace("TABLE", "inet " + table).lines().toList());
     }
 
     private String element(String verb, String set, String element) {
