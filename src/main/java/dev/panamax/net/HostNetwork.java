@@ -91,8 +91,13 @@ public final class HostNetwork {
                 if (name == null) {
                     throw new UncheckedIOException("bind(" + where + ")", e);
                 }
-                throw new ErrnoException("bind", Errno.number(name), where, "host " + protocol + " port " + port
-                        + " is taken on this host (a server or another container listens there): publish another");
+                String hint = switch (name) {
+                    case "EADDRINUSE" -> "host " + protocol + " port " + port + " is taken on this host (a server "
+                            + "or another container listens there): publish another";
+                    case "EADDRNOTAVAIL" -> "the host address is not one of this host's";
+                    default -> null;
+                };
+                throw new ErrnoException("bind", Errno.number(name), where, hint);
             }
             return null;
         });

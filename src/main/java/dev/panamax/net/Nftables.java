@@ -212,6 +212,9 @@ public final class Nftables {
      *                           port and that target), or nft fails otherwise
      */
     public void publish(List<PublishedPort> ports) {
+        if (ports.isEmpty()) {
+            return;
+        }
         List<String> script = schema();
         for (PublishedPort p : ports) {
             script.add(element("add", portMap(p), portElement(p)));
@@ -248,6 +251,9 @@ public final class Nftables {
      *                           mapping stays), or nft fails otherwise
      */
     public void unpublish(List<PublishedPort> ports) {
+        if (ports.isEmpty()) {
+            return;
+        }
         List<String> script = new ArrayList<>();
         for (PublishedPort p : ports) {
             script.addAll(removal(portMap(p), portElement(p)));
@@ -270,7 +276,7 @@ public final class Nftables {
         try {
             listing = run("list table inet " + table, new ArrayList<>(List.of("list table inet " + table)));
         } catch (NftablesException e) {
-            if (e.nftError().contains(ENOENT_TEXT)) {
+            if (missing(e)) {
                 return List.of();
             }
             throw e;
@@ -289,7 +295,7 @@ public final class Nftables {
             run("remove table inet " + table, new ArrayList<>(List.of("delete table inet " + table)));
             return true;
         } catch (NftablesException e) {
-            if (e.nftError().contains(ENOENT_TEXT)) {
+            if (missing(e)) {
                 return false;
             }
             throw e;
@@ -309,10 +315,15 @@ public final class Nftables {
         try {
             run(action, script);
         } catch (NftablesException e) {
-            if (!(e.nftError().contains(ENOENT_TEXT) && e.statement().startsWith("add "))) {
+            if (!(missing(e) && e.statement().startsWith("add "))) {
                 throw e;
             }
         }
+    }
+
+    /** Whether nft refused a statement because its table or set does not exist (not: nsenter found no netns). */
+    private static boolean missing(NftablesException e) {
+        return e.nftError().contains(ENOENT_TEXT) && !e.statement().isEmpty();
     }
 
     /** {@code publish tcp port 8080 on every host address to 10.89.0.2:80}, or {@code publish 3 ports}. */

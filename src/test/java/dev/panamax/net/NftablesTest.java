@@ -244,6 +244,15 @@ class NftablesTest {
     }
 
     @Test
+    void aNetworkNamespaceThatIsGoneIsAnErrorNamingItNotAnEmptyTable() {
+        Nftables nowhere = new Nftables(nft.table(), Path.of("/run/netns/pmxnft-none"));
+        NftablesException e = assertThrows(NftablesException.class, nowhere::removeTable);
+        assertTrue(e.getMessage().contains("/run/netns/pmxnft-none: No such file or directory"), e.getMessage());
+        assertThrows(NftablesException.class, nowhere::listPublished);
+        assertThrows(NftablesException.class, () -> nowhere.removeMasquerade(InetAddress.getLoopbackAddress(), 8));
+    }
+
+    @Test
     void ipv6IsMasqueradedAndPublishedToo() throws Exception {
         String url = "http://[" + NetnsTopology.OUTSIDE_IP6 + "]:8080/cgi-bin/peer";
         assertNotEquals(0, curl(net.client, url).code(), "without NAT the outside has no route back");
