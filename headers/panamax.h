@@ -13,6 +13,12 @@
  *  - <linux/openat2.h> has no glibc counterpart clash: struct open_how and RESOLVE_*.
  *  - <linux/capability.h>, <linux/seccomp.h>, <linux/filter.h>, <linux/audit.h> (AUDIT_ARCH_*
  *    for seccomp filters) have no glibc twins.
+ *  - <linux/netlink.h>, <linux/rtnetlink.h>, <linux/if_link.h>, <linux/if_addr.h>, <linux/veth.h>
+ *    (rtnetlink messages for dev.panamax.sys.NetlinkSocket) have no glibc twins; they come after
+ *    <sys/socket.h> and <net/if.h>, and none of them includes <linux/if.h>, which clashes with <net/if.h>.
+ *    With _GNU_SOURCE, glibc declares the sockaddr parameters of bind/sendto/recvfrom as transparent
+ *    unions (__CONST_SOCKADDR_ARG, __SOCKADDR_ARG); jextract needs those typedefs to compile, and the
+ *    sys layer calls the functions through its own descriptors with plain pointers.
  */
 #define _GNU_SOURCE 1
 
@@ -40,3 +46,8 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/if_addr.h>
+#include <linux/veth.h>

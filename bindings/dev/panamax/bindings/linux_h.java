@@ -3840,6 +3840,15 @@ public class linux_h {
     public static int CLONE_ARGS_SIZE_VER2() {
         return CLONE_ARGS_SIZE_VER2;
     }
+    private static final int SOL_NETLINK = (int)270L;
+    /**
+     * {@snippet lang=c :
+     * #define SOL_NETLINK 270
+     * }
+     */
+    public static int SOL_NETLINK() {
+        return SOL_NETLINK;
+    }
     private static final int IF_NAMESIZE = (int)16L;
     /**
      * {@snippet lang=c :
@@ -4892,6 +4901,204 @@ public class linux_h {
      */
     public static int POLLNVAL() {
         return POLLNVAL;
+    }
+    private static final int NETLINK_ROUTE = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define NETLINK_ROUTE 0
+     * }
+     */
+    public static int NETLINK_ROUTE() {
+        return NETLINK_ROUTE;
+    }
+    private static final int NLM_F_REQUEST = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_REQUEST 1
+     * }
+     */
+    public static int NLM_F_REQUEST() {
+        return NLM_F_REQUEST;
+    }
+    private static final int NLM_F_MULTI = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_MULTI 2
+     * }
+     */
+    public static int NLM_F_MULTI() {
+        return NLM_F_MULTI;
+    }
+    private static final int NLM_F_ACK = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_ACK 4
+     * }
+     */
+    public static int NLM_F_ACK() {
+        return NLM_F_ACK;
+    }
+    private static final int NLM_F_DUMP_INTR = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_DUMP_INTR 16
+     * }
+     */
+    public static int NLM_F_DUMP_INTR() {
+        return NLM_F_DUMP_INTR;
+    }
+    private static final int NLM_F_ROOT = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_ROOT 256
+     * }
+     */
+    public static int NLM_F_ROOT() {
+        return NLM_F_ROOT;
+    }
+    private static final int NLM_F_MATCH = (int)512L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_MATCH 512
+     * }
+     */
+    public static int NLM_F_MATCH() {
+        return NLM_F_MATCH;
+    }
+    private static final int NLM_F_REPLACE = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_REPLACE 256
+     * }
+     */
+    public static int NLM_F_REPLACE() {
+        return NLM_F_REPLACE;
+    }
+    private static final int NLM_F_EXCL = (int)512L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_EXCL 512
+     * }
+     */
+    public static int NLM_F_EXCL() {
+        return NLM_F_EXCL;
+    }
+    private static final int NLM_F_CREATE = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_CREATE 1024
+     * }
+     */
+    public static int NLM_F_CREATE() {
+        return NLM_F_CREATE;
+    }
+    private static final int NLM_F_CAPPED = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_CAPPED 256
+     * }
+     */
+    public static int NLM_F_CAPPED() {
+        return NLM_F_CAPPED;
+    }
+    private static final int NLM_F_ACK_TLVS = (int)512L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_ACK_TLVS 512
+     * }
+     */
+    public static int NLM_F_ACK_TLVS() {
+        return NLM_F_ACK_TLVS;
+    }
+    private static final int NLMSG_NOOP = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define NLMSG_NOOP 1
+     * }
+     */
+    public static int NLMSG_NOOP() {
+        return NLMSG_NOOP;
+    }
+    private static final int NLMSG_ERROR = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define NLMSG_ERROR 2
+     * }
+     */
+    public static int NLMSG_ERROR() {
+        return NLMSG_ERROR;
+    }
+    private static final int NLMSG_DONE = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define NLMSG_DONE 3
+     * }
+     */
+    public static int NLMSG_DONE() {
+        return NLMSG_DONE;
+    }
+    private static final int NETLINK_CAP_ACK = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * #define NETLINK_CAP_ACK 10
+     * }
+     */
+    public static int NETLINK_CAP_ACK() {
+        return NETLINK_CAP_ACK;
+    }
+    private static final int NETLINK_EXT_ACK = (int)11L;
+    /**
+     * {@snippet lang=c :
+     * #define NETLINK_EXT_ACK 11
+     * }
+     */
+    public static int NETLINK_EXT_ACK() {
+        return NETLINK_EXT_ACK;
+    }
+    private static final int NLA_ALIGNTO = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define NLA_ALIGNTO 4
+     * }
+     */
+    public static int NLA_ALIGNTO() {
+        return NLA_ALIGNTO;
+    }
+    private static final int IFA_F_NODAD = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define IFA_F_NODAD 2
+     * }
+     */
+    public static int IFA_F_NODAD() {
+        return IFA_F_NODAD;
+    }
+    private static final int IFA_F_PERMANENT = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define IFA_F_PERMANENT 128
+     * }
+     */
+    public static int IFA_F_PERMANENT() {
+        return IFA_F_PERMANENT;
+    }
+    private static final int RTPROT_BOOT = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define RTPROT_BOOT 3
+     * }
+     */
+    public static int RTPROT_BOOT() {
+        return RTPROT_BOOT;
+    }
+    private static final int RTPROT_STATIC = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define RTPROT_STATIC 4
+     * }
+     */
+    public static int RTPROT_STATIC() {
+        return RTPROT_STATIC;
     }
     /**
      * {@snippet lang=c :
@@ -7759,6 +7966,24 @@ public class linux_h {
     public static int SOCK_CLOEXEC() {
         return SOCK_CLOEXEC;
     }
+    private static final int MSG_PEEK = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.MSG_PEEK = 2
+     * }
+     */
+    public static int MSG_PEEK() {
+        return MSG_PEEK;
+    }
+    private static final int MSG_TRUNC = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.MSG_TRUNC = 32
+     * }
+     */
+    public static int MSG_TRUNC() {
+        return MSG_TRUNC;
+    }
 
     private static class socket {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
@@ -7815,6 +8040,254 @@ public class linux_h {
                 traceDowncall("socket", __domain, __type, __protocol);
             }
             return (int)mh$.invokeExact(__domain, __type, __protocol);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class bind {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            linux_h.C_INT,
+            linux_h.C_INT,
+            __CONST_SOCKADDR_ARG.layout(),
+            linux_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = linux_h.findOrThrow("bind");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * }
+     */
+    public static FunctionDescriptor bind$descriptor() {
+        return bind.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * }
+     */
+    public static MethodHandle bind$handle() {
+        return bind.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * }
+     */
+    public static MemorySegment bind$address() {
+        return bind.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int bind(int __fd, __CONST_SOCKADDR_ARG __addr, socklen_t __len)
+     * }
+     */
+    public static int bind(int __fd, MemorySegment __addr, int __len) {
+        var mh$ = bind.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bind", __fd, __addr, __len);
+            }
+            return (int)mh$.invokeExact(__fd, __addr, __len);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class sendto {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            linux_h.C_LONG,
+            linux_h.C_INT,
+            linux_h.C_POINTER,
+            linux_h.C_LONG,
+            linux_h.C_INT,
+            __CONST_SOCKADDR_ARG.layout(),
+            linux_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = linux_h.findOrThrow("sendto");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, __CONST_SOCKADDR_ARG __addr, socklen_t __addr_len)
+     * }
+     */
+    public static FunctionDescriptor sendto$descriptor() {
+        return sendto.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, __CONST_SOCKADDR_ARG __addr, socklen_t __addr_len)
+     * }
+     */
+    public static MethodHandle sendto$handle() {
+        return sendto.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, __CONST_SOCKADDR_ARG __addr, socklen_t __addr_len)
+     * }
+     */
+    public static MemorySegment sendto$address() {
+        return sendto.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, __CONST_SOCKADDR_ARG __addr, socklen_t __addr_len)
+     * }
+     */
+    public static long sendto(int __fd, MemorySegment __buf, long __n, int __flags, MemorySegment __addr, int __addr_len) {
+        var mh$ = sendto.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("sendto", __fd, __buf, __n, __flags, __addr, __addr_len);
+            }
+            return (long)mh$.invokeExact(__fd, __buf, __n, __flags, __addr, __addr_len);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class recvfrom {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            linux_h.C_LONG,
+            linux_h.C_INT,
+            linux_h.C_POINTER,
+            linux_h.C_LONG,
+            linux_h.C_INT,
+            __SOCKADDR_ARG.layout(),
+            linux_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = linux_h.findOrThrow("recvfrom");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len)
+     * }
+     */
+    public static FunctionDescriptor recvfrom$descriptor() {
+        return recvfrom.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len)
+     * }
+     */
+    public static MethodHandle recvfrom$handle() {
+        return recvfrom.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len)
+     * }
+     */
+    public static MemorySegment recvfrom$address() {
+        return recvfrom.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, __SOCKADDR_ARG __addr, socklen_t *restrict __addr_len)
+     * }
+     */
+    public static long recvfrom(int __fd, MemorySegment __buf, long __n, int __flags, MemorySegment __addr, MemorySegment __addr_len) {
+        var mh$ = recvfrom.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("recvfrom", __fd, __buf, __n, __flags, __addr, __addr_len);
+            }
+            return (long)mh$.invokeExact(__fd, __buf, __n, __flags, __addr, __addr_len);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class setsockopt {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            linux_h.C_INT,
+            linux_h.C_INT,
+            linux_h.C_INT,
+            linux_h.C_INT,
+            linux_h.C_POINTER,
+            linux_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = linux_h.findOrThrow("setsockopt");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int setsockopt(int __fd, int __level, int __optname, const void *__optval, socklen_t __optlen)
+     * }
+     */
+    public static FunctionDescriptor setsockopt$descriptor() {
+        return setsockopt.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int setsockopt(int __fd, int __level, int __optname, const void *__optval, socklen_t __optlen)
+     * }
+     */
+    public static MethodHandle setsockopt$handle() {
+        return setsockopt.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int setsockopt(int __fd, int __level, int __optname, const void *__optval, socklen_t __optlen)
+     * }
+     */
+    public static MemorySegment setsockopt$address() {
+        return setsockopt.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int setsockopt(int __fd, int __level, int __optname, const void *__optval, socklen_t __optlen)
+     * }
+     */
+    public static int setsockopt(int __fd, int __level, int __optname, MemorySegment __optval, int __optlen) {
+        var mh$ = setsockopt.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("setsockopt", __fd, __level, __optname, __optval, __optlen);
+            }
+            return (int)mh$.invokeExact(__fd, __level, __optname, __optval, __optlen);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -8089,6 +8562,375 @@ public class linux_h {
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
+    }
+    private static final int NLMSGERR_ATTR_MSG = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum nlmsgerr_attrs.NLMSGERR_ATTR_MSG = 1
+     * }
+     */
+    public static int NLMSGERR_ATTR_MSG() {
+        return NLMSGERR_ATTR_MSG;
+    }
+    private static final int NLMSGERR_ATTR_OFFS = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum nlmsgerr_attrs.NLMSGERR_ATTR_OFFS = 2
+     * }
+     */
+    public static int NLMSGERR_ATTR_OFFS() {
+        return NLMSGERR_ATTR_OFFS;
+    }
+    private static final int IFLA_ADDRESS = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_ADDRESS = 1
+     * }
+     */
+    public static int IFLA_ADDRESS() {
+        return IFLA_ADDRESS;
+    }
+    private static final int IFLA_IFNAME = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_IFNAME = 3
+     * }
+     */
+    public static int IFLA_IFNAME() {
+        return IFLA_IFNAME;
+    }
+    private static final int IFLA_MTU = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_MTU = 4
+     * }
+     */
+    public static int IFLA_MTU() {
+        return IFLA_MTU;
+    }
+    private static final int IFLA_LINK = (int)5L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_LINK = 5
+     * }
+     */
+    public static int IFLA_LINK() {
+        return IFLA_LINK;
+    }
+    private static final int IFLA_MASTER = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_MASTER = 10
+     * }
+     */
+    public static int IFLA_MASTER() {
+        return IFLA_MASTER;
+    }
+    private static final int IFLA_OPERSTATE = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_OPERSTATE = 16
+     * }
+     */
+    public static int IFLA_OPERSTATE() {
+        return IFLA_OPERSTATE;
+    }
+    private static final int IFLA_LINKINFO = (int)18L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_LINKINFO = 18
+     * }
+     */
+    public static int IFLA_LINKINFO() {
+        return IFLA_LINKINFO;
+    }
+    private static final int IFLA_NET_NS_PID = (int)19L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_NET_NS_PID = 19
+     * }
+     */
+    public static int IFLA_NET_NS_PID() {
+        return IFLA_NET_NS_PID;
+    }
+    private static final int IFLA_NET_NS_FD = (int)28L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_NET_NS_FD = 28
+     * }
+     */
+    public static int IFLA_NET_NS_FD() {
+        return IFLA_NET_NS_FD;
+    }
+    private static final int IFLA_LINK_NETNSID = (int)37L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_LINK_NETNSID = 37
+     * }
+     */
+    public static int IFLA_LINK_NETNSID() {
+        return IFLA_LINK_NETNSID;
+    }
+    private static final int IFLA_INFO_KIND = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_INFO_KIND = 1
+     * }
+     */
+    public static int IFLA_INFO_KIND() {
+        return IFLA_INFO_KIND;
+    }
+    private static final int IFLA_INFO_DATA = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFLA_INFO_DATA = 2
+     * }
+     */
+    public static int IFLA_INFO_DATA() {
+        return IFLA_INFO_DATA;
+    }
+    private static final int IFA_ADDRESS = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFA_ADDRESS = 1
+     * }
+     */
+    public static int IFA_ADDRESS() {
+        return IFA_ADDRESS;
+    }
+    private static final int IFA_LOCAL = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFA_LOCAL = 2
+     * }
+     */
+    public static int IFA_LOCAL() {
+        return IFA_LOCAL;
+    }
+    private static final int IFA_LABEL = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFA_LABEL = 3
+     * }
+     */
+    public static int IFA_LABEL() {
+        return IFA_LABEL;
+    }
+    private static final int IFA_FLAGS = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IFA_FLAGS = 8
+     * }
+     */
+    public static int IFA_FLAGS() {
+        return IFA_FLAGS;
+    }
+    private static final int RTM_NEWLINK = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_NEWLINK = 16
+     * }
+     */
+    public static int RTM_NEWLINK() {
+        return RTM_NEWLINK;
+    }
+    private static final int RTM_DELLINK = (int)17L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_DELLINK = 17
+     * }
+     */
+    public static int RTM_DELLINK() {
+        return RTM_DELLINK;
+    }
+    private static final int RTM_GETLINK = (int)18L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_GETLINK = 18
+     * }
+     */
+    public static int RTM_GETLINK() {
+        return RTM_GETLINK;
+    }
+    private static final int RTM_SETLINK = (int)19L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_SETLINK = 19
+     * }
+     */
+    public static int RTM_SETLINK() {
+        return RTM_SETLINK;
+    }
+    private static final int RTM_NEWADDR = (int)20L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_NEWADDR = 20
+     * }
+     */
+    public static int RTM_NEWADDR() {
+        return RTM_NEWADDR;
+    }
+    private static final int RTM_DELADDR = (int)21L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_DELADDR = 21
+     * }
+     */
+    public static int RTM_DELADDR() {
+        return RTM_DELADDR;
+    }
+    private static final int RTM_GETADDR = (int)22L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_GETADDR = 22
+     * }
+     */
+    public static int RTM_GETADDR() {
+        return RTM_GETADDR;
+    }
+    private static final int RTM_NEWROUTE = (int)24L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_NEWROUTE = 24
+     * }
+     */
+    public static int RTM_NEWROUTE() {
+        return RTM_NEWROUTE;
+    }
+    private static final int RTM_DELROUTE = (int)25L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_DELROUTE = 25
+     * }
+     */
+    public static int RTM_DELROUTE() {
+        return RTM_DELROUTE;
+    }
+    private static final int RTM_GETROUTE = (int)26L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTM_GETROUTE = 26
+     * }
+     */
+    public static int RTM_GETROUTE() {
+        return RTM_GETROUTE;
+    }
+    private static final int RTN_UNICAST = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.RTN_UNICAST = 1
+     * }
+     */
+    public static int RTN_UNICAST() {
+        return RTN_UNICAST;
+    }
+    private static final int RT_SCOPE_UNIVERSE = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum rt_scope_t.RT_SCOPE_UNIVERSE = 0
+     * }
+     */
+    public static int RT_SCOPE_UNIVERSE() {
+        return RT_SCOPE_UNIVERSE;
+    }
+    private static final int RT_SCOPE_LINK = (int)253L;
+    /**
+     * {@snippet lang=c :
+     * enum rt_scope_t.RT_SCOPE_LINK = 253
+     * }
+     */
+    public static int RT_SCOPE_LINK() {
+        return RT_SCOPE_LINK;
+    }
+    private static final int RT_SCOPE_HOST = (int)254L;
+    /**
+     * {@snippet lang=c :
+     * enum rt_scope_t.RT_SCOPE_HOST = 254
+     * }
+     */
+    public static int RT_SCOPE_HOST() {
+        return RT_SCOPE_HOST;
+    }
+    private static final int RT_TABLE_UNSPEC = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum rt_class_t.RT_TABLE_UNSPEC = 0
+     * }
+     */
+    public static int RT_TABLE_UNSPEC() {
+        return RT_TABLE_UNSPEC;
+    }
+    private static final int RT_TABLE_MAIN = (int)254L;
+    /**
+     * {@snippet lang=c :
+     * enum rt_class_t.RT_TABLE_MAIN = 254
+     * }
+     */
+    public static int RT_TABLE_MAIN() {
+        return RT_TABLE_MAIN;
+    }
+    private static final int RTA_DST = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum rtattr_type_t.RTA_DST = 1
+     * }
+     */
+    public static int RTA_DST() {
+        return RTA_DST;
+    }
+    private static final int RTA_OIF = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum rtattr_type_t.RTA_OIF = 4
+     * }
+     */
+    public static int RTA_OIF() {
+        return RTA_OIF;
+    }
+    private static final int RTA_GATEWAY = (int)5L;
+    /**
+     * {@snippet lang=c :
+     * enum rtattr_type_t.RTA_GATEWAY = 5
+     * }
+     */
+    public static int RTA_GATEWAY() {
+        return RTA_GATEWAY;
+    }
+    private static final int RTA_PRIORITY = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * enum rtattr_type_t.RTA_PRIORITY = 6
+     * }
+     */
+    public static int RTA_PRIORITY() {
+        return RTA_PRIORITY;
+    }
+    private static final int RTA_PREFSRC = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * enum rtattr_type_t.RTA_PREFSRC = 7
+     * }
+     */
+    public static int RTA_PREFSRC() {
+        return RTA_PREFSRC;
+    }
+    private static final int RTA_TABLE = (int)15L;
+    /**
+     * {@snippet lang=c :
+     * enum rtattr_type_t.RTA_TABLE = 15
+     * }
+     */
+    public static int RTA_TABLE() {
+        return RTA_TABLE;
+    }
+    private static final int VETH_INFO_PEER = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.VETH_INFO_PEER = 1
+     * }
+     */
+    public static int VETH_INFO_PEER() {
+        return VETH_INFO_PEER;
     }
     private static final int CLONE_IO = (int)2147483648L;
     /**
@@ -9314,6 +10156,15 @@ public class linux_h {
     public static long CLONE_INTO_CGROUP() {
         return CLONE_INTO_CGROUP;
     }
+    private static final int AF_UNSPEC = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define AF_UNSPEC 0
+     * }
+     */
+    public static int AF_UNSPEC() {
+        return AF_UNSPEC;
+    }
     private static final int AF_UNIX = (int)1L;
     /**
      * {@snippet lang=c :
@@ -9691,6 +10542,69 @@ public class linux_h {
      */
     public static int PIDFD_NONBLOCK() {
         return PIDFD_NONBLOCK;
+    }
+    private static final int NLM_F_DUMP = (int)768L;
+    /**
+     * {@snippet lang=c :
+     * #define NLM_F_DUMP 768
+     * }
+     */
+    public static int NLM_F_DUMP() {
+        return NLM_F_DUMP;
+    }
+    private static final int NLMSG_ALIGNTO = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define NLMSG_ALIGNTO 4
+     * }
+     */
+    public static int NLMSG_ALIGNTO() {
+        return NLMSG_ALIGNTO;
+    }
+    private static final int NLMSG_HDRLEN = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define NLMSG_HDRLEN 16
+     * }
+     */
+    public static int NLMSG_HDRLEN() {
+        return NLMSG_HDRLEN;
+    }
+    private static final int NLA_F_NESTED = (int)32768L;
+    /**
+     * {@snippet lang=c :
+     * #define NLA_F_NESTED 32768
+     * }
+     */
+    public static int NLA_F_NESTED() {
+        return NLA_F_NESTED;
+    }
+    private static final int NLA_F_NET_BYTEORDER = (int)16384L;
+    /**
+     * {@snippet lang=c :
+     * #define NLA_F_NET_BYTEORDER 16384
+     * }
+     */
+    public static int NLA_F_NET_BYTEORDER() {
+        return NLA_F_NET_BYTEORDER;
+    }
+    private static final int NLA_TYPE_MASK = (int)-49153L;
+    /**
+     * {@snippet lang=c :
+     * #define NLA_TYPE_MASK -49153
+     * }
+     */
+    public static int NLA_TYPE_MASK() {
+        return NLA_TYPE_MASK;
+    }
+    private static final int NLA_HDRLEN = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define NLA_HDRLEN 4
+     * }
+     */
+    public static int NLA_HDRLEN() {
+        return NLA_HDRLEN;
     }
 }
 

@@ -177,6 +177,21 @@ public interface Container extends AutoCloseable {
      */
     Container exec(ProcessSpec process, Optional<ProcessIdentity> user, java.util.Set<Capability> dropCapabilities);
 
+    /**
+     * The container's own addresses on its network: with a bridge network its IPv4 address and, when the
+     * network has IPv6, its IPv6 address (leased for the container's life); empty otherwise (loopback only, the
+     * host's network, a joined namespace, user mode, an exec).
+     *
+     * <pre>{@code
+     * InetAddress web = container.addresses().getFirst();     // e.g. 10.89.0.2
+     * }</pre>
+     *
+     * @return the addresses, IPv4 first
+     */
+    default java.util.List<java.net.InetAddress> addresses() {
+        return java.util.List.of();
+    }
+
     /** Kills the container if it still runs, reaps it, closes its streams and frees what the launch made. */
     @Override
     void close();

@@ -48,12 +48,14 @@ import java.util.Set;
  * @param identity   the process's uid, gid and groups; empty: root in a user namespace, else the caller's
  * @param filesystem mounts, minimal /dev, read-only root, masked paths, ephemeral root ({@link Filesystem})
  * @param joins      existing namespaces the container joins instead of new ones ({@link NamespaceJoin})
+ * @param network    the container's network: loopback only, the host's, a bridge, a joined namespace or user
+ *                   mode; published ports; name resolution ({@link NetworkSpec})
  */
 public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
                             boolean mountProc, Optional<String> hostname, Optional<String> domainname,
                             ProcessSpec process, Optional<Resources> resources, Hardening hardening,
                             UserNamespaceSpec users, Optional<ProcessIdentity> identity,
-                            Filesystem filesystem, List<NamespaceJoin> joins) {
+                            Filesystem filesystem, List<NamespaceJoin> joins, NetworkSpec network) {
 
     /** Maximum length of a hostname or domain name in bytes (the kernel's {@code __NEW_UTS_LEN}). */
     public static final int MAX_UTS_NAME = 64;
@@ -89,7 +91,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(filesystem, "filesystem");
         joins = List.copyOf(joins);
+        Objects.requireNonNull(network, "network");
         JoinRules.check(joins, namespaces, hostname, domainname);
+        JoinRules.checkNetwork(network, joins, namespaces);
         SpecRules.checkContainer(namespaces, rootfs, hostname, domainname);
         rootfs = rootfs.map(p -> p.toAbsolutePath().normalize());
         UserRules.check(namespaces, users, identity);
@@ -123,6 +127,34 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                          UserNamespaceSpec users, Optional<ProcessIdentity> identity, Filesystem filesystem) {
         this(namespaces, rootfs, rootEntry, mountProc, hostname, domainname, process, resources, hardening, users,
                 identity, filesystem, List.of());
+    }
+
+    /**
+     * A spec with loopback-only networking ({@link NetworkSpec#NONE}): the constructor above without
+     * {@code network}.
+     *
+     * @param namespaces the namespaces the container gets
+     * @param rootfs     the root directory, or empty to keep the host's root
+     * @param rootEntry  how the root is entered
+     * @param mountProc  mount a fresh /proc
+     * @param hostname   the hostname in the UTS namespace
+     * @param domainname the NIS domain name in the UTS namespace
+     * @param process    the process to run
+     * @param resources  cgroup limits
+     * @param hardening  capabilities, no_new_privs, seccomp, rlimits, oom_score_adj, umask
+     * @param users      the uid and gid maps of the user namespace
+     * @param identity   the process's uid, gid and groups
+     * @param filesystem mounts, minimal /dev, read-only root, masked paths, ephemeral root
+     * @param joins      existing namespaces the container joins
+     * @throws InvalidSpecException naming the field and the rule
+     */
+    public ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
+                         boolean mountProc, Optional<String> hostname, Optional<String> domainname,
+                         ProcessSpec process, Optional<Resources> resources, Hardening hardening,
+                         UserNamespaceSpec users, Optional<ProcessIdentity> identity, Filesystem filesystem,
+                         List<NamespaceJoin> joins) {
+        this(namespaces, rootfs, rootEntry, mountProc, hostname, domainname, process, resources, hardening, users,
+                identity, filesystem, joins, NetworkSpec.NONE);
     }
 
     /** {@return a builder with the defaults} */
@@ -168,6 +200,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         b.users.from(users, identity);
         b.filesystem.from(filesystem);
         b.joins.addAll(joins);
+        b.network = network.mode();
+        b.ports.addAll(network.ports());
+        b.names = network.names().orElse(null);
         return b;
     }
 
@@ -206,6 +241,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         /** Whether {@link #namespaces} was set by the caller: a joined namespace then conflicts with it. */
         private boolean namespacesSet;
         private final List<NamespaceJoin> joins = new ArrayList<>();
+        private dev.panamax.net.Network network = dev.panamax.net.Network.none();
+        private final List<dev.panamax.net.PortMapping> ports = new ArrayList<>();
+        private dev.panamax.net.NameResolution names;
         private Path rootfs;
         private RootEntry rootEntry = RootEntry.PIVOT_ROOT;
         private Boolean mountProc;
@@ -942,6 +980,62 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         }
 
         /**
+         * How the container reaches the network (replaces the previous choice):
+         * <ul>
+         * <li>{@link dev.panamax.net.Network#none()}: a network namespace with loopback only, the default;</li>
+         * <li>{@link dev.panamax.net.Network#host()}: the host's network (no network namespace);</li>
+         * <li>{@link dev.panamax.net.Network#bridge()}: {@code eth0} on the bridge {@code panamax0}
+         *     (10.89.0.0/24 and an IPv6 ULA, made on first use), outbound NAT, published ports; needs root;</li>
+         * <li>{@link dev.panamax.net.Network#join(Path)}: an existing network namespace, such as
+         *     {@code /run/netns/NAME} (the same as {@code joinNamespace(Namespace.NET, path)});</li>
+         * <li>{@link dev.panamax.net.Network#userMode(String...)}: rootless networking through {@code pasta}.</li>
+         * </ul>
+         * With a bridge or user mode the container also gets its own {@code /etc/resolv.conf}, {@code /etc/hosts}
+         * and {@code /etc/hostname}, bound read-only (see {@link #nameResolution}).
+         *
+         * <pre>{@code
+         * ContainerSpec.builder().rootfs(root).network(Network.bridge()).publish(PortMapping.tcp(8080, 80))
+         *         .command("httpd", "-f", "-p", "80").build();
+         * }</pre>
+         *
+         * @param mode the network
+         * @return this builder
+         */
+        public Builder network(dev.panamax.net.Network mode) {
+            network = Objects.requireNonNull(mode, "network");
+            if (mode instanceof dev.panamax.net.Network.Join j) {
+                joinNamespace(Namespace.NET, j.path());
+            }
+            return this;
+        }
+
+        /**
+         * Publishes container ports on the host (with a bridge or user-mode network): connections to the host
+         * port, also from the host's own loopback, reach the container's port.
+         *
+         * @param mappings host port to container port, TCP or UDP, optionally on one host address
+         * @return this builder
+         */
+        public Builder publish(dev.panamax.net.PortMapping... mappings) {
+            for (dev.panamax.net.PortMapping m : mappings) {
+                ports.add(Objects.requireNonNull(m, "publish"));
+            }
+            return this;
+        }
+
+        /**
+         * What the container's {@code /etc/resolv.conf} and {@code /etc/hosts} say (with a bridge or user-mode
+         * network); by default the host's servers, search domains and options.
+         *
+         * @param resolution name servers, search domains, options, extra hosts
+         * @return this builder
+         */
+        public Builder nameResolution(dev.panamax.net.NameResolution resolution) {
+            names = Objects.requireNonNull(resolution, "nameResolution");
+            return this;
+        }
+
+        /**
          * Fills in the defaults and returns the immutable spec, whose constructors check every rule.
          *
          * @return the spec
@@ -961,12 +1055,16 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             EnumSet<Namespace> fresh = EnumSet.copyOf(namespaces);
             if (!namespacesSet) { // the defaults give way to what is joined; a set of the caller's does not
                 joins.forEach(j -> fresh.removeAll(j.namespaces()));
+                if (network instanceof dev.panamax.net.Network.Host) {
+                    fresh.remove(Namespace.NET);
+                }
             }
+            NetworkSpec net = new NetworkSpec(network, ports, Optional.ofNullable(names));
             UserNamespaceSpec userNs = users.maps(fresh);
             return new ContainerSpec(fresh, Optional.ofNullable(rootfs), rootEntry, proc,
                     Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
                     Optional.ofNullable(resources), hardening.build(deviceCgroup(resources)), userNs,
-                    users.identity(userNs), filesystem.build(fresh, rootfs != null, proc), joins);
+                    users.identity(userNs), filesystem.build(fresh, rootfs != null, proc), joins, net);
         }
     }
 }

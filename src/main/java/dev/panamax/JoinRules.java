@@ -47,4 +47,43 @@ final class JoinRules {
                     + " is joined (" + joined.get(Namespace.UTS).source() + "): its names are the joined one's");
         }
     }
+
+    /**
+     * The network against the namespaces: the host's network without a network namespace, a bridge or user mode
+     * with a new one (and a mount namespace to bind its /etc files in), a joined network namespace as a join.
+     */
+    static void checkNetwork(NetworkSpec network, List<NamespaceJoin> joins, Set<Namespace> namespaces) {
+        switch (network.mode()) {
+            case dev.panamax.net.Network.Host h -> {
+                if (namespaces.contains(Namespace.NET)) {
+                    throw new InvalidSpecException("network", "the host's network has no network namespace of its"
+                            + " own: leave Namespace.NET out of namespaces(...)");
+                }
+            }
+            case dev.panamax.net.Network.Bridge b -> requireNewNet(network, namespaces);
+            case dev.panamax.net.Network.UserMode u -> requireNewNet(network, namespaces);
+            case dev.panamax.net.Network.Join j -> {
+                boolean joined = joins.stream().anyMatch(join -> join.namespaces().contains(Namespace.NET)
+                        && join.path().equals(Optional.of(j.path())));
+                if (!joined) {
+                    throw new InvalidSpecException("network", "the network namespace " + j.path() + " is not"
+                            + " among the joined namespaces (build the spec with network(Network.join(path)))");
+                }
+            }
+            case dev.panamax.net.Network.None n -> {
+            }
+        }
+    }
+
+    private static void requireNewNet(NetworkSpec network, Set<Namespace> namespaces) {
+        String mode = NetworkSpec.describe(network.mode());
+        if (!namespaces.contains(Namespace.NET)) {
+            throw new InvalidSpecException("network", mode + " needs a network namespace of its own: add"
+                    + " Namespace.NET to namespaces(...)");
+        }
+        if (!namespaces.contains(Namespace.MOUNT)) {
+            throw new InvalidSpecException("network", mode + " needs a mount namespace, in which the container's"
+                    + " /etc/resolv.conf, /etc/hosts and /etc/hostname are bound: add Namespace.MOUNT");
+        }
+    }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +54,15 @@ class ExecTest extends BusyboxTest {
             assertNotEquals(Files.readString(Path.of("/proc/self/mountinfo")), mounts);
             assertEquals(Files.readSymbolicLink(Path.of("/proc/" + c.pid() + "/ns/mnt")).toString(),
                     exec(c, "readlink", "/proc/self/ns/mnt").ok().stdout().strip());
+            // the container's own network namespace: loopback only (the host has more links), and up
+            String links = exec(c, "ip", "link").ok().stdout();
+            List<String> names = links.lines().filter(l -> l.matches("\\d+: .*"))
+                    .map(l -> l.split(":")[1].strip()).toList();
+            assertEquals(List.of("lo"), names, links);
+            assertTrue(links.contains("UP"), "the loopback is up: " + links);
+            assertTrue(Files.readString(Path.of("/proc/net/dev")).lines().count() > 3, "the host has links besides lo");
+            assertEquals(Files.readSymbolicLink(Path.of("/proc/" + c.pid() + "/ns/net")).toString(),
+                    exec(c, "readlink", "/proc/self/ns/net").ok().stdout().strip());
         }
     }
 
@@ -223,39 +233,76 @@ class ExecTest extends BusyboxTest {
     }
 
     @Test
+    void anInteractiveShellExecGetsJobControlAndCtrlC() throws Exception {
+        try (Container c = Launcher.launch(sleeper().build())) {
+            ProcessSpec p = ContainerSpec.builder().command("sh", "-i").env("PS1", "PROMPT> ").terminal(true).build()
+                    .process();
+            try (Container e = c.exec(p)) {
+                TerminalTest.Screen screen = new TerminalTest.Screen(e.terminal().output());
+                screen.await("PROMPT> ");
+                // markers the shell computes, so that the terminal's echo of the typed line cannot match them
+                type(e, "set -m; sleep 30 & jobs; echo JOBS-$((1+1))\n");
+                String out = screen.await("JOBS-2\r\n");
+                assertFalse(out.contains("job control turned off"), out);
+                assertFalse(out.contains("can't access tty"), out);
+                assertTrue(out.matches("(?s).*\\[1\\][+ ]*Running +sleep 30.*"), "jobs lists the background job: " + out);
+                type(e, "kill %1; wait; echo KILLED-$((2+1))\n");
+                screen.await("KILLED-3\r\n");
+                type(e, "sleep 100\n");
+                TerminalTest.awaitDescendant(e.pid(), "sleep");
+                type(e, "\u0003");
+                type(e, "echo AFTER-$?\n");
+                screen.await("AFTER-130");
+                assertTrue(e.isAlive(), "the shell survives Ctrl-C");
+                assertTrue(c.isAlive(), "so does the container");
+                type(e, "exit 4\n");
+                assertEquals(4, e.waitFor(Duration.ofSeconds(10)).orElseThrow().code());
+            }
+        }
+    }
+
+    private static void type(Container c, String keys) throws java.io.IOException {
+        c.terminal().input().write(keys.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        c.terminal().input().flush();
+    }
+
+    /** 1,000 execs while three threads allocate hard and call System.gc(), as LaunchStressTest does. */
+    @Test
     void manyExecsUnderGcStressNeitherHangNorLeak() throws Exception {
         try (Container c = Launcher.launch(sleeper().build())) {
             exec(c, "true").ok();
             Leaks before = Leaks.snapshot();
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-            List<Thread> stress = List.of(Thread.ofPlatform().start(() -> {
-                while (!stop.get()) {
-                    System.gc();
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
+            List<Thread> churn = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                churn.add(Thread.ofPlatform().daemon().start(() -> {
+                    List<byte[]> keep = new java.util.ArrayList<>();
+                    while (!stop.get()) {
+                        keep.add(new byte[64 * 1024]);
+                        if (keep.size() > 500) {
+                            keep.clear();
+                            System.gc();
+                            // leave the execs some of the two cores: pressure, not starvation
+                            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
+                        }
                     }
-                }
-            }), Thread.ofPlatform().start(() -> {
-                List<byte[]> keep = new java.util.ArrayList<>();
-                while (!stop.get()) {
-                    keep.add(new byte[64 * 1024]);
-                    if (keep.size() > 200) {
-                        keep.clear();
-                        Thread.yield();
-                    }
-                }
-            }));
+                }));
+            }
+            var caller = java.util.concurrent.Executors.newSingleThreadExecutor();
             try {
-                for (int i = 0; i < 100; i++) {
-                    assertEquals(i % 7, exec(c, "sh", "-c", "exit " + (i % 7)).status().code());
+                for (int i = 0; i < 1000; i++) {
+                    int code = i % 7;
+                    int status = java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> exec(c, "sh", "-c", "exit " + code).status().code(), caller)
+                            .get(20, java.util.concurrent.TimeUnit.SECONDS); // a hang fails here: TimeoutException
+                    assertEquals(code, status, "exec " + i);
                 }
             } finally {
                 stop.set(true);
-                for (Thread t : stress) {
+                for (Thread t : churn) {
                     t.join();
                 }
+                caller.shutdownNow();
             }
             before.assertNothingNewIn(Leaks.snapshot());
         }

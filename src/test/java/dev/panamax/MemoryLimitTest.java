@@ -32,4 +32,21 @@ class MemoryLimitTest extends BusyboxTest {
         assertEquals(MemoryLimitProbe.LIMITS.length, output.lines().filter(l -> l.startsWith("limit ")).count(), output);
         assertEquals(List.of(), ChildJvm.containerCgroupsOf(jvm.pid()), "the probe JVM's container cgroups were removed");
     }
+
+    @Test
+    void execsIntoAContainerAtItsMemoryLimitNeverKillTheJvm() throws Exception {
+        Process jvm = ChildJvm.start(MemoryLimitProbe.class, root.path().toString(), "10", "exec");
+        String output;
+        try {
+            output = new String(jvm.getInputStream().readAllBytes());
+            assertTrue(jvm.waitFor(5, TimeUnit.MINUTES), "the probe JVM finished");
+        } finally {
+            jvm.destroyForcibly();
+        }
+        assertEquals(0, jvm.exitValue(), "exit 137 means the kernel killed the launching JVM:\n" + output);
+        assertTrue(output.contains("JVM survived"), output);
+        assertEquals(MemoryLimitProbe.EXEC_LIMITS.length, output.lines().filter(l -> l.startsWith("exec limit ")
+                && l.contains(" B: ")).count(), output);
+        assertEquals(List.of(), ChildJvm.containerCgroupsOf(jvm.pid()), "the probe JVM's container cgroups were removed");
+    }
 }

@@ -135,6 +135,11 @@ final class CreatedHandle implements CreatedContainer {
     }
 
     @Override
+    public java.util.List<java.net.InetAddress> addresses() {
+        return running.addresses();
+    }
+
+    @Override
     public String toString() {
         return "Created" + running + " " + record.text();
     }

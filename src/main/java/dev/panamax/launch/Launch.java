@@ -44,7 +44,8 @@ final class Launch {
      */
     private static final long STACK_SIZE = 64 * 1024;
 
-    private final ContainerSpec spec;
+    /** The caller's spec; with a bridge network, the one {@link NetworkSetup#spec} gives. */
+    private ContainerSpec spec;
     /** For failure injection: the "step" that stands for the launcher's own clone3. */
     static final int CLONE3 = -1;
 
@@ -103,7 +104,7 @@ final class Launch {
     private RunningContainer run() {
         Trampoline trampoline = Trampoline.get();
         Cleanup cleanup = new Cleanup();
-        MountPoints mountPoints = MountPoints.before(spec);
+        MountPoints mountPoints = null;
         Throwable primary = null;
         StdioSetup stdio = openStdio(spec);
         int[] sync = null;
@@ -116,6 +117,11 @@ final class Launch {
         int[] joined = null;
         int[] start = null;
         try (Arena arena = Arena.ofConfined(); AwaitClone awaitClone = new AwaitClone()) {
+            NetworkSetup network = NetworkSetup.prepare(spec, cleanup);
+            if (network != null) {
+                spec = network.spec(); // with the container's /etc files bound
+            }
+            mountPoints = MountPoints.before(spec);
             sync = Libc.pipe2(Abi.O_CLOEXEC);
             err = Libc.pipe2(Abi.O_CLOEXEC);
             if (spec.resources().isPresent()) {
@@ -151,7 +157,7 @@ final class Launch {
             // the usual launch: a spec launched before is not compiled again (one that shares another container's
             // namespaces is: a kept template would keep that container's handle reachable)
             if (layers == null && faulty == NO_FAULTS && spec.joins().stream().allMatch(j -> j.path().isPresent())
-                    && start == null) {
+                    && start == null && network == null) {
                 ProgramTemplate template = ProgramTemplate.of(spec, fds);
                 program = template.program();
                 ProgramTemplate.Images images = template.images(fds, err[1], statusWrite);
@@ -226,6 +232,10 @@ final class Launch {
                 }
                 // CGROUP: the child waits on the sync pipe meanwhile, in its own address space.
                 joinCgroup(spec, "join the cgroup", cgroup, pid);
+                // NETWORK: veth, addresses, routes and ports while the child waits in its network namespace
+                if (network != null) {
+                    network.attach(pid);
+                }
                 release(sync[1]);
                 Libc.close(sync[0]);
                 Libc.close(sync[1]);
@@ -251,6 +261,9 @@ final class Launch {
             RunningContainer running = handOver(pid, pidfd, cgroup, init, stdio, cleanup);
             mountPoints.keep();
             running.execFrom(spec);
+            if (network != null) {
+                running.addresses(network.addresses());
+            }
             return running;
         } catch (RuntimeException | Error failure) {
             primary = failure;
@@ -276,7 +289,9 @@ final class Launch {
                         primary.addSuppressed(undoFailed);
                     }
                     try {
-                        mountPoints.removeAfterFailure();
+                        if (mountPoints != null) {
+                            mountPoints.removeAfterFailure();
+                        }
                     } catch (java.io.IOException | RuntimeException undoFailed) {
                         primary.addSuppressed(undoFailed);
                     }

@@ -27,6 +27,11 @@ enum LaunchPhase {
      * vfork child, which the OOM killer never picks, or one in the setup executable's own address space).
      */
     CGROUP,
+    /**
+     * With a bridge network ({@link NetworkSetup}): the veth pair made with its container end directly in the
+     * child's network namespace, addresses, routes and published ports, the lease handed to the child.
+     */
+    NETWORK,
     /** One byte on the sync pipe: the child may go. */
     RELEASE,
     /** EOF on the error pipe (execve happened) or a failure record {step, errno}. */

@@ -147,6 +147,18 @@ final class RunningContainer implements Container {
         return cgroup;
     }
 
+    /** The addresses {@link NetworkSetup} leased, IPv4 first (none without a bridge network). */
+    private volatile java.util.List<java.net.InetAddress> addresses = java.util.List.of();
+
+    void addresses(java.util.List<java.net.InetAddress> leased) {
+        this.addresses = java.util.List.copyOf(leased);
+    }
+
+    @Override
+    public java.util.List<java.net.InetAddress> addresses() {
+        return addresses;
+    }
+
     /** The spec this container was launched from: an exec compiles its program from it. */
     void execFrom(dev.panamax.ContainerSpec launched) {
         this.spec = launched;

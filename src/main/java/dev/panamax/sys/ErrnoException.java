@@ -15,7 +15,7 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public final class ErrnoException extends RuntimeException {
+public class ErrnoException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** The call that failed. */

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -142,11 +143,12 @@ public final class LaunchBenchmark {
                  LaunchServer rootless = rootlessServer(root.path())) {
                 String pressureBefore = pressure();
                 List<Row> rows = new ArrayList<>(rows(root.path(), base, bare, c, bigHeap, ownJvm, rootless));
-                rows.addAll(execRows(target));
+                rows.addAll(execRows(target, bigHeap, ownJvm));
                 Samples samples = interleaved(rows);
                 String pressureAfter = pressure();
                 List<String> parallel = parallel(base);
-                List<String> memory = nativeMemory(base);
+                List<String> memory = new ArrayList<>(nativeMemory(base));
+                memory.add(memory.size() - 1, createdMemory(base)); // before the caption line
                 print(samples, SpecCompiler.plan(base).steps().size(), parallel, memory, pressureBefore, pressureAfter);
             }
         }
@@ -181,22 +183,35 @@ public final class LaunchBenchmark {
                 new Row("Panamax default, with the init (pid 1, the command as pid 2)", timed(() -> run(init))));
     }
 
-    /** exec of {@code true} into {@code target}, against util-linux's nsenter doing the same from a shell. */
-    private static List<Row> execRows(Container target) {
-        ProcessSpec trueCommand = ContainerSpec.builder().command("/bin/true").build().process();
+    /**
+     * exec of {@code true} into {@code target}, against util-linux's nsenter doing the same from a shell, and
+     * from the server JVMs with and without the 4 GiB heap (each into a container of its own).
+     */
+    private static List<Row> execRows(Container target, LaunchServer bigHeap, LaunchServer ownJvm) {
         return List.of(
-                new Row(EXEC, timed(() -> {
-                    try (Container e = target.exec(trueCommand)) {
-                        if (e.waitFor().code() != 0) {
-                            throw new IllegalStateException("exec failed");
-                        }
-                    }
-                })),
-                new Row("nsenter -a -t PID /bin/true (util-linux; into the same container)", timed(() -> exec(List.of(
+                new Row(EXEC, execTrue(target)),
+                new Row(EXEC_BIG_HEAP, () -> bigHeap.launch('e')),
+                new Row(EXEC_OWN_JVM, () -> ownJvm.launch('e')),
+                new Row(NSENTER, timed(() -> exec(List.of(
                         "nsenter", "-a", "-t", Long.toString(target.pid()), "/bin/true")))));
     }
 
     private static final String EXEC = "Panamax exec of /bin/true into a running container";
+    private static final String NSENTER = "nsenter -a -t PID /bin/true (util-linux; into the same container)";
+    private static final String EXEC_BIG_HEAP = "Panamax exec of /bin/true; 4 GiB live heap (own JVM)";
+    private static final String EXEC_OWN_JVM = "Panamax exec of /bin/true; same JVM without the heap";
+
+    /** One exec of {@code /bin/true} into {@code target}, timed until its exit. */
+    private static Launch execTrue(Container target) {
+        ProcessSpec trueCommand = ContainerSpec.builder().command("/bin/true").build().process();
+        return timed(() -> {
+            try (Container e = target.exec(trueCommand)) {
+                if (e.waitFor().code() != 0) {
+                    throw new IllegalStateException("exec failed");
+                }
+            }
+        });
+    }
     private static final String C_SPAWN = "C: posix_spawn /bin/true + waitpid";
     private static final String C_PLAN = "C: the default plan's syscalls, clone3(CLONE_VM)";
     private static final String C_BARE = "C: the same without the seccomp filter";
@@ -324,8 +339,42 @@ public final class LaunchBenchmark {
                 String.format(Locale.ROOT, "(KiB; after 1,000 warm launches, then after %,d more)", more));
     }
 
+    /**
+     * The resident set of created containers waiting for their start (target: at most 1 MiB each): 20 created
+     * at once, the median and largest VmRSS of their waiting processes, then each started and run to its end.
+     */
+    private static String createdMemory(ContainerSpec spec) throws Exception {
+        List<dev.panamax.CreatedContainer> created = new ArrayList<>();
+        List<Long> rss = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                created.add(Launcher.create(spec));
+            }
+            for (dev.panamax.CreatedContainer c : created) {
+                rss.add(rssKiB(Path.of("/proc/" + c.pid() + "/status")));
+            }
+            for (dev.panamax.CreatedContainer c : created) {
+                c.start();
+                if (c.waitFor().code() != 0) {
+                    throw new IllegalStateException("a created container failed");
+                }
+            }
+        } finally {
+            for (dev.panamax.CreatedContainer c : created) {
+                c.close();
+            }
+        }
+        Collections.sort(rss);
+        return String.format(Locale.ROOT, "| a created container waiting for its start (VmRSS of 20; target <= 1024) "
+                + "| median %d | largest %d | |", rss.get(rss.size() / 2), rss.getLast());
+    }
+
     private static long rssKiB() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+        return rssKiB(Path.of("/proc/self/status"));
+    }
+
+    private static long rssKiB(Path status) throws IOException {
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmRSS:"))
                 .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1L);
     }
 
@@ -411,23 +460,21 @@ public final class LaunchBenchmark {
      */
     private static void serve(String kind, Path root) throws Exception {
         switch (kind) {
-            case "small-heap" -> {
-                ContainerSpec base = spec(root).build();
-                LaunchServer.serve(timed(() -> run(base)));
-            }
-            case "big-heap" -> {
-                long[][] live = new long[4096][];
+            case "small-heap", "big-heap" -> {
+                long[][] live = new long[kind.equals("big-heap") ? 4096 : 0][];
                 for (int i = 0; i < live.length; i++) {
                     live[i] = new long[128 * 1024]; // 1 MiB each, 4 GiB in all, touched
                     Arrays.fill(live[i], i);
                 }
                 ContainerSpec base = spec(root).build();
-                LaunchServer.serve(timed(() -> run(base)));
+                try (Container target = Launcher.launch(spec(root).command("/bin/sleep", "100000").build())) {
+                    LaunchServer.serve(Map.of('b', timed(() -> run(base)), 'e', execTrue(target)));
+                }
                 Reference.reachabilityFence(live);
             }
             case "rootless" -> {
                 ContainerSpec user = userSpec(root);
-                LaunchServer.serve(timed(() -> run(user)));
+                LaunchServer.serve(Map.of('r', timed(() -> run(user))));
             }
             default -> throw new IllegalArgumentException("no server " + kind);
         }
@@ -499,6 +546,10 @@ public final class LaunchBenchmark {
                 base / reference, samples.paired(DEFAULT, NO_SECCOMP), samples.paired(C_PLAN, C_BARE),
                 samples.paired(CGROUP, DEFAULT), samples.paired(BIG_HEAP, OWN_JVM),
                 samples.paired(ROOTLESS, USER_AS_ROOT), samples.median(ROOTLESS) / samples.median(USER_AS_ROOT));
+        System.out.printf(Locale.ROOT, "exec of true: %.2f ms median (target <= 3), with the 4 GiB heap %.2f ms "
+                        + "(%+.2f ms paired against the same JVM without it); nsenter -a %.2f ms%n", samples.median(EXEC),
+                samples.median(EXEC_BIG_HEAP), samples.paired(EXEC_BIG_HEAP, EXEC_OWN_JVM),
+                samples.median(NSENTER));
     }
 
     private static int setting(String name, int fallback) {

@@ -64,14 +64,22 @@ final class LaunchServer implements AutoCloseable {
         }
     }
 
-    /** The Java side of the protocol, for a server JVM: answers each command byte on stdin with one launch. */
-    static void serve(LaunchBenchmark.Launch launch) throws Exception {
+    /**
+     * The Java side of the protocol, for a server JVM: answers each command byte on stdin with one launch of
+     * the kind {@code kinds} maps it to (an unknown byte answers -1).
+     */
+    static void serve(java.util.Map<Character, LaunchBenchmark.Launch> kinds) throws Exception {
         InputStream in = new FileInputStream(FileDescriptor.in); // unbuffered: a command never waits for more
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         ByteBuffer answer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        while (in.read() >= 0) {
+        int command;
+        while ((command = in.read()) >= 0) {
             long ns;
             try {
+                LaunchBenchmark.Launch launch = kinds.get((char) command);
+                if (launch == null) {
+                    throw new IllegalArgumentException("no launch of kind '" + (char) command + "' in this server");
+                }
                 ns = launch.nanos();
             } catch (Exception | Error e) {
                 e.printStackTrace();

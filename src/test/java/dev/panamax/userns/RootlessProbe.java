@@ -5,6 +5,7 @@ import dev.panamax.ContainerSpec;
 import dev.panamax.ExitStatus;
 import dev.panamax.IdMap;
 import dev.panamax.Launcher;
+import dev.panamax.ProcessSpec;
 import dev.panamax.Stdio;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Libc;
@@ -68,6 +69,7 @@ public final class RootlessProbe {
                 case "multi" -> interactive(multiRange(rootfs, Long.parseLong(args[2]), "cat /proc/self/uid_map;"
                         + " cat /proc/self/gid_map; id -u; id -g; touch /tmp/by-1000; echo ready; read x")
                         .stdin(Stdio.pipe()));
+                case "exec" -> exec(rootless(rootfs, "sleep 1000"));
                 case "groups" -> interactive(rootless(rootfs, "id -G").supplementaryGroups(0));
                 case "bench" -> bench(rootfs, Integer.parseInt(args[2]), args.length > 3 && args[3].equals("nouser"));
                 default -> throw new IllegalArgumentException("no scenario " + scenario + " " + Arrays.toString(args));
@@ -100,6 +102,38 @@ public final class RootlessProbe {
             ExitStatus status = c.waitFor(Duration.ofSeconds(30)).orElseThrow();
             System.out.println("exit:" + status);
             System.out.println("err:" + new String(c.stderr().readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    /**
+     * Execs into a running rootless container: what the exec sees ({@code out:}: its uid, gid, whether its user
+     * namespace is the container's), and the host's view of a command it runs ({@code host:}).
+     */
+    private static void exec(ContainerSpec.Builder spec) throws Exception {
+        try (Container c = Launcher.launch(spec.build())) {
+            String containerUserNs = Files.readSymbolicLink(Path.of("/proc", Long.toString(c.pid()), "ns/user")).toString();
+            ProcessSpec look = ContainerSpec.builder().command("sh", "-c", "id -u; id -g; readlink /proc/self/ns/user;"
+                    + " hostname").stdout(Stdio.pipe()).build().process();
+            try (Container e = c.exec(look)) {
+                for (String line : new String(e.stdout().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    System.out.println("out:" + line.replace(containerUserNs, "the-containers-user-namespace"));
+                }
+                System.out.println("exit:" + e.waitFor(Duration.ofSeconds(30)).orElseThrow());
+            }
+            ProcessSpec sleep = ContainerSpec.builder().command("sleep", "1000").build().process();
+            try (Container e = c.exec(sleep)) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (ProcessHandle.of(e.pid()).orElseThrow().children().findAny().isEmpty()
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                long command = ProcessHandle.of(e.pid()).orElseThrow().children().findFirst().orElseThrow().pid();
+                for (String s : Files.readAllLines(Path.of("/proc", Long.toString(command), "status"))) {
+                    if (s.startsWith("Uid:")) {
+                        System.out.println("host:" + s.replace('\t', ' '));
+                    }
+                }
+            }
         }
     }
 

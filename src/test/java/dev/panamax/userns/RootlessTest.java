@@ -66,6 +66,18 @@ class RootlessTest {
     }
 
     @Test
+    void anUnprivilegedUserExecsIntoItsContainerAsRootInsideAndItselfOutside() throws Exception {
+        try (BusyboxRootfs root = userRootfs()) {
+            AsUser.Report r = user.probe(Map.of(), "exec", root.path().toString()).ok();
+            assertEquals(List.of("0", "0", "the-containers-user-namespace", "box"), r.lines("out"), r.raw());
+            assertEquals(List.of("exited with code 0"), r.lines("exit"), r.raw());
+            String u = Long.toString(user.uid());
+            assertEquals(List.of("Uid: " + u + " " + u + " " + u + " " + u), r.lines("host"), r.raw());
+            assertNull(r.error());
+        }
+    }
+
+    @Test
     void severalRangesGoThroughNewuidmapAndTheProcessRunsAsAMappedUser() throws Exception {
         try (BusyboxRootfs root = userRootfs(); SubIdFiles sub = SubIdFiles.allot(AsUser.NAME, 200000, 65536)) {
             AsUser.Report r = user.probe(Map.of(), "multi", root.path().toString(), "200000").ok();

@@ -1,0 +1,236 @@
+package dev.panamax.launch;
+
+import dev.panamax.ContainerSpec;
+import dev.panamax.LaunchException;
+import dev.panamax.mount.Mount;
+import dev.panamax.net.BridgeNetwork;
+import dev.panamax.net.Bridges;
+import dev.panamax.net.EtcFiles;
+import dev.panamax.net.HostNetwork;
+import dev.panamax.net.Lease;
+import dev.panamax.net.LeaseRecord;
+import dev.panamax.net.Leases;
+import dev.panamax.net.NameResolution;
+import dev.panamax.net.Network;
+import dev.panamax.net.Nftables;
+import dev.panamax.net.PortMapping;
+import dev.panamax.net.PublishedPort;
+import dev.panamax.sys.ErrnoException;
+import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Libc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The host side of a container's network (LaunchPhase NETWORK): a bridge network's bridge made ready, an address
+ * leased, the published ports checked free, the container's {@code /etc} files written and bound read-only
+ * ({@link #prepare}, before the program is compiled), then, while the child waits, its veth pair, addresses and
+ * routes and its port rules ({@link #attach}). Everything is pushed on the launch's {@link Cleanup}: undone at
+ * once when the launch fails, else when the container is closed. A lease survives a JVM that dies; the next
+ * launch on that network reclaims it and removes its ports.
+ */
+final class NetworkSetup {
+    /** Where the containers' /etc files live while they run. */
+    static final Path RUNTIME = Path.of("/run/panamax/containers");
+    /** The lease directory of each network this JVM used; the first use reclaims dead holders' leases. */
+    private static final Map<BridgeNetwork, Leases> LEASES = new ConcurrentHashMap<>();
+
+    private final ContainerSpec spec;
+    private final BridgeNetwork bridge;
+    private final Lease lease;
+    private final Cleanup cleanup;
+
+    private NetworkSetup(ContainerSpec spec, BridgeNetwork bridge, Lease lease, Cleanup cleanup) {
+        this.spec = spec;
+        this.bridge = bridge;
+        this.lease = lease;
+        this.cleanup = cleanup;
+    }
+
+    /** {@return the container's leased addresses, IPv4 first} */
+    List<InetAddress> addresses() {
+        List<InetAddress> all = new ArrayList<>();
+        all.add(lease.address());
+        lease.address6().ifPresent(all::add);
+        return all;
+    }
+
+    /** {@return the spec to compile: the caller's, with the container's /etc files bound read-only} */
+    ContainerSpec spec() {
+        return spec;
+    }
+
+    /**
+     * Everything before the clone; null when the spec has no network of its own to set up (loopback only, the
+     * host's, a joined namespace).
+     */
+    static NetworkSetup prepare(ContainerSpec spec, Cleanup cleanup) {
+        if (!(spec.network().mode() instanceof Network.Bridge b)) {
+            return null;
+        }
+        BridgeNetwork network = b.network();
+        if (Libc.geteuid() != 0) {
+            throw FailureReport.refused(spec, "connect to the bridge " + network.name(), "", "a bridge network needs"
+                    + " root (CAP_NET_ADMIN on the host, to create veth pairs and NAT rules); a rootless container"
+                    + " connects with network(Network.userMode())");
+        }
+        try {
+            Bridges.ensure(network);
+        } catch (ErrnoException e) {
+            throw FailureReport.parentCall(spec, "make the bridge " + network.name() + " ready", e.call(), e.errno(), e);
+        } catch (RuntimeException e) {
+            throw failed(spec, "make the bridge " + network.name() + " ready", e);
+        }
+        Lease lease = lease(spec, network);
+        cleanup.push("release the lease of " + lease.address().getHostAddress(), lease::release);
+        HostNetwork host = new HostNetwork();
+        for (PortMapping p : spec.network().ports()) {
+            try {
+                host.requirePortFree(p.protocol().name().toLowerCase(Locale.ROOT), p.hostAddress().orElse(null),
+                        p.hostPort());
+            } catch (ErrnoException e) {
+                throw FailureReport.parentCall(spec, "publish " + p, e.call(), e.errno(), e);
+            }
+        }
+        NetworkSetup setup = new NetworkSetup(spec, network, lease, cleanup);
+        return new NetworkSetup(withEtcFiles(spec, setup.addresses(), cleanup), network, lease, cleanup);
+    }
+
+    /** A lease on {@code network}, held by this JVM until {@link #attach} hands it to the container. */
+    private static Lease lease(ContainerSpec spec, BridgeNetwork network) {
+        boolean[] first = {false};
+        Leases leases = LEASES.computeIfAbsent(network, n -> {
+            first[0] = true;
+            return new Leases(n);
+        });
+        try {
+            if (first[0]) {
+                reclaim(leases);
+            }
+            try {
+                return leases.acquire(ProcessHandle.current().pid());
+            } catch (Leases.FullException full) {
+                reclaim(leases); // a JVM that died may have left leases behind
+                return leases.acquire(ProcessHandle.current().pid());
+            }
+        } catch (IOException e) {
+            throw failed(spec, "lease an address on " + network.name(), e);
+        }
+    }
+
+    /** Removes the leases of holders that are gone, with their ports and veth ends. */
+    private static void reclaim(Leases leases) throws IOException {
+        List<PublishedPort> ports = new ArrayList<>();
+        for (LeaseRecord dead : leases.reclaim()) {
+            for (PortMapping p : dead.ports()) {
+                ports.add(published(p, dead.address()));
+            }
+            dead.hostInterface().ifPresent(Bridges::disconnect);
+        }
+        if (!ports.isEmpty()) {
+            new Nftables().unpublish(ports);
+        }
+    }
+
+    /** The spec with the container's resolv.conf, hosts and hostname written and bound read-only. */
+    private static ContainerSpec withEtcFiles(ContainerSpec spec, List<InetAddress> addresses, Cleanup cleanup) {
+        try {
+            Files.createDirectories(RUNTIME);
+            Path dir = Files.createTempDirectory(RUNTIME, "net-");
+            cleanup.push("delete " + dir, () -> deleteTree(dir));
+            EtcFiles.Written files = EtcFiles.write(dir, spec.hostname().orElse(""), addresses,
+                    spec.network().names().orElseGet(NameResolution::fromHost));
+            ContainerSpec.Builder b = spec.toBuilder();
+            bind(spec, b, files.resolvConf(), "/etc/resolv.conf");
+            bind(spec, b, files.hosts(), "/etc/hosts");
+            if (spec.hostname().isPresent()) {
+                bind(spec, b, files.hostname(), "/etc/hostname");
+            }
+            return b.build();
+        } catch (IOException e) {
+            throw failed(spec, "write the container's /etc/resolv.conf, /etc/hosts and /etc/hostname", e);
+        }
+    }
+
+    /** Binds {@code file} read-only at {@code target}, unless the caller mounts something there already. */
+    private static void bind(ContainerSpec spec, ContainerSpec.Builder b, Path file, String target) {
+        if (spec.filesystem().mounts().stream().noneMatch(m -> m.target().equals(target))) {
+            b.mount(Mount.bind(file, target).asReadOnly());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * While the child waits in its new network namespace: its veth pair on the bridge, its addresses and
+     * routes, its published ports; then the lease passes to the container's process.
+     */
+    void attach(long pid) {
+        String hostInterface = hostInterface(lease.address());
+        int netns;
+        try {
+            netns = Libc.open("/proc/" + pid + "/ns/net", Abi.O_RDONLY | Abi.O_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            throw FailureReport.parentCall(spec, "open the container's network namespace", "open", e.errno(), e);
+        }
+        try {
+            cleanup.push("delete the veth " + hostInterface, () -> Bridges.disconnect(hostInterface));
+            Bridges.connect(bridge, netns, hostInterface, lease.address(), lease.address6());
+        } catch (ErrnoException e) {
+            throw FailureReport.parentCall(spec, "connect the container to the bridge " + bridge.name(), e.call(),
+                    e.errno(), e);
+        } finally {
+            Libc.close(netns);
+        }
+        List<PortMapping> mappings = spec.network().ports();
+        try {
+            if (!mappings.isEmpty()) {
+                List<PublishedPort> ports = mappings.stream().map(p -> published(p, lease.address())).toList();
+                Nftables nft = new Nftables();
+                cleanup.push("unpublish " + mappings, () -> nft.unpublish(ports));
+                nft.publish(ports);
+            }
+            lease.describe(hostInterface, mappings);
+            lease.reassign(pid);
+        } catch (IOException e) {
+            throw failed(spec, "record the lease of " + lease.address().getHostAddress(), e);
+        } catch (RuntimeException e) {
+            throw failed(spec, "publish " + mappings, e);
+        }
+    }
+
+    /** The host end of the veth pair: {@code pmx} and the address in hex, unique while the lease is. */
+    static String hostInterface(InetAddress address) {
+        StringBuilder name = new StringBuilder("pmx");
+        for (byte b : address.getAddress()) {
+            name.append(String.format(Locale.ROOT, "%02x", b & 0xff));
+        }
+        return name.toString();
+    }
+
+    private static PublishedPort published(PortMapping p, InetAddress container) {
+        return new PublishedPort(p.protocol().name().toLowerCase(Locale.ROOT), p.hostAddress().orElse(null),
+                p.hostPort(), container, p.containerPort());
+    }
+
+    private static LaunchException failed(ContainerSpec spec, String what, Exception e) {
+        return FailureReport.refused(spec, what, e instanceof dev.panamax.net.NftablesException ? "nft" : "",
+                String.valueOf(e.getMessage()), e instanceof UncheckedIOException u ? u.getCause() : e);
+    }
+}
