@@ -65,6 +65,7 @@ final class NetTestHost implements AutoCloseable {
             try {
                 Bridges.remove(b);
                 deleteTree(Leases.ROOT.resolve(b.name()));
+                deleteTree(Path.of("/run/panamax/containers", b.name()));
             } catch (Exception e) {
                 failure = add(failure, e);
             }

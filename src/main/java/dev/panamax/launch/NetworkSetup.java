@@ -103,7 +103,8 @@ final class NetworkSetup {
             }
         }
         NetworkSetup setup = new NetworkSetup(spec, network, lease, cleanup);
-        return new NetworkSetup(withEtcFiles(spec, setup.addresses(), cleanup), network, lease, cleanup);
+        return new NetworkSetup(withEtcFiles(spec, setup.addresses(), filesOf(network, lease.address()), cleanup),
+                network, lease, cleanup);
     }
 
     /** A lease on {@code network}, held by this JVM until {@link #attach} hands it to the container. */
@@ -136,19 +137,31 @@ final class NetworkSetup {
                 ports.add(published(p, dead.address()));
             }
             dead.hostInterface().ifPresent(Bridges::disconnect);
+            deleteTree(filesOf(leases.network(), dead.address()));
         }
         if (!ports.isEmpty()) {
             new Nftables().unpublish(ports);
         }
     }
 
-    /** The spec with the container's resolv.conf, hosts and hostname written and bound read-only. */
-    private static ContainerSpec withEtcFiles(ContainerSpec spec, List<InetAddress> addresses, Cleanup cleanup) {
+    /**
+     * Where the /etc files of the container holding {@code address} on {@code network} live: one directory per
+     * lease, so that the reclaim of a dead JVM's lease removes its files too.
+     */
+    static Path filesOf(BridgeNetwork network, InetAddress address) {
+        return RUNTIME.resolve(network.name()).resolve(address.getHostAddress());
+    }
+
+    /** The spec with the container's resolv.conf, hosts and hostname written in {@code dir} and bound read-only. */
+    private static ContainerSpec withEtcFiles(ContainerSpec spec, List<InetAddress> addresses, Path dir,
+                                              Cleanup cleanup) {
         try {
-            Files.createDirectories(RUNTIME);
-            Path dir = Files.createTempDirectory(RUNTIME, "net-");
+            deleteTree(dir); // a dead holder's, whose lease was reclaimed by another JVM
+            Files.createDirectories(dir);
             cleanup.push("delete " + dir, () -> deleteTree(dir));
-            EtcFiles.Written files = EtcFiles.write(dir, spec.hostname().orElse(""), addresses,
+            // without a hostname of its own the container's UTS namespace starts with the host's
+            String hostname = spec.hostname().orElse(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+            EtcFiles.Written files = EtcFiles.write(dir, hostname, addresses,
                     spec.network().names().orElseGet(NameResolution::fromHost));
             ContainerSpec.Builder b = spec.toBuilder();
             bind(spec, b, files.resolvConf(), "/etc/resolv.conf");
@@ -170,6 +183,9 @@ final class NetworkSetup {
     }
 
     private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

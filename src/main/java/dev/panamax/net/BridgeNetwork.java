@@ -34,6 +34,9 @@ public record BridgeNetwork(String name, IpPrefix subnet, Optional<IpPrefix> sub
     public static final IpPrefix DEFAULT_SUBNET = IpPrefix.parse("10.89.0.0/24");
     /** The default bridge's IPv6 subnet, a unique local address prefix (RFC 4193). */
     public static final IpPrefix DEFAULT_SUBNET6 = IpPrefix.parse("fd89:70:6d78::/64");
+    /** Ranges whose addresses a host interface cannot be given. */
+    private static final java.util.List<IpPrefix> NOT_UNICAST = java.util.stream.Stream.of("0.0.0.0/8", "127.0.0.0/8",
+            "169.254.0.0/16", "224.0.0.0/3", "::/8", "fe80::/10", "ff00::/8").map(IpPrefix::parse).toList();
 
     /**
      * Checks every field.
@@ -49,11 +52,13 @@ public record BridgeNetwork(String name, IpPrefix subnet, Optional<IpPrefix> sub
             throw new InvalidSpecException("bridge.subnet", "must be an IPv4 subnet of at most /30 (a gateway and "
                     + "one container), got " + subnet);
         }
+        checkUnicast("bridge.subnet", subnet);
         subnet6.ifPresent(v6 -> {
             if (!v6.isIpv6() || 128 - v6.length() < 32 - subnet.length()) {
                 throw new InvalidSpecException("bridge.subnet6", "must be an IPv6 subnet at least as large as "
                         + subnet + " (at most /" + (96 + subnet.length()) + "), got " + v6);
             }
+            checkUnicast("bridge.subnet6", v6);
         });
         int least = subnet6.isPresent() ? 1280 : 576;
         if (mtu < least || mtu > 65535) {
@@ -120,6 +125,16 @@ public record BridgeNetwork(String name, IpPrefix subnet, Optional<IpPrefix> sub
     /** {@return the bridge's IPv6 address, if the network has IPv6: the first host of {@link #subnet6()}} */
     public Optional<InetAddress> gateway6() {
         return subnet6.map(v6 -> v6.host(1));
+    }
+
+    /** Refuses a subnet that overlaps one of {@link #NOT_UNICAST}. */
+    private static void checkUnicast(String field, IpPrefix prefix) {
+        for (IpPrefix reserved : NOT_UNICAST) {
+            if (reserved.overlaps(prefix)) {
+                throw new InvalidSpecException(field, prefix + " overlaps " + reserved
+                        + " (not for hosts: loopback, link-local, multicast, this-network or reserved)");
+            }
+        }
     }
 
     /**

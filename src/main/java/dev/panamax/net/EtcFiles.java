@@ -63,11 +63,12 @@ public final class EtcFiles {
      */
     public static Written write(Path dir, String hostname, List<InetAddress> addresses, NameResolution dns)
             throws IOException {
+        String hostnameText = hostname(hostname);
         String hostsText = hosts(hostname, addresses, dns.hosts());
         Written files = new Written(dir.resolve("resolv.conf"), dir.resolve("hosts"), dir.resolve("hostname"));
         Files.writeString(files.resolvConf(), resolvConf(dns));
         Files.writeString(files.hosts(), hostsText);
-        Files.writeString(files.hostname(), hostname(hostname));
+        Files.writeString(files.hostname(), hostnameText);
         return files;
     }
 

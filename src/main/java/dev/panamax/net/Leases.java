@@ -187,6 +187,9 @@ public final class Leases {
 
     /** The process with this pid now; an IOException naming the role when there is none. */
     static ProcessStart process(long pid, String role) throws IOException {
+        if (pid == ProcessStart.SELF.pid()) {
+            return ProcessStart.SELF;
+        }
         try {
             return ProcessStart.of(pid).orElseThrow(() -> new NoSuchFileException("/proc/" + pid + "/stat", null,
                     "the " + role + " process " + pid + " is gone"));

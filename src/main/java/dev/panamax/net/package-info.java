@@ -1,6 +1,7 @@
 /**
- * Container networking: the values a spec names ({@link dev.panamax.net.Network}, {@link dev.panamax.net.BridgeNetwork},
- * {@link dev.panamax.net.IpPrefix}, {@link dev.panamax.net.PortMapping}, {@link dev.panamax.net.NameResolution}),
+ * Container networking: the values a spec names ({@link dev.panamax.net.Network},
+ * {@link dev.panamax.net.BridgeNetwork}, {@link dev.panamax.net.IpPrefix}, {@link dev.panamax.net.PortMapping},
+ * {@link dev.panamax.net.NameResolution}),
  * address leases shared by every process on the host ({@link dev.panamax.net.Leases}), and a container's
  * {@code /etc/resolv.conf}, {@code /etc/hosts} and {@code /etc/hostname} ({@link dev.panamax.net.EtcFiles}), and rtnetlink from Java.
  *

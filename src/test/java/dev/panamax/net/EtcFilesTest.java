@@ -107,7 +107,8 @@ class EtcFilesTest {
 
     @Test
     void aHostileHostnameIsRefusedNamingTheField() {
-        refused(() -> EtcFiles.hosts("web\n1.2.3.4 bank", List.of(), List.of()), "hostname", "\"web\\x0a1.2.3.4 bank\"");
+        refused(() -> EtcFiles.hosts("web\n1.2.3.4 bank", List.of(), List.of()), "hostname",
+                "\"web\\x0a1.2.3.4 bank\"");
         refused(() -> EtcFiles.hosts("web#", List.of(), List.of()), "hostname", "'#'");
         refused(() -> EtcFiles.hostname("web host"), "hostname", "no blank");
         refused(() -> EtcFiles.hostname("h".repeat(65)), "hostname", "65 bytes, the kernel allows 64");

@@ -52,6 +52,12 @@ class NetworkValuesTest {
         refused(() -> net.withSubnet6(IpPrefix.parse("10.0.0.0/8")), "bridge.subnet6", "must be an IPv6 subnet");
         refused(() -> net.withSubnet6(IpPrefix.parse("fd89::/121")), "bridge.subnet6", "at most /120");
         net.withSubnet6(IpPrefix.parse("fd89::/120"));
+        refused(() -> net.withSubnet(IpPrefix.parse("127.1.0.0/24")), "bridge.subnet", "overlaps 127.0.0.0/8");
+        refused(() -> net.withSubnet(IpPrefix.parse("0.0.0.0/1")), "bridge.subnet", "overlaps 0.0.0.0/8");
+        refused(() -> net.withSubnet(IpPrefix.parse("169.254.9.0/24")), "bridge.subnet", "link-local");
+        refused(() -> net.withSubnet(IpPrefix.parse("239.1.0.0/16")), "bridge.subnet", "overlaps 224.0.0.0/3");
+        refused(() -> net.withSubnet6(IpPrefix.parse("fe80::/64")), "bridge.subnet6", "overlaps fe80::/10");
+        refused(() -> net.withSubnet6(IpPrefix.parse("::/64")), "bridge.subnet6", "overlaps ::/8");
         refused(() -> net.withMtu(1000), "bridge.mtu", "1280..65535 (IPv6 needs 1280)");
         refused(() -> net.withMtu(70000), "bridge.mtu", "got 70000");
         assertEquals(1000, net.withoutIpv6().withMtu(1000).mtu());
