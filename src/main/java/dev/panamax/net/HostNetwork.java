@@ -63,14 +63,16 @@ public final class HostNetwork {
     }
 
     /**
-     * Checks that a host port can be bound, by binding it and letting it go.
+     * Checks that a host port can be bound, by binding it and letting it go. A port published by
+     * {@link Nftables} holds no socket, so this does not see it: {@link Nftables#publish} refuses a port
+     * taken there.
      *
      * @param protocol    {@code tcp} or {@code udp}
      * @param hostAddress the host address the port will be published on, or null for every address
      * @param port        the port, 1 to 65535
      * @throws IllegalArgumentException if the protocol or port is invalid
-     * @throws ErrnoException           if the port cannot be bound, e.g. {@code bind(tcp 0.0.0.0:8080):
-     *                                  EADDRINUSE (Address already in use); ...}
+     * @throws ErrnoException           if the port cannot be bound, e.g. {@code bind(tcp *:8080): EADDRINUSE
+     *                                  (Address already in use); host tcp port 8080 is taken ...}
      */
     public void requirePortFree(String protocol, InetAddress hostAddress, int port) {
         PublishedPort.protocol(protocol);
@@ -91,16 +93,22 @@ public final class HostNetwork {
                 if (name == null) {
                     throw new UncheckedIOException("bind(" + where + ")", e);
                 }
-                throw new ErrnoException("bind", Errno.number(name), where, "host " + protocol + " port " + port
-                        + " is taken on this host (a server or another container listens there): publish another");
+                String hint = switch (name) {
+                    case "EADDRINUSE" -> "host " + protocol + " port " + port + " is taken on this host (a server "
+                            + "or another container listens there): publish another";
+                    case "EADDRNOTAVAIL" -> "the host address is not one of this host's";
+                    default -> null;
+                };
+                throw new ErrnoException("bind", Errno.number(name), where, hint);
             }
             return null;
         });
     }
 
     /**
-     * Checks that no route of the host (main table, IPv4 and IPv6) overlaps {@code subnet/prefix}, but default
-     * routes, link-local and multicast ones, routes on the loopback and routes on {@code bridge} itself.
+     * Checks that no route of the host ({@code /proc/net/route}: the main table; {@code /proc/net/ipv6_route})
+     * overlaps {@code subnet/prefix}, but default routes, link-local and multicast ones, routes on the loopback
+     * and routes on {@code bridge} itself.
      *
      * @param subnet an address of the subnet
      * @param prefix its prefix length

@@ -47,9 +47,11 @@ import java.util.regex.Pattern;
  * transaction, so the table is created on first use, repaired if changed, and never holds a rule twice, even
  * when several JVMs do it at once.
  *
- * <p>No forward-chain rules are added: an {@code accept} in one table does not override a {@code drop} in
- * another, so a host whose forward policy drops (Docker's iptables sets one) must allow the bridge subnets in
- * its own firewall.
+ * <p>The {@code forward} chain only drops packets from or to a masqueraded subnet that conntrack finds invalid
+ * (they would skip NAT and leak a container's address), as netavark does. It accepts nothing: an
+ * {@code accept} in one table does not override a {@code drop} in another, so a host whose forward policy
+ * drops (Docker's iptables sets one) must allow the bridge subnets in its own firewall; Panamax never edits
+ * another table.
  *
  * <pre>{@code
  * Nftables nft = new Nftables();
@@ -73,6 +75,45 @@ public final class Nftables {
     private static final Pattern LOCATED_ERROR = Pattern.compile("^[^:\\s]*:(\\d+):[\\d-]+: (Error: .*)$");
     private static final String ENOENT_TEXT = "No such file or directory";
     private static final String EEXIST_TEXT = "File exists";
+
+    /**
+     * The table's objects and fixed rules ({@code TABLE} stands for {@code inet <name>}): {@code add} is a no-op
+     * for what exists, and the chains are flushed and filled again, all in the caller's transaction.
+     */
+    private static final String SCHEMA = """
+            add table TABLE
+            add chain TABLE prerouting { type nat hook prerouting priority dstnat; policy accept; }
+            add chain TABLE output { type nat hook output priority -100; policy accept; }
+            add chain TABLE postrouting { type nat hook postrouting priority srcnat; policy accept; }
+            add chain TABLE forward { type filter hook forward priority filter; policy accept; }
+            add chain TABLE published
+            add set TABLE subnets4 { type ipv4_addr; flags interval; }
+            add set TABLE subnets6 { type ipv6_addr; flags interval; }
+            add map TABLE ports4 { type inet_proto . inet_service : ipv4_addr . inet_service; }
+            add map TABLE hostports4 { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }
+            add map TABLE ports6 { type inet_proto . inet_service : ipv6_addr . inet_service; }
+            add map TABLE hostports6 { type ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service; }
+            flush chain TABLE prerouting
+            flush chain TABLE output
+            flush chain TABLE postrouting
+            flush chain TABLE forward
+            flush chain TABLE published
+            add rule TABLE prerouting fib daddr type local jump published
+            add rule TABLE output fib daddr type local jump published
+            add rule TABLE published dnat ip to ip daddr . meta l4proto . th dport map @hostports4
+            add rule TABLE published dnat ip to meta l4proto . th dport map @ports4
+            add rule TABLE published dnat ip6 to ip6 daddr . meta l4proto . th dport map @hostports6
+            add rule TABLE published dnat ip6 to meta l4proto . th dport map @ports6
+            add rule TABLE postrouting ip saddr @subnets4 ip daddr != @subnets4 masquerade
+            add rule TABLE postrouting ip6 saddr @subnets6 ip6 daddr != @subnets6 masquerade
+            add rule TABLE postrouting ip saddr @subnets4 ct status dnat masquerade
+            add rule TABLE postrouting ip6 saddr @subnets6 ct status dnat masquerade
+            add rule TABLE postrouting ip saddr 127.0.0.0/8 oifname != "lo" ct status dnat masquerade
+            add rule TABLE forward ip saddr @subnets4 ct state invalid drop
+            add rule TABLE forward ip daddr @subnets4 ct state invalid drop
+            add rule TABLE forward ip6 saddr @subnets6 ct state invalid drop
+            add rule TABLE forward ip6 daddr @subnets6 ct state invalid drop
+            """;
 
     private final String table;
     private final Path netns;
@@ -171,6 +212,9 @@ public final class Nftables {
      *                           port and that target), or nft fails otherwise
      */
     public void publish(List<PublishedPort> ports) {
+        if (ports.isEmpty()) {
+            return;
+        }
         List<String> script = schema();
         for (PublishedPort p : ports) {
             script.add(element("add", portMap(p), portElement(p)));
@@ -207,6 +251,9 @@ public final class Nftables {
      *                           mapping stays), or nft fails otherwise
      */
     public void unpublish(List<PublishedPort> ports) {
+        if (ports.isEmpty()) {
+            return;
+        }
         List<String> script = new ArrayList<>();
         for (PublishedPort p : ports) {
             script.addAll(removal(portMap(p), portElement(p)));
@@ -229,7 +276,7 @@ public final class Nftables {
         try {
             listing = run("list table inet " + table, new ArrayList<>(List.of("list table inet " + table)));
         } catch (NftablesException e) {
-            if (e.nftError().contains(ENOENT_TEXT)) {
+            if (missing(e)) {
                 return List.of();
             }
             throw e;
@@ -248,7 +295,7 @@ public final class Nftables {
             run("remove table inet " + table, new ArrayList<>(List.of("delete table inet " + table)));
             return true;
         } catch (NftablesException e) {
-            if (e.nftError().contains(ENOENT_TEXT)) {
+            if (missing(e)) {
                 return false;
             }
             throw e;
@@ -268,10 +315,15 @@ public final class Nftables {
         try {
             run(action, script);
         } catch (NftablesException e) {
-            if (!(e.nftError().contains(ENOENT_TEXT) && e.statement().startsWith("add "))) {
+            if (!(missing(e) && e.statement().startsWith("add "))) {
                 throw e;
             }
         }
+    }
+
+    /** Whether nft refused a statement because its table or set does not exist (not: nsenter found no netns). */
+    private static boolean missing(NftablesException e) {
+        return e.nftError().contains(ENOENT_TEXT) && !e.statement().isEmpty();
     }
 
     /** {@code publish tcp port 8080 on every host address to 10.89.0.2:80}, or {@code publish 3 ports}. */
@@ -313,37 +365,7 @@ public final class Nftables {
 
     /** The table, its chains, sets and maps, and its fixed rules, one statement a line. */
     private List<String> schema() {
-        String t = "inet " + table;
-        List<String> s = new ArrayList<>();
-        s.add("add table " + t);
-        s.add("add chain " + t + " prerouting { type nat hook prerouting priority dstnat; policy accept; }");
-        s.add("add chain " + t + " output { type nat hook output priority -100; policy accept; }");
-        s.add("add chain " + t + " postrouting { type nat hook postrouting priority srcnat; policy accept; }");
-        s.add("add chain " + t + " published");
-        s.add("add set " + t + " subnets4 { type ipv4_addr; flags interval; }");
-        s.add("add set " + t + " subnets6 { type ipv6_addr; flags interval; }");
-        for (String family : List.of("4", "6")) {
-            String addr = "ipv" + family + "_addr";
-            s.add("add map " + t + " ports" + family + " { type inet_proto . inet_service : " + addr
-                    + " . inet_service; }");
-            s.add("add map " + t + " hostports" + family + " { type " + addr + " . inet_proto . inet_service : "
-                    + addr + " . inet_service; }");
-        }
-        for (String chain : List.of("prerouting", "output", "postrouting", "published")) {
-            s.add("flush chain " + t + " " + chain);
-        }
-        s.add("add rule " + t + " prerouting fib daddr type local jump published");
-        s.add("add rule " + t + " output fib daddr type local jump published");
-        s.add("add rule " + t + " published dnat ip to ip daddr . meta l4proto . th dport map @hostports4");
-        s.add("add rule " + t + " published dnat ip to meta l4proto . th dport map @ports4");
-        s.add("add rule " + t + " published dnat ip6 to ip6 daddr . meta l4proto . th dport map @hostports6");
-        s.add("add rule " + t + " published dnat ip6 to meta l4proto . th dport map @ports6");
-        s.add("add rule " + t + " postrouting ip saddr @subnets4 ip daddr != @subnets4 masquerade");
-        s.add("add rule " + t + " postrouting ip6 saddr @subnets6 ip6 daddr != @subnets6 masquerade");
-        s.add("add rule " + t + " postrouting ip saddr @subnets4 ct status dnat masquerade");
-        s.add("add rule " + t + " postrouting ip6 saddr @subnets6 ct status dnat masquerade");
-        s.add("add rule " + t + " postrouting ip saddr 127.0.0.0/8 oifname != \"lo\" ct status dnat masquerade");
-        return s;
+        return new ArrayList<>(SCHEMA.replace("TABLE", "inet " + table).lines().toList());
     }
 
     private String element(String verb, String set, String element) {

@@ -80,6 +80,18 @@ class HostNetworkTest {
     }
 
     @Test
+    void anAddressThatIsNotTheHostsOrANamespaceThatIsGoneIsNamed() throws IOException {
+        ErrnoException e = assertThrows(ErrnoException.class,
+                () -> inNs.requirePortFree("tcp", InetAddress.getByName("10.99.99.99"), 8080));
+        assertEquals("bind(tcp 10.99.99.99:8080): EADDRNOTAVAIL (Cannot assign requested address); the host "
+                + "address is not one of this host's", e.getMessage());
+        ErrnoException gone = assertThrows(ErrnoException.class,
+                () -> new HostNetwork(Path.of("/run/netns/pmxnft-none")).enableIpForward(false));
+        assertTrue(gone.getMessage().contains("/run/netns/pmxnft-none") && gone.errnoName().equals("ENOENT"),
+                gone.getMessage());
+    }
+
+    @Test
     void aFreePortPassesAndThePortIsLetGo() throws IOException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
