@@ -263,6 +263,7 @@ final class Launch {
             running.execFrom(spec);
             if (network != null) {
                 running.addresses(network.addresses());
+                network.started(running);
             }
             return running;
         } catch (RuntimeException | Error failure) {

@@ -1,5 +1,6 @@
 package dev.panamax.launch;
 
+import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
 import dev.panamax.mount.Mount;
@@ -15,6 +16,7 @@ import dev.panamax.net.Network;
 import dev.panamax.net.Nftables;
 import dev.panamax.net.PortMapping;
 import dev.panamax.net.PublishedPort;
+import dev.panamax.net.UserModeNetwork;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
@@ -45,21 +47,38 @@ final class NetworkSetup {
     /** The lease directory of each network this JVM used; the first use reclaims dead holders' leases. */
     private static final Map<BridgeNetwork, Leases> LEASES = new ConcurrentHashMap<>();
 
+    /**
+     * A command line the user-mode helper's is appended to, which must exec it: for hosts whose
+     * {@code /dev/net/tun} the unprivileged user cannot open (see the README); whitespace-separated.
+     */
+    static final String USER_MODE_WRAPPER = "panamax.userModeNetwork.wrapper";
+
     private final ContainerSpec spec;
+    /** The bridge network, or null in user mode. */
     private final BridgeNetwork bridge;
     private final Lease lease;
     private final Cleanup cleanup;
+    /** User mode: the helper chosen and the directory of its files (and the container's /etc files). */
+    private final UserModeNetwork.Tool tool;
+    private final Path runtimeDir;
+    private UserModeNetwork helper;
 
-    private NetworkSetup(ContainerSpec spec, BridgeNetwork bridge, Lease lease, Cleanup cleanup) {
+    private NetworkSetup(ContainerSpec spec, BridgeNetwork bridge, Lease lease, Cleanup cleanup,
+                         UserModeNetwork.Tool tool, Path runtimeDir) {
         this.spec = spec;
         this.bridge = bridge;
         this.lease = lease;
         this.cleanup = cleanup;
+        this.tool = tool;
+        this.runtimeDir = runtimeDir;
     }
 
-    /** {@return the container's leased addresses, IPv4 first} */
+    /** {@return the container's leased addresses, IPv4 first (none in user mode)} */
     List<InetAddress> addresses() {
         List<InetAddress> all = new ArrayList<>();
+        if (lease == null) {
+            return all;
+        }
         all.add(lease.address());
         lease.address6().ifPresent(all::add);
         return all;
@@ -75,6 +94,9 @@ final class NetworkSetup {
      * host's, a joined namespace).
      */
     static NetworkSetup prepare(ContainerSpec spec, Cleanup cleanup) {
+        if (spec.network().mode() instanceof Network.UserMode) {
+            return userMode(spec, cleanup);
+        }
         if (!(spec.network().mode() instanceof Network.Bridge b)) {
             return null;
         }
@@ -102,9 +124,33 @@ final class NetworkSetup {
                 throw FailureReport.parentCall(spec, "publish " + p, e.call(), e.errno(), e);
             }
         }
-        NetworkSetup setup = new NetworkSetup(spec, network, lease, cleanup);
-        return new NetworkSetup(withEtcFiles(spec, setup.addresses(), filesOf(network, lease.address()), cleanup),
-                network, lease, cleanup);
+        NetworkSetup setup = new NetworkSetup(spec, network, lease, cleanup, null, null);
+        return new NetworkSetup(withEtcFiles(spec, setup.addresses(), filesOf(network, lease.address()),
+                spec.network().names().orElseGet(NameResolution::fromHost), cleanup), network, lease, cleanup, null,
+                null);
+    }
+
+    /**
+     * User mode: the helper chosen (pasta, else slirp4netns), a private directory for its files and the
+     * container's /etc files, whose resolv.conf names the helper's DNS forwarder unless servers were given.
+     */
+    private static NetworkSetup userMode(ContainerSpec spec, Cleanup cleanup) {
+        UserModeNetwork.Tool tool;
+        Path dir;
+        try {
+            tool = UserModeNetwork.Tool.installed();
+            dir = Files.createTempDirectory("panamax-net-");
+            cleanup.push("delete " + dir, () -> deleteTree(dir));
+        } catch (IOException | RuntimeException e) {
+            throw failed(spec, "set up user-mode networking", e);
+        }
+        NameResolution names = spec.network().names().orElseGet(NameResolution::fromHost);
+        if (names.servers().isEmpty()) {
+            names = names.withServers(InetAddress.ofLiteral(tool == UserModeNetwork.Tool.PASTA
+                    ? UserModeNetwork.PASTA_DNS : UserModeNetwork.SLIRP4NETNS_DNS));
+        }
+        return new NetworkSetup(withEtcFiles(spec, List.of(), dir.resolve("etc"), names, cleanup), null, null,
+                cleanup, tool, dir);
     }
 
     /** A lease on {@code network}, held by this JVM until {@link #attach} hands it to the container. */
@@ -154,15 +200,14 @@ final class NetworkSetup {
 
     /** The spec with the container's resolv.conf, hosts and hostname written in {@code dir} and bound read-only. */
     private static ContainerSpec withEtcFiles(ContainerSpec spec, List<InetAddress> addresses, Path dir,
-                                              Cleanup cleanup) {
+                                              NameResolution names, Cleanup cleanup) {
         try {
             deleteTree(dir); // a dead holder's, whose lease was reclaimed by another JVM
             Files.createDirectories(dir);
             cleanup.push("delete " + dir, () -> deleteTree(dir));
             // without a hostname of its own the container's UTS namespace starts with the host's
             String hostname = spec.hostname().orElse(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
-            EtcFiles.Written files = EtcFiles.write(dir, hostname, addresses,
-                    spec.network().names().orElseGet(NameResolution::fromHost));
+            EtcFiles.Written files = EtcFiles.write(dir, hostname, addresses, names);
             ContainerSpec.Builder b = spec.toBuilder();
             bind(spec, b, files.resolvConf(), "/etc/resolv.conf");
             bind(spec, b, files.hosts(), "/etc/hosts");
@@ -198,6 +243,10 @@ final class NetworkSetup {
      * routes, its published ports; then the lease passes to the container's process.
      */
     void attach(long pid) {
+        if (bridge == null) {
+            startHelper(pid);
+            return;
+        }
         String hostInterface = hostInterface(lease.address());
         int netns;
         try {
@@ -228,6 +277,29 @@ final class NetworkSetup {
             throw failed(spec, "record the lease of " + lease.address().getHostAddress(), e);
         } catch (RuntimeException e) {
             throw failed(spec, "publish " + mappings, e);
+        }
+    }
+
+    /** User mode: the helper for the child's network namespace, configured before the child goes on. */
+    private void startHelper(long pid) {
+        List<UserModeNetwork.Port> ports = spec.network().ports().stream().map(p -> new UserModeNetwork.Port(
+                p.protocol().name().toLowerCase(Locale.ROOT), p.hostAddress().orElse(null), p.hostPort(),
+                p.containerPort())).toList();
+        String wrapper = System.getProperty(USER_MODE_WRAPPER, "").strip();
+        List<String> prefix = wrapper.isEmpty() ? List.of() : List.of(wrapper.split("\\s+"));
+        try {
+            helper = UserModeNetwork.start(pid, ports, runtimeDir, tool, prefix);
+        } catch (RuntimeException e) {
+            throw failed(spec, "start " + tool.command() + " for the container's network", e);
+        }
+        UserModeNetwork started = helper;
+        cleanup.push("stop " + tool.command(), started::close);
+    }
+
+    /** Once the container runs: the user-mode helper ends when the container does, not only at its close. */
+    void started(Container container) {
+        if (helper != null) {
+            helper.closeOnExit(container.onExit());
         }
     }
 

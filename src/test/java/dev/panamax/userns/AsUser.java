@@ -75,9 +75,18 @@ public final class AsUser implements AutoCloseable {
      * a minimal environment; leading {@code -D} arguments go to the JVM.
      */
     public Report run(Class<?> main, Map<String, String> env, String... args) throws Exception {
+        return run(List.of(), main, env, args);
+    }
+
+    /**
+     * As {@link #run(Class, Map, String...)}, the command prefixed by {@code prefix} (run as root, which must
+     * exec the rest: for instance a private mount namespace with a usable {@code /dev/net/tun}).
+     */
+    public Report run(List<String> prefix, Class<?> main, Map<String, String> env, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
                 java, "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "-cp", cp));
         int i = 0;
         for (; i < args.length && args[i].startsWith("-D"); i++) {

@@ -7,11 +7,14 @@ import dev.panamax.IdMap;
 import dev.panamax.Launcher;
 import dev.panamax.ProcessSpec;
 import dev.panamax.Stdio;
+import dev.panamax.net.Network;
+import dev.panamax.net.PortMapping;
 import dev.panamax.sys.Namespace;
 import dev.panamax.sys.internal.Libc;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +73,7 @@ public final class RootlessProbe {
                         + " cat /proc/self/gid_map; id -u; id -g; touch /tmp/by-1000; echo ready; read x")
                         .stdin(Stdio.pipe()));
                 case "exec" -> exec(rootless(rootfs, "sleep 1000"));
+                case "pasta" -> pasta(rootfs, Integer.parseInt(args[2]));
                 case "groups" -> interactive(rootless(rootfs, "id -G").supplementaryGroups(0));
                 case "bench" -> bench(rootfs, Integer.parseInt(args[2]), args.length > 3 && args[3].equals("nouser"));
                 default -> throw new IllegalArgumentException("no scenario " + scenario + " " + Arrays.toString(args));
@@ -135,6 +139,76 @@ public final class RootlessProbe {
                 }
             }
         }
+    }
+
+    /**
+     * A rootless container on user-mode networking (pasta): it reaches a server of this JVM on the host's
+     * loopback through its gateway ({@code out:host-says=}), and its httpd answers on the published host port
+     * ({@code host:published=}); then whether a helper process is left ({@code host:helpers=}).
+     */
+    private static void pasta(Path rootfs, int published) throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    s.getOutputStream().write("hello-from-host\n".getBytes(StandardCharsets.UTF_8));
+                } catch (java.io.IOException ignored) {
+                    // the container's line says it got nothing
+                }
+            });
+            // nc does not end when the server closes through pasta: the timeout ends it once the line is in
+            String script = "gw=$(ip route | awk '/default/ {print $3}'); echo host-says=$(timeout 5 nc $gw "
+                    + server.getLocalPort() + " </dev/null); mkdir -p /tmp/www && echo hello-from-container >"
+                    + " /tmp/www/index.html && httpd -p 80 -h /tmp/www && echo ready; read x";
+            ContainerSpec.Builder spec = rootless(rootfs, script).network(Network.userMode())
+                    .publish(PortMapping.tcp(published, 80)).stdin(Stdio.pipe());
+            try (Container c = Launcher.launch(spec.stdout(Stdio.pipe()).stderr(Stdio.pipe()).build())) {
+                BufferedReader out = new BufferedReader(new InputStreamReader(c.stdout(), StandardCharsets.UTF_8));
+                for (String line; (line = out.readLine()) != null; ) {
+                    System.out.println("out:" + line);
+                    if (line.equals("ready")) {
+                        System.out.println("host:published=" + get(published));
+                        c.stdin().write('\n');
+                        c.stdin().close();
+                    }
+                }
+                System.out.println("exit:" + c.waitFor(Duration.ofSeconds(30)).orElseThrow());
+                System.out.println("err:" + new String(c.stderr().readAllBytes(), StandardCharsets.UTF_8).strip());
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long helpers;
+        do {
+            helpers = ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/pasta")
+                    && p.info().user().orElse("").equals(System.getProperty("user.name"))).count();
+        } while (helpers > 0 && System.nanoTime() < deadline && sleep());
+        System.out.println("host:helpers=" + helpers);
+    }
+
+    private static boolean sleep() {
+        try {
+            Thread.sleep(50);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** The last line of the answer to {@code GET /} on 127.0.0.1:{@code port}, retried while the server starts. */
+    private static String get(int port) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(2000);
+                s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (!answer.isEmpty()) {
+                    return answer.substring(answer.lastIndexOf('\n') + 1);
+                }
+            } catch (java.io.IOException notYet) {
+                // again
+            }
+            Thread.sleep(100);
+        }
+        return "(no answer)";
     }
 
     /** Median launch-to-exit time of {@code n} containers running /bin/true (user+mnt+pid+uts+ipc, or without user). */

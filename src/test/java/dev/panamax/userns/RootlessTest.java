@@ -77,6 +77,35 @@ class RootlessTest {
         }
     }
 
+    /**
+     * Rootless networking through Panamax's own launch: pasta for the container's namespace, a host server on
+     * the loopback reached through the gateway, a published port answering on the host's loopback, no pasta
+     * left. This host's /dev/net/tun is mode 0600 (usual distributions have 0666): the probe JVM runs in a
+     * private mount namespace with a 0666 tun node bound over it, so the host's node is never changed.
+     */
+    @Test
+    void anUnprivilegedUsersContainerGetsUserModeNetworkingWithAPublishedPort() throws Exception {
+        Path dir = Files.createTempDirectory("panamax-tun");
+        try (BusyboxRootfs root = userRootfs()) {
+            Path tun = dir.resolve("tun");
+            Process mknod = new ProcessBuilder("mknod", "-m", "666", tun.toString(), "c", "10", "200").start();
+            assertEquals(0, mknod.waitFor(), "mknod of a tun node");
+            int published;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                published = s.getLocalPort();
+            }
+            AsUser.Report r = user.run(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                            "mount --bind \"$0\" /dev/net/tun && exec \"$@\"", tun.toString()), RootlessProbe.class,
+                    Map.of(), "pasta", root.path().toString(), Integer.toString(published)).ok();
+            assertTrue(r.lines("out").stream().anyMatch(l -> l.startsWith("host-says=hello-from-host")), "the container reached the host's loopback"
+                    + " server through pasta's gateway: " + r.raw());
+            assertEquals(List.of("published=hello-from-container", "helpers=0"), r.lines("host"), r.raw());
+            assertNull(r.error());
+        } finally {
+            BusyboxRootfs.deleteTree(dir);
+        }
+    }
+
     @Test
     void severalRangesGoThroughNewuidmapAndTheProcessRunsAsAMappedUser() throws Exception {
         try (BusyboxRootfs root = userRootfs(); SubIdFiles sub = SubIdFiles.allot(AsUser.NAME, 200000, 65536)) {
