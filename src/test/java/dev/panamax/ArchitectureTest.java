@@ -103,11 +103,12 @@ class ArchitectureTest {
                 "dev.panamax..").and(resideOutsideOfPackages("dev.panamax.sys..", "dev.panamax.bindings..")))
                 .because("sys is the bottom layer").check(MAIN);
         noClasses().that(resideInAnyPackage("dev.panamax.cgroup..", "dev.panamax.mount..", "dev.panamax.rootfs..",
-                        "dev.panamax.seccomp..", "dev.panamax.program..", "dev.panamax.trampoline.."))
+                        "dev.panamax.seccomp..", "dev.panamax.net..", "dev.panamax.program..",
+                        "dev.panamax.trampoline.."))
                 .should().dependOnClassesThat(resideInAPackage("dev.panamax.launch.."))
                 .because("launch runs the protocol over the layers below it; only the API calls it").check(MAIN);
         noClasses().that(resideInAnyPackage("dev.panamax.cgroup..", "dev.panamax.mount..", "dev.panamax.rootfs..",
-                        "dev.panamax.seccomp.."))
+                        "dev.panamax.seccomp..", "dev.panamax.net.."))
                 .should().dependOnClassesThat(resideInAnyPackage("dev.panamax.program..", "dev.panamax.trampoline.."))
                 .because("the feature packages are usable on their own, from the launch layer").check(MAIN);
         noClasses().that(resideInAPackage("dev.panamax.trampoline..")).should().dependOnClassesThat(

@@ -172,8 +172,8 @@ class UserModeNetworkTest {
             UserModeNetworkException e = assertThrows(UserModeNetworkException.class, () -> UserModeNetwork.start(
                     c.pid(), List.of(new Port("tcp", LOOPBACK, taken.getLocalPort(), 80)), runtimeDir, Tool.PASTA,
                     List.of()));
-            assertTrue(e.getMessage().startsWith("pasta for the container with pid " + c.pid() + " failed (exit status "),
-                    e.getMessage());
+            String expected = "pasta for the container with pid " + c.pid() + " failed (exit status ";
+            assertTrue(e.getMessage().startsWith(expected), e.getMessage());
             assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())), e.getMessage());
             assertEquals(List.of(), list(runtimeDir));
             assertEquals(List.of(c.pid()), ProcessHandle.current().children().filter(ProcessHandle::isAlive)
