@@ -33,7 +33,7 @@ public final class UserModeNetworkProbe {
     /** The container's script: wait, then client through the gateway, then server on port 80. */
     static String script(int serverPort) {
         return "read x; gw=$(ip route | awk '/^default/ {print $3; exit}'); echo gw=$gw;"
-                + " echo ping | nc -w 5 $gw " + serverPort + " | head -n 1;"
+                + " echo ping | timeout 5 nc $gw " + serverPort + " | head -n 1;"
                 + " mkdir -p /tmp/www; echo container-page > /tmp/www/index.html; echo serving;"
                 + " exec httpd -f -p 80 -h /tmp/www";
     }
