@@ -113,6 +113,28 @@ class UserModeNetworkTest {
     }
 
     @Test
+    void aRootlessContainerGetsSlirp4netnsWithItsPublishedPort() throws Exception {
+        Path tun = runtimeDir.resolve("tun");
+        run("mknod", "-m", "666", tun.toString(), "c", "10", "200");
+        Path dir = Files.createDirectory(runtimeDir.resolve("run"));
+        user.own(rootfs.path());
+        user.own(dir);
+        try (Server server = new Server(); Probe probe = Probe.start(probes, asUser(tun, rootfs.path(),
+                server.port(), freePort(), dir, Tool.SLIRP4NETNS))) {
+            long slirp = probe.helper();
+            assertEquals(Tool.SLIRP4NETNS + "", probe.tool());
+            probe.expect("out:gw=10.0.2.2");
+            probe.expect("out:serving");
+            assertEquals("container-page", get(probe.published).strip());
+            assertEquals(String.valueOf(user.uid()), ownerOf(slirp), "slirp4netns runs as the user");
+            probe.finish();
+            probe.expect("closed");
+            assertGone(slirp);
+            assertEquals(List.of(), list(dir));
+        }
+    }
+
+    @Test
     void pastaEndsWhenTheLaunchingJvmIsKilled() throws Exception {
         try (Server server = new Server(); Probe probe = Probe.start(probes, ChildJvm.command(
                 UserModeNetworkProbe.class, rootfs.path().toString(), String.valueOf(server.port()),
