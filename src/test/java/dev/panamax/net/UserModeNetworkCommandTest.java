@@ -26,14 +26,14 @@ class UserModeNetworkCommandTest {
         assertEquals(List.of("--foreground", "--quiet", "--config-net", "--dns-forward", "169.254.1.1", "--pid",
                         "/run/x/pasta.pid", "-t", "127.0.0.1/8080:80", "-t", "8443:443", "-u", "5353:53", "-T", "none",
                         "-U", "none", "42"),
-                UserModeNetwork.pastaArguments(42, ports, PID, false));
+                Pasta.arguments(42, ports, PID, false));
     }
 
     @Test
     void withoutPortsPastaForwardsNothingAndAsRootKeepsUidZero() {
         assertEquals(List.of("--foreground", "--quiet", "--runas", "0", "--config-net", "--dns-forward", "169.254.1.1",
                         "--pid", "/run/x/pasta.pid", "-t", "none", "-u", "none", "-T", "none", "-U", "none", "7"),
-                UserModeNetwork.pastaArguments(7, List.of(), PID, true));
+                Pasta.arguments(7, List.of(), PID, true));
     }
 
     @Test
