@@ -5,6 +5,7 @@ import dev.panamax.ChildJvm;
 import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
 import dev.panamax.Launcher;
+import dev.panamax.Leaks;
 import dev.panamax.Stdio;
 import dev.panamax.net.UserModeNetwork.Port;
 import dev.panamax.net.UserModeNetwork.Tool;
@@ -173,7 +174,8 @@ class UserModeNetworkTest {
     }
 
     @Test
-    void pastaEndsWhenTheContainerEndsAndLeavesNoFile() throws Exception {
+    void pastaEndsWhenTheContainerEndsAndLeavesNoFileDescriptorOrChild() throws Exception {
+        Leaks before = warmSnapshot();
         try (Container c = Launcher.launch(UserModeNetworkProbe.spec(rootfs.path(), "read x").build())) {
             UserModeNetwork net = UserModeNetwork.start(c.pid(), List.of(), runtimeDir, Tool.PASTA, List.of())
                     .closeOnExit(c.onExit());
@@ -185,10 +187,12 @@ class UserModeNetworkTest {
             assertGone(net.pid());
             awaitEmpty(runtimeDir);
         }
+        before.assertNothingNewIn(Leaks.snapshot());
     }
 
     @Test
-    void aStartupFailureNamesPastaItsExitStatusAndItsErrorOutput() throws Exception {
+    void aStartupFailureNamesPastaItsExitStatusAndItsErrorOutputAndLeavesNothing() throws Exception {
+        Leaks before = warmSnapshot();
         try (Container c = Launcher.launch(UserModeNetworkProbe.spec(rootfs.path(), "read x").build());
              ServerSocket taken = new ServerSocket(0, 1, LOOPBACK)) {
             UserModeNetworkException e = assertThrows(UserModeNetworkException.class, () -> UserModeNetwork.start(
@@ -202,6 +206,7 @@ class UserModeNetworkTest {
                     .map(ProcessHandle::pid).toList(), "no helper left, only the container");
             c.destroyForcibly();
         }
+        before.assertNothingNewIn(Leaks.snapshot());
     }
 
     @Test
@@ -252,6 +257,14 @@ class UserModeNetworkTest {
     }
 
     // ---- fixtures
+
+    /** A snapshot after a launch: the reaper and launcher threads are made once per JVM. */
+    private Leaks warmSnapshot() throws Exception {
+        try (Container warm = Launcher.launch(UserModeNetworkProbe.spec(rootfs.path(), "true").build())) {
+            warm.waitFor();
+        }
+        return Leaks.snapshot();
+    }
 
     /** The probe as the user, in a private mount namespace with a 0666 tun node over /dev/net/tun. */
     private static List<String> asUser(Path tun, Path rootfs, int serverPort, int published, Path dir, Tool tool) {
