@@ -91,13 +91,9 @@ class UserModeNetworkTest {
 
     @Test
     void aRootlessContainerReachesTheHostLoopbackThroughPastasGatewayAndServesAPublishedPort() throws Exception {
-        Path tun = runtimeDir.resolve("tun");
-        run("mknod", "-m", "666", tun.toString(), "c", "10", "200");
-        Path dir = Files.createDirectory(runtimeDir.resolve("run"));
-        user.own(rootfs.path());
-        user.own(dir);
-        try (Server server = new Server(); Probe probe = Probe.start(probes, asUser(tun, rootfs.path(),
-                server.port(), freePort(), dir, Tool.PASTA))) {
+        Path dir = userRuntimeDir();
+        try (Server server = new Server(); Probe probe = Probe.start(probes, asUser(rootfs.path(), server.port(),
+                freePort(), dir, Tool.PASTA))) {
             long pasta = probe.helper();
             assertEquals(Tool.PASTA + "", probe.tool());
             probe.expect("out:gw=");
@@ -106,32 +102,22 @@ class UserModeNetworkTest {
             probe.expect("out:serving");
             assertEquals("container-page", get(probe.published).strip());
             assertEquals(String.valueOf(user.uid()), ownerOf(pasta), "pasta runs as the user");
-            probe.finish();
-            probe.expect("closed");
-            assertGone(pasta);
-            assertEquals(List.of(), list(dir));
+            finishAndCheck(probe, pasta, dir);
         }
     }
 
     @Test
     void aRootlessContainerGetsSlirp4netnsWithItsPublishedPort() throws Exception {
-        Path tun = runtimeDir.resolve("tun");
-        run("mknod", "-m", "666", tun.toString(), "c", "10", "200");
-        Path dir = Files.createDirectory(runtimeDir.resolve("run"));
-        user.own(rootfs.path());
-        user.own(dir);
-        try (Server server = new Server(); Probe probe = Probe.start(probes, asUser(tun, rootfs.path(),
-                server.port(), freePort(), dir, Tool.SLIRP4NETNS))) {
+        Path dir = userRuntimeDir();
+        try (Server server = new Server(); Probe probe = Probe.start(probes, asUser(rootfs.path(), server.port(),
+                freePort(), dir, Tool.SLIRP4NETNS))) {
             long slirp = probe.helper();
             assertEquals(Tool.SLIRP4NETNS + "", probe.tool());
             probe.expect("out:gw=10.0.2.2");
             probe.expect("out:serving");
             assertEquals("container-page", get(probe.published).strip());
             assertEquals(String.valueOf(user.uid()), ownerOf(slirp), "slirp4netns runs as the user");
-            probe.finish();
-            probe.expect("closed");
-            assertGone(slirp);
-            assertEquals(List.of(), list(dir));
+            finishAndCheck(probe, slirp, dir);
         }
     }
 
@@ -166,10 +152,7 @@ class UserModeNetworkTest {
             String next = probe.expect("out:");
             assertEquals("out:serving", next, "--disable-host-loopback: the host's loopback is not reachable");
             assertEquals("container-page", get(probe.published).strip());
-            probe.finish();
-            probe.expect("closed");
-            assertGone(slirp);
-            assertEquals(List.of(), list(runtimeDir));
+            finishAndCheck(probe, slirp, runtimeDir);
         }
     }
 
@@ -241,9 +224,7 @@ class UserModeNetworkTest {
         int mode = (int) Files.getAttribute(Path.of("/dev/net/tun"), "unix:mode") & 07777;
         assumeTrue((mode & 06) != 06, "/dev/net/tun is usable by everyone here (mode " + Integer.toOctalString(mode)
                 + "), the case of usual distributions");
-        Path dir = Files.createDirectory(runtimeDir.resolve("run"));
-        user.own(rootfs.path());
-        user.own(dir);
+        Path dir = userRuntimeDir();
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(),
                 "--clear-groups"));
         cmd.addAll(ChildJvm.command(UserModeNetworkProbe.class, rootfs.path().toString(), "1", "1", dir.toString(),
@@ -266,8 +247,26 @@ class UserModeNetworkTest {
         return Leaks.snapshot();
     }
 
+    /** Gives the user the rootfs and a runtime directory of its own; makes the 0666 tun node for {@link #asUser}. */
+    private Path userRuntimeDir() throws Exception {
+        run("mknod", "-m", "666", runtimeDir.resolve("tun").toString(), "c", "10", "200");
+        Path dir = Files.createDirectory(runtimeDir.resolve("run"));
+        user.own(rootfs.path());
+        user.own(dir);
+        return dir;
+    }
+
+    /** Lets the probe close the helper and the container; then the helper is gone and {@code dir} empty. */
+    private static void finishAndCheck(Probe probe, long helper, Path dir) throws Exception {
+        probe.finish();
+        probe.expect("closed");
+        assertGone(helper);
+        assertEquals(List.of(), list(dir));
+    }
+
     /** The probe as the user, in a private mount namespace with a 0666 tun node over /dev/net/tun. */
-    private static List<String> asUser(Path tun, Path rootfs, int serverPort, int published, Path dir, Tool tool) {
+    private List<String> asUser(Path rootfs, int serverPort, int published, Path dir, Tool tool) {
+        Path tun = runtimeDir.resolve("tun");
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
                 "mount --bind \"$0\" /dev/net/tun && exec \"$@\"", tun.toString(),
                 "setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups"));
