@@ -38,6 +38,7 @@ final class Slirp4netns {
         return args;
     }
 
+    /** Starts slirp4netns ({@code exe}, after {@code prefix}), waits for its ready file, publishes the ports. */
     static UserModeNetwork start(Path exe, long containerPid, List<Port> ports, Path dir, List<String> prefix) {
         for (int i = 0; i < ports.size(); i++) {
             if (!UserModeNetwork.ipv4(ports.get(i))) {

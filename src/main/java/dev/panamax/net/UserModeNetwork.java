@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,22 +49,6 @@ public final class UserModeNetwork implements AutoCloseable {
     /** How long {@link #close()} waits for the helper before killing it. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final Path TUN = Path.of("/dev/net/tun");
-
-    /**
-     * The pasta watchdog ({@code sh -c WATCHDOG sh TOOL ARGS...}): runs the tool with /dev/null as input,
-     * a reader that kills it once this JVM's pipe on standard input closes, and exits with the tool's status.
-     */
-    private static final String WATCHDOG = """
-            exec 3<&0
-            "$@" </dev/null 3<&- &
-            p=$!
-            { read -r _ <&3; kill -TERM "$p" 2>/dev/null; } &
-            r=$!
-            exec 3<&-
-            wait "$p"; s=$?
-            kill "$r" 2>/dev/null
-            exit "$s"
-            """;
 
     /** The user-mode network helpers, in order of preference. */
     public enum Tool {
@@ -241,54 +224,10 @@ public final class UserModeNetwork implements AutoCloseable {
         Path exe = Tool.find(tool, Optional.ofNullable(System.getenv("PATH")).orElse("")).orElseThrow(
                 () -> new UserModeNetworkException(tool.command + " is not installed (apt-get install "
                         + tool.debianPackage + ")"));
-        if (tool == Tool.PASTA && root) {
-            checkOwnUserNamespace(containerPid);
-        }
         return switch (tool) {
-            case PASTA -> startPasta(exe, containerPid, published, runtimeDir, prefix, root);
+            case PASTA -> Pasta.start(exe, containerPid, published, runtimeDir, prefix, root);
             case SLIRP4NETNS -> Slirp4netns.start(exe, containerPid, published, runtimeDir, prefix);
         };
-    }
-
-    /** pasta's command line (without the tool's path) for {@code containerPid}. */
-    static List<String> pastaArguments(long containerPid, List<Port> ports, Path pidFile, boolean root) {
-        List<String> args = new ArrayList<>(List.of("--foreground", "--quiet"));
-        if (root) {
-            args.addAll(List.of("--runas", "0"));
-        }
-        args.addAll(List.of("--config-net", "--dns-forward", PASTA_DNS, "--pid", pidFile.toString()));
-        for (String protocol : List.of("tcp", "udp")) {
-            String option = protocol.equals("tcp") ? "-t" : "-u";
-            List<Port> these = ports.stream().filter(p -> p.protocol().equals(protocol)).toList();
-            if (these.isEmpty()) {
-                args.addAll(List.of(option, "none"));
-            }
-            for (Port p : these) {
-                args.addAll(List.of(option, p.pastaSpec()));
-            }
-        }
-        args.addAll(List.of("-T", "none", "-U", "none", Long.toString(containerPid)));
-        return args;
-    }
-
-    private static UserModeNetwork startPasta(Path exe, long containerPid, List<Port> ports, Path dir,
-                                              List<String> prefix, boolean root) {
-        Path pidFile = dir.resolve("pasta-" + containerPid + ".pid");
-        Path log = dir.resolve("pasta-" + containerPid + ".err");
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "sh"));
-        command.addAll(prefix);
-        command.add(exe.toString());
-        command.addAll(pastaArguments(containerPid, ports, pidFile, root));
-        Process p = spawn(Tool.PASTA, command, log);
-        List<Path> files = List.of(pidFile, log);
-        try {
-            long pid = awaitReady(Tool.PASTA, p, containerPid, pidFile, log, true);
-            return new UserModeNetwork(Tool.PASTA, p, pid, files);
-        } catch (RuntimeException e) {
-            stop(p, -1);
-            delete(files);
-            throw e;
-        }
     }
 
     /** Starts {@code command} with a pipe on standard input and both outputs to {@code log}. */
@@ -363,25 +302,6 @@ public final class UserModeNetwork implements AutoCloseable {
             throw new UserModeNetworkException(tun + " is mode " + mode + ": an unprivileged user cannot open it,"
                     + " so pasta and slirp4netns cannot create the container's interface; make it 0666 as usual"
                     + " distributions do (as root: chmod 0666 " + tun + ")");
-        }
-    }
-
-    /**
-     * Refuses, as root, a container in this process's user namespace: pasta drops its capabilities before it
-     * opens {@code /proc/PID/ns/*}, which for a process with full capabilities needs CAP_SYS_PTRACE.
-     */
-    private static void checkOwnUserNamespace(long containerPid) {
-        try {
-            Path theirs = Path.of("/proc", Long.toString(containerPid), "ns", "user");
-            if (Files.readSymbolicLink(theirs).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/user")))) {
-                throw new UserModeNetworkException("pasta cannot join the container with pid " + containerPid
-                        + ": it shares the host's user namespace, and pasta, started by root, drops the capabilities"
-                        + " it would need to open " + theirs.getParent() + "; give the container a user namespace,"
-                        + " or a bridge network");
-            }
-        } catch (IOException e) {
-            throw new UserModeNetworkException("pasta: cannot read the user namespace of the container with pid "
-                    + containerPid + ": " + e.getMessage(), e);
         }
     }
 

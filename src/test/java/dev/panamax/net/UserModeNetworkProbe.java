@@ -25,14 +25,15 @@ import java.util.List;
  * (or ends). Uses no JUnit.
  *
  * <pre>{@code
- * java -cp target/classes:target/test-classes dev.panamax.net.UserModeNetworkProbe ROOTFS SERVER_PORT PUBLISHED_PORT RUNTIME_DIR pasta
+ * java -cp target/classes:target/test-classes dev.panamax.net.UserModeNetworkProbe \
+ *     ROOTFS SERVER_PORT PUBLISHED_PORT RUNTIME_DIR pasta
  * }</pre>
  */
 public final class UserModeNetworkProbe {
     /** The container's script: wait, then client through the gateway, then server on port 80. */
     static String script(int serverPort) {
         return "read x; gw=$(ip route | awk '/^default/ {print $3; exit}'); echo gw=$gw;"
-                + " echo ping | nc -w 5 $gw " + serverPort + ";"
+                + " echo ping | timeout 5 nc $gw " + serverPort + " | head -n 1;"
                 + " mkdir -p /tmp/www; echo container-page > /tmp/www/index.html; echo serving;"
                 + " exec httpd -f -p 80 -h /tmp/www";
     }

@@ -5,6 +5,7 @@ import dev.panamax.ChildJvm;
 import dev.panamax.Container;
 import dev.panamax.ContainerSpec;
 import dev.panamax.Launcher;
+import dev.panamax.Leaks;
 import dev.panamax.Stdio;
 import dev.panamax.net.UserModeNetwork.Port;
 import dev.panamax.net.UserModeNetwork.Tool;
@@ -90,13 +91,9 @@ class UserModeNetworkTest {
 
     @Test
     void aRootlessContainerReachesTheHostLoopbackThroughPastasGatewayAndServesAPublishedPort() throws Exception {
-        Path tun = runtimeDir.resolve("tun");
-        run("mknod", "-m", "666", tun.toString(), "c", "10", "200");
-        Path dir = Files.createDirectory(runtimeDir.resolve("run"));
-        user.own(rootfs.path());
-        user.own(dir);
-        try (Server server = new Server(); Probe probe = Probe.start(probes, asUser(tun, rootfs.path(),
-                server.port(), freePort(), dir, Tool.PASTA))) {
+        Path dir = userRuntimeDir();
+        try (Server server = new Server(); Probe probe = Probe.start(probes, asUser(rootfs.path(), server.port(),
+                freePort(), dir, Tool.PASTA))) {
             long pasta = probe.helper();
             assertEquals(Tool.PASTA + "", probe.tool());
             probe.expect("out:gw=");
@@ -105,10 +102,22 @@ class UserModeNetworkTest {
             probe.expect("out:serving");
             assertEquals("container-page", get(probe.published).strip());
             assertEquals(String.valueOf(user.uid()), ownerOf(pasta), "pasta runs as the user");
-            probe.finish();
-            probe.expect("closed");
-            assertGone(pasta);
-            assertEquals(List.of(), list(dir));
+            finishAndCheck(probe, pasta, dir);
+        }
+    }
+
+    @Test
+    void aRootlessContainerGetsSlirp4netnsWithItsPublishedPort() throws Exception {
+        Path dir = userRuntimeDir();
+        try (Server server = new Server(); Probe probe = Probe.start(probes, asUser(rootfs.path(), server.port(),
+                freePort(), dir, Tool.SLIRP4NETNS))) {
+            long slirp = probe.helper();
+            assertEquals(Tool.SLIRP4NETNS + "", probe.tool());
+            probe.expect("out:gw=10.0.2.2");
+            probe.expect("out:serving");
+            assertEquals("container-page", get(probe.published).strip());
+            assertEquals(String.valueOf(user.uid()), ownerOf(slirp), "slirp4netns runs as the user");
+            finishAndCheck(probe, slirp, dir);
         }
     }
 
@@ -143,15 +152,13 @@ class UserModeNetworkTest {
             String next = probe.expect("out:");
             assertEquals("out:serving", next, "--disable-host-loopback: the host's loopback is not reachable");
             assertEquals("container-page", get(probe.published).strip());
-            probe.finish();
-            probe.expect("closed");
-            assertGone(slirp);
-            assertEquals(List.of(), list(runtimeDir));
+            finishAndCheck(probe, slirp, runtimeDir);
         }
     }
 
     @Test
-    void pastaEndsWhenTheContainerEndsAndLeavesNoFile() throws Exception {
+    void pastaEndsWhenTheContainerEndsAndLeavesNoFileDescriptorOrChild() throws Exception {
+        Leaks before = warmSnapshot();
         try (Container c = Launcher.launch(UserModeNetworkProbe.spec(rootfs.path(), "read x").build())) {
             UserModeNetwork net = UserModeNetwork.start(c.pid(), List.of(), runtimeDir, Tool.PASTA, List.of())
                     .closeOnExit(c.onExit());
@@ -163,23 +170,26 @@ class UserModeNetworkTest {
             assertGone(net.pid());
             awaitEmpty(runtimeDir);
         }
+        before.assertNothingNewIn(Leaks.snapshot());
     }
 
     @Test
-    void aStartupFailureNamesPastaItsExitStatusAndItsErrorOutput() throws Exception {
+    void aStartupFailureNamesPastaItsExitStatusAndItsErrorOutputAndLeavesNothing() throws Exception {
+        Leaks before = warmSnapshot();
         try (Container c = Launcher.launch(UserModeNetworkProbe.spec(rootfs.path(), "read x").build());
              ServerSocket taken = new ServerSocket(0, 1, LOOPBACK)) {
             UserModeNetworkException e = assertThrows(UserModeNetworkException.class, () -> UserModeNetwork.start(
                     c.pid(), List.of(new Port("tcp", LOOPBACK, taken.getLocalPort(), 80)), runtimeDir, Tool.PASTA,
                     List.of()));
-            assertTrue(e.getMessage().startsWith("pasta for the container with pid " + c.pid() + " failed (exit status "),
-                    e.getMessage());
+            String expected = "pasta for the container with pid " + c.pid() + " failed (exit status ";
+            assertTrue(e.getMessage().startsWith(expected), e.getMessage());
             assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())), e.getMessage());
             assertEquals(List.of(), list(runtimeDir));
             assertEquals(List.of(c.pid()), ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                     .map(ProcessHandle::pid).toList(), "no helper left, only the container");
             c.destroyForcibly();
         }
+        before.assertNothingNewIn(Leaks.snapshot());
     }
 
     @Test
@@ -214,9 +224,7 @@ class UserModeNetworkTest {
         int mode = (int) Files.getAttribute(Path.of("/dev/net/tun"), "unix:mode") & 07777;
         assumeTrue((mode & 06) != 06, "/dev/net/tun is usable by everyone here (mode " + Integer.toOctalString(mode)
                 + "), the case of usual distributions");
-        Path dir = Files.createDirectory(runtimeDir.resolve("run"));
-        user.own(rootfs.path());
-        user.own(dir);
+        Path dir = userRuntimeDir();
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(),
                 "--clear-groups"));
         cmd.addAll(ChildJvm.command(UserModeNetworkProbe.class, rootfs.path().toString(), "1", "1", dir.toString(),
@@ -231,8 +239,34 @@ class UserModeNetworkTest {
 
     // ---- fixtures
 
+    /** A snapshot after a launch: the reaper and launcher threads are made once per JVM. */
+    private Leaks warmSnapshot() throws Exception {
+        try (Container warm = Launcher.launch(UserModeNetworkProbe.spec(rootfs.path(), "true").build())) {
+            warm.waitFor();
+        }
+        return Leaks.snapshot();
+    }
+
+    /** Gives the user the rootfs and a runtime directory of its own; makes the 0666 tun node for {@link #asUser}. */
+    private Path userRuntimeDir() throws Exception {
+        run("mknod", "-m", "666", runtimeDir.resolve("tun").toString(), "c", "10", "200");
+        Path dir = Files.createDirectory(runtimeDir.resolve("run"));
+        user.own(rootfs.path());
+        user.own(dir);
+        return dir;
+    }
+
+    /** Lets the probe close the helper and the container; then the helper is gone and {@code dir} empty. */
+    private static void finishAndCheck(Probe probe, long helper, Path dir) throws Exception {
+        probe.finish();
+        probe.expect("closed");
+        assertGone(helper);
+        assertEquals(List.of(), list(dir));
+    }
+
     /** The probe as the user, in a private mount namespace with a 0666 tun node over /dev/net/tun. */
-    private static List<String> asUser(Path tun, Path rootfs, int serverPort, int published, Path dir, Tool tool) {
+    private List<String> asUser(Path rootfs, int serverPort, int published, Path dir, Tool tool) {
+        Path tun = runtimeDir.resolve("tun");
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
                 "mount --bind \"$0\" /dev/net/tun && exec \"$@\"", tun.toString(),
                 "setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups"));
