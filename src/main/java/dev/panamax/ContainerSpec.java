@@ -1059,6 +1059,9 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                     fresh.remove(Namespace.NET);
                 }
             }
+            if (network instanceof dev.panamax.net.Network.Bridge || network instanceof dev.panamax.net.Network.UserMode) {
+                fresh.add(Namespace.NET); // asking for a network is asking for a namespace to put it in
+            }
             NetworkSpec net = new NetworkSpec(network, ports, Optional.ofNullable(names));
             UserNamespaceSpec userNs = users.maps(fresh);
             return new ContainerSpec(fresh, Optional.ofNullable(rootfs), rootEntry, proc,

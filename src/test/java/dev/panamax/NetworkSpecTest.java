@@ -45,10 +45,10 @@ class NetworkSpecTest {
     }
 
     @Test
-    void aBridgeOrUserModeNeedsANetworkAndAMountNamespace() {
+    void aBridgeOrUserModeGetsANetworkNamespaceAndNeedsAMountNamespace() {
         assertTrue(spec().network(Network.bridge()).build().network().connected());
-        refused("network", "add Namespace.NET", () -> spec().namespaces(Namespace.MOUNT, Namespace.PID)
-                .network(Network.bridge()).build());
+        assertTrue(spec().namespaces(Namespace.MOUNT, Namespace.PID).network(Network.bridge()).build()
+                .has(Namespace.NET), "asking for a bridge adds the network namespace");
         refused("network", "add Namespace.MOUNT", () -> spec().namespaces(Namespace.NET)
                 .network(Network.userMode()).build());
     }

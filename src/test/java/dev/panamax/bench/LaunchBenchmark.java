@@ -8,6 +8,12 @@ import dev.panamax.ProcessSpec;
 import dev.panamax.cgroup.CpuLimit;
 import dev.panamax.cgroup.DataSize;
 import dev.panamax.cgroup.Resources;
+import dev.panamax.net.BridgeNetwork;
+import dev.panamax.net.Bridges;
+import dev.panamax.net.IpPrefix;
+import dev.panamax.net.Network;
+import dev.panamax.net.Nftables;
+import dev.panamax.net.PortMapping;
 import dev.panamax.program.SpecCompiler;
 import dev.panamax.sys.Namespace;
 
@@ -130,7 +136,11 @@ public final class LaunchBenchmark {
             serve(args[1], Path.of(args[2]));
             return;
         }
-        try (BusyboxRootfs root = BusyboxRootfs.create()) {
+        try (BusyboxRootfs root = BusyboxRootfs.create(); BenchHost host = new BenchHost()) {
+            // mount points of the network rows' /etc files: the rootless server cannot create them in this rootfs
+            for (String f : List.of("etc/resolv.conf", "etc/hosts", "etc/hostname")) {
+                Files.writeString(root.path().resolve(f), "");
+            }
             ContainerSpec base = spec(root.path()).build();
             ContainerSpec bare = spec(root.path()).noSeccomp().build();
             List<PlanToC.Plan> plans = List.of(new PlanToC.Plan("default", base),
@@ -140,7 +150,7 @@ public final class LaunchBenchmark {
                  LaunchServer c = CReference.start(plans, Path.of("target/bench"));
                  LaunchServer bigHeap = heapServer(root.path(), true);
                  LaunchServer ownJvm = heapServer(root.path(), false);
-                 LaunchServer rootless = rootlessServer(root.path())) {
+                 LaunchServer rootless = rootlessServer(root.path(), host.tun())) {
                 String pressureBefore = pressure();
                 List<Row> rows = new ArrayList<>(rows(root.path(), base, bare, c, bigHeap, ownJvm, rootless));
                 rows.addAll(execRows(target, bigHeap, ownJvm));
@@ -172,12 +182,16 @@ public final class LaunchBenchmark {
                 new Row("unshare(1) -m -p -u -i -f --mount-proc /bin/true", timed(() -> exec(List.of("unshare", "-m",
                         "-p", "-u", "-i", "-f", "--mount-proc", "/bin/true")))),
                 new Row(DEFAULT, timed(() -> run(base))),
-                new Row("Panamax + net (lo up)", timed(() -> run(net))),
+                new Row(NET, timed(() -> run(net))),
                 new Row(CGROUP, timed(() -> run(limited))),
                 new Row(BIG_HEAP, () -> bigHeap.launch('b')),
                 new Row(OWN_JVM, () -> ownJvm.launch('b')),
                 new Row(USER_AS_ROOT, timed(() -> run(user))),
                 new Row(ROOTLESS, () -> rootless.launch('r')),
+                new Row(BRIDGE, timed(() -> run(spec(root).network(Network.bridge(BENCH_NETWORK)).build()))),
+                new Row(BRIDGE_PORT, timed(() -> run(spec(root).network(Network.bridge(BENCH_NETWORK))
+                        .publish(PortMapping.tcp(BENCH_PORT, 80)).build()))),
+                new Row(PASTA, () -> rootless.launch('p')),
                 new Row(NO_SECCOMP, timed(() -> run(bare))),
                 new Row("Panamax, the prototype's steps only (no /dev, masks, seccomp)", timed(() -> run(minimal))),
                 new Row("Panamax default, with the init (pid 1, the command as pid 2)", timed(() -> run(init))));
@@ -221,6 +235,14 @@ public final class LaunchBenchmark {
     private static final String OWN_JVM = "Panamax default; own JVM like the heap row's, no live heap";
     private static final String USER_AS_ROOT = "Panamax user+mnt+pid+uts+ipc as root (uid 0 -> 0)";
     private static final String ROOTLESS = "Panamax rootless (uid 65534, own JVM) user+mnt+pid+uts+ipc";
+    private static final String NET = "Panamax + net (lo up)";
+    private static final String BRIDGE = "Panamax + net on a bridge (veth, lease, address, route, /etc files)";
+    private static final String BRIDGE_PORT = "Panamax + net on a bridge + a published port (nft)";
+    private static final String PASTA = "Panamax rootless (uid 65534, own JVM) + net, user mode (pasta)";
+    /** The bridge network of the bridge rows, removed after the run with what it made on the host. */
+    private static final BridgeNetwork BENCH_NETWORK = BridgeNetwork.defaults().withName("pmxbench0")
+            .withSubnet(IpPrefix.parse("10.199.0.0/24")).withoutIpv6();
+    private static final int BENCH_PORT = 18099;
     private static final String NO_SECCOMP = "Panamax default without the seccomp filter";
 
     /**
@@ -474,7 +496,10 @@ public final class LaunchBenchmark {
             }
             case "rootless" -> {
                 ContainerSpec user = userSpec(root);
-                LaunchServer.serve(Map.of('r', timed(() -> run(user))));
+                ContainerSpec pasta = spec(root).namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID,
+                        Namespace.UTS, Namespace.IPC, Namespace.NET).mapCurrentUserToRoot()
+                        .network(Network.userMode()).publish(PortMapping.tcp(BENCH_PORT + 1, 80)).build();
+                LaunchServer.serve(Map.of('r', timed(() -> run(user)), 'p', timed(() -> run(pasta))));
             }
             default -> throw new IllegalArgumentException("no server " + kind);
         }
@@ -491,14 +516,58 @@ public final class LaunchBenchmark {
                 live ? "big-heap" : "small-heap", root.toString()));
     }
 
-    /** The user-namespace row in a JVM running as nobody (65534): a real rootless launch. */
-    private static LaunchServer rootlessServer(Path root) throws IOException {
+    /**
+     * The user-namespace rows in a JVM running as nobody (65534): real rootless launches. It runs in a private
+     * mount namespace with {@code tun} (a 0666 tun node) bound over /dev/net/tun, which is 0600 on some hosts and
+     * which pasta must open as the user; the host's node is never changed.
+     */
+    private static LaunchServer rootlessServer(Path root, Path tun) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String classes = Arrays.stream(System.getProperty("java.class.path").split(":"))
                 .filter(p -> p.endsWith("classes")).reduce((a, b) -> a + ":" + b).orElseThrow();
-        return LaunchServer.start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java,
+        return LaunchServer.start(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$0\" /dev/net/tun && exec \"$@\"", tun.toString(), "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java,
                 "--enable-native-access=ALL-UNNAMED", "-cp", classes, LaunchBenchmark.class.getName(), "--serve",
                 "rootless", root.toString()));
+    }
+
+    /**
+     * What the network rows change on the host, put back at the end: the bench bridge with its NAT element and
+     * leases, Panamax's nftables table if the run made it, the IPv4 forwarding sysctl; and the tun node.
+     */
+    private static final class BenchHost implements AutoCloseable {
+        private final Path forward = Path.of("/proc/sys/net/ipv4/ip_forward");
+        private final String forwardBefore;
+        private final boolean tableBefore;
+        private final Path dir;
+
+        BenchHost() throws IOException, InterruptedException {
+            forwardBefore = Files.readString(forward);
+            tableBefore = new ProcessBuilder("nft", "list", "table", "inet", Nftables.DEFAULT_TABLE)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+            dir = Files.createTempDirectory("panamax-bench-tun");
+            Process mknod = new ProcessBuilder("mknod", "-m", "666", tun().toString(), "c", "10", "200").inheritIO()
+                    .start();
+            if (mknod.waitFor() != 0) {
+                throw new IllegalStateException("mknod " + tun() + " failed");
+            }
+        }
+
+        Path tun() {
+            return dir.resolve("tun");
+        }
+
+        @Override
+        public void close() throws IOException {
+            Bridges.remove(BENCH_NETWORK);
+            if (!tableBefore) {
+                new Nftables().removeTable();
+            }
+            Files.writeString(forward, forwardBefore);
+            BusyboxRootfs.deleteTree(dir);
+            BusyboxRootfs.deleteTree(Path.of("/run/panamax/leases", BENCH_NETWORK.name()));
+            BusyboxRootfs.deleteTree(Path.of("/run/panamax/containers", BENCH_NETWORK.name()));
+        }
     }
 
     /** The "some" line of {@code /proc/pressure/cpu}, or why there is none. */
@@ -546,6 +615,10 @@ public final class LaunchBenchmark {
                 base / reference, samples.paired(DEFAULT, NO_SECCOMP), samples.paired(C_PLAN, C_BARE),
                 samples.paired(CGROUP, DEFAULT), samples.paired(BIG_HEAP, OWN_JVM),
                 samples.paired(ROOTLESS, USER_AS_ROOT), samples.median(ROOTLESS) / samples.median(USER_AS_ROOT));
+        System.out.printf(Locale.ROOT, "Networks, paired medians against loopback only: a bridge adds %.2f ms "
+                        + "(target <= 1), with a published port %.2f ms; rootless with pasta adds %.2f ms to rootless "
+                        + "without a network namespace%n", samples.paired(BRIDGE, NET), samples.paired(BRIDGE_PORT, NET),
+                samples.paired(PASTA, ROOTLESS));
         System.out.printf(Locale.ROOT, "exec of true: %.2f ms median (target <= 3), with the 4 GiB heap %.2f ms "
                         + "(%+.2f ms paired against the same JVM without it); nsenter -a %.2f ms%n", samples.median(EXEC),
                 samples.median(EXEC_BIG_HEAP), samples.paired(EXEC_BIG_HEAP, EXEC_OWN_JVM),
