@@ -110,8 +110,8 @@ class BridgeNetworkTest extends BusyboxTest {
             assertEquals("published\n", body, "the container's httpd answers on 127.0.0.1:" + tcp);
             assertEquals("ping-udp", udpEcho(udp, "ping-udp"));
         }
-        assertTrue(published().stream().noneMatch(p -> p.hostPort() == tcp || p.hostPort() == udp),
-                "the port rules went with the container: " + published());
+        eventually(() -> assertTrue(published().stream().noneMatch(p -> p.hostPort() == tcp || p.hostPort() == udp),
+                "the port rules went with the container: " + published()));
     }
 
     /** Sends {@code text} to 127.0.0.1:{@code port} until an answer comes (the server may still start). */
@@ -197,14 +197,37 @@ class BridgeNetworkTest extends BusyboxTest {
                 c.close();
             }
         }
-        assertEquals(linksBefore, links(), "no veth left");
-        try (var leases = Files.list(dev.panamax.net.Leases.ROOT.resolve(network.name()))) {
-            assertEquals(List.of(), leases.filter(p -> !p.getFileName().toString().startsWith(".")).toList(),
-                    "no lease left");
+        // a closed container's network is undone off the caller's path: wait for it
+        eventually(() -> {
+            assertEquals(linksBefore, links(), "no veth left");
+            try (var leases = Files.list(dev.panamax.net.Leases.ROOT.resolve(network.name()))) {
+                assertEquals(List.of(), leases.filter(p -> !p.getFileName().toString().startsWith(".")).toList(),
+                        "no lease left");
+            }
+            assertTrue(published().stream().noneMatch(p -> network.subnet().contains(p.containerAddress())),
+                    "no port rule left: " + published());
+            assertNoEtcFilesLeft();
+        });
+    }
+
+    interface Check {
+        void run() throws Exception;
+    }
+
+    /** {@code check} passes within 10 s (what a closed container leaves is removed in the background). */
+    static void eventually(Check check) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
-        assertTrue(published().stream().noneMatch(p -> network.subnet().contains(p.containerAddress())),
-                "no port rule left: " + published());
-        assertNoEtcFilesLeft();
     }
 
     private static void assertNoEtcFilesLeft() throws Exception {

@@ -62,6 +62,8 @@ final class NetworkSetup {
     private final UserModeNetwork.Tool tool;
     private final Path runtimeDir;
     private UserModeNetwork helper;
+    /** Set once the container runs: from then on the undo runs off the caller's path. */
+    private java.util.concurrent.atomic.AtomicBoolean ran;
 
     private NetworkSetup(ContainerSpec spec, BridgeNetwork bridge, Lease lease, Cleanup cleanup,
                          UserModeNetwork.Tool tool, Path runtimeDir) {
@@ -93,14 +95,41 @@ final class NetworkSetup {
      * Everything before the clone; null when the spec has no network of its own to set up (loopback only, the
      * host's, a joined namespace).
      */
-    static NetworkSetup prepare(ContainerSpec spec, Cleanup cleanup) {
-        if (spec.network().mode() instanceof Network.UserMode) {
-            return userMode(spec, cleanup);
-        }
-        if (!(spec.network().mode() instanceof Network.Bridge b)) {
+    static NetworkSetup prepare(ContainerSpec spec, Cleanup launch) {
+        if (!spec.network().connected()) {
             return null;
         }
-        BridgeNetwork network = b.network();
+        // the network's own undo list: run at once when the launch fails, off the caller's path once it ran
+        Cleanup cleanup = new Cleanup();
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        launch.push("undo the container's network", () -> undo(cleanup, ran.get()));
+        NetworkSetup setup = spec.network().mode() instanceof Network.Bridge b ? bridge(spec, b.network(), cleanup)
+                : userMode(spec, cleanup);
+        setup.ran = ran;
+        return setup;
+    }
+
+    /** One daemon thread for the undo of containers' networks after they ran (deleting a veth waits for RCU). */
+    private static final java.util.concurrent.ExecutorService UNDO = java.util.concurrent.Executors
+            .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("panamax-network-undo").factory());
+
+    private static void undo(Cleanup cleanup, boolean ran) {
+        if (!ran) {
+            cleanup.close();
+            return;
+        }
+        UNDO.execute(() -> {
+            try {
+                cleanup.close();
+            } catch (RuntimeException e) {
+                System.getLogger("dev.panamax").log(System.Logger.Level.WARNING, "undoing a container's network"
+                        + " failed; the next launch on that network reclaims its lease and ports", e);
+            }
+        });
+    }
+
+    /** A bridge network: the bridge ready, a lease, the ports checked, the /etc files. */
+    private static NetworkSetup bridge(ContainerSpec spec, BridgeNetwork network, Cleanup cleanup) {
         if (Libc.geteuid() != 0) {
             throw FailureReport.refused(spec, "connect to the bridge " + network.name(), "", "a bridge network needs"
                     + " root (CAP_NET_ADMIN on the host, to create veth pairs and NAT rules); a rootless container"
@@ -298,6 +327,7 @@ final class NetworkSetup {
 
     /** Once the container runs: the user-mode helper ends when the container does, not only at its close. */
     void started(Container container) {
+        ran.set(true);
         if (helper != null) {
             helper.closeOnExit(container.onExit());
         }
