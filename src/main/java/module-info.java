@@ -4,6 +4,9 @@
  * <p>Start with {@link dev.panamax.ContainerSpec} and {@link dev.panamax.Launcher}.
  */
 module dev.panamax {
+    // the examples (compiled into this module by the test build) fetch from containers with HttpClient
+    requires static java.net.http;
+
     exports dev.panamax;
     exports dev.panamax.cgroup;
     exports dev.panamax.mount;

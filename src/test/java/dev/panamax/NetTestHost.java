@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * their NAT elements and lease directories), Panamax's nftables table if it was not there before, and the
  * forwarding sysctls a bridge turns on. Names and subnets are random per run, so concurrent runs do not meet.
  */
-final class NetTestHost implements AutoCloseable {
+public final class NetTestHost implements AutoCloseable {
     private static final List<Path> SYSCTLS = List.of(Path.of("/proc/sys/net/ipv4/ip_forward"),
             Path.of("/proc/sys/net/ipv6/conf/all/forwarding"));
 
@@ -38,7 +38,16 @@ final class NetTestHost implements AutoCloseable {
         }
     }
 
-    static NetTestHost open() throws IOException, InterruptedException {
+    /**
+     * Puts back what {@code network}, made by someone else (an example), changes: removed at {@link #close()}.
+     *
+     * @param network a bridge network the test lets be made
+     */
+    public void track(BridgeNetwork network) {
+        bridges.add(network);
+    }
+
+    public static NetTestHost open() throws IOException, InterruptedException {
         return new NetTestHost();
     }
 

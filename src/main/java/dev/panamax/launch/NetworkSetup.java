@@ -109,23 +109,45 @@ final class NetworkSetup {
         return setup;
     }
 
-    /** One daemon thread for the undo of containers' networks after they ran (deleting a veth waits for RCU). */
-    private static final java.util.concurrent.ExecutorService UNDO = java.util.concurrent.Executors
-            .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("panamax-network-undo").factory());
+    /**
+     * One daemon thread for the undo of containers' networks after they ran (deleting a veth waits for RCU),
+     * drained at JVM exit (what a killed JVM leaves, the next launch on the network reclaims).
+     */
+    private static final java.util.concurrent.ExecutorService UNDO = undoThread();
+
+    private static java.util.concurrent.ExecutorService undoThread() {
+        java.util.concurrent.ExecutorService undo = java.util.concurrent.Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("panamax-network-undo").factory());
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            undo.shutdown();
+            try {
+                undo.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        return undo;
+    }
 
     private static void undo(Cleanup cleanup, boolean ran) {
         if (!ran) {
             cleanup.close();
             return;
         }
-        UNDO.execute(() -> {
-            try {
-                cleanup.close();
-            } catch (RuntimeException e) {
-                System.getLogger("dev.panamax").log(System.Logger.Level.WARNING, "undoing a container's network"
-                        + " failed; the next launch on that network reclaims its lease and ports", e);
-            }
-        });
+        try {
+            UNDO.execute(() -> undoLogged(cleanup));
+        } catch (java.util.concurrent.RejectedExecutionException exiting) {
+            undoLogged(cleanup); // the JVM exits: the hook waits for this one
+        }
+    }
+
+    private static void undoLogged(Cleanup cleanup) {
+        try {
+            cleanup.close();
+        } catch (RuntimeException e) {
+            System.getLogger("dev.panamax").log(System.Logger.Level.WARNING, "undoing a container's network"
+                    + " failed; the next launch on that network reclaims its lease and ports", e);
+        }
     }
 
     /** A bridge network: the bridge ready, a lease, the ports checked, the /etc files. */

@@ -172,6 +172,24 @@ class ExamplesTest {
     }
 
     @Test
+    void webServerAnswersTheHostOnItsPublishedPort() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (dev.panamax.NetTestHost host = dev.panamax.NetTestHost.open()) {
+            host.track(dev.panamax.net.BridgeNetwork.defaults());
+            Result r = run("WebServer", "", Integer.toString(port));
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("GET http://127.0.0.1:" + port + "/ -> <h1>Hello from a Panamax container</h1>"),
+                    r.toString());
+            assertTrue(r.out().contains("Finished!"), r.toString());
+        } finally {
+            dev.panamax.BusyboxRootfs.deleteTree(Path.of(cache + "-web"));
+        }
+    }
+
+    @Test
     void planPrintsTheChildProgram() throws Exception {
         Result r = run("Plan", "");
         assertEquals(0, r.exit(), r.toString());
