@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -239,13 +238,7 @@ class ExecTest extends BusyboxTest {
                     .process();
             try (Container e = c.exec(p)) {
                 TerminalTest.Screen screen = new TerminalTest.Screen(e.terminal().output());
-                screen.await("PROMPT> ");
-                // markers the shell computes, so that the terminal's echo of the typed line cannot match them
-                type(e, "set -m; sleep 30 & jobs; echo JOBS-$((1+1))\n");
-                String out = screen.await("JOBS-2\r\n");
-                assertFalse(out.contains("job control turned off"), out);
-                assertFalse(out.contains("can't access tty"), out);
-                assertTrue(out.matches("(?s).*\\[1\\][+ ]*Running +sleep 30.*"), "jobs lists the background job: " + out);
+                TerminalTest.assertJobControl(e, screen);
                 type(e, "kill %1; wait; echo KILLED-$((2+1))\n");
                 screen.await("KILLED-3\r\n");
                 type(e, "sleep 100\n");
@@ -262,8 +255,7 @@ class ExecTest extends BusyboxTest {
     }
 
     private static void type(Container c, String keys) throws java.io.IOException {
-        c.terminal().input().write(keys.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        c.terminal().input().flush();
+        TerminalTest.type(c, keys);
     }
 
     /** 1,000 execs while three threads allocate hard and call System.gc(), as LaunchStressTest does. */

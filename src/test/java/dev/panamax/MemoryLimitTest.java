@@ -19,23 +19,22 @@ class MemoryLimitTest extends BusyboxTest {
 
     @Test
     void tinyMemoryLimitsNeverKillTheJvmAndLeaveNothingBehind() throws Exception {
-        Process jvm = ChildJvm.start(MemoryLimitProbe.class, root.path().toString(), "20");
-        String output;
-        try {
-            output = new String(jvm.getInputStream().readAllBytes());
-            assertTrue(jvm.waitFor(5, TimeUnit.MINUTES), "the probe JVM finished");
-        } finally {
-            jvm.destroyForcibly();
-        }
-        assertEquals(0, jvm.exitValue(), "exit 137 means the kernel killed the launching JVM:\n" + output);
-        assertTrue(output.contains("JVM survived"), output);
+        String output = survivingProbe("20");
         assertEquals(MemoryLimitProbe.LIMITS.length, output.lines().filter(l -> l.startsWith("limit ")).count(), output);
-        assertEquals(List.of(), ChildJvm.containerCgroupsOf(jvm.pid()), "the probe JVM's container cgroups were removed");
     }
 
     @Test
     void execsIntoAContainerAtItsMemoryLimitNeverKillTheJvm() throws Exception {
-        Process jvm = ChildJvm.start(MemoryLimitProbe.class, root.path().toString(), "10", "exec");
+        String output = survivingProbe("10", "exec");
+        assertEquals(MemoryLimitProbe.EXEC_LIMITS.length, output.lines().filter(l -> l.startsWith("exec limit ")
+                && l.contains(" B: ")).count(), output);
+    }
+
+    /** Runs {@link MemoryLimitProbe} with {@code args} in a child JVM; its output, once it exited 0 leaving no cgroup. */
+    private static String survivingProbe(String... args) throws Exception {
+        java.util.List<String> all = new java.util.ArrayList<>(List.of(root.path().toString()));
+        all.addAll(List.of(args));
+        Process jvm = ChildJvm.start(MemoryLimitProbe.class, all.toArray(String[]::new));
         String output;
         try {
             output = new String(jvm.getInputStream().readAllBytes());
@@ -45,8 +44,7 @@ class MemoryLimitTest extends BusyboxTest {
         }
         assertEquals(0, jvm.exitValue(), "exit 137 means the kernel killed the launching JVM:\n" + output);
         assertTrue(output.contains("JVM survived"), output);
-        assertEquals(MemoryLimitProbe.EXEC_LIMITS.length, output.lines().filter(l -> l.startsWith("exec limit ")
-                && l.contains(" B: ")).count(), output);
         assertEquals(List.of(), ChildJvm.containerCgroupsOf(jvm.pid()), "the probe JVM's container cgroups were removed");
+        return output;
     }
 }

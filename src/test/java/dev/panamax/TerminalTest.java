@@ -58,7 +58,20 @@ class TerminalTest extends BusyboxTest {
                 .command(argv).terminal(true).build());
     }
 
-    private static void type(Container c, String keys) throws IOException {
+    /**
+     * At the prompt of {@code c}'s interactive shell: a background job that {@code jobs} lists, and no
+     * complaint about the terminal. Markers the shell computes, so that the echo of the typed line cannot match.
+     */
+    static void assertJobControl(Container c, Screen screen) throws Exception {
+        screen.await("PROMPT> ");
+        type(c, "set -m; sleep 30 & jobs; echo JOBS-$((1+1))\n");
+        String out = screen.await("JOBS-2\r\n");
+        assertFalse(out.contains("job control turned off"), out);
+        assertFalse(out.contains("can't access tty"), out);
+        assertTrue(out.matches("(?s).*\\[1\\][+ ]*Running +sleep 30.*"), "jobs lists the background job: " + out);
+    }
+
+    static void type(Container c, String keys) throws IOException {
         c.terminal().input().write(keys.getBytes(StandardCharsets.UTF_8));
         c.terminal().input().flush();
     }
@@ -81,14 +94,7 @@ class TerminalTest extends BusyboxTest {
     @Test
     void anInteractiveShellGetsJobControl() throws Exception {
         try (Container c = shell("sh", "-i")) {
-            Screen screen = new Screen(c.terminal().output());
-            screen.await("PROMPT> ");
-            // a marker the shell computes, so that the terminal's echo of the typed line cannot match it
-            type(c, "set -m; sleep 30 & jobs; echo JOBS-$((1+1))\n");
-            String out = screen.await("JOBS-2\r\n");
-            assertFalse(out.contains("job control turned off"), out);
-            assertFalse(out.contains("can't access tty"), out);
-            assertTrue(out.matches("(?s).*\\[1\\][+ ]*Running +sleep 30.*"), "jobs lists the background job: " + out);
+            assertJobControl(c, new Screen(c.terminal().output()));
             type(c, "exit 4\n");
             assertEquals(4, c.waitFor(Duration.ofSeconds(10)).orElseThrow().code());
         }
