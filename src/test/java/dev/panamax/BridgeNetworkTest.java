@@ -83,6 +83,19 @@ class BridgeNetworkTest extends BusyboxTest {
     }
 
     @Test
+    void aContainerGetsTheAddressItAsksForAndASecondOneCannotTakeIt() throws Exception {
+        InetAddress chosen = network.subnet().host(200);
+        try (Container c = Launcher.launch(ContainerSpec.builder().rootfs(root.path())
+                .network(Network.bridge(network, chosen)).command("sleep", "600").build())) {
+            assertEquals(chosen, c.addresses().getFirst());
+            LaunchException e = assertThrows(LaunchException.class, () -> Launcher.launch(ContainerSpec.builder()
+                    .rootfs(root.path()).network(Network.bridge(network, chosen)).command("true").build()).close());
+            assertTrue(e.getMessage().contains("the address " + ip(chosen) + " is leased to a running container"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void twoContainersOnOneBridgeReachEachOther() throws Exception {
         try (Container server = Launcher.launch(on(network, web("hello-from-web") + " && exec sleep 600").build())) {
             String a = ip(server.addresses().getFirst());

@@ -78,6 +78,19 @@ class NetworkSpecTest {
     }
 
     @Test
+    void aChosenAddressMustBeAContainerAddressOfTheBridgesSubnet() {
+        BridgeNetwork lab = BridgeNetwork.defaults().withName("pmxlab0");
+        assertEquals(Optional.of(InetAddress.ofLiteral("10.89.0.9")), ((Network.Bridge) Network.bridge(lab,
+                InetAddress.ofLiteral("10.89.0.9"))).address());
+        refused("network.address", "10.90.0.9 is outside the subnet 10.89.0.0/24 of the bridge pmxlab0",
+                () -> Network.bridge(lab, InetAddress.ofLiteral("10.90.0.9")));
+        refused("network.address", "10.89.0.1 is the gateway address of 10.89.0.0/24",
+                () -> Network.bridge(lab, InetAddress.ofLiteral("10.89.0.1")));
+        refused("network.address", "is the broadcast address",
+                () -> Network.bridge(lab, InetAddress.ofLiteral("10.89.0.255")));
+    }
+
+    @Test
     void specsWithTheSameNetworkAreEqualAndDerivedBuildersKeepIt() {
         ContainerSpec s = spec().network(Network.bridge(BridgeNetwork.defaults().withName("pmxlab0")))
                 .publish(PortMapping.udp(5353, 53)).nameResolution(dev.panamax.net.NameResolution.fromHost()

@@ -103,7 +103,7 @@ final class NetworkSetup {
         Cleanup cleanup = new Cleanup();
         java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
         launch.push("undo the container's network", () -> undo(cleanup, ran.get()));
-        NetworkSetup setup = spec.network().mode() instanceof Network.Bridge b ? bridge(spec, b.network(), cleanup)
+        NetworkSetup setup = spec.network().mode() instanceof Network.Bridge b ? bridge(spec, b, cleanup)
                 : userMode(spec, cleanup);
         setup.ran = ran;
         return setup;
@@ -151,7 +151,8 @@ final class NetworkSetup {
     }
 
     /** A bridge network: the bridge ready, a lease, the ports checked, the /etc files. */
-    private static NetworkSetup bridge(ContainerSpec spec, BridgeNetwork network, Cleanup cleanup) {
+    private static NetworkSetup bridge(ContainerSpec spec, Network.Bridge mode, Cleanup cleanup) {
+        BridgeNetwork network = mode.network();
         if (Libc.geteuid() != 0) {
             throw FailureReport.refused(spec, "connect to the bridge " + network.name(), "", "a bridge network needs"
                     + " root (CAP_NET_ADMIN on the host, to create veth pairs and NAT rules); a rootless container"
@@ -164,7 +165,7 @@ final class NetworkSetup {
         } catch (RuntimeException e) {
             throw failed(spec, "make the bridge " + network.name() + " ready", e);
         }
-        Lease lease = lease(spec, network);
+        Lease lease = lease(spec, network, mode.address().orElse(null));
         cleanup.push("release the lease of " + lease.address().getHostAddress(), lease::release);
         HostNetwork host = new HostNetwork();
         for (PortMapping p : spec.network().ports()) {
@@ -205,7 +206,7 @@ final class NetworkSetup {
     }
 
     /** A lease on {@code network}, held by this JVM until {@link #attach} hands it to the container. */
-    private static Lease lease(ContainerSpec spec, BridgeNetwork network) {
+    private static Lease lease(ContainerSpec spec, BridgeNetwork network, InetAddress wanted) {
         boolean[] first = {false};
         Leases leases = LEASES.computeIfAbsent(network, n -> {
             first[0] = true;
@@ -214,6 +215,9 @@ final class NetworkSetup {
         try {
             if (first[0]) {
                 reclaim(leases);
+            }
+            if (wanted != null) {
+                return leases.acquire(ProcessHandle.current().pid(), wanted);
             }
             try {
                 return leases.acquire(ProcessHandle.current().pid());

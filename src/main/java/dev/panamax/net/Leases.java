@@ -139,6 +139,43 @@ public final class Leases {
     }
 
     /**
+     * Leases one chosen address (and its IPv6 twin) to this process and {@code holderPid}; when it is taken, the
+     * network is reclaimed once (as {@link #acquire(long)} does when full) and the address tried again.
+     *
+     * @param holderPid the process that holds the lease at first, usually this JVM's pid
+     * @param address   a container address of the network's IPv4 subnet (not the network, the gateway or the
+     *                  broadcast address)
+     * @return the lease
+     * @throws FullException            when the address is leased to a live process (the message names it)
+     * @throws IllegalArgumentException when the address is not a container address of the subnet
+     * @throws IOException              when the holder is gone or the directory cannot be written (named)
+     */
+    public Lease acquire(long holderPid, InetAddress address) throws IOException {
+        ProcessStart holder = process(holderPid, "holder");
+        if (!network.subnet().contains(address) || network.subnet().indexOf(address) < first
+                || network.subnet().indexOf(address) > last) {
+            throw new IllegalArgumentException(IpPrefix.literal(address) + " is not a container address of "
+                    + network.subnet() + " (" + IpPrefix.literal(network.subnet().host(first)) + " to "
+                    + IpPrefix.literal(network.subnet().host(last)) + ")");
+        }
+        long n = network.subnet().indexOf(address);
+        Lease lease = claim(n, holder);
+        if (lease == null) {
+            List<LeaseRecord> reclaimed = reclaimDead();
+            synchronized (reclaimedByAcquire) {
+                reclaimedByAcquire.addAll(reclaimed);
+            }
+            lease = claim(n, holder);
+        }
+        if (lease == null) {
+            throw new FullException("network " + network.name() + " (" + network.subnet() + "): the address "
+                    + IpPrefix.literal(address) + " is leased to a running container (lease directory " + directory
+                    + ")");
+        }
+        return lease;
+    }
+
+    /**
      * Deletes the leases whose owner and holder are both gone (a JVM killed with its containers, a launch that
      * crashed) and returns what they said, so that the caller removes what they name (port rules); with them,
      * the records an {@link #acquire} reclaimed since the last call. Also deletes temporary files of dead

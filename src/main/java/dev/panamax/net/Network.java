@@ -2,9 +2,11 @@ package dev.panamax.net;
 
 import dev.panamax.spec.InvalidSpecException;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a container reaches the network. Values compare by value (a spec holding one is a cache key).
@@ -30,14 +32,46 @@ public sealed interface Network {
 
     /**
      * A new network namespace with {@code eth0}, one end of a veth pair whose other end is on the bridge,
-     * an address leased from the bridge's subnets, a default route through the bridge, outbound NAT.
+     * an address leased from the bridge's subnets (the next free one, or the one asked for), a default route
+     * through the bridge, outbound NAT.
      *
      * @param network the bridge and its subnets
+     * @param address the container's IPv4 address, or empty for the next free one
      */
-    record Bridge(BridgeNetwork network) implements Network {
-        /** Checks that the network is given. */
+    record Bridge(BridgeNetwork network, Optional<InetAddress> address) implements Network {
+        /**
+         * Checks that the network is given and that an address asked for is a container address of its subnet.
+         *
+         * @throws InvalidSpecException ({@code network.address}) for an address outside the subnet, or its
+         *                              network, gateway or broadcast address
+         */
         public Bridge {
             Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(address, "address");
+            if (address.isPresent()) {
+                InetAddress a = address.get();
+                IpPrefix subnet = network.subnet();
+                if (!subnet.contains(a)) {
+                    throw new InvalidSpecException("network.address", IpPrefix.literal(a) + " is outside the subnet "
+                            + subnet + " of the bridge " + network.name());
+                }
+                long n = subnet.indexOf(a);
+                if (n < 2 || n > subnet.size() - 2) {
+                    throw new InvalidSpecException("network.address", IpPrefix.literal(a) + " is the "
+                            + (n == 0 ? "network" : n == 1 ? "gateway" : "broadcast") + " address of " + subnet
+                            + ": a container gets one of " + IpPrefix.literal(subnet.host(2)) + " to "
+                            + IpPrefix.literal(subnet.host(subnet.size() - 2)));
+                }
+            }
+        }
+
+        /**
+         * The bridge with the next free address.
+         *
+         * @param network the bridge and its subnets
+         */
+        public Bridge(BridgeNetwork network) {
+            this(network, Optional.empty());
         }
     }
 
@@ -105,6 +139,19 @@ public sealed interface Network {
      */
     static Network bridge(BridgeNetwork network) {
         return new Bridge(network);
+    }
+
+    /**
+     * {@return a bridge network on which the container gets {@code address} (and the IPv6 address with the same
+     * host number); the launch fails if another running container holds it}
+     *
+     * @param network the bridge and its subnets
+     * @param address the container's IPv4 address
+     * @throws InvalidSpecException ({@code network.address}) for an address outside the subnet, or its network,
+     *                              gateway or broadcast address
+     */
+    static Network bridge(BridgeNetwork network, InetAddress address) {
+        return new Bridge(network, Optional.of(address));
     }
 
     /**
