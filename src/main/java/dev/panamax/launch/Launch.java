@@ -234,7 +234,7 @@ final class Launch {
                 joinCgroup(spec, "join the cgroup", cgroup, pid);
                 // NETWORK: veth, addresses, routes and ports while the child waits in its network namespace
                 if (network != null) {
-                    network.attach(pid);
+                    network.attach(pid, startFifo >= 0 || !spec.process().dieWithParent());
                 }
                 release(sync[1]);
                 Libc.close(sync[0]);

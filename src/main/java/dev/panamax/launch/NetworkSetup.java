@@ -237,7 +237,7 @@ final class NetworkSetup {
             for (PortMapping p : dead.ports()) {
                 ports.add(published(p, dead.address()));
             }
-            dead.hostInterface().ifPresent(Bridges::disconnect);
+            Bridges.disconnect(dead.hostInterface().orElse(hostInterface(dead.address())));
             deleteTree(filesOf(leases.network(), dead.address()));
         }
         if (!ports.isEmpty()) {
@@ -295,9 +295,10 @@ final class NetworkSetup {
 
     /**
      * While the child waits in its new network namespace: its veth pair on the bridge, its addresses and
-     * routes, its published ports; then the lease passes to the container's process.
+     * routes, its published ports; then, for a container that may outlive this JVM (created, or without the
+     * parent-death signal), the lease passes to the container's process.
      */
-    void attach(long pid) {
+    void attach(long pid, boolean outlivesJvm) {
         if (bridge == null) {
             startHelper(pid);
             return;
@@ -321,13 +322,17 @@ final class NetworkSetup {
         List<PortMapping> mappings = spec.network().ports();
         try {
             if (!mappings.isEmpty()) {
+                // recorded before they are made: a reclaim after a crash removes them (the veth's name follows
+                // from the address, and the veth goes with the container's namespace anyway)
+                lease.describe(hostInterface, mappings);
                 List<PublishedPort> ports = mappings.stream().map(p -> published(p, lease.address())).toList();
                 Nftables nft = new Nftables();
                 cleanup.push("unpublish " + mappings, () -> nft.unpublish(ports));
                 nft.publish(ports);
             }
-            lease.describe(hostInterface, mappings);
-            lease.reassign(pid);
+            if (outlivesJvm) {
+                lease.reassign(pid); // else this JVM, which the container dies with, holds it until the close
+            }
         } catch (IOException e) {
             throw failed(spec, "record the lease of " + lease.address().getHostAddress(), e);
         } catch (RuntimeException e) {
