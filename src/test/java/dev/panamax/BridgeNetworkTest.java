@@ -96,6 +96,21 @@ class BridgeNetworkTest extends BusyboxTest {
     }
 
     @Test
+    void aCreatedContainerGetsItsNetworkAndHoldsItsLeaseItself() throws Exception {
+        ContainerSpec spec = on(network, "ip -o -4 addr show eth0").stdout(Stdio.pipe()).build();
+        try (CreatedContainer c = Launcher.create(spec)) {
+            InetAddress a = c.addresses().getFirst();
+            dev.panamax.net.LeaseRecord lease = new dev.panamax.net.Leases(network).leases().stream()
+                    .filter(r -> r.address().equals(a)).findFirst().orElseThrow();
+            assertEquals(c.pid(), lease.holderPid(), "a created container may outlive this JVM: it holds its lease");
+            c.start();
+            String out = new String(c.stdout().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, c.waitFor().code(), out);
+            assertTrue(out.contains("inet " + ip(a) + "/" + network.subnet().length()), out);
+        }
+    }
+
+    @Test
     void twoContainersOnOneBridgeReachEachOther() throws Exception {
         try (Container server = Launcher.launch(on(network, web("hello-from-web") + " && exec sleep 600").build())) {
             String a = ip(server.addresses().getFirst());
