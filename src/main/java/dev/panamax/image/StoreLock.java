@@ -1,0 +1,111 @@
+package dev.panamax.image;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A lock file shared by threads and JVMs: a read-write lock inside this JVM in front of one {@link FileChannel}
+ * lock per file (the JDK refuses two overlapping locks of one JVM on a file, and closing any channel of a file
+ * drops all its locks, so a JVM holds one channel per lock file, open while the lock is held). Lock files are
+ * never deleted: a JVM waiting on a deleted file's channel would lock another inode than the next one. Shared holders count; the first takes the
+ * file's shared lock, the last drops it.
+ */
+final class StoreLock {
+    private static final ConcurrentHashMap<Path, StoreLock> LOCKS = new ConcurrentHashMap<>();
+
+    private final Path file;
+    private final ReentrantReadWriteLock threads = new ReentrantReadWriteLock();
+    private final ReentrantLock fileAccess = new ReentrantLock();
+    private FileChannel channel;
+    private FileLock held;
+    private int sharers;
+
+    private StoreLock(Path file) {
+        this.file = file;
+    }
+
+    /** The lock of this file in this JVM (one per absolute normalized path). */
+    static StoreLock of(Path file) {
+        return LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), StoreLock::new);
+    }
+
+    /** A held lock; closing releases it. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    /** Takes the lock shared (imports, reads): waits for exclusive holders in any JVM. */
+    Held shared() throws IOException {
+        threads.readLock().lock();
+        fileAccess.lock();
+        try {
+            if (sharers == 0) {
+                held = channel().lock(0, Long.MAX_VALUE, true);
+            }
+            sharers++;
+        } catch (IOException | RuntimeException e) {
+            threads.readLock().unlock();
+            throw e;
+        } finally {
+            fileAccess.unlock();
+        }
+        return () -> {
+            fileAccess.lock();
+            try {
+                if (--sharers == 0) {
+                    release();
+                }
+            } finally {
+                fileAccess.unlock();
+                threads.readLock().unlock();
+            }
+        };
+    }
+
+    /** Takes the lock exclusive (remove, prune, a layer's unpacking): waits for every other holder. */
+    Held exclusive() throws IOException {
+        threads.writeLock().lock();
+        fileAccess.lock();
+        try {
+            held = channel().lock(0, Long.MAX_VALUE, false);
+        } catch (IOException | RuntimeException e) {
+            threads.writeLock().unlock();
+            throw e;
+        } finally {
+            fileAccess.unlock();
+        }
+        return () -> {
+            fileAccess.lock();
+            try {
+                release();
+            } finally {
+                fileAccess.unlock();
+                threads.writeLock().unlock();
+            }
+        };
+    }
+
+    /** Drops the file lock and closes the channel (no descriptor kept per layer ever unpacked). */
+    private void release() throws IOException {
+        try {
+            held.release();
+        } finally {
+            held = null;
+            channel.close();
+        }
+    }
+
+    private FileChannel channel() throws IOException {
+        if (channel == null || !channel.isOpen()) {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        }
+        return channel;
+    }
+}
