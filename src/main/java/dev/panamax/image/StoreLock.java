@@ -104,7 +104,8 @@ final class StoreLock {
 
     private FileChannel channel() throws IOException {
         if (channel == null || !channel.isOpen()) {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE); // a shared lock needs a readable channel
         }
         return channel;
     }
