@@ -35,7 +35,9 @@ class ImageSupportTest {
 
     @Test
     void withoutTheOptionalJarsOpeningAStoreNamesTheMissingArtifacts(@TempDir Path dir) throws Exception {
-        Process jvm = ChildJvm.start(MissingLibraryProbe.class, dir.resolve("store").toString());
+        // a plain JVM on this build's classes only (no container, no root: a pure test)
+        Process jvm = new ProcessBuilder(ChildJvm.java(), "-cp", ChildJvm.classPath(),
+                MissingLibraryProbe.class.getName(), dir.resolve("store").toString()).redirectErrorStream(true).start();
         try {
             String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
