@@ -153,14 +153,16 @@ final class ArchiveImport {
     /** Stores one docker-save image's config and layers, then a Docker schema 2 manifest for them. */
     private Digest storeDocker(Path dir, JsonNode image, String where) throws IOException {
         byte[] configBytes = ImageStore.readLimited(inside(dir, Json.string(image, "Config", where)), where + ".Config");
-        ImageConfig.parse(configBytes);
+        ImageConfig parsed = ImageConfig.parse(configBytes);
+        List<String> layerNames = Json.strings(image, "Layers", where);
+        checkLayerCount(layerNames.size(), parsed, "image archive " + archive + ": " + where);
         Digest config = store.putBlob(configBytes);
         ObjectNode manifest = Json.object();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", MediaTypes.DOCKER_MANIFEST);
         manifest.set("config", descriptor(MediaTypes.DOCKER_CONFIG, config, configBytes.length));
         ArrayNode layers = manifest.putArray("layers");
-        for (String layer : Json.strings(image, "Layers", where)) {
+        for (String layer : layerNames) {
             Path file = inside(dir, layer);
             if (!Files.isRegularFile(file)) {
                 throw new IOException("image archive " + archive + ": " + where + ": layer " + layer + " is missing");
@@ -176,6 +178,14 @@ final class ArchiveImport {
             layers.add(descriptor(MediaTypes.DOCKER_LAYER_TAR, digest, Files.size(file)));
         }
         return store.putBlob(Json.bytes(manifest));
+    }
+
+    /** An image whose layer count differs from its config's diff_ids is refused (it cannot be stacked right). */
+    static void checkLayerCount(int layers, ImageConfig config, String where) throws IOException {
+        if (layers != config.diffIds().size()) {
+            throw new IOException(where + ": " + layers + " layers, but its config lists " + config.diffIds().size()
+                    + " diff_ids");
+        }
     }
 
     private static ObjectNode descriptor(String mediaType, Digest digest, long size) {

@@ -70,11 +70,14 @@ final class LayoutImport {
                 throw new IOException("OCI layout " + layout + ": " + e.getMessage(), e);
             }
             copy(manifest.config());
+            ImageConfig config;
             try {
-                ImageConfig.parse(store.readDocument(manifest.config().digest()));
+                config = ImageConfig.parse(store.readDocument(manifest.config().digest()));
             } catch (IllegalArgumentException e) {
                 throw new IOException("OCI layout " + layout + ": " + e.getMessage(), e);
             }
+            ArchiveImport.checkLayerCount(manifest.layers().size(), config, "OCI layout " + layout + ": manifest "
+                    + manifestDescriptor.digest());
             for (Descriptor layer : manifest.layers()) {
                 copy(layer);
                 store.unpackLayer(layer.digest());
