@@ -128,7 +128,8 @@ public final class ImageStore {
 
     /**
      * Stores a blob from a stream, verifying its digest and size while writing it under a temporary name, then
-     * renaming it into place. A blob already present is kept (the stream is not read).
+     * renaming it into place. A blob already present is kept (the stream is not read). A blob no image references
+     * is removed by the next {@link #prune()}.
      *
      * @param in       the content
      * @param expected its digest
@@ -142,7 +143,7 @@ public final class ImageStore {
             return target;
         }
         Path tmp = tempName(target.getParent());
-        try {
+        try (StoreLock.Held held = lock.shared()) { // no prune while it is written
             MessageDigest md = Digest.sha256();
             long written = 0;
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -223,7 +224,8 @@ public final class ImageStore {
         if (Files.isDirectory(target)) {
             return target;
         }
-        try (StoreLock.Held held = StoreLock.of(root.resolve("locks").resolve(layer.hex() + ".lock")).exclusive()) {
+        try (StoreLock.Held store = lock.shared(); // no prune while it is unpacked
+             StoreLock.Held held = StoreLock.of(root.resolve("locks").resolve(layer.hex() + ".lock")).exclusive()) {
             if (Files.isDirectory(target)) {
                 return target; // another thread or JVM unpacked it while this one waited
             }
@@ -463,41 +465,36 @@ public final class ImageStore {
                 keep.add(manifest.config().digest().hex());
                 manifest.layers().forEach(l -> keep.add(l.digest().hex()));
             }
-            int blobs = 0;
-            int layers = 0;
-            int debris = 0;
-            for (Path p : children(root.resolve("blobs/sha256"))) {
-                String name = p.getFileName().toString();
-                if (!keep.contains(name)) {
-                    deleteTree(p);
-                    if (name.startsWith(TMP)) {
-                        debris++;
-                    } else {
-                        blobs++;
-                    }
-                }
-            }
-            for (Path p : children(root.resolve("layers"))) {
-                String name = p.getFileName().toString();
-                if (!keep.contains(name)) {
-                    deleteTree(p);
-                    if (name.startsWith(TMP)) {
-                        debris++;
-                    } else {
-                        layers++;
-                    }
-                }
-            }
+            int[] debris = {0};
+            int blobs = sweep(root.resolve("blobs/sha256"), keep, debris);
+            int layers = sweep(root.resolve("layers"), keep, debris);
             for (String dir : List.of("images", "tmp")) {
                 for (Path p : children(root.resolve(dir))) {
                     if (dir.equals("tmp") || p.getFileName().toString().startsWith(TMP)) {
                         deleteTree(p);
-                        debris++;
+                        debris[0]++;
                     }
                 }
             }
-            return new PruneResult(blobs, layers, debris);
+            return new PruneResult(blobs, layers, debris[0]);
         }
+    }
+
+    /** Deletes what {@code keep} does not name in a directory: returns the count, temporaries counted in debris. */
+    private static int sweep(Path dir, Set<String> keep, int[] debris) throws IOException {
+        int removed = 0;
+        for (Path p : children(dir)) {
+            String name = p.getFileName().toString();
+            if (!keep.contains(name)) {
+                deleteTree(p);
+                if (name.startsWith(TMP)) {
+                    debris[0]++;
+                } else {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     /** Takes the store lock shared, for an import. */

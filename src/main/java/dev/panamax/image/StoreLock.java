@@ -43,40 +43,27 @@ final class StoreLock {
 
     /** Takes the lock shared (imports, reads): waits for exclusive holders in any JVM. */
     Held shared() throws IOException {
-        threads.readLock().lock();
-        fileAccess.lock();
-        try {
-            if (sharers == 0) {
-                held = channel().lock(0, Long.MAX_VALUE, true);
-            }
-            sharers++;
-        } catch (IOException | RuntimeException e) {
-            threads.readLock().unlock();
-            throw e;
-        } finally {
-            fileAccess.unlock();
-        }
-        return () -> {
-            fileAccess.lock();
-            try {
-                if (--sharers == 0) {
-                    release();
-                }
-            } finally {
-                fileAccess.unlock();
-                threads.readLock().unlock();
-            }
-        };
+        return acquire(threads.readLock(), true);
     }
 
     /** Takes the lock exclusive (remove, prune, a layer's unpacking): waits for every other holder. */
     Held exclusive() throws IOException {
-        threads.writeLock().lock();
+        return acquire(threads.writeLock(), false);
+    }
+
+    /** Takes the JVM's lock, then the file lock unless other shared holders of this JVM hold it already. */
+    private Held acquire(java.util.concurrent.locks.Lock inJvm, boolean shared) throws IOException {
+        inJvm.lock();
         fileAccess.lock();
         try {
-            held = channel().lock(0, Long.MAX_VALUE, false);
+            if (sharers == 0) {
+                held = channel().lock(0, Long.MAX_VALUE, shared);
+            }
+            if (shared) {
+                sharers++;
+            }
         } catch (IOException | RuntimeException e) {
-            threads.writeLock().unlock();
+            inJvm.unlock();
             throw e;
         } finally {
             fileAccess.unlock();
@@ -84,10 +71,12 @@ final class StoreLock {
         return () -> {
             fileAccess.lock();
             try {
-                release();
+                if (!shared || --sharers == 0) {
+                    release();
+                }
             } finally {
                 fileAccess.unlock();
-                threads.writeLock().unlock();
+                inJvm.unlock();
             }
         };
     }

@@ -14,6 +14,13 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /** The names in a directory, sorted. */
+    static List<String> names(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     /** Runs a command, failing with its output unless it exits 0; returns its output. */
     static String run(String... command) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

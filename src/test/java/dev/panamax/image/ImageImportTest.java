@@ -31,12 +31,6 @@ class ImageImportTest {
         return new ImageStore(dir.resolve("store"), new TarUnpack(null));
     }
 
-    private static List<String> names(Path d) throws IOException {
-        try (var s = Files.list(d)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
     /** The image has busybox's files and umoci's config. */
     private static void assertBusybox(ImageStore store, ImageRecord image) throws IOException {
         ImageConfig config = store.config(image);
@@ -61,8 +55,8 @@ class ImageImportTest {
         assertEquals(List.of(image), store.list());
         assertBusybox(store, image);
         // umoci left its first manifest and config in the layout: only what the image references is copied
-        assertEquals(3, names(store.root().resolve("blobs/sha256")).size());
-        assertTrue(names(layout.resolve("blobs/sha256")).size() > 3);
+        assertEquals(3, Fixtures.names(store.root().resolve("blobs/sha256")).size());
+        assertTrue(Fixtures.names(layout.resolve("blobs/sha256")).size() > 3);
 
         assertEquals(image, store.importLayout(layout, "pmx/app:1.0"), "the same image again");
         assertEquals(List.of(image), store.list());
@@ -92,7 +86,7 @@ class ImageImportTest {
         assertTrue(e.getMessage().startsWith("blob " + manifest.layers().get(0).digest() + ": its content has digest"),
                 e.getMessage());
         assertEquals(List.of(), store.list());
-        assertEquals(List.of(), names(store.root().resolve("layers")));
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("layers")));
         assertFalse(Files.exists(store.blobPath(manifest.layers().get(0).digest())));
     }
 
@@ -132,7 +126,7 @@ class ImageImportTest {
         assertEquals("docker.io/pmx/app:1", images.get(0).reference().toString());
         assertEquals(MediaTypes.DOCKER_MANIFEST, store.manifest(images.get(0)).mediaType());
         assertBusybox(store, images.get(0));
-        assertEquals(List.of(), names(store.root().resolve("tmp")), "the extracted archive stayed");
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("tmp")), "the extracted archive stayed");
     }
 
     @Test
@@ -191,8 +185,8 @@ class ImageImportTest {
             assertEquals(1, Files.readAllLines(log).size(), "the layer was unpacked more than once");
             ImageStore s = new ImageStore(store, new TarUnpack(null));
             assertEquals(1, s.list().size());
-            assertEquals(3, names(store.resolve("blobs/sha256")).size());
-            assertEquals(1, names(store.resolve("layers")).size());
+            assertEquals(3, Fixtures.names(store.resolve("blobs/sha256")).size());
+            assertEquals(1, Fixtures.names(store.resolve("layers")).size());
         } finally {
             for (Process jvm : jvms) {
                 jvm.destroyForcibly().waitFor();

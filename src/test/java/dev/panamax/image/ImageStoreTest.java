@@ -30,12 +30,6 @@ class ImageStoreTest {
         return new ImageStore(dir.resolve("store"), new TarUnpack(log));
     }
 
-    private static List<String> names(Path d) throws IOException {
-        try (var s = Files.list(d)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
     @Test
     void theDefaultStoreIsVarLibForRootAndTheXdgDataDirectoryOtherwise() {
         Path home = Path.of("/home/u");
@@ -61,13 +55,13 @@ class ImageStoreTest {
         IOException longer = assertThrows(IOException.class,
                 () -> store.putBlob(new ByteArrayInputStream(content), digest, 4));
         assertEquals("blob " + digest + ": longer than its size 4", longer.getMessage());
-        assertEquals(List.of(), names(store.root().resolve("blobs/sha256")), "a refused blob left a file");
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("blobs/sha256")), "a refused blob left a file");
 
         Path blob = store.putBlob(new ByteArrayInputStream(content), digest, content.length);
         assertEquals(store.blobPath(digest), blob);
         assertEquals("hello", Files.readString(blob));
         assertEquals(digest, store.putBlob(content));
-        assertEquals(List.of(digest.hex()), names(store.root().resolve("blobs/sha256")));
+        assertEquals(List.of(digest.hex()), Fixtures.names(store.root().resolve("blobs/sha256")));
     }
 
     /** A tar with one file, stored as a blob. */
@@ -98,7 +92,7 @@ class ImageStoreTest {
         }
         assertEquals(List.of(layer.toString()), Files.readAllLines(log));
         assertEquals("hi", Files.readString(store.layerPath(layer).resolve("hello.txt")));
-        assertEquals(List.of(layer.hex()), names(store.root().resolve("layers")));
+        assertEquals(List.of(layer.hex()), Fixtures.names(store.root().resolve("layers")));
     }
 
     @Test
@@ -110,7 +104,7 @@ class ImageStoreTest {
         Digest layer = store.putBlob("not a tar".getBytes(StandardCharsets.UTF_8));
         IOException e = assertThrows(IOException.class, () -> store.unpackLayer(layer));
         assertEquals("layer " + layer + ": refused", e.getMessage());
-        assertEquals(List.of(), names(store.root().resolve("layers")));
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("layers")));
         assertFalse(Files.exists(store.layerPath(layer)));
     }
 
@@ -158,7 +152,7 @@ class ImageStoreTest {
         assertTrue(store.remove(two));
         assertEquals(new PruneResult(3, 1, 0), store.prune(), "manifest, config and layer");
         assertEquals(List.of(), store.list());
-        assertEquals(List.of(), names(store.root().resolve("blobs/sha256")));
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("blobs/sha256")));
     }
 
     @Test
@@ -172,6 +166,6 @@ class ImageStoreTest {
         assertEquals(List.of(), store.list());
         assertThrows(IllegalArgumentException.class, () -> Digest.parse(".tmp-1-1"));
         assertEquals(new PruneResult(0, 0, 4), store.prune());
-        assertEquals(List.of(), names(root.resolve("layers")));
+        assertEquals(List.of(), Fixtures.names(root.resolve("layers")));
     }
 }
