@@ -152,7 +152,8 @@ final class ArchiveImport {
 
     /** Stores one docker-save image's config and layers, then a Docker schema 2 manifest for them. */
     private Digest storeDocker(Path dir, JsonNode image, String where) throws IOException {
-        byte[] configBytes = ImageStore.readLimited(inside(dir, Json.string(image, "Config", where)), where + ".Config");
+        byte[] configBytes = ImageStore.readLimited(inside(dir, Json.string(image, "Config", where)),
+                where + ".Config");
         ImageConfig parsed = ImageConfig.parse(configBytes);
         List<String> layerNames = Json.strings(image, "Layers", where);
         checkLayerCount(layerNames.size(), parsed, "image archive " + archive + ": " + where);

@@ -101,7 +101,8 @@ final class LayoutImport {
         byte[] bytes = ImageStore.readLimited(blob(entry.digest()), "OCI layout " + layout + ": index "
                 + entry.digest());
         if (!Digest.of(bytes).equals(entry.digest())) {
-            throw new IOException("OCI layout " + layout + ": blob " + entry.digest() + " has digest " + Digest.of(bytes));
+            throw new IOException("OCI layout " + layout + ": blob " + entry.digest() + " has digest "
+                    + Digest.of(bytes));
         }
         try {
             return manifestFor(ImageIndex.parse(bytes).select(platform), platform, depth + 1);

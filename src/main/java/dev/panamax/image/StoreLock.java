@@ -12,9 +12,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * A lock file shared by threads and JVMs: a read-write lock inside this JVM in front of one {@link FileChannel}
  * lock per file (the JDK refuses two overlapping locks of one JVM on a file, and closing any channel of a file
- * drops all its locks, so a JVM holds one channel per lock file, open while the lock is held). Lock files are
- * never deleted: a JVM waiting on a deleted file's channel would lock another inode than the next one. Shared holders count; the first takes the
- * file's shared lock, the last drops it.
+ * drops all its locks, so a JVM holds one channel per lock file, open while the lock is held). Shared holders
+ * count; the first takes the file's shared lock, the last drops it. Lock files are never deleted: a JVM waiting
+ * on a deleted file's channel would lock another inode than the next one.
  */
 final class StoreLock {
     private static final ConcurrentHashMap<Path, StoreLock> LOCKS = new ConcurrentHashMap<>();

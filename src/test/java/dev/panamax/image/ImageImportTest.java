@@ -139,7 +139,8 @@ class ImageImportTest {
         assertEquals("quay.io/pmx/app:1.0", image.reference().toString());
         assertEquals(MediaTypes.OCI_MANIFEST, store.manifest(image).mediaType());
         assertBusybox(store, image);
-        assertEquals(image.manifest(), store.importLayout(layout, "x:1.0").manifest(), "the same manifest as the layout");
+        assertEquals(image.manifest(), store.importLayout(layout, "x:1.0").manifest(),
+                "the same manifest as the layout");
     }
 
     @Test

@@ -21,7 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The store's files: verified blobs, layers unpacked once, records, prune, nothing complete-looking after a failure. */
+/**
+ * The store's files: verified blobs, layers unpacked once, records, prune, nothing complete-looking after a
+ * failure, JSON over the size limit refused.
+ */
 class ImageStoreTest {
     @TempDir
     Path dir;
@@ -153,6 +156,14 @@ class ImageStoreTest {
         assertEquals(new PruneResult(3, 1, 0), store.prune(), "manifest, config and layer");
         assertEquals(List.of(), store.list());
         assertEquals(List.of(), Fixtures.names(store.root().resolve("blobs/sha256")));
+    }
+
+    @Test
+    void aStoredDocumentOverTheLimitIsRefusedNamingIt() throws Exception {
+        ImageStore store = store(null);
+        Digest big = store.putBlob(new byte[Json.MAX_DOCUMENT + 1]);
+        IOException e = assertThrows(IOException.class, () -> store.readDocument(big));
+        assertEquals("blob " + big + ": larger than the limit of 4194304 bytes for a JSON document", e.getMessage());
     }
 
     @Test
