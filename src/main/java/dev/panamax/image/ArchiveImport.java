@@ -49,7 +49,7 @@ final class ArchiveImport {
             throw new IOException("image archive " + archive + ": neither manifest.json (docker save) nor oci-layout"
                     + " (oci-archive) at its top");
         } finally {
-            ImageStore.deleteTree(dir);
+            StoreFiles.deleteTree(dir);
         }
     }
 
@@ -118,7 +118,7 @@ final class ArchiveImport {
     private List<ImageRecord> importDocker(Path dir, String refName) throws IOException {
         JsonNode images;
         try {
-            images = Json.parseAny(ImageStore.readLimited(dir.resolve("manifest.json"), "manifest.json"),
+            images = Json.parseAny(StoreFiles.readLimited(dir.resolve("manifest.json"), "manifest.json"),
                     "manifest.json");
         } catch (IllegalArgumentException e) {
             throw new IOException("image archive " + archive + ": " + e.getMessage(), e);
@@ -152,7 +152,7 @@ final class ArchiveImport {
 
     /** Stores one docker-save image's config and layers, then a Docker schema 2 manifest for them. */
     private Digest storeDocker(Path dir, JsonNode image, String where) throws IOException {
-        byte[] configBytes = ImageStore.readLimited(inside(dir, Json.string(image, "Config", where)),
+        byte[] configBytes = StoreFiles.readLimited(inside(dir, Json.string(image, "Config", where)),
                 where + ".Config");
         ImageConfig parsed = ImageConfig.parse(configBytes);
         List<String> layerNames = Json.strings(image, "Layers", where);

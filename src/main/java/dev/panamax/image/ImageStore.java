@@ -8,13 +8,10 @@ import java.net.URLEncoder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A local image store in one directory, safe to share between threads and JVMs:
@@ -42,8 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * complete; {@link #prune()} removes such debris.
  */
 public final class ImageStore {
-    private static final String TMP = ".tmp-";
-    private static final AtomicLong TMP_COUNTER = new AtomicLong();
+    /** The prefix of every name written before it is complete. */
+    static final String TMP = ".tmp-";
 
     private final Path root;
     private final LayerUnpack unpacker;
@@ -142,7 +138,7 @@ public final class ImageStore {
         if (Files.exists(target)) {
             return target;
         }
-        Path tmp = tempName(target.getParent());
+        Path tmp = StoreFiles.tempName(target.getParent());
         try (StoreLock.Held held = lock.shared()) { // no prune while it is written
             MessageDigest md = Digest.sha256();
             long written = 0;
@@ -166,7 +162,7 @@ public final class ImageStore {
             if (!actual.equals(expected)) {
                 throw new IOException("blob " + expected + ": its content has digest " + actual);
             }
-            move(tmp, target);
+            StoreFiles.move(tmp, target);
             return target;
         } finally {
             Files.deleteIfExists(tmp);
@@ -194,21 +190,7 @@ public final class ImageStore {
      * @throws IOException if it is missing, larger than the limit or unreadable
      */
     public byte[] readDocument(Digest digest) throws IOException {
-        return readLimited(blobPath(digest), "blob " + digest);
-    }
-
-    /** Reads a file of at most {@link Json#MAX_DOCUMENT} bytes, naming it in errors. */
-    static byte[] readLimited(Path file, String what) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(Json.MAX_DOCUMENT + 1);
-            if (bytes.length > Json.MAX_DOCUMENT) {
-                throw new IOException(what + ": larger than the limit of " + Json.MAX_DOCUMENT + " bytes for a JSON"
-                        + " document");
-            }
-            return bytes;
-        } catch (NoSuchFileException e) {
-            throw new IOException(what + ": missing (" + file + ")", e);
-        }
+        return StoreFiles.readLimited(blobPath(digest), "blob " + digest);
     }
 
     /**
@@ -229,7 +211,7 @@ public final class ImageStore {
             if (Files.isDirectory(target)) {
                 return target; // another thread or JVM unpacked it while this one waited
             }
-            Path tmp = tempName(target.getParent());
+            Path tmp = StoreFiles.tempName(target.getParent());
             Files.createDirectory(tmp);
             try {
                 try (InputStream in = Files.newInputStream(blobPath(layer))) {
@@ -237,10 +219,10 @@ public final class ImageStore {
                 } catch (NoSuchFileException e) {
                     throw new IOException("layer " + layer + ": its blob is not stored", e);
                 }
-                move(tmp, target);
+                StoreFiles.move(tmp, target);
             } finally {
                 if (Files.exists(tmp)) {
-                    deleteTree(tmp);
+                    StoreFiles.deleteTree(tmp);
                 }
             }
             return target;
@@ -261,10 +243,10 @@ public final class ImageStore {
             throw new IOException("image " + reference + ": manifest blob " + manifest + " is not stored");
         }
         Path file = recordPath(reference);
-        Path tmp = tempName(file.getParent());
+        Path tmp = StoreFiles.tempName(file.getParent());
         try {
             Files.writeString(tmp, manifest + "\n", StandardOpenOption.CREATE_NEW);
-            move(tmp, file);
+            StoreFiles.move(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -469,9 +451,9 @@ public final class ImageStore {
             int blobs = sweep(root.resolve("blobs/sha256"), keep, debris);
             int layers = sweep(root.resolve("layers"), keep, debris);
             for (String dir : List.of("images", "tmp")) {
-                for (Path p : children(root.resolve(dir))) {
+                for (Path p : StoreFiles.children(root.resolve(dir))) {
                     if (dir.equals("tmp") || p.getFileName().toString().startsWith(TMP)) {
-                        deleteTree(p);
+                        StoreFiles.deleteTree(p);
                         debris[0]++;
                     }
                 }
@@ -483,10 +465,10 @@ public final class ImageStore {
     /** Deletes what {@code keep} does not name in a directory: returns the count, temporaries counted in debris. */
     private static int sweep(Path dir, Set<String> keep, int[] debris) throws IOException {
         int removed = 0;
-        for (Path p : children(dir)) {
+        for (Path p : StoreFiles.children(dir)) {
             String name = p.getFileName().toString();
             if (!keep.contains(name)) {
-                deleteTree(p);
+                StoreFiles.deleteTree(p);
                 if (name.startsWith(TMP)) {
                     debris[0]++;
                 } else {
@@ -502,67 +484,8 @@ public final class ImageStore {
         return lock.shared();
     }
 
-    /** A fresh temporary name in a directory ({@code .tmp-PID-N}), unique across threads and JVMs. */
-    static Path tempName(Path dir) {
-        return dir.resolve(TMP + ProcessHandle.current().pid() + "-" + TMP_COUNTER.incrementAndGet());
-    }
-
     /** A fresh temporary directory under {@code ROOT/tmp} (archives being read). */
     Path tempDirectory() throws IOException {
-        return Files.createDirectory(tempName(root.resolve("tmp")));
-    }
-
-    /** Renames into place atomically; a directory present already (made meanwhile) wins. */
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-            // the same content, stored meanwhile
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("renaming " + from + " to " + to + ": not atomic on this file system", e);
-        }
-    }
-
-    private static List<Path> children(Path dir) throws IOException {
-        try (var stream = Files.list(dir)) {
-            return stream.toList();
-        }
-    }
-
-    /** Deletes a tree, making directories writable first (layers may hold read-only directories). */
-    static void deleteTree(Path top) throws IOException {
-        if (!Files.isDirectory(top, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Files.deleteIfExists(top);
-            return;
-        }
-        Files.walkFileTree(top, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
-                    java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
-                try {
-                    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString(
-                            "rwx------"));
-                } catch (IOException | UnsupportedOperationException e) {
-                    // deletion below names the problem if it matters
-                }
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a)
-                    throws IOException {
-                Files.delete(file);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
+        return Files.createDirectory(StoreFiles.tempName(root.resolve("tmp")));
     }
 }

@@ -28,7 +28,7 @@ final class LayoutImport {
             throw new IOException("OCI layout " + layout + ": no oci-layout file (not an OCI image layout)");
         }
         try {
-            return ImageIndex.parse(ImageStore.readLimited(layout.resolve("index.json"), "OCI layout " + layout
+            return ImageIndex.parse(StoreFiles.readLimited(layout.resolve("index.json"), "OCI layout " + layout
                     + ": index.json"));
         } catch (IllegalArgumentException e) {
             throw new IOException("OCI layout " + layout + ": index.json: " + e.getMessage(), e);
@@ -98,7 +98,7 @@ final class LayoutImport {
         if (depth > 4) {
             throw new IOException("OCI layout " + layout + ": indexes nested deeper than 4");
         }
-        byte[] bytes = ImageStore.readLimited(blob(entry.digest()), "OCI layout " + layout + ": index "
+        byte[] bytes = StoreFiles.readLimited(blob(entry.digest()), "OCI layout " + layout + ": index "
                 + entry.digest());
         if (!Digest.of(bytes).equals(entry.digest())) {
             throw new IOException("OCI layout " + layout + ": blob " + entry.digest() + " has digest "

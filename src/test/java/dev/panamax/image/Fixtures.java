@@ -70,7 +70,7 @@ final class Fixtures {
         run("umoci", "repack", "--image", image, bundle.toString());
         run("umoci", "config", "--image", image, "--config.cmd", "/bin/sh", "--config.env", "PATH=/bin",
                 "--config.workingdir", "/srv", "--config.label", "pmx.test=yes");
-        ImageStore.deleteTree(bundle);
+        StoreFiles.deleteTree(bundle);
         return layout;
     }
 
