@@ -245,7 +245,10 @@ public final class ImageStore {
         Path file = recordPath(reference);
         Path tmp = StoreFiles.tempName(file.getParent());
         try {
-            Files.writeString(tmp, manifest + "\n", StandardOpenOption.CREATE_NEW);
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                out.write(java.nio.ByteBuffer.wrap((manifest + "\n").getBytes(StandardCharsets.US_ASCII)));
+                out.force(true); // on disk before the rename makes it the record
+            }
             StoreFiles.move(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
