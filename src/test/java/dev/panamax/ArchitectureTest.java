@@ -117,6 +117,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyImageSupportUsesTheOptionalLibraries() {
+        noClasses().that(resideOutsideOfPackages("dev.panamax.image..")).should().dependOnClassesThat(
+                        resideInAnyPackage("com.fasterxml.jackson..", "org.apache.commons..", "io.airlift.."))
+                .because("they are optional dependencies: the launcher core runs without any third-party jar")
+                .check(MAIN);
+    }
+
+    @Test
     void noPackageCycles() {
         Map<String, Set<String>> graph = new TreeMap<>();
         for (JavaClass c : MAIN) {

@@ -34,7 +34,9 @@ class JavadocTest {
                 "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC",
                 "-Xdoclint:all", "-Xmaxwarns", "10000", "-Xmaxerrs", "10000", "-quiet", "-d", out.toString(),
                 "-notimestamp", "-noindex", "-notree", "-nohelp", "-nodeprecatedlist",
-                "--module-source-path", "dev.panamax=" + sources, "--module", "dev.panamax")
+                "--module-source-path", "dev.panamax=" + sources, "--module", "dev.panamax",
+                // the optional modules dev.panamax.image requires (static): surefire's module path holds them
+                "--module-path", System.getProperty("jdk.module.path", ""))
                 .redirectErrorStream(true).start();
         String log;
         try {

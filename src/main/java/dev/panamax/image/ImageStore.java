@@ -1,0 +1,494 @@
+package dev.panamax.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A local image store in one directory, safe to share between threads and JVMs:
+ *
+ * <pre>
+ * ROOT/lock                      the store lock (imports shared; remove and prune exclusive)
+ * ROOT/blobs/sha256/HEX          content-addressed blobs: manifests, configs, layers as stored
+ * ROOT/layers/HEX/               a layer blob unpacked (HEX: the layer blob's digest)
+ * ROOT/locks/HEX.lock            one lock per layer: unpacked once, also by JVMs importing it at once
+ * ROOT/images/NAME               an image record: the manifest digest (NAME: the URL-encoded reference)
+ * </pre>
+ *
+ * <p>Everything is written under a temporary name starting with {@code .tmp-} (a blob after its digest and size
+ * are verified, a layer once unpacked) and renamed into place, so a crash never leaves anything that looks
+ * complete; {@link #prune()} removes such debris.
+ */
+public final class ImageStore {
+    /** The prefix of every name written before it is complete. */
+    static final String TMP = ".tmp-";
+
+    private final Path root;
+    private final LayerUnpack unpacker;
+    private final StoreLock lock;
+
+    ImageStore(Path root, LayerUnpack unpacker) throws IOException {
+        this.root = root;
+        this.unpacker = unpacker;
+        for (String dir : List.of("blobs/sha256", "layers", "locks", "images", "tmp")) {
+            Files.createDirectories(root.resolve(dir));
+        }
+        this.lock = StoreLock.of(root.resolve("lock"));
+    }
+
+    /**
+     * Opens (creating if needed) a store in a directory.
+     *
+     * @param root the store's directory
+     * @return the store
+     * @throws IOException           if the directories cannot be made
+     * @throws IllegalStateException if Jackson or Commons Compress is missing ({@link ImageSupport#require()})
+     */
+    public static ImageStore open(Path root) throws IOException {
+        ImageSupport.require();
+        return new ImageStore(root, LayerUnpack.MISSING);
+    }
+
+    /**
+     * Opens the default store: {@code /var/lib/panamax} for root, else {@code $XDG_DATA_HOME/panamax} or
+     * {@code ~/.local/share/panamax}.
+     *
+     * @return the store
+     * @throws IOException           if the directories cannot be made
+     * @throws IllegalStateException if Jackson or Commons Compress is missing
+     */
+    public static ImageStore openDefault() throws IOException {
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        return open(defaultRoot(Integer.valueOf(0).equals(uid), System.getenv(),
+                Path.of(System.getProperty("user.home"))));
+    }
+
+    /** The default root for an effective root user or another, given the environment and home directory. */
+    static Path defaultRoot(boolean isRoot, Map<String, String> env, Path home) {
+        if (isRoot) {
+            return Path.of("/var/lib/panamax");
+        }
+        String xdg = env.get("XDG_DATA_HOME");
+        if (xdg != null && xdg.startsWith("/")) { // the XDG spec ignores a relative value
+            return Path.of(xdg, "panamax");
+        }
+        return home.resolve(".local/share/panamax");
+    }
+
+    /**
+     * The store's directory.
+     *
+     * @return the root given to {@link #open}
+     */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Where a blob is stored (it may be absent).
+     *
+     * @param digest the blob's digest
+     * @return {@code ROOT/blobs/sha256/HEX}
+     */
+    public Path blobPath(Digest digest) {
+        return root.resolve("blobs/sha256").resolve(digest.hex());
+    }
+
+    /**
+     * Where a layer blob is unpacked (it may be absent).
+     *
+     * @param layer the layer blob's digest
+     * @return {@code ROOT/layers/HEX}
+     */
+    public Path layerPath(Digest layer) {
+        return root.resolve("layers").resolve(layer.hex());
+    }
+
+    /**
+     * Stores a blob from a stream, verifying its digest and size while writing it under a temporary name, then
+     * renaming it into place. A blob already present is kept (the stream is not read). A blob no image references
+     * is removed by the next {@link #prune()}.
+     *
+     * @param in       the content
+     * @param expected its digest
+     * @param size     its size in bytes, or -1 if unknown
+     * @return the blob's path
+     * @throws IOException if writing fails, or the content's digest or size differs (named, nothing kept)
+     */
+    public Path putBlob(InputStream in, Digest expected, long size) throws IOException {
+        Path target = blobPath(expected);
+        if (Files.exists(target)) {
+            return target;
+        }
+        Path tmp = StoreFiles.tempName(target.getParent());
+        try (StoreLock.Held held = lock.shared()) { // no prune while it is written
+            MessageDigest md = Digest.sha256();
+            long written = 0;
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream stream = Channels.newOutputStream(out)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    written += n;
+                    if (size >= 0 && written > size) {
+                        throw new IOException("blob " + expected + ": longer than its size " + size);
+                    }
+                    md.update(buffer, 0, n);
+                    stream.write(buffer, 0, n);
+                }
+                out.force(true);
+            }
+            if (size >= 0 && written != size) {
+                throw new IOException("blob " + expected + ": " + written + " bytes, its descriptor says " + size);
+            }
+            Digest actual = Digest.of(md);
+            if (!actual.equals(expected)) {
+                throw new IOException("blob " + expected + ": its content has digest " + actual);
+            }
+            StoreFiles.move(tmp, target);
+            return target;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Stores bytes as a blob under their digest.
+     *
+     * @param bytes the content
+     * @return its digest
+     * @throws IOException if writing fails
+     */
+    public Digest putBlob(byte[] bytes) throws IOException {
+        Digest digest = Digest.of(bytes);
+        putBlob(new java.io.ByteArrayInputStream(bytes), digest, bytes.length);
+        return digest;
+    }
+
+    /**
+     * Reads a stored JSON blob (manifest, config) of at most 4 MiB.
+     *
+     * @param digest the blob's digest
+     * @return its bytes
+     * @throws IOException if it is missing, larger than the limit or unreadable
+     */
+    public byte[] readDocument(Digest digest) throws IOException {
+        return StoreFiles.readLimited(blobPath(digest), "blob " + digest);
+    }
+
+    /**
+     * Unpacks a stored layer blob into {@code layers/HEX} once: under the layer's own lock (threads and JVMs), into a
+     * temporary directory renamed into place when complete; a layer present already is returned as it is.
+     *
+     * @param layer the layer blob's digest (the blob must be stored)
+     * @return the layer's directory
+     * @throws IOException if the blob is missing or unpacking fails (nothing is left under the final name)
+     */
+    public Path unpackLayer(Digest layer) throws IOException {
+        Path target = layerPath(layer);
+        if (Files.isDirectory(target)) {
+            return target;
+        }
+        try (StoreLock.Held store = lock.shared(); // no prune while it is unpacked
+             StoreLock.Held held = StoreLock.of(root.resolve("locks").resolve(layer.hex() + ".lock")).exclusive()) {
+            if (Files.isDirectory(target)) {
+                return target; // another thread or JVM unpacked it while this one waited
+            }
+            Path tmp = StoreFiles.tempName(target.getParent());
+            Files.createDirectory(tmp);
+            try {
+                try (InputStream in = Files.newInputStream(blobPath(layer))) {
+                    unpacker.unpack(in, layer, tmp);
+                } catch (NoSuchFileException e) {
+                    throw new IOException("layer " + layer + ": its blob is not stored", e);
+                }
+                StoreFiles.move(tmp, target);
+            } finally {
+                if (Files.exists(tmp)) {
+                    StoreFiles.deleteTree(tmp);
+                }
+            }
+            return target;
+        }
+    }
+
+    /**
+     * Records an image: {@code reference} now names the manifest (replacing what it named before). The manifest
+     * blob must be stored.
+     *
+     * @param reference the reference
+     * @param manifest  the manifest's digest
+     * @return the record
+     * @throws IOException if the manifest blob is missing or writing fails
+     */
+    ImageRecord record(ImageReference reference, Digest manifest) throws IOException {
+        if (!Files.exists(blobPath(manifest))) {
+            throw new IOException("image " + reference + ": manifest blob " + manifest + " is not stored");
+        }
+        Path file = recordPath(reference);
+        Path tmp = StoreFiles.tempName(file.getParent());
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                out.write(java.nio.ByteBuffer.wrap((manifest + "\n").getBytes(StandardCharsets.US_ASCII)));
+                out.force(true); // on disk before the rename makes it the record
+            }
+            StoreFiles.move(tmp, file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return new ImageRecord(reference, manifest);
+    }
+
+    private Path recordPath(ImageReference reference) {
+        return root.resolve("images").resolve(URLEncoder.encode(reference.toString(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The images in the store, sorted by reference.
+     *
+     * @return the records
+     * @throws IOException if the records cannot be read (a malformed one is named)
+     */
+    public List<ImageRecord> list() throws IOException {
+        List<ImageRecord> records = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(root.resolve("images"))) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue; // a record being written
+                }
+                try {
+                    records.add(new ImageRecord(ImageReference.parse(URLDecoder.decode(name, StandardCharsets.UTF_8)),
+                            Digest.parse(Files.readString(file).strip())));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("image record " + file + ": " + e.getMessage(), e);
+                } catch (NoSuchFileException e) {
+                    // removed since listed
+                }
+            }
+        }
+        records.sort(Comparator.comparing(r -> r.reference().toString()));
+        return records;
+    }
+
+    /**
+     * The image a reference names.
+     *
+     * @param reference the reference
+     * @return its record, or empty
+     * @throws IOException if the record cannot be read
+     */
+    public Optional<ImageRecord> find(ImageReference reference) throws IOException {
+        Path file = recordPath(reference);
+        try {
+            return Optional.of(new ImageRecord(reference, Digest.parse(Files.readString(file).strip())));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("image record " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An image's manifest.
+     *
+     * @param image the image
+     * @return its manifest
+     * @throws IOException if the blob is missing or malformed
+     */
+    public ImageManifest manifest(ImageRecord image) throws IOException {
+        try {
+            return ImageManifest.parse(readDocument(image.manifest()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("image " + image.reference() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An image's config.
+     *
+     * @param image the image
+     * @return its config
+     * @throws IOException if a blob is missing or malformed
+     */
+    public ImageConfig config(ImageRecord image) throws IOException {
+        Digest config = manifest(image).config().digest();
+        try {
+            return ImageConfig.parse(readDocument(config));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("image " + image.reference() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An image's unpacked layer directories, bottom first (what an overlay or a copy stacks).
+     *
+     * @param image the image
+     * @return the directories
+     * @throws IOException if the manifest is missing, or a layer is not unpacked (named)
+     */
+    public List<Path> layers(ImageRecord image) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        for (Descriptor layer : manifest(image).layers()) {
+            Path dir = layerPath(layer.digest());
+            if (!Files.isDirectory(dir)) {
+                throw new IOException("image " + image.reference() + ": layer " + layer.digest() + " is not unpacked");
+            }
+            dirs.add(dir);
+        }
+        return dirs;
+    }
+
+    /**
+     * Imports an image of an OCI image layout directory (as {@code umoci} and {@code skopeo copy ... oci:DIR:TAG}
+     * write them) for this JVM's platform: see {@link #importLayout(Path, String, Platform)}.
+     *
+     * @param layout  the layout directory
+     * @param refName the image's name, e.g. {@code app:1.0}
+     * @return the record
+     * @throws IOException naming the layout and what is wrong: no such name, a missing or corrupt blob, no
+     *                     manifest for the platform, a malformed document
+     */
+    public ImageRecord importLayout(Path layout, String refName) throws IOException {
+        return importLayout(layout, refName, Platform.current());
+    }
+
+    /**
+     * Imports an image of an OCI image layout directory: the {@code index.json} entry whose
+     * {@code org.opencontainers.image.ref.name} is {@code refName} or its tag ({@code app:1.0} finds {@code 1.0}),
+     * its manifest for {@code platform} when the entry is an index, the config and the layers (each blob's digest
+     * and size verified, each layer unpacked once), then stored as {@code ImageReference.parse(refName)}.
+     *
+     * @param layout   the layout directory
+     * @param refName  the image's name, e.g. {@code app:1.0}
+     * @param platform the platform to take from a multi-platform image
+     * @return the record
+     * @throws IOException naming the layout and what is wrong
+     */
+    public ImageRecord importLayout(Path layout, String refName, Platform platform) throws IOException {
+        ImageReference reference;
+        try {
+            reference = ImageReference.parse(refName);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("OCI layout " + layout + ": " + e.getMessage(), e);
+        }
+        LayoutImport in = new LayoutImport(this, layout);
+        return in.importImage(LayoutImport.entry(in.index(), refName, layout), reference, platform);
+    }
+
+    /**
+     * Imports the images of an {@code oci-archive} or {@code docker save} tar (told apart by their content),
+     * each under the name it carries (docker's {@code RepoTags}; the OCI entry's {@code io.containerd.image.name}
+     * or {@code org.opencontainers.image.ref.name}), for this JVM's platform.
+     *
+     * @param archive the tar file
+     * @return the records, one per name
+     * @throws IOException naming the archive and what is wrong (an unnamed image, a member outside the archive,
+     *                     a missing or corrupt blob, a malformed document)
+     */
+    public List<ImageRecord> importArchive(Path archive) throws IOException {
+        return new ArchiveImport(this, archive).importAll(null, Platform.current());
+    }
+
+    /**
+     * Imports one image of an {@code oci-archive} or {@code docker save} tar under a name of the caller's: the
+     * only image, or the OCI entry so named (as {@link #importLayout(Path, String, Platform)}), or docker's first.
+     *
+     * @param archive  the tar file
+     * @param refName  the name to store it under, e.g. {@code app:1.0}
+     * @param platform the platform to take from a multi-platform image
+     * @return the record
+     * @throws IOException naming the archive and what is wrong
+     */
+    public ImageRecord importArchive(Path archive, String refName, Platform platform) throws IOException {
+        return new ArchiveImport(this, archive).importAll(refName, platform).get(0);
+    }
+
+    /**
+     * Removes an image's record (its blobs and layers stay until {@link #prune()}).
+     *
+     * @param reference the image's reference
+     * @return whether there was such an image
+     * @throws IOException if the record cannot be removed
+     */
+    public boolean remove(ImageReference reference) throws IOException {
+        try (StoreLock.Held held = lock.exclusive()) {
+            return Files.deleteIfExists(recordPath(reference));
+        }
+    }
+
+    /**
+     * Removes the blobs and unpacked layers no image references, and what interrupted writes left, while no
+     * import runs (exclusive store lock).
+     *
+     * @return what was removed
+     * @throws IOException if a record cannot be read or a file cannot be removed
+     */
+    public PruneResult prune() throws IOException {
+        try (StoreLock.Held held = lock.exclusive()) {
+            Set<String> keep = new HashSet<>();
+            for (ImageRecord image : list()) {
+                keep.add(image.manifest().hex());
+                ImageManifest manifest = manifest(image);
+                keep.add(manifest.config().digest().hex());
+                manifest.layers().forEach(l -> keep.add(l.digest().hex()));
+            }
+            int[] debris = {0};
+            int blobs = sweep(root.resolve("blobs/sha256"), keep, debris);
+            int layers = sweep(root.resolve("layers"), keep, debris);
+            for (String dir : List.of("images", "tmp")) {
+                for (Path p : StoreFiles.children(root.resolve(dir))) {
+                    if (dir.equals("tmp") || p.getFileName().toString().startsWith(TMP)) {
+                        StoreFiles.deleteTree(p);
+                        debris[0]++;
+                    }
+                }
+            }
+            return new PruneResult(blobs, layers, debris[0]);
+        }
+    }
+
+    /** Deletes what {@code keep} does not name in a directory: returns the count, temporaries counted in debris. */
+    private static int sweep(Path dir, Set<String> keep, int[] debris) throws IOException {
+        int removed = 0;
+        for (Path p : StoreFiles.children(dir)) {
+            String name = p.getFileName().toString();
+            if (!keep.contains(name)) {
+                StoreFiles.deleteTree(p);
+                if (name.startsWith(TMP)) {
+                    debris[0]++;
+                } else {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Takes the store lock shared, for an import. */
+    StoreLock.Held importing() throws IOException {
+        return lock.shared();
+    }
+
+    /** A fresh temporary directory under {@code ROOT/tmp} (archives being read). */
+    Path tempDirectory() throws IOException {
+        return Files.createDirectory(StoreFiles.tempName(root.resolve("tmp")));
+    }
+}

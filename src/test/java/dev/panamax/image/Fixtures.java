@@ -1,0 +1,82 @@
+package dev.panamax.image;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Real images for the store's tests: OCI layouts made by umoci from busybox-static, tars by skopeo. */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** The names in a directory, sorted. */
+    static List<String> names(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Runs a command, failing with its output unless it exits 0; returns its output. */
+    static String run(String... command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + ": did not end");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(String.join(" ", command) + ": interrupted", e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": " + out);
+        }
+        return out;
+    }
+
+    /** Skips (saying why) unless the tools are installed. */
+    static void assumeTools(String... tools) {
+        for (String tool : tools) {
+            boolean found = List.of("/usr/bin/", "/usr/sbin/", "/bin/").stream()
+                    .anyMatch(d -> Files.isExecutable(Path.of(d + tool)));
+            Assumptions.assumeTrue(found, tool + " is not installed (bash .ci/deps installs it)");
+        }
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/bin/busybox")),
+                "busybox-static is not installed (bash .ci/deps installs it)");
+    }
+
+    /**
+     * An OCI layout {@code dir/layout} whose image {@code tag} holds busybox as {@code /bin/busybox} and
+     * {@code /bin/sh}, with Cmd {@code /bin/sh}, Env {@code PATH=/bin}, WorkingDir {@code /srv} and a label.
+     */
+    static Path busyboxLayout(Path dir, String tag) throws IOException {
+        assumeTools("umoci");
+        Path layout = dir.resolve("layout");
+        Path bundle = dir.resolve("bundle");
+        String image = layout + ":" + tag;
+        run("umoci", "init", "--layout", layout.toString());
+        run("umoci", "new", "--image", image);
+        run("umoci", "unpack", "--rootless", "--image", image, bundle.toString());
+        Path bin = Files.createDirectories(bundle.resolve("rootfs/bin"));
+        Files.copy(Path.of("/usr/bin/busybox"), bin.resolve("busybox"));
+        Files.createSymbolicLink(bin.resolve("sh"), Path.of("busybox"));
+        run("umoci", "repack", "--image", image, bundle.toString());
+        run("umoci", "config", "--image", image, "--config.cmd", "/bin/sh", "--config.env", "PATH=/bin",
+                "--config.workingdir", "/srv", "--config.label", "pmx.test=yes");
+        StoreFiles.deleteTree(bundle);
+        return layout;
+    }
+
+    /** {@code skopeo copy oci:LAYOUT:TAG DEST}, e.g. {@code docker-archive:X.tar:app:1}. */
+    static void skopeoCopy(Path layout, String tag, String destination) throws IOException {
+        assumeTools("skopeo");
+        run("skopeo", "--insecure-policy", "copy", "-q", "oci:" + layout + ":" + tag, destination);
+    }
+}

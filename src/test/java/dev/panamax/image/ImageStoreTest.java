@@ -1,0 +1,182 @@
+package dev.panamax.image;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The store's files: verified blobs, layers unpacked once, records, prune, nothing complete-looking after a
+ * failure, JSON over the size limit refused.
+ */
+class ImageStoreTest {
+    @TempDir
+    Path dir;
+
+    private ImageStore store(Path log) throws IOException {
+        return new ImageStore(dir.resolve("store"), new TarUnpack(log));
+    }
+
+    @Test
+    void theDefaultStoreIsVarLibForRootAndTheXdgDataDirectoryOtherwise() {
+        Path home = Path.of("/home/u");
+        assertEquals(Path.of("/var/lib/panamax"), ImageStore.defaultRoot(true, Map.of("XDG_DATA_HOME", "/x"), home));
+        assertEquals(Path.of("/x/panamax"), ImageStore.defaultRoot(false, Map.of("XDG_DATA_HOME", "/x"), home));
+        assertEquals(Path.of("/home/u/.local/share/panamax"), ImageStore.defaultRoot(false, Map.of(), home));
+        assertEquals(Path.of("/home/u/.local/share/panamax"),
+                ImageStore.defaultRoot(false, Map.of("XDG_DATA_HOME", "relative"), home));
+    }
+
+    @Test
+    void aBlobIsStoredOnlyWhenItsDigestAndSizeMatch() throws Exception {
+        ImageStore store = store(null);
+        byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.of(content);
+        Digest other = Digest.of(new byte[1]);
+        IOException wrong = assertThrows(IOException.class,
+                () -> store.putBlob(new ByteArrayInputStream(content), other, content.length));
+        assertEquals("blob " + other + ": its content has digest " + digest, wrong.getMessage());
+        IOException shorter = assertThrows(IOException.class,
+                () -> store.putBlob(new ByteArrayInputStream(content), digest, 6));
+        assertEquals("blob " + digest + ": 5 bytes, its descriptor says 6", shorter.getMessage());
+        IOException longer = assertThrows(IOException.class,
+                () -> store.putBlob(new ByteArrayInputStream(content), digest, 4));
+        assertEquals("blob " + digest + ": longer than its size 4", longer.getMessage());
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("blobs/sha256")), "a refused blob left a file");
+
+        Path blob = store.putBlob(new ByteArrayInputStream(content), digest, content.length);
+        assertEquals(store.blobPath(digest), blob);
+        assertEquals("hello", Files.readString(blob));
+        assertEquals(digest, store.putBlob(content));
+        assertEquals(List.of(digest.hex()), Fixtures.names(store.root().resolve("blobs/sha256")));
+    }
+
+    /** A tar with one file, stored as a blob. */
+    private Digest layerBlob(ImageStore store, String file, String content) throws IOException {
+        Path src = Files.createDirectories(dir.resolve("src-" + file));
+        Files.writeString(src.resolve(file), content);
+        Path tar = dir.resolve(file + ".tar");
+        Fixtures.run("tar", "-cf", tar.toString(), "-C", src.toString(), file);
+        return store.putBlob(Files.readAllBytes(tar));
+    }
+
+    @Test
+    void aLayerIsUnpackedOnceWhenManyThreadsAskForIt() throws Exception {
+        Path log = dir.resolve("unpacks.log");
+        ImageStore store = store(log);
+        Digest layer = layerBlob(store, "hello.txt", "hi");
+        List<Callable<Path>> tasks = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            tasks.add(() -> store.unpackLayer(layer));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (Future<Path> f : pool.invokeAll(tasks)) {
+                assertEquals(store.layerPath(layer), f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(layer.toString()), Files.readAllLines(log));
+        assertEquals("hi", Files.readString(store.layerPath(layer).resolve("hello.txt")));
+        assertEquals(List.of(layer.hex()), Fixtures.names(store.root().resolve("layers")));
+    }
+
+    @Test
+    void aFailedUnpackLeavesNoLayerDirectory() throws Exception {
+        ImageStore store = new ImageStore(dir.resolve("store"), (in, digest, target) -> {
+            Files.writeString(target.resolve("half"), "written before the failure");
+            throw new IOException("layer " + digest + ": refused");
+        });
+        Digest layer = store.putBlob("not a tar".getBytes(StandardCharsets.UTF_8));
+        IOException e = assertThrows(IOException.class, () -> store.unpackLayer(layer));
+        assertEquals("layer " + layer + ": refused", e.getMessage());
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("layers")));
+        assertFalse(Files.exists(store.layerPath(layer)));
+    }
+
+    @Test
+    void withoutAnUnpackerImportingALayerNamesWhatIsMissing() throws Exception {
+        ImageStore store = ImageStore.open(dir.resolve("store"));
+        Digest layer = store.putBlob(new byte[]{1});
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> store.unpackLayer(layer));
+        assertTrue(e.getMessage().contains("this build has no layer unpacker"), e.getMessage());
+    }
+
+    /** An image of one layer stored by hand: its manifest's digest. */
+    private Digest image(ImageStore store, Digest layer) throws IOException {
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+                + layer + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        Digest c = store.putBlob(config);
+        store.unpackLayer(layer);
+        return store.putBlob(("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{"
+                + "\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + c + "\",\"size\":" + config.length
+                + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layer
+                + "\",\"size\":" + Files.size(store.blobPath(layer)) + "}]}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void recordsAreListedRemovedAndPruneKeepsWhatAnImageReferences() throws Exception {
+        ImageStore store = store(null);
+        Digest shared = layerBlob(store, "a", "1");
+        Digest manifest = image(store, shared);
+        ImageReference one = ImageReference.parse("pmx/one");
+        ImageReference two = ImageReference.parse("localhost:5000/pmx/two:v1");
+        store.record(one, manifest);
+        store.record(two, manifest);
+        Digest orphanLayer = layerBlob(store, "b", "2");
+        store.unpackLayer(orphanLayer);
+
+        assertEquals(List.of(new ImageRecord(one, manifest), new ImageRecord(two, manifest)), store.list());
+        assertEquals(List.of(store.layerPath(shared)), store.layers(store.find(one).orElseThrow()));
+        assertEquals(new PruneResult(1, 1, 0), store.prune(), "the orphan layer's blob and directory");
+        assertTrue(Files.isDirectory(store.layerPath(shared)));
+
+        assertTrue(store.remove(one));
+        assertFalse(store.remove(one));
+        assertEquals(new PruneResult(0, 0, 0), store.prune(), "two still references everything");
+        assertTrue(store.remove(two));
+        assertEquals(new PruneResult(3, 1, 0), store.prune(), "manifest, config and layer");
+        assertEquals(List.of(), store.list());
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("blobs/sha256")));
+    }
+
+    @Test
+    void aStoredDocumentOverTheLimitIsRefusedNamingIt() throws Exception {
+        ImageStore store = store(null);
+        Digest big = store.putBlob(new byte[Json.MAX_DOCUMENT + 1]);
+        IOException e = assertThrows(IOException.class, () -> store.readDocument(big));
+        assertEquals("blob " + big + ": larger than the limit of 4194304 bytes for a JSON document", e.getMessage());
+    }
+
+    @Test
+    void whatAnInterruptedWriteLeftIsNeverListedAndPruneRemovesIt() throws Exception {
+        ImageStore store = store(null);
+        Path root = store.root();
+        Files.writeString(root.resolve("blobs/sha256/.tmp-1-1"), "half a blob");
+        Files.createDirectories(root.resolve("layers/.tmp-1-2/bin"));
+        Files.writeString(root.resolve("images/.tmp-1-3"), "sha256:");
+        Files.createDirectories(root.resolve("tmp/.tmp-1-4"));
+        assertEquals(List.of(), store.list());
+        assertThrows(IllegalArgumentException.class, () -> Digest.parse(".tmp-1-1"));
+        assertEquals(new PruneResult(0, 0, 4), store.prune());
+        assertEquals(List.of(), Fixtures.names(root.resolve("layers")));
+    }
+}
