@@ -6,9 +6,13 @@
 module dev.panamax {
     // the examples (compiled into this module by the test build) fetch from containers with HttpClient
     requires static java.net.http;
+    // image support (dev.panamax.image) only: optional dependencies, absent from a launcher-only class path
+    requires static org.apache.commons.compress;
+    requires static aircompressor;
 
     exports dev.panamax;
     exports dev.panamax.cgroup;
+    exports dev.panamax.image;
     exports dev.panamax.mount;
     exports dev.panamax.net;
     exports dev.panamax.rootfs;
