@@ -78,7 +78,7 @@ final class LayerWriter {
             throw LayerUnpacker.refused(layerDigest, raw, e, null);
         }
         if (name.isRoot()) {
-            if (!entry.isDirectory()) {
+            if (!entry.isDirectory() || entry.isSymbolicLink() || entry.isLink()) {
                 throw refuse(raw, Rule.REPLACES_ROOT, null);
             }
             return; // the target directory is the caller's: its owner and mode stay
@@ -87,8 +87,6 @@ final class LayerWriter {
             String leaf = name.leaf();
             if (leaf.startsWith(EntryName.WHITEOUT_PREFIX)) {
                 whiteout(parent, name, raw);
-            } else if (entry.isDirectory()) {
-                directory(parent, leaf, name, entry);
             } else if (entry.isSymbolicLink()) {
                 replaceable(parent, leaf);
                 parent.symlink(leaf, checkedLinkText(entry, raw));
@@ -98,6 +96,8 @@ final class LayerWriter {
                 hardLink(parent, name, entry, raw);
             } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
                 special(parent, name, entry);
+            } else if (entry.isDirectory()) { // by type, or (old archives) a name ending in '/'
+                directory(parent, leaf, name, entry);
             } else if (isRegular(entry)) {
                 replaceable(parent, leaf);
                 regular(parent, leaf, entry, content, raw);
