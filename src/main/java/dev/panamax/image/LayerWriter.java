@@ -19,9 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -118,7 +116,7 @@ final class LayerWriter {
             try (BeneathDirectory parent = parent(name, d.getValue().getName(), false)) {
                 if (Files.isDirectory(parent.entry(name.leaf()), NOFOLLOW)) { // not replaced by a later entry
                     parent.chmod(name.leaf(), d.getValue().getMode());
-                    times(parent.entry(name.leaf()), d.getValue());
+                    parent.setModifiedTime(name.leaf(), d.getValue().getLastModifiedTime().toInstant());
                 }
             } catch (ErrnoException | IOException e) {
                 throw e instanceof UnpackException u ? u
@@ -320,7 +318,7 @@ final class LayerWriter {
         if (hasMode) { // the kernel refuses user.* on a symlink
             xattrs(parent, leaf, entry);
         }
-        times(path, entry);
+        parent.setModifiedTime(leaf, entry.getLastModifiedTime().toInstant());
     }
 
     private void owner(Path path, TarArchiveEntry entry) throws IOException {
@@ -330,11 +328,6 @@ final class LayerWriter {
             Files.setAttribute(path, "unix:uid", Math.toIntExact(entry.getLongUserId()), NOFOLLOW);
             Files.setAttribute(path, "unix:gid", Math.toIntExact(entry.getLongGroupId()), NOFOLLOW);
         }
-    }
-
-    private static void times(Path path, TarArchiveEntry entry) throws IOException {
-        FileTime mtime = entry.getLastModifiedTime();
-        Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW).setTimes(mtime, null, null);
     }
 
     /** The PAX {@code SCHILY.xattr.*} attributes this unpacker keeps (see {@link LayerUnpacker}). */

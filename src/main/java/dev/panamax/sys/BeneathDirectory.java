@@ -27,6 +27,8 @@ public final class BeneathDirectory implements AutoCloseable {
     private static final long RESOLVE = linux_h.RESOLVE_BENEATH() | linux_h.RESOLVE_NO_SYMLINKS()
             | linux_h.RESOLVE_NO_MAGICLINKS();
 
+    private static final long UTIME_OMIT = (1L << 30) - 2;
+
     private final int fd;
     private final String name;
     private boolean closed;
@@ -164,6 +166,31 @@ public final class BeneathDirectory implements AutoCloseable {
                     arena.allocateFrom(leaf).address());
         } catch (ErrnoException e) {
             throw new ErrnoException("symlinkat", e.errno(), quote(target) + ", " + quote(name + "/" + leaf), null);
+        }
+    }
+
+    /**
+     * {@code utimensat(2)} with {@code AT_SYMLINK_NOFOLLOW}: sets entry {@code leaf}'s modification time
+     * (a symlink's own), leaving its access time. Unlike {@code java.nio}'s {@code setTimes}, it opens
+     * nothing, so a fifo does not block it.
+     *
+     * @param leaf  one name, no {@code /}
+     * @param mtime the modification time
+     * @throws ErrnoException if the kernel refuses
+     */
+    public void setModifiedTime(String leaf, java.time.Instant mtime) {
+        checkLeaf(leaf);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment times = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG, 4);
+            times.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 0);
+            times.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 1, UTIME_OMIT);
+            times.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 2, mtime.getEpochSecond());
+            times.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 3, mtime.getNano());
+            Libc.syscall("utimensat", number("utimensat"), fd, arena.allocateFrom(leaf).address(), times.address(),
+                    linux_h.AT_SYMLINK_NOFOLLOW());
+        } catch (ErrnoException e) {
+            throw new ErrnoException("utimensat", e.errno(), quote(name + "/" + leaf) + ", " + mtime
+                    + ", AT_SYMLINK_NOFOLLOW", null);
         }
     }
 

@@ -36,13 +36,13 @@ final class Trees {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 String name = root.relativize(p).toString();
-                Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,rdev,size,lastModifiedTime",
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,rdev,size,nlink,lastModifiedTime",
                         LinkOption.NOFOLLOW_LINKS);
                 int mode = (int) a.get("mode");
                 String what = switch (mode & 0170000) {
                     case 0040000 -> "dir";
                     case 0120000 -> "link->" + Files.readSymbolicLink(p);
-                    case 0100000 -> "file " + sha256(p);
+                    case 0100000 -> "file " + sha256(p) + " links=" + a.get("nlink");
                     case 0020000 -> "chr " + a.get("rdev");
                     case 0060000 -> "blk " + a.get("rdev");
                     case 0010000 -> "fifo";
