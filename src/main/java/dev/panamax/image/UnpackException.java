@@ -52,8 +52,11 @@ public final class UnpackException extends IOException {
         }
     }
 
+    /** The layer's digest. */
     private final String layerDigest;
+    /** The entry's name as in the archive, or null. */
     private final String entry;
+    /** The rule broken. */
     private final Rule rule;
 
     /**
