@@ -37,6 +37,10 @@ import java.util.stream.Collectors;
 class UmociParityTest {
     private static final Pattern DIGEST = Pattern.compile("\"digest\"\\s*:\\s*\"sha256:([0-9a-f]{64})\"");
 
+    /** The jars image unpacking runs with: Commons Compress (with commons-io, commons-lang3), aircompressor. */
+    private static final List<String> RUNTIME_JARS =
+            List.of("commons-compress-", "commons-io-", "commons-lang3-", "aircompressor-");
+
     private Path base;
     private Path merged;
     private boolean mounted;
@@ -59,6 +63,98 @@ class UmociParityTest {
 
     @Test
     void stackedLayersShowWhatUmociUnpacks() throws Exception {
+        Path layout = buildImage();
+        List<Path> layers = new ArrayList<>();
+        for (String digest : layerDigests(layout)) {
+            Path dir = Files.createDirectory(base.resolve("layer" + layers.size()));
+            try (InputStream in = Files.newInputStream(layout.resolve("blobs/sha256/" + digest))) {
+                LayerUnpacker.unpack(in, "sha256:" + digest, dir, UnpackOptions.root());
+            }
+            layers.add(dir);
+        }
+        assertEquals(3, layers.size());
+        assertTrue(Files.exists(layers.get(1).resolve("etc/gone")), "layer 2 holds a whiteout for etc/gone");
+        mount(layers, "");
+
+        Map<String, String> ours = Trees.describe(merged, true);
+        ours.remove(".");
+        Map<String, String> theirs = reference(layout);
+        assertEquals(render(theirs), render(ours));
+        assertTrue(ours.size() > 15 && ours.containsKey("opaque/fresh") && ours.containsKey("etc/new"), render(ours));
+        assertFalse(ours.containsKey("etc/gone"));
+        assertFalse(ours.containsKey("opaque/old"));
+        assertTrue(ours.get("data/hard").contains("links=2"), ours.get("data/hard"));
+        assertTrue(ours.get("bin/suid").contains(" 4755 "), ours.get("bin/suid"));
+        assertTrue(ours.get("data/file").contains(" 1234:0"), ours.get("data/file"));
+    }
+
+    /**
+     * The same image unpacked by an unprivileged user (rootless options: {@code user.overlay.*} whiteouts),
+     * stacked by an overlay mounted with {@code userxattr}: the same tree but for the owners (the user's).
+     */
+    @Test
+    void layersUnpackedRootlessStackWithUserxattr() throws Exception {
+        Path layout = buildImage();
+        Files.setAttribute(base, "unix:mode", 0755); // the user reads the blobs and writes its directories
+        run("chmod", "-R", "a+rX", layout.toString());
+        Path jars = Files.createDirectory(base.resolve("jars"));
+        List<Path> classPath = new ArrayList<>();
+        String paths = System.getProperty("jdk.module.path", "") + ":" + System.getProperty("java.class.path", "");
+        for (String entry : paths.split(":")) { // image support's jars and what they need, copied where the user reads
+            String file = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
+            if (file.endsWith(".jar") && RUNTIME_JARS.stream().anyMatch(file::startsWith)
+                    && !Files.exists(jars.resolve(file))) {
+                classPath.add(Files.copy(Path.of(entry), jars.resolve(file)));
+            }
+        }
+        assertEquals(RUNTIME_JARS.size(), classPath.size(), "jars found: " + classPath);
+        try (dev.panamax.userns.AsUser user = dev.panamax.userns.AsUser.create()) {
+            List<Path> layers = new ArrayList<>();
+            for (String digest : layerDigests(layout)) {
+                Path dir = Files.createDirectory(base.resolve("layer" + layers.size()));
+                user.own(dir);
+                dev.panamax.userns.AsUser.Report r = user.run(List.of(), classPath, RootlessUnpackProbe.class,
+                        Map.of(), layout.resolve("blobs/sha256/" + digest).toString(), "sha256:" + digest,
+                        dir.toString());
+                assertEquals(List.of(), r.lines("error"), r.raw());
+                assertEquals(1, r.lines("out").size(), r.raw());
+                layers.add(dir);
+            }
+            mount(layers, ",userxattr");
+            Map<String, String> ours = ownersRemoved(Trees.describe(merged, true));
+            assertEquals(render(ownersRemoved(reference(layout))), render(ours));
+            assertFalse(ours.containsKey("etc/gone"));
+            assertFalse(ours.containsKey("opaque/old"));
+        }
+    }
+
+    private void mount(List<Path> layers, String options) {
+        String lower = layers.reversed().stream().map(Path::toString).collect(Collectors.joining(":"));
+        Linux.mount("overlay", merged, "overlay", EnumSet.of(MountFlag.RDONLY), "lowerdir=" + lower + options);
+        mounted = true;
+    }
+
+    /** What umoci unpack makes of the layout, the root directory itself left out. */
+    private Map<String, String> reference(Path layout) throws Exception {
+        Path reference = base.resolve("reference");
+        run("umoci", "unpack", "--image", layout + ":img", reference.toString());
+        Map<String, String> theirs = Trees.describe(reference.resolve("rootfs"), true);
+        theirs.remove(".");
+        return theirs;
+    }
+
+    private static Map<String, String> ownersRemoved(Map<String, String> tree) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        tree.forEach((k, v) -> {
+            if (!k.equals(".")) {
+                out.put(k, v.replaceAll(" \\d+:\\d+( |$)", "$1"));
+            }
+        });
+        return out;
+    }
+
+    /** Three layers: busybox-static files, deletions, and one of the test's own with an opaque directory. */
+    private Path buildImage() throws Exception {
         Path layout = base.resolve("layout");
         String image = layout + ":img";
         run("umoci", "init", "--layout", layout.toString());
@@ -104,34 +200,7 @@ class UmociParityTest {
                         "data/two").symlink("data/abs", "/etc/new").file("etc/.wh.nothing-below", 0644, "").tar());
         run("umoci", "raw", "add-layer", "--image", image, layer3.toString());
 
-        Path reference = base.resolve("reference");
-        run("umoci", "unpack", "--image", image, reference.toString());
-
-        List<Path> layers = new ArrayList<>();
-        for (String digest : layerDigests(layout)) {
-            Path dir = Files.createDirectory(base.resolve("layer" + layers.size()));
-            try (InputStream in = Files.newInputStream(layout.resolve("blobs/sha256/" + digest))) {
-                LayerUnpacker.unpack(in, "sha256:" + digest, dir, UnpackOptions.root());
-            }
-            layers.add(dir);
-        }
-        assertEquals(3, layers.size());
-        assertTrue(Files.exists(layers.get(1).resolve("etc/gone")), "layer 2 holds a whiteout for etc/gone");
-        String lower = layers.reversed().stream().map(Path::toString).collect(Collectors.joining(":"));
-        Linux.mount("overlay", merged, "overlay", EnumSet.of(MountFlag.RDONLY), "lowerdir=" + lower);
-        mounted = true;
-
-        Map<String, String> ours = Trees.describe(merged, true);
-        Map<String, String> theirs = Trees.describe(reference.resolve("rootfs"), true);
-        ours.remove(".");
-        theirs.remove(".");
-        assertEquals(render(theirs), render(ours));
-        assertTrue(ours.size() > 15 && ours.containsKey("opaque/fresh") && ours.containsKey("etc/new"), render(ours));
-        assertFalse(ours.containsKey("etc/gone"));
-        assertFalse(ours.containsKey("opaque/old"));
-        assertTrue(ours.get("data/hard").contains("links=2"), ours.get("data/hard"));
-        assertTrue(ours.get("bin/suid").contains(" 4755 "), ours.get("bin/suid"));
-        assertTrue(ours.get("data/file").contains(" 1234:0"), ours.get("data/file"));
+        return layout;
     }
 
     private static String render(Map<String, String> tree) {
