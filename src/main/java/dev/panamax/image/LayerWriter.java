@@ -12,21 +12,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Writes the entries of one layer below its root directory (see {@link LayerUnpacker} for the rules).
@@ -286,22 +286,11 @@ final class LayerWriter {
             return;
         }
         if (attributes.isDirectory()) {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() { // does not follow symlinks
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
+            try (Stream<Path> tree = Files.walk(path)) { // does not follow symlinks
+                for (Path p : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(p); // children before their directory
                 }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    if (e != null) {
-                        throw e;
-                    }
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            }
         } else {
             Files.delete(path);
         }

@@ -123,14 +123,9 @@ class LayerUnpackerTest {
 
     @Test
     void rootlessDeviceNodesAreSkippedWithANoteAndFifosMade() throws IOException {
-        TarArchiveEntry dev = TarBuilder.entry("null", TarConstants.LF_CHR);
-        dev.setDevMajor(1);
-        dev.setDevMinor(3);
-        dev.setMode(0666);
-        TarArchiveEntry fifo = TarBuilder.entry("pipe", TarConstants.LF_FIFO);
-        fifo.setMode(0620);
         Path target = dir("t");
-        UnpackSummary s = LayerUnpacker.unpack(TarBuilder.stream(new TarBuilder().add(dev, null).add(fifo, null)
+        UnpackSummary s = LayerUnpacker.unpack(TarBuilder.stream(new TarBuilder()
+                .device("null", TarConstants.LF_CHR, 1, 3, 0666).device("pipe", TarConstants.LF_FIFO, 0, 0, 0620)
                 .tar()), DIGEST, target, UnpackOptions.rootlessDefaults());
         assertFalse(Files.exists(target.resolve("null"), NOFOLLOW));
         assertTrue(s.notes().contains("skipped device node null (1:3): rootless"), s.notes().toString());

@@ -82,6 +82,15 @@ final class TarBuilder {
         return add(e, null);
     }
 
+    /** A character or block device ({@code TarConstants.LF_CHR}, {@code LF_BLK}) or, with 0:0, a fifo. */
+    TarBuilder device(String name, byte type, int major, int minor, int mode) {
+        TarArchiveEntry e = entry(name, type);
+        e.setDevMajor(major);
+        e.setDevMinor(minor);
+        e.setMode(mode);
+        return add(e, null);
+    }
+
     TarBuilder add(TarArchiveEntry e, byte[] content) {
         try {
             tar.putArchiveEntry(e);

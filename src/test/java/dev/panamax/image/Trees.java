@@ -3,15 +3,13 @@ package dev.panamax.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -86,27 +84,17 @@ final class Trees {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.setAttribute(dir, "unix:mode", 0700);
-                return FileVisitResult.CONTINUE;
+        List<Path> paths;
+        try (Stream<Path> tree = Files.walk(root)) { // does not follow symlinks
+            paths = tree.toList();
+        }
+        for (Path p : paths) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                Files.setAttribute(p, "unix:mode", 0700); // a read-only directory of a layer
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
+        for (Path p : paths.reversed()) {
+            Files.delete(p);
+        }
     }
 }
