@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -106,6 +107,9 @@ final class LayerWriter {
             }
         } catch (ErrnoException | IOException e) {
             throw e instanceof UnpackException u ? u : refuse(raw, Rule.WRITE_FAILED, e.getMessage(), e);
+        } catch (InvalidPathException e) {
+            throw refuse(raw, Rule.WRITE_FAILED, "the JVM cannot express the name as a path: start it with a UTF-8 "
+                    + "locale (LANG=C.UTF-8)", e);
         }
     }
 

@@ -78,6 +78,14 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void utf8NamesUnpackUnderAUtf8Locale() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
+                "the JVM's file name encoding is not UTF-8 (a C or POSIX locale): it cannot name such files");
+        Path t = unpack(new TarBuilder().file("caf\u00e9/na\u00efve \u2713", 0644, "utf-8").tar(), "t");
+        assertEquals("utf-8", Files.readString(t.resolve("caf\u00e9/na\u00efve \u2713")), "a UTF-8 name (PAX path)");
+    }
+
+    @Test
     void aLaterEntryReplacesAnEarlierOne() throws IOException {
         Path t = unpack(new TarBuilder().file("a", 0644, "file").dir("a", 0755).file("a/x", 0644, "x")
                 .dir("b", 0755).file("b/y", 0644, "y").file("b", 0600, "now a file")
