@@ -9,6 +9,7 @@ module dev.panamax {
     // image support (dev.panamax.image) only: optional at run time, ImageSupport names what is missing
     requires static com.fasterxml.jackson.databind;
     requires static org.apache.commons.compress;
+    requires static aircompressor;
 
     exports dev.panamax;
     exports dev.panamax.cgroup;

@@ -27,6 +27,20 @@ class JavadocTest {
     private static final Path PROJECT =
             Path.of(System.getProperty("panamax.build.dir", "target")).toAbsolutePath().getParent();
 
+    /** The jars of the image support's optional dependencies (module-info {@code requires static}), from this JVM's paths. */
+    private static String optionalJars() {
+        String paths = System.getProperty("jdk.module.path", "") + java.io.File.pathSeparator
+                + System.getProperty("java.class.path", "");
+        return java.util.Arrays.stream(paths.split(java.io.File.pathSeparator))
+                .filter(jar -> jar.endsWith(".jar") && OPTIONAL.stream().anyMatch(
+                        name -> Path.of(jar).getFileName().toString().startsWith(name)))
+                .distinct().collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    /** File name prefixes of the optional dependencies' jars (pom.xml, {@code <optional>true</optional>}). */
+    private static final List<String> OPTIONAL = List.of("commons-compress-", "aircompressor-", "jackson-databind-",
+            "jackson-core-", "jackson-annotations-");
+
     @Test
     void exportedPackagesHaveNoJavadocWarnings(@TempDir Path out) throws IOException, InterruptedException {
         String sources = PROJECT.resolve("src/main/java") + ":" + PROJECT.resolve("bindings");
@@ -34,9 +48,8 @@ class JavadocTest {
                 "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC",
                 "-Xdoclint:all", "-Xmaxwarns", "10000", "-Xmaxerrs", "10000", "-quiet", "-d", out.toString(),
                 "-notimestamp", "-noindex", "-notree", "-nohelp", "-nodeprecatedlist",
-                "--module-source-path", "dev.panamax=" + sources, "--module", "dev.panamax",
-                // the optional modules dev.panamax.image requires (static): surefire's module path holds them
-                "--module-path", System.getProperty("jdk.module.path", ""))
+                "--module-path", optionalJars(),
+                "--module-source-path", "dev.panamax=" + sources, "--module", "dev.panamax")
                 .redirectErrorStream(true).start();
         String log;
         try {

@@ -64,7 +64,7 @@ public final class ImageStore {
      */
     public static ImageStore open(Path root) throws IOException {
         ImageSupport.require();
-        return new ImageStore(root, LayerUnpack.MISSING);
+        return new ImageStore(root, LayerUnpack.SECURE);
     }
 
     /**

@@ -18,7 +18,9 @@ public final class ImageSupport {
             new Library("com.fasterxml.jackson.databind.ObjectMapper",
                     "com.fasterxml.jackson.core:jackson-databind:2.23.0", "com.fasterxml.jackson.databind"),
             new Library("org.apache.commons.compress.archivers.tar.TarArchiveInputStream",
-                    "org.apache.commons:commons-compress:1.28.0", "org.apache.commons.compress"));
+                    "org.apache.commons:commons-compress:1.28.0", "org.apache.commons.compress"),
+            new Library("io.airlift.compress.zstd.ZstdInputStream", "io.airlift:aircompressor:2.0.3",
+                    "aircompressor"));
 
     private static volatile boolean present;
 

@@ -5,17 +5,15 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * How the store turns a layer blob into a directory: the one call into the layer unpacker
- * ({@code LayerUnpacker.unpack(in, digest, target, options)} once it is in this build), kept behind this
- * interface so the store compiles and its tests run without it.
+ * How the store turns a layer blob into a directory: {@link #SECURE}, the one call into {@link LayerUnpacker}
+ * (root's options as root, the rootless ones otherwise); tests may give the store another.
  */
 @FunctionalInterface
 interface LayerUnpack {
-    /** Until the layer unpacker is merged: unpacking a layer fails, naming what is missing. */
-    LayerUnpack MISSING = (layer, digest, target) -> {
-        throw new UnsupportedOperationException("unpacking layer " + digest
-                + ": this build has no layer unpacker (LayerUnpacker)");
-    };
+    /** The store's unpacker: {@link LayerUnpacker} with the options for this process's privileges. */
+    LayerUnpack SECURE = (layer, digest, target) -> LayerUnpacker.unpack(layer, digest.toString(), target,
+            (int) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0 ? UnpackOptions.root()
+                    : UnpackOptions.rootlessDefaults()); // /proc/self belongs to the effective uid
 
     /**
      * Unpacks a layer (tar, gzip or zstd) into an empty directory.

@@ -1,10 +1,12 @@
 /**
  * OCI images: references ({@link dev.panamax.image.ImageReference}), digests, the OCI model (manifest, index,
- * image config) and a local content-addressed store ({@link dev.panamax.image.ImageStore}) filled from OCI
- * layouts, {@code oci-archive} and {@code docker save} tars.
+ * image config), a local content-addressed store ({@link dev.panamax.image.ImageStore}) filled from OCI
+ * layouts, {@code oci-archive} and {@code docker save} tars, and the secure layer unpacker
+ * ({@link dev.panamax.image.LayerUnpacker}).
  *
- * <p>This package needs two optional dependencies of Panamax that a user adds: Jackson databind (JSON) and
- * Apache Commons Compress (tar, gzip). Without them, {@link dev.panamax.image.ImageSupport#require()} throws one
- * error naming the missing artifacts; the rest of Panamax needs neither.
+ * <p>This package needs optional dependencies of Panamax that a user adds: Jackson databind (JSON), Apache
+ * Commons Compress (tar, gzip) and aircompressor (zstd). Without them,
+ * {@link dev.panamax.image.ImageSupport#require()} throws one error naming the missing artifacts; the rest of
+ * Panamax needs none of them.
  */
 package dev.panamax.image;

@@ -112,12 +112,16 @@ class ImageStoreTest {
     }
 
     @Test
-    void withoutAnUnpackerImportingALayerNamesWhatIsMissing() throws Exception {
+    void theStoreUnpacksLayersWithTheSecureUnpacker() throws Exception {
         ImageStore store = ImageStore.open(dir.resolve("store"));
-        Digest layer = store.putBlob(new byte[]{1});
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> store.unpackLayer(layer));
-        assertTrue(e.getMessage().contains("this build has no layer unpacker"), e.getMessage());
+        Digest layer = store.putBlob(new TarBuilder().dir("etc/", 0755).file("etc/motd", 0644, "hello\n").gzip());
+        store.unpackLayer(layer);
+        assertEquals("hello\n", Files.readString(store.layerPath(layer).resolve("etc/motd")));
+        Digest escape = store.putBlob(new TarBuilder().file("../outside", 0644, "x").tar());
+        IOException e = assertThrows(IOException.class, () -> store.unpackLayer(escape));
+        assertTrue(e.getMessage().contains(escape.toString()) && e.getMessage().contains("../outside"), e.getMessage());
+        assertFalse(Files.exists(store.layerPath(escape)), "nothing half-unpacked");
+        assertFalse(Files.exists(dir.resolve("store/layers/outside")), "nothing outside");
     }
 
     /** An image of one layer stored by hand: its manifest's digest. */

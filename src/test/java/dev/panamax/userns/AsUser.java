@@ -83,8 +83,20 @@ public final class AsUser implements AutoCloseable {
      * exec the rest: for instance a private mount namespace with a usable {@code /dev/net/tun}).
      */
     public Report run(List<String> prefix, Class<?> main, Map<String, String> env, String... args) throws Exception {
+        return run(prefix, List.of(), main, env, args);
+    }
+
+    /**
+     * As {@link #run(List, Class, Map, String...)}, with {@code jars} (readable by the user: for instance copies of
+     * optional dependencies, whose local repository it cannot read) added to the class path.
+     */
+    public Report run(List<String> prefix, List<Path> jars, Class<?> main, Map<String, String> env, String... args)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
+        for (Path jar : jars) {
+            cp += ":" + jar.toAbsolutePath();
+        }
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
                 java, "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "-cp", cp));
