@@ -50,6 +50,11 @@ import java.util.zip.GZIPInputStream;
 public final class LayerUnpacker {
     private static final byte[] GZIP = {0x1f, (byte) 0x8b};
     private static final byte[] ZSTD = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
+    /**
+     * The most bytes the tar reader may read to find one entry: its header blocks, PAX and GNU long-name
+     * headers (which Commons Compress holds in memory whole), and skipped content of an entry not read.
+     */
+    static final int MAX_HEADER_BYTES = 8 << 20;
 
     private LayerUnpacker() {}
 
@@ -78,9 +83,10 @@ public final class LayerUnpacker {
         } catch (ErrnoException e) {
             throw new UnpackException(layerDigest, null, Rule.WRITE_FAILED, "target directory " + targetDir, e);
         }
-        try (root; plain; TarArchiveInputStream tar = new TarArchiveInputStream(plain)) {
+        HeaderBudget budget = new HeaderBudget(plain, layerDigest);
+        try (root; budget; TarArchiveInputStream tar = new TarArchiveInputStream(budget)) {
             LayerWriter writer = new LayerWriter(root, layerDigest, options);
-            for (TarArchiveEntry entry = next(tar, layerDigest); entry != null; entry = next(tar, layerDigest)) {
+            for (TarArchiveEntry entry = next(tar, budget); entry != null; entry = next(tar, budget)) {
                 writer.write(entry, tar);
             }
             writer.finish();
@@ -88,11 +94,61 @@ public final class LayerUnpacker {
         }
     }
 
-    private static TarArchiveEntry next(TarArchiveInputStream tar, String layerDigest) throws UnpackException {
+    private static TarArchiveEntry next(TarArchiveInputStream tar, HeaderBudget budget) throws UnpackException {
+        budget.arm();
         try {
             return tar.getNextEntry();
+        } catch (UnpackException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            throw new UnpackException(layerDigest, null, Rule.MALFORMED, e.getMessage(), e);
+            throw new UnpackException(budget.layerDigest, null, Rule.MALFORMED, e.getMessage(), e);
+        } finally {
+            budget.disarm();
+        }
+    }
+
+    /** Counts what the tar reader reads while it looks for the next entry: a PAX header bomb stops here. */
+    private static final class HeaderBudget extends java.io.FilterInputStream {
+        private final String layerDigest;
+        private long left = -1; // -1: disarmed
+
+        HeaderBudget(InputStream in, String layerDigest) {
+            super(in);
+            this.layerDigest = layerDigest;
+        }
+
+        void arm() {
+            left = MAX_HEADER_BYTES;
+        }
+
+        void disarm() {
+            left = -1;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            return read(new byte[(int) Math.min(n, 1 << 16)], 0, (int) Math.min(n, 1 << 16)); // counted
+        }
+
+        private void count(int n) throws UnpackException {
+            if (left >= 0 && (left -= n) < 0) {
+                throw new UnpackException(layerDigest, null, Rule.HEADER_LIMIT, "more than " + MAX_HEADER_BYTES
+                        + " bytes read to find one entry", null);
+            }
         }
     }
 

@@ -29,6 +29,8 @@ public final class UnpackException extends IOException {
         SIZE_LIMIT("more content than the size limit"),
         /** More entries than {@link UnpackOptions#maxEntries()}. */
         ENTRY_LIMIT("more entries than the entry limit"),
+        /** Tar headers (PAX, GNU long names) or skipped content larger than the unpacker reads for one entry. */
+        HEADER_LIMIT("tar headers larger than the header limit"),
         /** An entry type the unpacker does not know. */
         UNSUPPORTED_TYPE("an unsupported entry type"),
         /** A stream that is not a valid (compressed) tar archive. */

@@ -133,6 +133,30 @@ class MaliciousLayerTest {
     }
 
     @Test
+    void aPaxHeaderBombStopsAtTheHeaderLimit() throws IOException {
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bomb)) {
+            long size = 64L << 20; // one PAX record of 64 MiB, which the tar reader would hold in memory
+            TarArchiveEntry pax = TarBuilder.entry("././@PaxHeader", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+            pax.setSize(size);
+            byte[] header = new byte[512];
+            pax.writeEntryHeader(header);
+            gz.write(header);
+            byte[] record = (size + " comment=").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            gz.write(record);
+            byte[] filler = new byte[1 << 16];
+            java.util.Arrays.fill(filler, (byte) 'a');
+            for (long left = size - record.length; left > 0; left -= filler.length) {
+                gz.write(filler, 0, (int) Math.min(filler.length, left));
+            }
+        }
+        UnpackException e = assertThrows(UnpackException.class, () -> LayerUnpacker.unpack(
+                TarBuilder.stream(bomb.toByteArray()), DIGEST, target, UnpackOptions.rootlessDefaults()));
+        assertEquals(Rule.HEADER_LIMIT, e.rule(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("layer " + DIGEST + ": "), e.getMessage());
+    }
+
+    @Test
     void tooManyEntriesStopAtTheEntryLimit() throws IOException {
         TarBuilder tar = new TarBuilder();
         for (int i = 0; i < 50; i++) {
