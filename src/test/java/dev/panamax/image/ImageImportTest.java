@@ -21,8 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Real images into the store: an OCI layout made by umoci, the {@code docker-archive} and {@code oci-archive} tars
- * skopeo makes of it; corrupt and unknown content refused by name; two JVMs importing at once.
+ * skopeo makes of it; corrupt and unknown content refused by name; two JVMs importing at once. Tagged
+ * {@code kernel} with the tests that need the machine: umoci, skopeo and busybox-static are packages
+ * ({@code .ci/deps}), which the pure tests may not assume.
  */
+@org.junit.jupiter.api.Tag("kernel")
 class ImageImportTest {
     @TempDir
     Path dir;
