@@ -422,6 +422,19 @@ public final class ImageStore {
     }
 
     /**
+     * Pulls an image from its registry into this store for this JVM's platform ({@link RegistryClient#pull}).
+     *
+     * @param reference the image, e.g. {@code registry.example:5000/app:1.0}
+     * @param client    the client (credentials, insecure registries, retries)
+     * @return the record, found by {@link #find} afterwards
+     * @throws IOException naming the registry and the reference or blob and what failed ({@link RegistryException}
+     *                     for 401, 404, 5xx and connection refused)
+     */
+    public ImageRecord pull(ImageReference reference, RegistryClient client) throws IOException {
+        return client.pull(this, reference);
+    }
+
+    /**
      * Removes an image's record (its blobs and layers stay until {@link #prune()}).
      *
      * @param reference the image's reference

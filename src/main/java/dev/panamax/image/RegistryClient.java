@@ -1,0 +1,508 @@
+package dev.panamax.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pulls images over the Registry HTTP API v2 (the OCI distribution spec) into an {@link ImageStore}, with the
+ * JDK's {@link HttpClient}: the manifest (OCI or Docker schema 2; through an index or manifest list for a
+ * platform), the config and the layers, each blob verified (digest and size) by {@link ImageStore#putBlob} and
+ * each layer unpacked once by {@link ImageStore#unpackLayer}; the image record is written last.
+ *
+ * <p>Authentication: anonymous; Basic with the credentials given for a registry; the Bearer token flow on a 401
+ * with {@code WWW-Authenticate: Bearer realm=...,service=...,scope=...} (the token endpoint is asked with the
+ * credentials when there are any). TLS always, except plain HTTP for {@code localhost}, {@code 127.0.0.1},
+ * {@code [::1]} and registries marked {@link Builder#insecure insecure}. Answers 5xx and connection resets are
+ * retried with exponential backoff. Every failure is a {@link RegistryException} or an {@link IOException} naming
+ * the registry and the reference or blob. Safe for use by several threads.
+ */
+public final class RegistryClient {
+    private static final String ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
+            MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+    private static final Pattern PARAM = Pattern.compile("([A-Za-z_]+)\\s*=\\s*(?:\"([^\"]*)\"|([^,\\s]*))");
+    private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Z_]+)\"");
+    private static final int MAX_REDIRECTS = 5;
+    private static final int MAX_NESTING = 4;
+
+    private final HttpClient http;
+    private final Map<String, String[]> credentials;
+    private final Set<String> insecure;
+    private final int retries;
+    private final Duration backoff;
+    private final Duration timeout;
+    /** Authorization header values by registry and repository, learned from 401 answers. */
+    private final Map<String, String> authorization = new ConcurrentHashMap<>();
+
+    private RegistryClient(Builder b) {
+        this.credentials = Map.copyOf(b.credentials);
+        this.insecure = Set.copyOf(b.insecure);
+        this.retries = b.retries;
+        this.backoff = b.backoff;
+        this.timeout = b.timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(b.timeout).followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * A builder for a client.
+     *
+     * @return a builder: anonymous, TLS except for the loopback, 3 retries from 200 ms backoff
+     * @throws IllegalStateException if {@code java.net.http} or the image libraries are not available
+     */
+    public static Builder builder() {
+        ImageSupport.require();
+        Module self = RegistryClient.class.getModule();
+        if (self.isNamed() && self.getLayer() != null && self.getLayer().findModule("java.net.http").isEmpty()) {
+            throw new IllegalStateException("pulling images needs the module java.net.http: add"
+                    + " --add-modules java.net.http (or requires java.net.http in your module)");
+        }
+        return new Builder();
+    }
+
+    /** Options of a {@link RegistryClient}. */
+    public static final class Builder {
+        private final Map<String, String[]> credentials = new HashMap<>();
+        private final Set<String> insecure = new HashSet<>();
+        private int retries = 3;
+        private Duration backoff = Duration.ofMillis(200);
+        private Duration timeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /**
+         * Credentials for one registry, used for Basic auth and to ask a Bearer token endpoint.
+         *
+         * @param registry the registry as in references ({@code docker.io}, {@code registry.example:5000})
+         * @param username the user name
+         * @param password the password or token
+         * @return this builder
+         */
+        public Builder credentials(String registry, String username, String password) {
+            credentials.put(registry, new String[] {username, password});
+            return this;
+        }
+
+        /**
+         * Marks a registry as reachable over plain HTTP (the loopback always is).
+         *
+         * @param registry the registry as in references, e.g. {@code registry.lan:5000}
+         * @return this builder
+         */
+        public Builder insecure(String registry) {
+            insecure.add(registry);
+            return this;
+        }
+
+        /**
+         * How often a request answered with 5xx or a connection reset is repeated.
+         *
+         * @param retries the number of retries (0: none)
+         * @param backoff the wait before the first retry, doubled for each further one
+         * @return this builder
+         * @throws IllegalArgumentException if retries is negative
+         */
+        public Builder retries(int retries, Duration backoff) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries: " + retries + " is negative");
+            }
+            this.retries = retries;
+            this.backoff = backoff;
+            return this;
+        }
+
+        /**
+         * The connect timeout and the time to wait for the headers of an answer.
+         *
+         * @param timeout the timeout (default 30 s)
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * The client.
+         *
+         * @return a client with these options
+         */
+        public RegistryClient build() {
+            return new RegistryClient(this);
+        }
+    }
+
+    /**
+     * Pulls an image for this JVM's platform: see {@link #pull(ImageStore, ImageReference, Platform)}.
+     *
+     * @param store     the store to pull into
+     * @param reference the image
+     * @return the record, also found by {@link ImageStore#find} afterwards
+     * @throws IOException naming the registry and the reference or blob and what failed
+     */
+    public ImageRecord pull(ImageStore store, ImageReference reference) throws IOException {
+        return pull(store, reference, Platform.current());
+    }
+
+    /**
+     * Pulls an image into a store: its manifest (for {@code platform} through an index or manifest list), config
+     * and layers, blobs already stored are not downloaded again, each layer unpacked once; then records it as
+     * {@code reference}.
+     *
+     * @param store     the store to pull into
+     * @param reference the image (by tag or by digest)
+     * @param platform  the platform to take from a multi-platform image
+     * @return the record
+     * @throws RegistryException naming the registry: 401 (credentials needed or refused), 404 (the reference),
+     *                           5xx after the retries, connection refused (host and port)
+     * @throws IOException       a digest or size mismatch (the blob named), a manifest over 4 MiB, a platform
+     *                           the index does not offer (the offered named), a malformed document
+     */
+    public ImageRecord pull(ImageStore store, ImageReference reference, Platform platform) throws IOException {
+        String where = "pull " + reference;
+        try (StoreLock.Held held = store.importing()) {
+            Digest expected = reference.digest();
+            Document doc = manifest(reference, expected != null ? expected.toString() : reference.tag(), expected);
+            for (int depth = 0; MediaTypes.INDEXES.contains(doc.mediaType); depth++) {
+                if (depth >= MAX_NESTING) {
+                    throw new IOException(where + ": indexes nested deeper than " + MAX_NESTING);
+                }
+                Descriptor chosen;
+                try {
+                    chosen = ImageIndex.parse(doc.bytes).select(platform);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(where + ": " + e.getMessage(), e);
+                }
+                doc = manifest(reference, chosen.digest().toString(), chosen.digest());
+            }
+            if (!MediaTypes.MANIFESTS.contains(doc.mediaType)) {
+                throw new IOException(where + ": the registry answered media type '" + doc.mediaType
+                        + "', neither an image manifest nor an index");
+            }
+            ImageManifest manifest;
+            try {
+                manifest = ImageManifest.parse(doc.bytes);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + ": " + e.getMessage(), e);
+            }
+            Digest manifestDigest = store.putBlob(doc.bytes);
+            blob(store, reference, manifest.config());
+            ImageConfig config;
+            try {
+                config = ImageConfig.parse(store.readDocument(manifest.config().digest()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + ": " + e.getMessage(), e);
+            }
+            ArchiveImport.checkLayerCount(manifest.layers().size(), config, where + ": manifest " + manifestDigest);
+            for (Descriptor layer : manifest.layers()) {
+                blob(store, reference, layer);
+                store.unpackLayer(layer.digest());
+            }
+            return store.record(reference, manifestDigest);
+        }
+    }
+
+    /** A fetched manifest or index. */
+    private record Document(byte[] bytes, String mediaType) {
+    }
+
+    /** GETs a manifest or index by tag or digest, at most 4 MiB, its digest verified when known. */
+    private Document manifest(ImageReference ref, String tagOrDigest, Digest expected) throws IOException {
+        String what = "manifest " + ref.name() + ":" + tagOrDigest;
+        URI uri = base(ref.registry()).resolve("/v2/" + ref.repository() + "/manifests/" + tagOrDigest);
+        HttpResponse<InputStream> response = get(ref, uri, ACCEPT, what);
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw failure(ref, response, what, in);
+            }
+            long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (length > Json.MAX_DOCUMENT) {
+                throw new IOException("registry " + ref.registry() + ": " + what + " is " + length
+                        + " bytes, more than the limit of " + Json.MAX_DOCUMENT);
+            }
+            byte[] bytes = in.readNBytes(Json.MAX_DOCUMENT + 1);
+            if (bytes.length > Json.MAX_DOCUMENT) {
+                throw new IOException("registry " + ref.registry() + ": " + what + " is more than the limit of "
+                        + Json.MAX_DOCUMENT + " bytes");
+            }
+            Digest actual = Digest.of(bytes);
+            if (expected == null) {
+                String header = response.headers().firstValue("Docker-Content-Digest").orElse(null);
+                if (header != null && header.startsWith(Digest.SHA256 + ":")) {
+                    expected = Digest.parse(header);
+                }
+            }
+            if (expected != null && !expected.equals(actual)) {
+                throw new IOException("registry " + ref.registry() + ": " + what + ": its content has digest "
+                        + actual + ", expected " + expected);
+            }
+            String mediaType;
+            try {
+                JsonNode node = Json.parseAny(bytes, what);
+                mediaType = node.isObject() ? Json.optString(node, "mediaType", what) : null;
+            } catch (IllegalArgumentException e) {
+                throw new IOException("registry " + ref.registry() + ": " + e.getMessage(), e);
+            }
+            if (mediaType == null) {
+                mediaType = response.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip())
+                        .orElse(MediaTypes.OCI_MANIFEST);
+            }
+            return new Document(bytes, mediaType);
+        }
+    }
+
+    /** Downloads a blob into the store unless it is there, verified against its descriptor. */
+    private void blob(ImageStore store, ImageReference ref, Descriptor d) throws IOException {
+        if (Files.exists(store.blobPath(d.digest()))) {
+            return;
+        }
+        String what = "blob " + d.digest();
+        URI uri = base(ref.registry()).resolve("/v2/" + ref.repository() + "/blobs/" + d.digest());
+        HttpResponse<InputStream> response = get(ref, uri, null, what);
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw failure(ref, response, what, in);
+            }
+            try {
+                store.putBlob(in, d.digest(), d.size());
+            } catch (IOException e) {
+                throw new IOException("registry " + ref.registry() + ": pull " + ref + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The error for an answer other than 200. */
+    private RegistryException failure(ImageReference ref, HttpResponse<?> response, String what, InputStream body)
+            throws IOException {
+        int status = response.statusCode();
+        String text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+        Matcher code = ERROR_CODE.matcher(text);
+        String detail = code.find() ? " " + code.group(1) : "";
+        if (status == 404) {
+            return new RegistryException("registry " + ref.registry() + ": " + ref + ": not found (404" + detail
+                    + ", " + what + ")", status, null);
+        }
+        if (status >= 500) {
+            return new RegistryException("registry " + ref.registry() + ": " + what + " of " + ref + ": HTTP "
+                    + status + " after " + (retries + 1) + " attempts", status, null);
+        }
+        return new RegistryException("registry " + ref.registry() + ": " + what + " of " + ref + ": HTTP " + status
+                + detail, status, null);
+    }
+
+    /**
+     * GETs a registry URI: authenticates on a 401 once, retries 5xx and resets, follows redirects (without the
+     * registry's Authorization header to another host).
+     */
+    private HttpResponse<InputStream> get(ImageReference ref, URI uri, String accept, String what)
+            throws IOException {
+        String key = ref.registry() + "/" + ref.repository();
+        boolean authenticated = false;
+        int attempt = 0;
+        int redirects = 0;
+        URI target = uri;
+        while (true) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(target).GET().timeout(timeout);
+            if (accept != null) {
+                request.header("Accept", accept);
+            }
+            String auth = authorization.get(key);
+            if (auth != null && sameOrigin(target, uri)) {
+                request.header("Authorization", auth);
+            }
+            HttpResponse<InputStream> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (ConnectException e) {
+                throw new RegistryException("registry " + ref.registry() + ": connection refused at "
+                        + target.getHost() + ":" + port(target) + " (" + what + " of " + ref + ")", 0, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("registry " + ref.registry() + ": " + what + ": interrupted");
+            } catch (IOException e) {
+                if (attempt++ < retries) {
+                    sleep(attempt);
+                    continue;
+                }
+                throw new RegistryException("registry " + ref.registry() + ": " + what + " of " + ref + ": " + e
+                        + " after " + attempt + " attempts", 0, e);
+            }
+            int status = response.statusCode();
+            if (status == 401 && sameOrigin(target, uri)) {
+                String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+                discard(response);
+                String[] given = credentials.get(ref.registry());
+                if (authenticated || challenge.isBlank()) {
+                    throw new RegistryException("registry " + ref.registry() + ": 401 Unauthorized for " + ref
+                            + (given == null ? ": it needs credentials (none given)"
+                            : ": it refused the credentials of user '" + given[0] + "'"), 401, null);
+                }
+                authorization.put(key, authenticate(ref, challenge, given));
+                authenticated = true;
+                continue;
+            }
+            if (status >= 500 && attempt < retries) {
+                discard(response);
+                sleep(++attempt);
+                continue;
+            }
+            if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+                String location = response.headers().firstValue("Location").orElse(null);
+                discard(response);
+                if (location == null || ++redirects > MAX_REDIRECTS) {
+                    throw new RegistryException("registry " + ref.registry() + ": " + what + " of " + ref
+                            + ": HTTP " + status + (location == null ? " without a Location" : " redirected more than "
+                            + MAX_REDIRECTS + " times"), status, null);
+                }
+                target = target.resolve(location);
+                continue;
+            }
+            return response;
+        }
+    }
+
+    /** The Authorization header value a 401 challenge asks for. */
+    private String authenticate(ImageReference ref, String challenge, String[] given) throws IOException {
+        String scheme = challenge.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+        Map<String, String> params = new HashMap<>();
+        Matcher m = PARAM.matcher(challenge.strip().substring(scheme.length()));
+        while (m.find()) {
+            params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2) != null ? m.group(2) : m.group(3));
+        }
+        if (scheme.equals("basic")) {
+            if (given == null) {
+                throw new RegistryException("registry " + ref.registry() + ": 401 Unauthorized for " + ref
+                        + ": it needs credentials (none given; Basic auth)", 401, null);
+            }
+            return basic(given);
+        }
+        if (!scheme.equals("bearer")) {
+            throw new RegistryException("registry " + ref.registry() + ": 401 Unauthorized for " + ref
+                    + ": unsupported authentication scheme '" + scheme + "'", 401, null);
+        }
+        String realm = params.get("realm");
+        if (realm == null || realm.isBlank()) {
+            throw new RegistryException("registry " + ref.registry() + ": 401 Unauthorized for " + ref
+                    + ": a Bearer challenge without realm", 401, null);
+        }
+        StringBuilder query = new StringBuilder();
+        if (params.get("service") != null) {
+            query.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8));
+        }
+        String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
+        query.append(query.isEmpty() ? "" : "&").append("scope=")
+                .append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+        HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).GET().timeout(timeout);
+        if (given != null) {
+            request.header("Authorization", basic(given));
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (ConnectException e) {
+            throw new RegistryException("registry " + ref.registry() + ": token endpoint " + realm
+                    + ": connection refused at " + tokenUri.getHost() + ":" + port(tokenUri), 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("registry " + ref.registry() + ": token endpoint: interrupted");
+        }
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            throw new RegistryException("registry " + ref.registry() + ": token endpoint " + realm + " answered "
+                    + status + " for " + ref + (given == null ? ": it needs credentials (none given)"
+                    : ": it refused the credentials of user '" + given[0] + "'"), 401, null);
+        }
+        if (status != 200) {
+            throw new RegistryException("registry " + ref.registry() + ": token endpoint " + realm + ": HTTP "
+                    + status, status, null);
+        }
+        String token;
+        try {
+            JsonNode node = Json.parse(response.body(), "token endpoint " + realm);
+            token = Json.optString(node, "token", "token endpoint");
+            if (token == null || token.isEmpty()) {
+                token = Json.optString(node, "access_token", "token endpoint");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IOException("registry " + ref.registry() + ": " + e.getMessage(), e);
+        }
+        if (token == null || token.isEmpty()) {
+            throw new IOException("registry " + ref.registry() + ": token endpoint " + realm
+                    + ": its answer has neither token nor access_token");
+        }
+        return "Bearer " + token;
+    }
+
+    private static String basic(String[] given) {
+        return "Basic " + Base64.getEncoder().encodeToString((given[0] + ":" + given[1])
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The base URI of a registry: Docker Hub's API host for {@code docker.io}; http only where allowed. */
+    URI base(String registry) {
+        String host = registry.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : registry;
+        return URI.create((plainHttp(registry) ? "http://" : "https://") + host + "/");
+    }
+
+    /** Whether a registry is reached over plain HTTP: the loopback names, or marked insecure. */
+    boolean plainHttp(String registry) {
+        if (insecure.contains(registry)) {
+            return true;
+        }
+        String host = registry;
+        if (host.startsWith("[")) {
+            host = host.substring(0, host.indexOf(']') + 1);
+        } else if (host.contains(":")) {
+            host = host.substring(0, host.lastIndexOf(':'));
+        }
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private static void discard(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            in.skip(1 << 20);
+        } catch (IOException e) {
+            // the connection is dropped instead of reused
+        }
+    }
+
+    private void sleep(int attempt) throws InterruptedIOException {
+        try {
+            Thread.sleep(backoff.multipliedBy(1L << Math.min(attempt - 1, 10)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("registry: interrupted while waiting to retry");
+        }
+    }
+}

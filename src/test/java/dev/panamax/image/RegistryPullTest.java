@@ -1,0 +1,138 @@
+package dev.panamax.image;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Pulls from a real registry: Debian's {@code docker-registry} started on 127.0.0.1 by the test, open and with
+ * htpasswd Basic auth, the busybox image pushed by {@code skopeo copy} from a layout umoci built. Tagged
+ * {@code kernel}: docker-registry, apache2-utils, skopeo, umoci and busybox-static are packages ({@code .ci/deps}).
+ */
+@Tag("kernel")
+class RegistryPullTest {
+    @TempDir
+    Path dir;
+
+    private ImageStore store(String name) throws IOException {
+        return new ImageStore(dir.resolve(name), new TarUnpack(null));
+    }
+
+    private static RegistryClient quick() {
+        return RegistryClient.builder().retries(1, Duration.ofMillis(10)).build();
+    }
+
+    @Test
+    void aPushedImageIsPulledWithTheLayersItsLayoutImportGives() throws Exception {
+        Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
+        try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
+            registry.push(layout, "1.0", "pmx/app:1.0", null);
+            ImageReference ref = ImageReference.parse(registry.address() + "/pmx/app:1.0");
+
+            ImageStore pulled = store("pulled");
+            ImageRecord image = pulled.pull(ref, quick());
+            assertEquals(image, pulled.find(ref).orElseThrow());
+            assertEquals(List.of(image), pulled.list());
+
+            ImageStore imported = store("imported");
+            ImageRecord local = imported.importLayout(layout, "pmx/app:1.0");
+            assertEquals(imported.manifest(local).layers(), pulled.manifest(image).layers());
+            assertEquals(imported.config(local), pulled.config(image));
+            List<Path> a = pulled.layers(image);
+            List<Path> b = imported.layers(local);
+            assertEquals(b.size(), a.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertEquals(Trees.describe(b.get(i), true), Trees.describe(a.get(i), true));
+            }
+            assertEquals(List.of("/bin/sh"), pulled.config(image).cmd());
+            assertEquals(Map.of("pmx.test", "yes"), pulled.config(image).labels());
+
+            // by digest too, into the same store: nothing is downloaded again but the record
+            ImageReference byDigest = ImageReference.parse(registry.address() + "/pmx/app@" + image.manifest());
+            assertEquals(image.manifest(), pulled.pull(byDigest, quick()).manifest());
+            assertTrue(pulled.find(byDigest).isPresent());
+        }
+    }
+
+    @Test
+    void anUnknownTagIsA404NamingTheReference() throws Exception {
+        Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
+        try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
+            registry.push(layout, "1.0", "pmx/app:1.0", null);
+            ImageReference ref = ImageReference.parse(registry.address() + "/pmx/app:2.0");
+            ImageStore store = store("store");
+            RegistryException e = assertThrows(RegistryException.class, () -> store.pull(ref, quick()));
+            assertEquals(404, e.status());
+            assertTrue(e.getMessage().contains(ref.toString()) && e.getMessage().contains("not found (404"),
+                    e.getMessage());
+            ImageReference other = ImageReference.parse(registry.address() + "/pmx/none:1.0");
+            RegistryException repo = assertThrows(RegistryException.class, () -> store.pull(other, quick()));
+            assertTrue(repo.getMessage().contains(other.toString()), repo.getMessage());
+            assertTrue(store.list().isEmpty());
+        }
+    }
+
+    @Test
+    void basicAuthRefusesAPullWithoutOrWithWrongCredentialsAndAllowsOneWithThem() throws Exception {
+        Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
+        try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), "alice", "s3cret")) {
+            registry.push(layout, "1.0", "pmx/app:1.0", "alice:s3cret");
+            ImageReference ref = ImageReference.parse(registry.address() + "/pmx/app:1.0");
+            ImageStore store = store("store");
+
+            RegistryException none = assertThrows(RegistryException.class, () -> store.pull(ref, quick()));
+            assertEquals(401, none.status());
+            assertTrue(none.getMessage().contains("registry " + registry.address())
+                    && none.getMessage().contains("401") && none.getMessage().contains("needs credentials"),
+                    none.getMessage());
+
+            RegistryClient wrong = RegistryClient.builder().credentials(registry.address(), "alice", "guess").build();
+            RegistryException refused = assertThrows(RegistryException.class, () -> store.pull(ref, wrong));
+            assertEquals(401, refused.status());
+            assertTrue(refused.getMessage().contains("refused the credentials of user 'alice'"),
+                    refused.getMessage());
+            assertTrue(store.list().isEmpty());
+
+            RegistryClient right = RegistryClient.builder().credentials(registry.address(), "alice", "s3cret").build();
+            ImageRecord image = store.pull(ref, right);
+            assertEquals(image, store.find(ref).orElseThrow());
+            assertEquals(Files.size(Path.of("/usr/bin/busybox")),
+                    Files.size(store.layers(image).get(0).resolve("bin/busybox")));
+        }
+    }
+
+    @Test
+    void connectionRefusedNamesHostAndPort() throws Exception {
+        int port = LocalRegistry.freePort();
+        ImageReference ref = ImageReference.parse("127.0.0.1:" + port + "/pmx/app:1.0");
+        ImageStore store = store("store");
+        RegistryException e = assertThrows(RegistryException.class, () -> store.pull(ref, quick()));
+        assertEquals(0, e.status());
+        assertTrue(e.getMessage().contains("connection refused at 127.0.0.1:" + port), e.getMessage());
+        assertFalse(Files.list(store.root().resolve("images")).findAny().isPresent());
+    }
+
+    @Test
+    void onlyTheLoopbackAndRegistriesMarkedInsecureGetPlainHttp() {
+        RegistryClient client = RegistryClient.builder().insecure("registry.lan:5000").build();
+        assertEquals("http://127.0.0.1:5000/", client.base("127.0.0.1:5000").toString());
+        assertEquals("http://localhost/", client.base("localhost").toString());
+        assertEquals("http://[::1]:5000/", client.base("[::1]:5000").toString());
+        assertEquals("http://registry.lan:5000/", client.base("registry.lan:5000").toString());
+        assertEquals("https://registry.lan:5001/", client.base("registry.lan:5001").toString());
+        assertEquals("https://registry-1.docker.io/", client.base("docker.io").toString());
+        assertEquals("https://localhost.example/", client.base("localhost.example").toString());
+    }
+}
