@@ -1,0 +1,139 @@
+package dev.panamax.image;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A tiny HTTP/1.1 server on 127.0.0.1 for the registry tests (a socket and a thread; the test module does not read
+ * {@code jdk.httpserver}): each GET goes to a handler, which may answer itself (a token endpoint, a 401, a 500, a
+ * corrupt blob) or {@link #forward} to a real registry. One request per connection.
+ */
+final class RegistryFront implements AutoCloseable {
+    /** A request: its path with query, and its headers (names lowercase). */
+    record Request(String target, Map<String, String> headers) {
+        String path() {
+            int q = target.indexOf('?');
+            return q < 0 ? target : target.substring(0, q);
+        }
+    }
+
+    /** An answer. */
+    record Answer(int status, Map<String, String> headers, byte[] body) {
+        static Answer of(int status, String contentType, String body) {
+            return new Answer(status, Map.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final ServerSocket server;
+    private final Thread thread;
+    private final Function<Request, Answer> handler;
+    /** The requests seen, in order. */
+    final CopyOnWriteArrayList<Request> requests = new CopyOnWriteArrayList<>();
+
+    RegistryFront(Function<Request, Answer> handler) throws IOException {
+        this.handler = handler;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.thread = Thread.ofPlatform().daemon().name("registry-front").start(this::serve);
+    }
+
+    /** {@code 127.0.0.1:PORT}. */
+    String address() {
+        return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    private void serve() {
+        while (!server.isClosed()) {
+            try (Socket s = server.accept()) {
+                s.setSoTimeout(10_000);
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                String requestLine = line(in);
+                Map<String, String> headers = new LinkedHashMap<>();
+                for (String h; !(h = line(in)).isEmpty(); ) {
+                    int colon = h.indexOf(':');
+                    if (colon > 0) {
+                        headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                                h.substring(colon + 1).strip());
+                    }
+                }
+                String[] parts = requestLine.split(" ");
+                Request request = new Request(parts.length > 1 ? parts[1] : "/", headers);
+                requests.add(request);
+                Answer answer;
+                try {
+                    answer = handler.apply(request);
+                } catch (RuntimeException e) {
+                    answer = Answer.of(500, "text/plain", e.toString());
+                }
+                OutputStream out = s.getOutputStream();
+                StringBuilder head = new StringBuilder("HTTP/1.1 " + answer.status() + " X\r\n");
+                answer.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+                head.append("Content-Length: ").append(answer.body().length).append("\r\nConnection: close\r\n\r\n");
+                out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+                out.write(answer.body());
+                out.flush();
+            } catch (IOException e) {
+                // closed, or a client that went away
+            }
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The answer of a real registry (open) to the same GET, with its Accept header. */
+    static Answer forward(String registry, Request request) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + registry + request.target())).GET();
+        String accept = request.headers().get("accept");
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        try {
+            HttpResponse<byte[]> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String name : new String[] {"Content-Type", "Docker-Content-Digest"}) {
+                r.headers().firstValue(name).ifPresent(v -> headers.put(name, v));
+            }
+            return new Answer(r.statusCode(), headers, r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

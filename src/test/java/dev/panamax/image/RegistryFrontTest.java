@@ -1,0 +1,162 @@
+package dev.panamax.image;
+
+import dev.panamax.image.RegistryFront.Answer;
+import dev.panamax.image.RegistryFront.Request;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A {@link RegistryFront} before a real {@code docker-registry} holding the busybox image: the Bearer token flow
+ * (a token endpoint of the test's, as the Docker token spec has it), 5xx answers retried, a corrupt blob and an
+ * oversized manifest refused by name. Tagged {@code kernel} as {@link RegistryPullTest}.
+ */
+@Tag("kernel")
+class RegistryFrontTest {
+    private static final String REPO = "pmx/app";
+
+    @TempDir
+    Path dir;
+
+    /** Runs a check with a registry holding {@code pmx/app:1.0} and a front with the handler made for it. */
+    private void withFront(Function<String, Function<Request, Answer>> handlerFor, FrontCheck check)
+            throws Exception {
+        Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
+        try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
+            registry.push(layout, "1.0", REPO + ":1.0", null);
+            try (RegistryFront front = new RegistryFront(handlerFor.apply(registry.address()))) {
+                check.run(front, new ImageStore(dir.resolve("store"), new TarUnpack(null)),
+                        ImageReference.parse(front.address() + "/" + REPO + ":1.0"));
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface FrontCheck {
+        void run(RegistryFront front, ImageStore store, ImageReference ref) throws Exception;
+    }
+
+    /** A registry requiring {@code Bearer TOKEN}, with a token endpoint at /token (Basic alice:s3cret if asked). */
+    private static Function<Request, Answer> bearer(String registry, int[] frontPort, boolean needsUser,
+                                                    String tokenField) {
+        String good = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+        return request -> {
+            if (request.path().equals("/token")) {
+                if (needsUser && !good.equals(request.headers().get("authorization"))) {
+                    return Answer.of(401, "application/json", "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}");
+                }
+                return Answer.of(200, "application/json", "{\"" + tokenField + "\":\"tok-123\",\"expires_in\":300}");
+            }
+            if (!"Bearer tok-123".equals(request.headers().get("authorization"))) {
+                return new Answer(401, Map.of("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:" + frontPort[0]
+                        + "/token\",service=\"pmx-test\",scope=\"repository:" + REPO + ":pull\"",
+                        "Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8));
+            }
+            return RegistryFront.forward(registry, request);
+        };
+    }
+
+    private static int port(RegistryFront front) {
+        return Integer.parseInt(front.address().substring(front.address().indexOf(':') + 1));
+    }
+
+    @Test
+    void theBearerTokenFlowGetsATokenWithTheCredentialsAndPulls() throws Exception {
+        int[] frontPort = {0};
+        withFront(registry -> bearer(registry, frontPort, true, "token"), (front, store, ref) -> {
+            frontPort[0] = port(front);
+            RegistryException none = assertThrows(RegistryException.class,
+                    () -> store.pull(ref, RegistryClient.builder().build()));
+            assertEquals(401, none.status());
+            assertTrue(none.getMessage().contains("token endpoint") && none.getMessage().contains("needs credentials"),
+                    none.getMessage());
+
+            RegistryClient client = RegistryClient.builder().credentials(front.address(), "alice", "s3cret").build();
+            ImageRecord image = store.pull(ref, client);
+            assertEquals(image, store.find(ref).orElseThrow());
+            Request token = front.requests.stream().filter(r -> r.path().equals("/token")).reduce((a, b) -> b)
+                    .orElseThrow();
+            assertTrue(token.target().contains("service=pmx-test"), token.target());
+            assertTrue(token.target().contains("scope=repository%3Apmx%2Fapp%3Apull"), token.target());
+            // the token is kept: one token request per client and repository
+            assertEquals(1, front.requests.stream().filter(r -> r.path().equals("/token")
+                    && "Basic YWxpY2U6czNjcmV0".equals(r.headers().get("authorization"))).count());
+        });
+    }
+
+    @Test
+    void anAnonymousBearerTokenInAccessTokenIsUsed() throws Exception {
+        int[] frontPort = {0};
+        withFront(registry -> bearer(registry, frontPort, false, "access_token"), (front, store, ref) -> {
+            frontPort[0] = port(front);
+            ImageRecord image = store.pull(ref, RegistryClient.builder().build());
+            assertEquals(1, store.layers(image).size());
+        });
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithBackoffAndNamedWhenTheyPersist() throws Exception {
+        AtomicInteger failures = new AtomicInteger(2);
+        withFront(registry -> request -> request.path().contains("/blobs/") && failures.getAndDecrement() > 0
+                ? Answer.of(503, "text/plain", "busy") : RegistryFront.forward(registry, request),
+                (front, store, ref) -> {
+                    ImageRecord image = store.pull(ref, RegistryClient.builder().retries(3, Duration.ofMillis(10))
+                            .build());
+                    assertEquals(image, store.find(ref).orElseThrow());
+                    failures.set(Integer.MAX_VALUE);
+                    store.remove(ref);
+                    store.prune();
+                    RegistryException e = assertThrows(RegistryException.class, () -> store.pull(ref,
+                            RegistryClient.builder().retries(2, Duration.ofMillis(10)).build()));
+                    assertEquals(503, e.status());
+                    assertTrue(e.getMessage().contains("HTTP 503 after 3 attempts") && e.getMessage().contains("blob"),
+                            e.getMessage());
+                    assertTrue(store.find(ref).isEmpty());
+                });
+    }
+
+    @Test
+    void aBlobWithOtherContentIsRefusedNamingItAndNotStored() throws Exception {
+        withFront(registry -> request -> {
+            Answer a = RegistryFront.forward(registry, request);
+            if (request.path().contains("/blobs/") && a.body().length > 100_000) {
+                a.body()[a.body().length / 2] ^= 1;
+            }
+            return a;
+        }, (front, store, ref) -> {
+            IOException e = assertThrows(IOException.class, () -> store.pull(ref, RegistryClient.builder().build()));
+            assertTrue(e.getMessage().contains("its content has digest"), e.getMessage());
+            String layer = front.requests.stream().map(Request::path).filter(p -> p.contains("/blobs/"))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertTrue(e.getMessage().contains(layer.substring(layer.lastIndexOf('/') + 1)), e.getMessage());
+            assertTrue(store.find(ref).isEmpty());
+            assertFalse(Files.exists(store.blobPath(Digest.parse(layer.substring(layer.lastIndexOf('/') + 1)))));
+        });
+    }
+
+    @Test
+    void aManifestOverFourMebibytesIsRefused() throws Exception {
+        withFront(registry -> request -> request.path().contains("/manifests/")
+                ? new Answer(200, Map.of("Content-Type", MediaTypes.OCI_MANIFEST), new byte[5 << 20])
+                : RegistryFront.forward(registry, request), (front, store, ref) -> {
+            IOException e = assertThrows(IOException.class, () -> store.pull(ref, RegistryClient.builder().build()));
+            assertTrue(e.getMessage().contains("more than the limit of 4194304"), e.getMessage());
+            assertTrue(e.getMessage().contains("manifest " + ref.name() + ":1.0"), e.getMessage());
+        });
+    }
+}
