@@ -159,4 +159,47 @@ class RegistryFrontTest {
             assertTrue(e.getMessage().contains("manifest " + ref.name() + ":1.0"), e.getMessage());
         });
     }
+
+    /** An index (or Docker manifest list) at tag {@code multi}: arm64/v8 (not pushed) and amd64 (the image). */
+    private static Function<Request, Answer> multiPlatform(String registry, String indexType) {
+        return request -> {
+            if (!request.path().endsWith("/manifests/multi")) {
+                return RegistryFront.forward(registry, request);
+            }
+            Answer manifest = RegistryFront.forward(registry, new Request("/v2/" + REPO + "/manifests/1.0",
+                    Map.of("accept", MediaTypes.OCI_MANIFEST)));
+            String type = manifest.headers().get("Content-Type");
+            String index = """
+                    {"schemaVersion":2,"mediaType":"%s","manifests":[
+                     {"mediaType":"%s","digest":"%s","size":1,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}},
+                     {"mediaType":"%s","digest":"%s","size":%d,"platform":{"architecture":"amd64","os":"linux"}}]}
+                    """.formatted(indexType, type, Digest.of(new byte[1]), type, Digest.of(manifest.body()),
+                    manifest.body().length);
+            return Answer.of(200, indexType, index);
+        };
+    }
+
+    @Test
+    void anIndexGivesTheManifestOfThePlatformAskedForOrNamesThoseItOffers() throws Exception {
+        for (String indexType : new String[] {MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST}) {
+            Path sub = Files.createDirectories(dir.resolve(indexType.contains("oci") ? "oci" : "docker"));
+            Path layout = Fixtures.busyboxLayout(sub.resolve("image"), "1.0");
+            try (LocalRegistry registry = LocalRegistry.start(sub.resolve("registry"), null, null);
+                 RegistryFront front = new RegistryFront(multiPlatform(registry.address(), indexType))) {
+                registry.push(layout, "1.0", REPO + ":1.0", null);
+                ImageStore store = new ImageStore(sub.resolve("store"), new TarUnpack(null));
+                ImageReference ref = ImageReference.parse(front.address() + "/" + REPO + ":multi");
+                RegistryClient client = RegistryClient.builder().build();
+                ImageRecord image = client.pull(store, ref, Platform.parse("linux/amd64"));
+                assertEquals(1, store.layers(image).size());
+                assertTrue(front.requests.stream().anyMatch(r -> r.path().endsWith("/manifests/" + image.manifest())),
+                        front.requests.toString());
+
+                IOException e = assertThrows(IOException.class,
+                        () -> client.pull(store, ref, Platform.parse("linux/s390x")));
+                assertTrue(e.getMessage().contains("no manifest for platform linux/s390x")
+                        && e.getMessage().contains("linux/amd64") && e.getMessage().contains("arm64"), e.getMessage());
+            }
+        }
+    }
 }
