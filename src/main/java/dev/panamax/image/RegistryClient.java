@@ -14,13 +14,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +35,8 @@ import java.util.regex.Pattern;
  * Pulls images over the Registry HTTP API v2 (the OCI distribution spec) into an {@link ImageStore}, with the
  * JDK's {@link HttpClient}: the manifest (OCI or Docker schema 2; through an index or manifest list for a
  * platform), the config and the layers, each blob verified (digest and size) by {@link ImageStore#putBlob} and
- * each layer unpacked once by {@link ImageStore#unpackLayer}; the image record is written last.
+ * each layer unpacked once by {@link ImageStore#unpackLayer} (layers downloaded up to 4 at once); the image
+ * record is written last.
  *
  * <p>Authentication: anonymous; Basic with the credentials given for a registry; the Bearer token flow on a 401
  * with {@code WWW-Authenticate: Bearer realm=...,service=...,scope=...} (the token endpoint is asked with the
@@ -44,6 +52,8 @@ public final class RegistryClient {
     private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Z_]+)\"");
     private static final int MAX_REDIRECTS = 5;
     private static final int MAX_NESTING = 4;
+    /** Blobs downloaded at once. */
+    private static final int PARALLEL = 4;
 
     private final HttpClient http;
     private final Map<String, String[]> credentials;
@@ -215,8 +225,8 @@ public final class RegistryClient {
                 throw new IOException(where + ": " + e.getMessage(), e);
             }
             ArchiveImport.checkLayerCount(manifest.layers().size(), config, where + ": manifest " + manifestDigest);
+            downloadAll(store, reference, manifest.layers());
             for (Descriptor layer : manifest.layers()) {
-                blob(store, reference, layer);
                 store.unpackLayer(layer.digest());
             }
             return store.record(reference, manifestDigest);
@@ -269,6 +279,50 @@ public final class RegistryClient {
                         .orElse(MediaTypes.OCI_MANIFEST);
             }
             return new Document(bytes, mediaType);
+        }
+    }
+
+    /**
+     * Downloads blobs into the store, up to {@link #PARALLEL} at once (virtual threads); the first failure in
+     * the blobs' order is thrown once all have ended.
+     */
+    private void downloadAll(ImageStore store, ImageReference ref, List<Descriptor> blobs) throws IOException {
+        if (blobs.size() <= 1) {
+            for (Descriptor d : blobs) {
+                blob(store, ref, d);
+            }
+            return;
+        }
+        Semaphore slots = new Semaphore(PARALLEL);
+        List<Future<Void>> futures = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Descriptor d : blobs) {
+                futures.add(threads.submit(() -> {
+                    slots.acquire();
+                    try {
+                        blob(store, ref, d);
+                    } finally {
+                        slots.release();
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<Void> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IOException("pull " + ref + ": " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("pull " + ref + ": interrupted");
+            }
         }
     }
 
