@@ -2,6 +2,7 @@ package dev.panamax.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -326,22 +327,63 @@ public final class RegistryClient {
         }
     }
 
-    /** Downloads a blob into the store unless it is there, verified against its descriptor. */
+    /**
+     * Downloads a blob into the store unless it is there, verified against its descriptor; a download cut off
+     * while read (a reset) is started again, as often as a 5xx answer is retried.
+     */
     private void blob(ImageStore store, ImageReference ref, Descriptor d) throws IOException {
         if (Files.exists(store.blobPath(d.digest()))) {
             return;
         }
         String what = "blob " + d.digest();
         URI uri = base(ref.registry()).resolve("/v2/" + ref.repository() + "/blobs/" + d.digest());
-        HttpResponse<InputStream> response = get(ref, uri, null, what);
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw failure(ref, response, what, in);
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<InputStream> response = get(ref, uri, null, what);
+            try (InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw failure(ref, response, what, in);
+                }
+                ReadWatch body = new ReadWatch(in);
+                try {
+                    store.putBlob(body, d.digest(), d.size());
+                    return;
+                } catch (IOException e) {
+                    if (body.failed && attempt <= retries) {
+                        sleep(attempt);
+                        continue;
+                    }
+                    throw new IOException("registry " + ref.registry() + ": pull " + ref + ": " + e.getMessage()
+                            + (body.failed ? " (" + what + ", after " + attempt + " attempts)" : ""), e);
+                }
             }
+        }
+    }
+
+    /** A stream that remembers whether reading it failed (the connection), as opposed to what read it. */
+    private static final class ReadWatch extends FilterInputStream {
+        boolean failed;
+
+        ReadWatch(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
             try {
-                store.putBlob(in, d.digest(), d.size());
+                return super.read();
             } catch (IOException e) {
-                throw new IOException("registry " + ref.registry() + ": pull " + ref + ": " + e.getMessage(), e);
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
             }
         }
     }

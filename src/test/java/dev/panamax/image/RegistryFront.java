@@ -33,8 +33,17 @@ final class RegistryFront implements AutoCloseable {
         }
     }
 
-    /** An answer. */
-    record Answer(int status, Map<String, String> headers, byte[] body) {
+    /** An answer; cutAt: the bytes of the body sent before the connection is closed, or -1 for all. */
+    record Answer(int status, Map<String, String> headers, byte[] body, int cutAt) {
+        Answer(int status, Map<String, String> headers, byte[] body) {
+            this(status, headers, body, -1);
+        }
+
+        /** The same answer with only its first bytes sent (the connection closed after them). */
+        Answer cut(int bytes) {
+            return new Answer(status, headers, body, bytes);
+        }
+
         static Answer of(int status, String contentType, String body) {
             return new Answer(status, Map.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8));
         }
@@ -87,7 +96,7 @@ final class RegistryFront implements AutoCloseable {
                 answer.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
                 head.append("Content-Length: ").append(answer.body().length).append("\r\nConnection: close\r\n\r\n");
                 out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-                out.write(answer.body());
+                out.write(answer.body(), 0, answer.cutAt() >= 0 ? answer.cutAt() : answer.body().length);
                 out.flush();
             } catch (IOException e) {
                 // closed, or a client that went away

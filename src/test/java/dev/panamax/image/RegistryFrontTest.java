@@ -202,4 +202,29 @@ class RegistryFrontTest {
             }
         }
     }
+
+    @Test
+    void aBlobCutOffWhileDownloadedIsFetchedAgain() throws Exception {
+        AtomicInteger cuts = new AtomicInteger(1);
+        withFront(registry -> request -> {
+            Answer a = RegistryFront.forward(registry, request);
+            return request.path().contains("/blobs/") && a.body().length > 100_000 && cuts.getAndDecrement() > 0
+                    ? a.cut(a.body().length / 3) : a;
+        }, (front, store, ref) -> {
+            ImageRecord image = store.pull(ref, RegistryClient.builder().retries(2, Duration.ofMillis(10)).build());
+            assertEquals(Files.size(Path.of("/usr/bin/busybox")),
+                    Files.size(store.layers(image).get(0).resolve("bin/busybox")));
+            String layer = store.manifest(image).layers().get(0).digest().toString();
+            assertEquals(2, front.requests.stream().filter(r -> r.path().endsWith("/blobs/" + layer)).count());
+
+            cuts.set(Integer.MAX_VALUE);
+            store.remove(ref);
+            store.prune();
+            IOException e = assertThrows(IOException.class,
+                    () -> store.pull(ref, RegistryClient.builder().retries(1, Duration.ofMillis(10)).build()));
+            assertTrue(e.getMessage().contains("after 2 attempts") && e.getMessage().contains("blob sha256:"),
+                    e.getMessage());
+            assertTrue(store.find(ref).isEmpty());
+        });
+    }
 }
