@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * The host side of a container's network (LaunchPhase NETWORK): a bridge network's bridge made ready, an address
@@ -77,10 +76,11 @@ final class NetworkSetup {
 
     /** {@return the container's leased addresses, IPv4 first (none in user mode)} */
     List<InetAddress> addresses() {
+        return lease == null ? List.of() : addressesOf(lease);
+    }
+
+    private static List<InetAddress> addressesOf(Lease lease) {
         List<InetAddress> all = new ArrayList<>();
-        if (lease == null) {
-            return all;
-        }
         all.add(lease.address());
         lease.address6().ifPresent(all::add);
         return all;
@@ -176,8 +176,7 @@ final class NetworkSetup {
                 throw FailureReport.parentCall(spec, "publish " + p, e.call(), e.errno(), e);
             }
         }
-        NetworkSetup setup = new NetworkSetup(spec, network, lease, cleanup, null, null);
-        return new NetworkSetup(withEtcFiles(spec, setup.addresses(), filesOf(network, lease.address()),
+        return new NetworkSetup(withEtcFiles(spec, addressesOf(lease), filesOf(network, lease.address()),
                 spec.network().names().orElseGet(NameResolution::fromHost), cleanup), network, lease, cleanup, null,
                 null);
     }
@@ -192,7 +191,7 @@ final class NetworkSetup {
         try {
             tool = UserModeNetwork.Tool.installed();
             dir = Files.createTempDirectory("panamax-net-");
-            cleanup.push("delete " + dir, () -> deleteTree(dir));
+            cleanup.push("delete " + dir, () -> OverlayRoot.deleteTree(dir));
         } catch (IOException | RuntimeException e) {
             throw failed(spec, "set up user-mode networking", e);
         }
@@ -238,7 +237,7 @@ final class NetworkSetup {
                 ports.add(published(p, dead.address()));
             }
             Bridges.disconnect(dead.hostInterface().orElse(hostInterface(dead.address())));
-            deleteTree(filesOf(leases.network(), dead.address()));
+            OverlayRoot.deleteTree(filesOf(leases.network(), dead.address()));
         }
         if (!ports.isEmpty()) {
             new Nftables().unpublish(ports);
@@ -257,9 +256,9 @@ final class NetworkSetup {
     private static ContainerSpec withEtcFiles(ContainerSpec spec, List<InetAddress> addresses, Path dir,
                                               NameResolution names, Cleanup cleanup) {
         try {
-            deleteTree(dir); // a dead holder's, whose lease was reclaimed by another JVM
+            OverlayRoot.deleteTree(dir); // a dead holder's, whose lease was reclaimed by another JVM
             Files.createDirectories(dir);
-            cleanup.push("delete " + dir, () -> deleteTree(dir));
+            cleanup.push("delete " + dir, () -> OverlayRoot.deleteTree(dir));
             // without a hostname of its own the container's UTS namespace starts with the host's
             String hostname = spec.hostname().orElse(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
             EtcFiles.Written files = EtcFiles.write(dir, hostname, addresses, names);
@@ -279,17 +278,6 @@ final class NetworkSetup {
     private static void bind(ContainerSpec spec, ContainerSpec.Builder b, Path file, String target) {
         if (spec.filesystem().mounts().stream().noneMatch(m -> m.target().equals(target))) {
             b.mount(Mount.bind(file, target).asReadOnly());
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
