@@ -68,54 +68,33 @@ final class ImageUser {
         long gid = 0;
         String name = null;
         if (userPart.isEmpty() || isNumber(userPart)) {
-            uid = userPart.isEmpty() ? 0 : id(image, user, userPart);
+            long u = userPart.isEmpty() ? 0 : id(image, user, userPart);
+            uid = u;
             if (groupPart.isEmpty()) { // the entry's gid and name, if it has one
-                for (Passwd p : passwd(files)) {
-                    if (p.uid() == uid) {
-                        gid = p.gid();
-                        name = p.name();
-                        break;
-                    }
-                }
+                Optional<Passwd> entry = passwd(files).orElse(List.of()).stream().filter(p -> p.uid() == u)
+                        .findFirst();
+                gid = entry.map(Passwd::gid).orElse(0L);
+                name = entry.map(Passwd::name).orElse(null);
             }
         } else {
-            Passwd found = null;
-            for (Passwd p : passwd(files)) {
-                if (p.name().equals(userPart)) {
-                    found = p;
-                    break;
-                }
-            }
-            if (found == null) {
-                throw invalid(image, user, "no user " + quote(userPart) + " in /etc/passwd"
-                        + absent(files, "etc/passwd"));
-            }
-            uid = found.uid();
-            gid = found.gid();
-            name = found.name();
+            Optional<List<Passwd>> passwd = passwd(files);
+            Passwd entry = passwd.orElse(List.of()).stream().filter(p -> p.name().equals(userPart)).findFirst()
+                    .orElseThrow(() -> notFound(image, user, "user", userPart, passwd.isEmpty(), "etc/passwd"));
+            uid = entry.uid();
+            gid = entry.gid();
+            name = entry.name();
         }
         List<Long> groups = new ArrayList<>();
         if (isNumber(groupPart)) {
             gid = id(image, user, groupPart);
         } else if (!groupPart.isEmpty()) {
-            Group found = null;
-            for (Group g : group(files)) {
-                if (g.name().equals(groupPart)) {
-                    found = g;
-                    break;
-                }
-            }
-            if (found == null) {
-                throw invalid(image, user, "no group " + quote(groupPart) + " in /etc/group"
-                        + absent(files, "etc/group"));
-            }
-            gid = found.gid();
+            Optional<List<Group>> group = group(files);
+            gid = group.orElse(List.of()).stream().filter(g -> g.name().equals(groupPart)).findFirst()
+                    .orElseThrow(() -> notFound(image, user, "group", groupPart, group.isEmpty(), "etc/group")).gid();
         } else if (name != null) {
-            for (Group g : group(files)) {
-                if (g.members().contains(name)) {
-                    groups.add(g.gid());
-                }
-            }
+            String member = name;
+            group(files).orElse(List.of()).stream().filter(g -> g.members().contains(member))
+                    .forEach(g -> groups.add(g.gid()));
         }
         if (uid == 0 && gid == 0 && groups.isEmpty()) {
             return Optional.empty();
@@ -123,25 +102,29 @@ final class ImageUser {
         return Optional.of(new ProcessIdentity(uid, gid, groups));
     }
 
-    private static List<Passwd> passwd(Files files) throws IOException {
+    /** The entries of {@code /etc/passwd}, or empty if the image has none. */
+    private static Optional<List<Passwd>> passwd(Files files) throws IOException {
+        Optional<byte[]> file = files.read("etc/passwd");
         List<Passwd> entries = new ArrayList<>();
-        for (String[] f : lines(files.read("etc/passwd"))) { // name:password:uid:gid:gecos:home:shell
+        for (String[] f : lines(file)) { // name:password:uid:gid:gecos:home:shell
             if (f.length >= 4 && isNumber(f[2]) && isNumber(f[3]) && inRange(f[2]) && inRange(f[3])) {
                 entries.add(new Passwd(f[0], Long.parseLong(f[2]), Long.parseLong(f[3])));
             }
         }
-        return entries;
+        return file.map(f -> entries);
     }
 
-    private static List<Group> group(Files files) throws IOException {
+    /** The entries of {@code /etc/group}, or empty if the image has none. */
+    private static Optional<List<Group>> group(Files files) throws IOException {
+        Optional<byte[]> file = files.read("etc/group");
         List<Group> entries = new ArrayList<>();
-        for (String[] f : lines(files.read("etc/group"))) { // name:password:gid:member,member
+        for (String[] f : lines(file)) { // name:password:gid:member,member
             if (f.length >= 3 && isNumber(f[2]) && inRange(f[2])) {
                 List<String> members = f.length < 4 || f[3].isEmpty() ? List.of() : List.of(f[3].split(",", -1));
                 entries.add(new Group(f[0], Long.parseLong(f[2]), members));
             }
         }
-        return entries;
+        return file.map(f -> entries);
     }
 
     /** The colon-separated fields of each line but empty and {@code #} ones. */
@@ -158,8 +141,11 @@ final class ImageUser {
         return lines;
     }
 
-    private static String absent(Files files, String path) throws IOException {
-        return files.read(path).isEmpty() ? " (the image has no /" + path + ")" : "";
+    /** A name not found: says whether the image has the file at all. */
+    private static InvalidSpecException notFound(String image, String user, String what, String value,
+                                                 boolean noFile, String path) {
+        String why = "no " + what + " " + quote(value) + " in /" + path;
+        return invalid(image, user, noFile ? why + " (the image has no /" + path + ")" : why);
     }
 
     private static boolean isNumber(String s) {
