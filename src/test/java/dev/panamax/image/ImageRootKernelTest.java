@@ -20,6 +20,8 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link Image#root()} of the store's own unpacker: as root the layers hold character-device whiteouts and
@@ -85,6 +87,20 @@ class ImageRootKernelTest {
         }
         assertEquals(id(2000, 2001), opaque.root().user());
         assertFalse(opaque.root().userXattr());
+    }
+
+    @Test
+    void aLayerUnpackedBeforeFormsWereRecordedIsJudgedByItsDirectorysOwner() throws IOException {
+        ImageStore store = ImageStore.open(base.resolve("store"));
+        Digest layer = store.putBlob(accounts());
+        Path dir = store.unpackLayer(layer);
+        assertFalse(store.unpackedRootless(layer), "recorded: unpacked as root");
+        Files.delete(store.root().resolve("forms").resolve(layer.hex()));
+        assertFalse(store.unpackedRootless(layer), "no record, owned by root: root's form");
+        Files.setAttribute(dir, "unix:uid", 1234);
+        assertTrue(store.unpackedRootless(layer), "no record, owned by another user: the rootless form");
+        IOException e = assertThrows(IOException.class, () -> store.unpackedRootless(Digest.of(new byte[1])));
+        assertEquals("layer " + Digest.of(new byte[1]) + ": not unpacked", e.getMessage());
     }
 
     @Test

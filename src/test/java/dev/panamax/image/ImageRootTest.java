@@ -189,6 +189,31 @@ class ImageRootTest {
     }
 
     @Test
+    void anEtcReplacedByAFileHidesTheLowerOneAndAPasswdDirectoryIsRefused() throws IOException {
+        byte[] etcFile = new TarBuilder().file("etc", 0644, "not a directory").tar();
+        InvalidSpecException hidden = assertThrows(InvalidSpecException.class, image("app", accounts(), etcFile)::root);
+        assertTrue(hidden.getMessage().endsWith("(the image has no /etc/passwd)"), hidden.getMessage());
+        byte[] dir = new TarBuilder().dir("etc", 0755).dir("etc/passwd", 0755).tar();
+        IOException e = assertThrows(IOException.class, image("app", accounts(), dir)::root);
+        assertTrue(e.getMessage().endsWith("): not a regular file"), e.getMessage());
+    }
+
+    @Test
+    void aLayersFormRecordGoesWithItOnPruneAndACorruptOneIsNamed() throws IOException {
+        byte[] layer = accounts();
+        HandImage.store(store, "pmx/app:1", "{}", layer);
+        store.image(ImageReference.parse("pmx/app:1"));
+        Path form = store.root().resolve("forms").resolve(Digest.of(layer).hex());
+        Files.writeString(form, "maybe\n");
+        IOException e = assertThrows(IOException.class, () -> store.image(ImageReference.parse("pmx/app:1")));
+        assertEquals("layer form " + form + ": neither root nor rootless", e.getMessage());
+        store.remove(ImageReference.parse("pmx/app:1"));
+        store.prune();
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("forms")));
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("layers")));
+    }
+
+    @Test
     void anImageImportedFromAnUmociLayoutCarriesItsCmdEnvWorkingDirAndLabel() throws IOException {
         Path layout = Fixtures.busyboxLayout(base, "1.0");
         store.importLayout(layout, "pmx/busybox:1.0");
