@@ -30,6 +30,7 @@ import java.util.Set;
  * ROOT/blobs/sha256/HEX          content-addressed blobs: manifests, configs, layers as stored
  * ROOT/layers/HEX/               a layer blob unpacked (HEX: the layer blob's digest)
  * ROOT/locks/HEX.lock            one lock per layer: unpacked once, also by JVMs importing it at once
+ * ROOT/forms/HEX                 how layer HEX was unpacked: {@code root} or {@code rootless} (its whiteouts' form)
  * ROOT/images/NAME               an image record: the manifest digest (NAME: the URL-encoded reference)
  * </pre>
  *
@@ -48,7 +49,7 @@ public final class ImageStore {
     ImageStore(Path root, LayerUnpack unpacker) throws IOException {
         this.root = root;
         this.unpacker = unpacker;
-        for (String dir : List.of("blobs/sha256", "layers", "locks", "images", "tmp")) {
+        for (String dir : List.of("blobs/sha256", "layers", "forms", "locks", "images", "tmp")) {
             Files.createDirectories(root.resolve(dir));
         }
         this.lock = StoreLock.of(root.resolve("lock"));
@@ -214,11 +215,13 @@ public final class ImageStore {
             Path tmp = StoreFiles.tempName(target.getParent());
             Files.createDirectory(tmp);
             try {
+                boolean rootless = unpacker.rootless();
                 try (InputStream in = Files.newInputStream(blobPath(layer))) {
                     unpacker.unpack(in, layer, tmp);
                 } catch (NoSuchFileException e) {
                     throw new IOException("layer " + layer + ": its blob is not stored", e);
                 }
+                writeForm(layer, rootless); // before the layer is in place: a layer in place has its form
                 StoreFiles.move(tmp, target);
             } finally {
                 if (Files.exists(tmp)) {
@@ -227,6 +230,75 @@ public final class ImageStore {
             }
             return target;
         }
+    }
+
+    private void writeForm(Digest layer, boolean rootless) throws IOException {
+        Path file = root.resolve("forms").resolve(layer.hex());
+        Path tmp = StoreFiles.tempName(file.getParent());
+        try {
+            Files.writeString(tmp, rootless ? "rootless\n" : "root\n", StandardCharsets.US_ASCII,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, // replaces a crashed unpack's
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Whether an unpacked layer's whiteouts and opaque directories are in the rootless form ({@code user.overlay.*},
+     * for an overlay mounted with {@code userxattr}): as recorded when it was unpacked, or for a layer unpacked
+     * before the store recorded it, whether its directory belongs to another user than root (the store unpacks
+     * as root in root's form, as any other user in the rootless form).
+     *
+     * @param layer the layer blob's digest
+     * @return true for the rootless form
+     * @throws IOException if the layer is not unpacked, or its record is neither {@code root} nor {@code rootless}
+     */
+    public boolean unpackedRootless(Digest layer) throws IOException {
+        Path file = root.resolve("forms").resolve(layer.hex());
+        String form;
+        try {
+            form = new String(StoreFiles.readLimited(file, "layer form " + layer), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            try {
+                return (int) Files.getAttribute(layerPath(layer), "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        != 0;
+            } catch (NoSuchFileException missing) {
+                throw new IOException("layer " + layer + ": not unpacked", missing);
+            }
+        }
+        return switch (form) {
+            case "rootless" -> true;
+            case "root" -> false;
+            default -> throw new IOException("layer form " + file + ": neither root nor rootless");
+        };
+    }
+
+    /**
+     * An image ready to run: its config read, its layers unpacked (those not yet unpacked are unpacked now, under
+     * the store's locks, as by {@link #unpackLayer}).
+     *
+     * @param reference the image's reference
+     * @return the image
+     * @throws IOException naming the reference if the store holds no such image, or a blob is missing or malformed,
+     *                     or unpacking a layer fails
+     */
+    public Image image(ImageReference reference) throws IOException {
+        ImageRecord record = find(reference).orElseThrow(() -> new IOException("image " + reference
+                + ": not in the store " + root));
+        ImageManifest manifest = manifest(record);
+        ImageConfig config = config(record, manifest);
+        List<Path> dirs = new ArrayList<>();
+        List<Boolean> rootless = new ArrayList<>();
+        for (Descriptor layer : manifest.layers()) {
+            dirs.add(unpackLayer(layer.digest()));
+            rootless.add(unpackedRootless(layer.digest()));
+        }
+        return new Image(record, config, manifest.layers().stream().map(Descriptor::digest).toList(), dirs, rootless);
     }
 
     /**
@@ -329,9 +401,12 @@ public final class ImageStore {
      * @throws IOException if a blob is missing or malformed
      */
     public ImageConfig config(ImageRecord image) throws IOException {
-        Digest config = manifest(image).config().digest();
+        return config(image, manifest(image));
+    }
+
+    private ImageConfig config(ImageRecord image, ImageManifest manifest) throws IOException {
         try {
-            return ImageConfig.parse(readDocument(config));
+            return ImageConfig.parse(readDocument(manifest.config().digest()));
         } catch (IllegalArgumentException e) {
             throw new IOException("image " + image.reference() + ": " + e.getMessage(), e);
         }
@@ -466,6 +541,7 @@ public final class ImageStore {
             int[] debris = {0};
             int blobs = sweep(root.resolve("blobs/sha256"), keep, debris);
             int layers = sweep(root.resolve("layers"), keep, debris);
+            sweep(root.resolve("forms"), keep, debris); // a layer's form goes with it
             for (String dir : List.of("images", "tmp")) {
                 for (Path p : StoreFiles.children(root.resolve(dir))) {
                     if (dir.equals("tmp") || p.getFileName().toString().startsWith(TMP)) {

@@ -2,6 +2,7 @@ package dev.panamax.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -12,8 +13,7 @@ import java.nio.file.Path;
 interface LayerUnpack {
     /** The store's unpacker: {@link LayerUnpacker} with the options for this process's privileges. */
     LayerUnpack SECURE = (layer, digest, target) -> LayerUnpacker.unpack(layer, digest.toString(), target,
-            (int) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0 ? UnpackOptions.root()
-                    : UnpackOptions.rootlessDefaults()); // /proc/self belongs to the effective uid
+            unprivileged() ? UnpackOptions.rootlessDefaults() : UnpackOptions.root());
 
     /**
      * Unpacks a layer (tar, gzip or zstd) into an empty directory.
@@ -24,4 +24,20 @@ interface LayerUnpack {
      * @throws IOException if reading or writing fails, or the layer is refused
      */
     void unpack(InputStream layer, Digest digest, Path target) throws IOException;
+
+    /**
+     * Whether {@link #unpack} writes whiteouts in the rootless form ({@code user.overlay.*}); the store records it
+     * with each layer. {@link #SECURE}'s choice by default.
+     *
+     * @return true for the rootless form
+     * @throws IOException if the effective uid cannot be read
+     */
+    default boolean rootless() throws IOException {
+        return unprivileged();
+    }
+
+    /** Whether this process's effective uid is not 0 ({@code /proc/self} belongs to the effective uid). */
+    static boolean unprivileged() throws IOException {
+        return (int) Files.getAttribute(Path.of("/proc/self"), "unix:uid") != 0;
+    }
 }

@@ -130,6 +130,30 @@ public final class BeneathDirectory implements AutoCloseable {
     }
 
     /**
+     * {@code lgetxattr(2)} on entry {@code leaf} of this directory (a symlink itself, not its target).
+     *
+     * @param leaf    one name, no {@code /}, or {@code "."} for this directory itself
+     * @param xattr   the attribute's full name, such as {@code "trusted.overlay.opaque"}
+     * @param maxSize the longest value read
+     * @return the value, or empty if the entry has no such attribute ({@code ENODATA})
+     * @throws ErrnoException if the kernel refuses ({@code ERANGE} for a longer value, {@code ENOTSUP})
+     */
+    public java.util.Optional<byte[]> getXattr(String leaf, String xattr, int maxSize) {
+        Path entry = leaf.equals(".") ? Path.of("/proc/self/fd/" + fd + "/.") : entry(leaf);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bytes = arena.allocate(Math.max(1, maxSize));
+            int n = (int) Libc.syscall("lgetxattr", number("lgetxattr"), arena.allocateFrom(entry.toString()).address(),
+                    arena.allocateFrom(xattr).address(), bytes.address(), maxSize);
+            return java.util.Optional.of(bytes.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        } catch (ErrnoException e) {
+            if (e.errno() == linux_h.ENODATA()) {
+                return java.util.Optional.empty();
+            }
+            throw new ErrnoException("lgetxattr", e.errno(), quote(name + "/" + leaf) + ", " + quote(xattr), null);
+        }
+    }
+
+    /**
      * {@code fchmodat(2)} on entry {@code leaf}, all twelve mode bits (setuid, setgid, sticky
      * included). It follows a final symlink: call it only on an entry known not to be one (for
      * example one the caller just created in a directory nobody else writes to).

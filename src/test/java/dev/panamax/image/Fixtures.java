@@ -74,6 +74,30 @@ final class Fixtures {
         return layout;
     }
 
+    /** The jars image support runs with: Jackson, Commons Compress (with commons-io, commons-lang3), aircompressor. */
+    private static final List<String> IMAGE_JARS = List.of("jackson-databind-", "jackson-core-",
+            "jackson-annotations-", "commons-compress-", "commons-io-", "commons-lang3-", "aircompressor-");
+
+    /**
+     * Copies image support's jars from this JVM's paths into {@code dir}, where an unprivileged user reads them (it
+     * cannot read the local repository): the class path of a child JVM run as that user.
+     */
+    static List<Path> imageJars(Path dir) throws IOException {
+        List<Path> copies = new java.util.ArrayList<>();
+        String paths = System.getProperty("jdk.module.path", "") + ":" + System.getProperty("java.class.path", "");
+        for (String entry : paths.split(":")) {
+            String file = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
+            if (file.endsWith(".jar") && IMAGE_JARS.stream().anyMatch(file::startsWith)
+                    && !Files.exists(dir.resolve(file))) {
+                copies.add(Files.copy(Path.of(entry), dir.resolve(file)));
+            }
+        }
+        if (copies.size() != IMAGE_JARS.size()) {
+            throw new IOException("image support's jars: found " + copies + ", want one of each " + IMAGE_JARS);
+        }
+        return copies;
+    }
+
     /** {@code skopeo copy oci:LAYOUT:TAG DEST}, e.g. {@code docker-archive:X.tar:app:1}. */
     static void skopeoCopy(Path layout, String tag, String destination) throws IOException {
         assumeTools("skopeo");

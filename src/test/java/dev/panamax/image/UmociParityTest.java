@@ -37,10 +37,6 @@ import java.util.stream.Collectors;
 class UmociParityTest {
     private static final Pattern DIGEST = Pattern.compile("\"digest\"\\s*:\\s*\"sha256:([0-9a-f]{64})\"");
 
-    /** The jars image unpacking runs with: Commons Compress (with commons-io, commons-lang3), aircompressor. */
-    private static final List<String> RUNTIME_JARS =
-            List.of("commons-compress-", "commons-io-", "commons-lang3-", "aircompressor-");
-
     private Path base;
     private Path merged;
     private boolean mounted;
@@ -97,17 +93,7 @@ class UmociParityTest {
         Path layout = buildImage();
         Files.setAttribute(base, "unix:mode", 0755); // the user reads the blobs and writes its directories
         run("chmod", "-R", "a+rX", layout.toString());
-        Path jars = Files.createDirectory(base.resolve("jars"));
-        List<Path> classPath = new ArrayList<>();
-        String paths = System.getProperty("jdk.module.path", "") + ":" + System.getProperty("java.class.path", "");
-        for (String entry : paths.split(":")) { // image support's jars and what they need, copied where the user reads
-            String file = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
-            if (file.endsWith(".jar") && RUNTIME_JARS.stream().anyMatch(file::startsWith)
-                    && !Files.exists(jars.resolve(file))) {
-                classPath.add(Files.copy(Path.of(entry), jars.resolve(file)));
-            }
-        }
-        assertEquals(RUNTIME_JARS.size(), classPath.size(), "jars found: " + classPath);
+        List<Path> classPath = Fixtures.imageJars(Files.createDirectory(base.resolve("jars")));
         try (dev.panamax.userns.AsUser user = dev.panamax.userns.AsUser.create()) {
             List<Path> layers = new ArrayList<>();
             for (String digest : layerDigests(layout)) {
