@@ -14,8 +14,10 @@ import java.util.Optional;
  * {@code name}, {@code uid}, {@code name:group}, {@code uid:gid}, {@code name:gid}, {@code uid:group} (an empty user
  * part is uid 0). A name is looked up in the image's {@code /etc/passwd} (its uid and primary gid) and a group name
  * in {@code /etc/group}; a numeric uid or gid needs no entry (a uid without one gets gid 0). Without an explicit
- * group, the supplementary groups are those {@code /etc/group} lists the user's name in (root's too, for an empty
- * {@code User}). The first matching line wins. Unlike runc, a line with too few fields or a non-numeric id is
+ * group, the supplementary groups are those {@code /etc/group} lists the user's name in. An empty {@code User} is
+ * plain root with no supplementary group and reads no file (docker adds the groups {@code /etc/group} lists root in:
+ * a rootless container maps one gid and could not set them; a caller who wants them sets {@code User} to
+ * {@code root}). The first matching line wins. Unlike runc, a line with too few fields or a non-numeric id is
  * skipped rather than read as id 0, and a value with a second {@code :} is refused.
  */
 final class ImageUser {
@@ -58,6 +60,9 @@ final class ImageUser {
      * @throws IOException          if an account file cannot be read safely
      */
     static Optional<ProcessIdentity> resolve(String image, String user, Files files) throws IOException {
+        if (user.isEmpty()) {
+            return Optional.empty();
+        }
         int colon = user.indexOf(':');
         String userPart = colon < 0 ? user : user.substring(0, colon);
         String groupPart = colon < 0 ? "" : user.substring(colon + 1);

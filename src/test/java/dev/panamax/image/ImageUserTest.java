@@ -74,8 +74,8 @@ class ImageUserTest {
     }
 
     @Test
-    void anEmptyUserIsRootWithTheGroupsThatListRootAsDockerRunsIt() throws IOException {
-        assertEquals(id(0, 0, 10L, 63L), resolve(""));
+    void anEmptyUserIsPlainRootWithoutReadingAFileAndRootByNameGetsItsGroups() throws IOException {
+        assertEquals(Optional.empty(), resolve(""), "no supplementary groups: fewer than docker gives, never more");
         assertEquals(id(0, 0, 10L, 63L), resolve("root"));
         assertEquals(Optional.empty(), resolve("", Map.of()), "no account files: plain root");
         assertEquals(Optional.empty(), resolve("0:0"));
