@@ -70,6 +70,9 @@ final class FilesystemRules {
         private List<String> readOnly;
         private boolean ephemeral;
         private Path keepUpperDir;
+        /** The read-only layers below the rootfs (an image's), bottom first. */
+        private List<Path> lowerLayers = List.of();
+        private boolean userXattr;
 
         void mount(Mount m) {
             mounts.add(Objects.requireNonNull(m, "mount"));
@@ -96,8 +99,22 @@ final class FilesystemRules {
             readOnly = List.copyOf(paths);
         }
 
+        /** An ephemeral root over the rootfs alone. */
         void ephemeral() {
+            ephemeral(List.of(), false);
+        }
+
+        /** An ephemeral root whose rootfs lies over {@code below} (bottom first). */
+        void ephemeral(List<Path> below, boolean xattr) {
             ephemeral = true;
+            lowerLayers = List.copyOf(below);
+            userXattr = xattr;
+        }
+
+        /** No ephemeral root (the rootfs is entered as it is). */
+        void persistent() {
+            ephemeral(List.of(), false);
+            ephemeral = false;
         }
 
         void keepUpperDir(Path dir) {
@@ -118,6 +135,8 @@ final class FilesystemRules {
             readOnly = fs.readOnlyPaths();
             ephemeral = fs.ephemeral().isPresent();
             keepUpperDir = fs.ephemeral().flatMap(Filesystem.EphemeralRoot::keepUpperDir).orElse(null);
+            lowerLayers = fs.ephemeral().map(Filesystem.EphemeralRoot::lowerLayers).orElse(List.of());
+            userXattr = fs.ephemeral().map(Filesystem.EphemeralRoot::userXattr).orElse(false);
         }
 
         /**
@@ -134,7 +153,8 @@ final class FilesystemRules {
             return new Filesystem(mounts, dev, readOnlyRoot,
                     masked != null ? masked : procs ? Filesystem.DEFAULT_MASKED_PATHS : List.of(),
                     readOnly != null ? readOnly : procs ? Filesystem.DEFAULT_READONLY_PATHS : List.of(),
-                    ephemeral ? Optional.of(new Filesystem.EphemeralRoot(Optional.ofNullable(keepUpperDir)))
+                    ephemeral ? Optional.of(new Filesystem.EphemeralRoot(Optional.ofNullable(keepUpperDir),
+                            lowerLayers, userXattr))
                             : Optional.empty());
         }
     }
