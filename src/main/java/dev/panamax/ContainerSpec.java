@@ -1127,6 +1127,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                 environment.put("PATH", ProcessSpec.DEFAULT_PATH);
             }
             if (image != null) {
+                checkLayers(image);
                 image.env().forEach(kv -> environment.put(kv.substring(0, kv.indexOf('=')),
                         kv.substring(kv.indexOf('=') + 1)));
             }
@@ -1165,6 +1166,17 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                         + " has neither Entrypoint nor Cmd: call command() to say what to run");
             }
             return out;
+        }
+
+        /** Each layer is a directory now (the top one is also checked as the rootfs), named with the image. */
+        private static void checkLayers(ContainerImage image) {
+            for (int i = 0; i < image.layers().size(); i++) {
+                Path layer = image.layers().get(i);
+                if (!java.nio.file.Files.isDirectory(layer)) {
+                    throw new InvalidSpecException("image.layers[" + i + "]", "image " + image.name()
+                            + ": no such layer directory: " + layer);
+                }
+            }
         }
 
         private String workingDirectory() {
