@@ -61,7 +61,8 @@ final class OverlayRoot {
             public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
                 if (failure instanceof java.nio.file.AccessDeniedException
                         && Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                    Files.setPosixFilePermissions(file,
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
                     deleteTree(file);
                     return FileVisitResult.CONTINUE;
                 }

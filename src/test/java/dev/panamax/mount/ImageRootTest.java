@@ -171,8 +171,8 @@ class ImageRootTest {
     @Test
     void twoContainersOfOneImageDoNotSeeEachOthersWrites() throws Exception {
         ContainerSpec a = ContainerSpec.builder().image(threeLayers)
-                .args("echo a > /mine; echo ready; read x; o=$(ls /mine /theirs 2>&1); printf '%s\\n' \"$o\"").stdin(Stdio.pipe())
-                .stdout(Stdio.pipe()).build();
+                .args("echo a > /mine; echo ready; read x; o=$(ls /mine /theirs 2>&1); printf '%s\\n' \"$o\"")
+                .stdin(Stdio.pipe()).stdout(Stdio.pipe()).build();
         try (Container first = Launcher.launch(a)) {
             BufferedReader out = new BufferedReader(new InputStreamReader(first.stdout(), StandardCharsets.UTF_8));
             assertEquals("ready", out.readLine());
@@ -217,13 +217,15 @@ class ImageRootTest {
                 List.of("/bin/sh", "-c", "echo entry \"$0\""), List.of("cmd"));
         assertEquals("entry cmd\n", Run.of(ContainerSpec.builder().image(echo)).ok().stdout());
         assertEquals("entry given\n", Run.of(ContainerSpec.builder().image(echo).args("given")).ok().stdout());
-        assertEquals("own\n", Run.of(ContainerSpec.builder().command("/bin/sh", "-c", "echo own").image(echo)).ok().stdout());
+        assertEquals("own\n", Run.of(ContainerSpec.builder().command("/bin/sh", "-c", "echo own").image(echo))
+                .ok().stdout());
     }
 
     @Test
     void theImagesEnvironmentDirectoryAndUserApplyUnlessTheBuilderSetsThem() {
         ContainerImage image = new ContainerImage("pmx/defaults:1", List.of(busybox.path()), false,
-                List.of("/bin/sh", "-c"), List.of("o=$(echo $A $B $PATH; pwd; id -u; id -g; id -G); printf '%s\\n' \"$o\""),
+                List.of("/bin/sh", "-c"),
+                List.of("o=$(echo $A $B $PATH; pwd; id -u; id -g; id -G); printf '%s\\n' \"$o\""),
                 List.of("A=image", "B=image", "PATH=/bin"), Optional.of("/etc"),
                 Optional.of(new ProcessIdentity(65534, 65534, List.of(65534L, 7L))), Optional.empty());
         assertEquals("image builder /bin\n/etc\n65534\n65534\n65534 7\n",
