@@ -102,6 +102,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                     "the init is pid 1 of the container's PID namespace: add Namespace.PID");
         }
         FilesystemRules.check(namespaces, rootfs.isPresent(), mountProc, filesystem);
+        FilesystemRules.checkTopLayer(rootfs, filesystem);
     }
 
     /**

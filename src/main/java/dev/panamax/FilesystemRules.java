@@ -50,6 +50,25 @@ final class FilesystemRules {
                 "masking needs a mount namespace");
     }
 
+    /**
+     * The top read-only layer of an ephemeral root, the rootfs, must fit one fsconfig value as the layers
+     * below it do ({@link Filesystem.EphemeralRoot#MAX_LAYER_PATH}).
+     *
+     * @throws InvalidSpecException naming {@code ephemeralRoot}, or the image's top layer
+     */
+    static void checkTopLayer(Optional<Path> rootfs, Filesystem fs) {
+        if (rootfs.isEmpty() || fs.ephemeral().isEmpty()) {
+            return;
+        }
+        String top = rootfs.get().toString();
+        int below = fs.ephemeral().get().lowerLayers().size();
+        if (top.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Filesystem.EphemeralRoot.MAX_LAYER_PATH) {
+            throw new InvalidSpecException(below == 0 ? "ephemeralRoot" : "image.layers[" + below + "]",
+                    "longer than " + Filesystem.EphemeralRoot.MAX_LAYER_PATH
+                            + " bytes, the most one fsconfig value holds: " + top);
+        }
+    }
+
     /** True when a mount in {@code mounts} targets {@code target}. */
     static boolean mountsOn(List<Mount> mounts, String target) {
         return mounts.stream().anyMatch(m -> m.target().equals(target));

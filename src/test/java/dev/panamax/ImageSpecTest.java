@@ -198,6 +198,17 @@ class ImageSpecTest extends PlanTest {
     }
 
     @Test
+    void aTopLayerPathTooLongForFsconfigIsRefusedNamingTheLayer() throws IOException {
+        Path longPath = Files.createDirectories(rootfs.resolve("t".repeat(200)).resolve("u".repeat(100)));
+        ContainerImage image = new ContainerImage("example/long", List.of(layer("l0"), longPath), false,
+                List.of("/bin/true"), List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> ContainerSpec.builder().image(image).build());
+        assertEquals("image.layers[1]", e.field());
+        assertTrue(e.getMessage().contains(longPath.toString()), e.getMessage());
+    }
+
+    @Test
     void aMissingLayerIsRefusedNamingTheImageAndTheLayer() {
         ContainerImage image = new ContainerImage("example/missing", List.of(layer("l0"), layer("absent")), false,
                 List.of("/bin/true"), List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty());
