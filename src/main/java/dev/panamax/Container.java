@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * try (Container c = Launcher.launch(spec)) {
  *     c.onExit().thenAccept(s -> System.out.println("container " + s));
  *     if (c.waitFor(Duration.ofSeconds(5)).isEmpty()) {
- *         c.destroy();                       // SIGTERM; destroyForcibly() sends SIGKILL
+ *         c.destroy();                       // SIGTERM (or the image's StopSignal); destroyForcibly() sends SIGKILL
  *     }
  * }
  * }</pre>
@@ -96,9 +96,12 @@ public interface Container extends AutoCloseable {
      */
     void kill(int signal);
 
-    /** SIGTERM. */
+    /**
+     * Asks the process to stop: SIGTERM, or the spec's {@link ProcessSpec#stopSignal()} (an image's
+     * {@code StopSignal}) for a container a launch returned.
+     */
     default void destroy() {
-        kill(15);
+        kill(ProcessSpec.SIGTERM);
     }
 
     /** SIGKILL. */

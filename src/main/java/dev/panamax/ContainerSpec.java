@@ -102,6 +102,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                     "the init is pid 1 of the container's PID namespace: add Namespace.PID");
         }
         FilesystemRules.check(namespaces, rootfs.isPresent(), mountProc, filesystem);
+        FilesystemRules.checkTopLayer(rootfs, filesystem);
     }
 
     /**
@@ -187,6 +188,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         b.env.putAll(process.environment());
         b.defaultPath = false;
         b.cwd = process.workingDirectory();
+        b.stopSignal = process.stopSignal();
         b.stdin = process.stdin();
         b.stdout = process.stdout();
         b.stderr = process.stderr();
@@ -250,6 +252,13 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private String hostname;
         private String domainname;
         private final List<String> argv = new ArrayList<>();
+        /** Whether {@link #command} was called: it then replaces the image's Entrypoint and Cmd. */
+        private boolean commandSet;
+        /** What {@link #args} set (replacing the image's Cmd), or null. */
+        private List<String> args;
+        /** The image whose layers and defaults the spec takes ({@link #image}), or null. */
+        private ContainerImage image;
+        private Integer stopSignal;
         private final Map<String, String> env = new LinkedHashMap<>();
         /** Names {@link #unsetEnv} removed: kept out of the environment, the default PATH included. */
         private final java.util.Set<String> unset = new java.util.HashSet<>();
@@ -257,7 +266,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private final List<ProcessSpec.KeptFd> keptFds = new ArrayList<>();
         /** Whether the environment starts with the default PATH (a derived builder has its spec's whole one). */
         private boolean defaultPath = true;
-        private String cwd = "/";
+        /** The working directory; null: the image's, else {@code /}. */
+        private String cwd;
         private Stdio stdin = Stdio.inherit();
         private Stdio stdout = Stdio.inherit();
         private Stdio stderr = Stdio.inherit();
@@ -305,6 +315,10 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * @return this builder
          */
         public Builder rootfs(Path dir) {
+            if (image != null) { // the image's root gives way, with its layers and defaults
+                image = null;
+                filesystem.persistent();
+            }
             this.rootfs = dir;
             return this;
         }
@@ -356,6 +370,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
 
         /**
          * The program and its arguments; a program name without a slash is searched in the container's PATH.
+         * With an {@link #image image} it replaces both the image's {@code Entrypoint} and its {@code Cmd}
+         * (as {@code docker run --entrypoint}); {@link #args} then follow it.
          *
          * @param argv the program, then its arguments
          * @return this builder
@@ -371,13 +387,38 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * @return this builder
          */
         public Builder command(List<String> argv) {
+            commandSet = true;
             this.argv.clear();
             this.argv.addAll(argv);
             return this;
         }
 
         /**
-         * Sets one environment variable (the environment starts with PATH only).
+         * Arguments in place of the image's {@code Cmd} ({@code docker run IMAGE ARGS...}): the command becomes
+         * the image's {@code Entrypoint} (or {@link #command}) followed by these. Without an image and a
+         * command they are the whole command.
+         *
+         * @param args the arguments
+         * @return this builder
+         */
+        public Builder args(String... args) {
+            return args(Arrays.asList(args));
+        }
+
+        /**
+         * As {@link #args(String...)}; the list is copied.
+         *
+         * @param args the arguments
+         * @return this builder
+         */
+        public Builder args(List<String> args) {
+            this.args = new ArrayList<>(args);
+            return this;
+        }
+
+        /**
+         * Sets one environment variable (the environment starts with PATH only, or with PATH and the image's
+         * {@code Env}; this call wins over the image's variable of the same name).
          *
          * @param key   the variable's name
          * @param value its value
@@ -454,7 +495,8 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         }
 
         /**
-         * The working directory, an absolute path inside the container (default {@code /}).
+         * The working directory, an absolute path inside the container (default: the image's
+         * {@code WorkingDir}, else {@code /}).
          *
          * @param dir an absolute path in the container
          * @return this builder
@@ -922,6 +964,44 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         }
 
         /**
+         * The root is an overlay of {@code image}'s layers (read-only, never written) under an upper layer of
+         * this container's own, deleted at {@code Container.close()} unless {@link #keepUpperDir} keeps it: as
+         * {@link #ephemeralRoot}, with the layers below the top one as further lower layers (mounted with
+         * {@code userxattr} when {@link ContainerImage#userXattr()}). The image's config gives the defaults,
+         * which this builder's own calls override whatever their order: the command ({@code Entrypoint} +
+         * {@code Cmd}; {@link #command} replaces both, {@link #args} the {@code Cmd}), the environment (the
+         * image's {@code Env}, then {@link #env} per name), the working directory, the user and groups
+         * ({@link #user}, {@link #supplementaryGroups}) and the signal {@link Container#destroy()} sends
+         * ({@link #stopSignal}). A later {@link #rootfs} or {@link #ephemeralRoot} drops the image.
+         *
+         * <pre>{@code
+         * ContainerSpec.builder().image(image).args("-c", "echo hi").build();   // Entrypoint, then these
+         * }</pre>
+         *
+         * @param image the image's layers and config defaults
+         * @return this builder
+         */
+        public Builder image(ContainerImage image) {
+            this.image = Objects.requireNonNull(image, "image");
+            List<Path> layers = image.layers();
+            this.rootfs = layers.getLast();
+            filesystem.ephemeral(layers.subList(0, layers.size() - 1), image.userXattr());
+            return this;
+        }
+
+        /**
+         * The signal {@link Container#destroy()} sends (default: the image's {@code StopSignal}, else SIGTERM,
+         * {@value ProcessSpec#SIGTERM}), as {@code docker run --stop-signal}.
+         *
+         * @param signal a signal number, 1..64
+         * @return this builder
+         */
+        public Builder stopSignal(int signal) {
+            this.stopSignal = signal;
+            return this;
+        }
+
+        /**
          * Use {@code image} as the read-only lower layer of an overlay root whose fresh upper layer is deleted
          * at {@code Container.close()} (the image is never written).
          *
@@ -929,6 +1009,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
          * @return this builder
          */
         public Builder ephemeralRoot(Path image) {
+            this.image = null;
             this.rootfs = image;
             filesystem.ephemeral();
             return this;
@@ -1046,10 +1127,15 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             if (defaultPath) {
                 environment.put("PATH", ProcessSpec.DEFAULT_PATH);
             }
+            if (image != null) {
+                checkLayers(image);
+                image.env().forEach(kv -> environment.put(kv.substring(0, kv.indexOf('=')),
+                        kv.substring(kv.indexOf('=') + 1)));
+            }
             environment.putAll(env);
             environment.keySet().removeAll(unset);
-            ProcessSpec process = new ProcessSpec(argv, environment, cwd, stdin, stdout, stderr, dieWithParent,
-                    newSession, init, Optional.ofNullable(argv0), keptFds);
+            ProcessSpec process = new ProcessSpec(command(), environment, workingDirectory(), stdin, stdout, stderr,
+                    dieWithParent, newSession, init, Optional.ofNullable(argv0), keptFds, stopSignal());
             boolean proc = mountProc != null ? mountProc : namespaces.contains(Namespace.PID)
                     && namespaces.contains(Namespace.MOUNT) && !filesystem.mounts("/proc");
             EnumSet<Namespace> fresh = EnumSet.copyOf(namespaces);
@@ -1067,7 +1153,40 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             return new ContainerSpec(fresh, Optional.ofNullable(rootfs), rootEntry, proc,
                     Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
                     Optional.ofNullable(resources), hardening.build(deviceCgroup(resources)), userNs,
-                    users.identity(userNs), filesystem.build(fresh, rootfs != null, proc), joins, net);
+                    users.identity(userNs, image == null ? Optional.empty() : image.user()),
+                    filesystem.build(fresh, rootfs != null, proc), joins, net);
+        }
+
+        /** Entrypoint (or {@link #command}), then Cmd (or {@link #args}; none after a command). */
+        private List<String> command() {
+            boolean own = commandSet || image == null;
+            List<String> out = new ArrayList<>(own ? argv : image.entrypoint());
+            out.addAll(args != null ? args : own ? List.of() : image.cmd());
+            if (out.isEmpty() && image != null) {
+                throw new InvalidSpecException("image", "image " + image.name()
+                        + " has neither Entrypoint nor Cmd: call command() to say what to run");
+            }
+            return out;
+        }
+
+        /** Each layer is a directory now (the top one is also checked as the rootfs), named with the image. */
+        private static void checkLayers(ContainerImage image) {
+            for (int i = 0; i < image.layers().size(); i++) {
+                Path layer = image.layers().get(i);
+                if (!java.nio.file.Files.isDirectory(layer)) {
+                    throw new InvalidSpecException("image.layers[" + i + "]", "image " + image.name()
+                            + ": no such layer directory: " + layer);
+                }
+            }
+        }
+
+        private String workingDirectory() {
+            return cwd != null ? cwd : image != null ? image.workingDir().orElse("/") : "/";
+        }
+
+        private int stopSignal() {
+            return stopSignal != null ? stopSignal
+                    : image != null ? image.stopSignal().orElse(ProcessSpec.SIGTERM) : ProcessSpec.SIGTERM;
         }
     }
 }

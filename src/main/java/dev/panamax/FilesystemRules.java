@@ -50,6 +50,25 @@ final class FilesystemRules {
                 "masking needs a mount namespace");
     }
 
+    /**
+     * The top read-only layer of an ephemeral root, the rootfs, must fit one fsconfig value as the layers
+     * below it do ({@link Filesystem.EphemeralRoot#MAX_LAYER_PATH}).
+     *
+     * @throws InvalidSpecException naming {@code ephemeralRoot}, or the image's top layer
+     */
+    static void checkTopLayer(Optional<Path> rootfs, Filesystem fs) {
+        if (rootfs.isEmpty() || fs.ephemeral().isEmpty()) {
+            return;
+        }
+        String top = rootfs.get().toString();
+        int below = fs.ephemeral().get().lowerLayers().size();
+        if (top.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Filesystem.EphemeralRoot.MAX_LAYER_PATH) {
+            throw new InvalidSpecException(below == 0 ? "ephemeralRoot" : "image.layers[" + below + "]",
+                    "longer than " + Filesystem.EphemeralRoot.MAX_LAYER_PATH
+                            + " bytes, the most one fsconfig value holds: " + top);
+        }
+    }
+
     /** True when a mount in {@code mounts} targets {@code target}. */
     static boolean mountsOn(List<Mount> mounts, String target) {
         return mounts.stream().anyMatch(m -> m.target().equals(target));
@@ -70,6 +89,9 @@ final class FilesystemRules {
         private List<String> readOnly;
         private boolean ephemeral;
         private Path keepUpperDir;
+        /** The read-only layers below the rootfs (an image's), bottom first. */
+        private List<Path> lowerLayers = List.of();
+        private boolean userXattr;
 
         void mount(Mount m) {
             mounts.add(Objects.requireNonNull(m, "mount"));
@@ -96,8 +118,22 @@ final class FilesystemRules {
             readOnly = List.copyOf(paths);
         }
 
+        /** An ephemeral root over the rootfs alone. */
         void ephemeral() {
+            ephemeral(List.of(), false);
+        }
+
+        /** An ephemeral root whose rootfs lies over {@code below} (bottom first). */
+        void ephemeral(List<Path> below, boolean xattr) {
             ephemeral = true;
+            lowerLayers = List.copyOf(below);
+            userXattr = xattr;
+        }
+
+        /** No ephemeral root (the rootfs is entered as it is). */
+        void persistent() {
+            ephemeral(List.of(), false);
+            ephemeral = false;
         }
 
         void keepUpperDir(Path dir) {
@@ -118,6 +154,8 @@ final class FilesystemRules {
             readOnly = fs.readOnlyPaths();
             ephemeral = fs.ephemeral().isPresent();
             keepUpperDir = fs.ephemeral().flatMap(Filesystem.EphemeralRoot::keepUpperDir).orElse(null);
+            lowerLayers = fs.ephemeral().map(Filesystem.EphemeralRoot::lowerLayers).orElse(List.of());
+            userXattr = fs.ephemeral().map(Filesystem.EphemeralRoot::userXattr).orElse(false);
         }
 
         /**
@@ -134,7 +172,8 @@ final class FilesystemRules {
             return new Filesystem(mounts, dev, readOnlyRoot,
                     masked != null ? masked : procs ? Filesystem.DEFAULT_MASKED_PATHS : List.of(),
                     readOnly != null ? readOnly : procs ? Filesystem.DEFAULT_READONLY_PATHS : List.of(),
-                    ephemeral ? Optional.of(new Filesystem.EphemeralRoot(Optional.ofNullable(keepUpperDir)))
+                    ephemeral ? Optional.of(new Filesystem.EphemeralRoot(Optional.ofNullable(keepUpperDir),
+                            lowerLayers, userXattr))
                             : Optional.empty());
         }
     }

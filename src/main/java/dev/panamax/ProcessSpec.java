@@ -38,10 +38,15 @@ import java.util.Set;
  *                         file to execute (like bubblewrap's {@code --argv0}); empty: {@code argv[0]}
  * @param keptFds          descriptors of the JVM the process gets open at other numbers (the only ones
  *                         besides 0, 1 and 2)
+ * @param stopSignal       the signal {@link Container#destroy()} sends (1..64; {@value #SIGTERM} unless an
+ *                         image's {@code StopSignal} says otherwise)
  */
 public record ProcessSpec(List<String> argv, Map<String, String> environment, String workingDirectory,
                           Stdio stdin, Stdio stdout, Stdio stderr, boolean dieWithParent, boolean newSession,
-                          boolean init, Optional<String> argv0, List<KeptFd> keptFds) {
+                          boolean init, Optional<String> argv0, List<KeptFd> keptFds, int stopSignal) {
+
+    /** SIGTERM, the default {@link #stopSignal()}. */
+    public static final int SIGTERM = 15;
 
     /** The PATH a container gets unless the caller sets one. */
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -81,6 +86,33 @@ public record ProcessSpec(List<String> argv, Map<String, String> environment, St
                         + " is kept twice");
             }
         }
+        if (stopSignal < 1 || stopSignal > 64) {
+            throw new InvalidSpecException("stopSignal", "not a signal number: " + stopSignal);
+        }
+    }
+
+    /**
+     * A process that {@link Container#destroy()} stops with SIGTERM: the constructor above without
+     * {@code stopSignal}.
+     *
+     * @param argv             the command and its arguments
+     * @param environment      the complete environment
+     * @param workingDirectory absolute path inside the container
+     * @param stdin            where standard input comes from
+     * @param stdout           where standard output goes
+     * @param stderr           where standard error goes
+     * @param dieWithParent    kill the container when the launching JVM dies
+     * @param newSession       start the process in a session of its own
+     * @param init             run the tiny init as pid 1
+     * @param argv0            the argv[0] the program gets, or empty
+     * @param keptFds          descriptors of the JVM the process gets open
+     * @throws InvalidSpecException naming the field and the rule
+     */
+    public ProcessSpec(List<String> argv, Map<String, String> environment, String workingDirectory, Stdio stdin,
+                       Stdio stdout, Stdio stderr, boolean dieWithParent, boolean newSession, boolean init,
+                       Optional<String> argv0, List<KeptFd> keptFds) {
+        this(argv, environment, workingDirectory, stdin, stdout, stderr, dieWithParent, newSession, init, argv0,
+                keptFds, SIGTERM);
     }
 
     /**

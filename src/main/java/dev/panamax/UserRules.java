@@ -64,6 +64,8 @@ final class UserRules {
         private Long uid;
         private Long gid;
         private final List<Long> groups = new ArrayList<>();
+        /** Whether the caller set the groups (an empty list included): an image's then give way. */
+        private boolean groupsSet;
 
         void uidMap(List<IdMap> ranges) {
             uidMap.clear();
@@ -86,6 +88,7 @@ final class UserRules {
         }
 
         void groups(long... gids) {
+            groupsSet = true;
             groups.clear();
             for (long g : gids) {
                 groups.add(g);
@@ -113,9 +116,13 @@ final class UserRules {
 
         /**
          * The process identity: empty means "root in the user namespace" with one, "whoever launches" without
-         * (so groups without a user namespace need a user too).
+         * (so groups without a user namespace need a user too). {@code fallback} (an image's user) applies
+         * when neither {@code user} nor {@code supplementaryGroups} was called.
          */
-        Optional<ProcessIdentity> identity(UserNamespaceSpec users) {
+        Optional<ProcessIdentity> identity(UserNamespaceSpec users, Optional<ProcessIdentity> fallback) {
+            if (uid == null && !groupsSet && fallback.isPresent()) {
+                return fallback;
+            }
             if (uid == null && !groups.isEmpty() && !users.present()) {
                 throw new InvalidSpecException("supplementaryGroups", "without a user namespace, set user(uid, gid) too");
             }
@@ -129,6 +136,7 @@ final class UserRules {
             gidMap(users.gidMap());
             identity.ifPresent(who -> {
                 user(who.uid(), who.gid());
+                groupsSet = true;
                 groups.clear();
                 groups.addAll(who.groups());
             });

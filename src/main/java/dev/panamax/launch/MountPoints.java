@@ -45,7 +45,8 @@ final class MountPoints {
     /** The first missing directory of each mount target of {@code spec} under its rootfs. */
     static MountPoints before(ContainerSpec spec) {
         List<Path> missing = new ArrayList<>();
-        spec.rootfs().ifPresent(root -> {
+        // an ephemeral root gets its mount points in the overlay's upper layer: the host never sees them
+        spec.rootfs().filter(root -> spec.filesystem().ephemeral().isEmpty()).ifPresent(root -> {
             List<String> targets = new ArrayList<>();
             spec.filesystem().mounts().stream().map(Mount::target).forEach(targets::add);
             if (spec.mountProc()) {

@@ -42,7 +42,10 @@ final class OverlayRoot {
         return new OverlaySteps.Layers(upper.toString(), work.toString());
     }
 
-    /** Deletes a tree without following symlinks (overlay's work dir holds a mode-000 directory: root only). */
+    /**
+     * Deletes a tree without following symlinks. Overlay's work dir holds a mode-000 directory: root reads it
+     * anyway; its owner (a rootless launch) makes it its own first.
+     */
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -52,6 +55,18 @@ final class OverlayRoot {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 Files.delete(file);
                 return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+                if (failure instanceof java.nio.file.AccessDeniedException
+                        && Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(file,
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                    deleteTree(file);
+                    return FileVisitResult.CONTINUE;
+                }
+                throw failure;
             }
 
             @Override

@@ -165,6 +165,12 @@ final class RunningContainer implements Container {
     }
 
     @Override
+    public void destroy() {
+        dev.panamax.ContainerSpec launched = spec;
+        kill(launched == null ? dev.panamax.ProcessSpec.SIGTERM : launched.process().stopSignal());
+    }
+
+    @Override
     public Container exec(dev.panamax.ProcessSpec process, Optional<dev.panamax.ProcessIdentity> user,
                           java.util.Set<dev.panamax.Capability> dropCapabilities) {
         java.util.Objects.requireNonNull(process, "process");

@@ -32,7 +32,8 @@ import java.util.Set;
  * @param readOnlyRoot  the root mount is made read-only once every mount is in place (submounts keep theirs)
  * @param maskedPaths   hidden: /dev/null over files, an empty read-only tmpfs over directories; missing ones skipped
  * @param readOnlyPaths bound onto themselves read-only; missing ones skipped
- * @param ephemeral     the rootfs is the lower layer of an overlay whose upper layer lives only as long as the container
+ * @param ephemeral     the rootfs is the top read-only layer of an overlay (over an image's further layers) whose
+ *                      upper layer lives only as long as the container
  */
 public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnlyRoot, List<String> maskedPaths,
                          List<String> readOnlyPaths, Optional<EphemeralRoot> ephemeral) {
@@ -87,16 +88,27 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
     }
 
     /**
-     * The ephemeral root's layers.
+     * The ephemeral root's layers: the rootfs is the top read-only layer, {@code lowerLayers} lie below it (an
+     * image's), and a per-container upper layer takes the writes.
      *
      * @param keepUpperDir where the upper and work dirs go and stay after close (made absolute; a directory
      *                     if it exists); empty for a temporary dir that is deleted at close
+     * @param lowerLayers  the read-only layers below the rootfs, bottom first, absolute (at most
+     *                     {@value #MAX_LOWER_LAYERS}); empty for a plain ephemeral root
+     * @param userXattr    the layers' whiteouts are {@code user.overlay.*} attributes: the overlay is mounted
+     *                     with {@code userxattr} (layers unpacked without root)
      */
-    public record EphemeralRoot(Optional<Path> keepUpperDir) {
+    public record EphemeralRoot(Optional<Path> keepUpperDir, List<Path> lowerLayers, boolean userXattr) {
+        /** The most layers below the rootfs (one overlay stacks at most 500 read-only layers). */
+        public static final int MAX_LOWER_LAYERS = 499;
+        /** The longest layer path in bytes: fsconfig takes a string of at most 256 bytes, its NUL included. */
+        public static final int MAX_LAYER_PATH = 255;
+
         /**
-         * Makes {@code keepUpperDir} absolute and checks it.
+         * Makes {@code keepUpperDir} absolute and checks it and the layers.
          *
-         * @throws InvalidSpecException when {@code keepUpperDir} exists and is not a directory
+         * @throws InvalidSpecException when {@code keepUpperDir} exists and is not a directory, or a layer is
+         *                              relative, holds {@code ,} or {@code :}, or there are too many
          */
         public EphemeralRoot {
             keepUpperDir = keepUpperDir.map(Path::toAbsolutePath);
@@ -104,6 +116,32 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
             if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new InvalidSpecException("keepUpperDir", "not a directory: " + dir);
             }
+            lowerLayers = List.copyOf(lowerLayers);
+            if (lowerLayers.size() > MAX_LOWER_LAYERS) {
+                throw new InvalidSpecException("image.layers", lowerLayers.size() + 1
+                        + " layers; one overlay stacks at most " + (MAX_LOWER_LAYERS + 1));
+            }
+            for (int i = 0; i < lowerLayers.size(); i++) {
+                String layer = lowerLayers.get(i).toString();
+                if (!lowerLayers.get(i).isAbsolute() || layer.indexOf(',') >= 0 || layer.indexOf(':') >= 0) {
+                    throw new InvalidSpecException("image.layers[" + i + "]",
+                            "must be absolute, without ',' or ':': " + layer);
+                }
+                if (layer.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LAYER_PATH) {
+                    throw new InvalidSpecException("image.layers[" + i + "]", "longer than " + MAX_LAYER_PATH
+                            + " bytes, the most one fsconfig value holds: " + layer);
+                }
+            }
+        }
+
+        /**
+         * A plain ephemeral root: the rootfs is its only read-only layer.
+         *
+         * @param keepUpperDir where the upper and work dirs stay after close; empty for a temporary dir
+         * @throws InvalidSpecException when {@code keepUpperDir} exists and is not a directory
+         */
+        public EphemeralRoot(Optional<Path> keepUpperDir) {
+            this(keepUpperDir, List.of(), false);
         }
     }
 }

@@ -33,10 +33,23 @@ final class FsSteps {
      * Returns the label of the mount descriptor.
      */
     static String create(Emit e, String type, Map<String, String> config, Set<MountOption> options, String forWhat) {
+        return create(e, type, config.entrySet().stream().map(c -> new Param(c.getKey(), c.getValue())).toList(),
+                options, forWhat);
+    }
+
+    /** One {@code fsconfig} key and its value (null for a flag); a key may repeat ({@code lowerdir+}). */
+    record Param(String key, String value) {
+    }
+
+    /** As above, with the parameters in order. */
+    static String create(Emit e, String type, java.util.List<Param> config, Set<MountOption> options,
+                         String forWhat) {
         String ctx = label(e, type + "_ctx");
         e.add(Step.of("open a " + type + " filesystem context for " + forWhat, "fsopen", new Arg.CString(type),
                 FSOPEN_CLOEXEC).savingAs(ctx));
-        config.forEach((key, value) -> {
+        config.forEach(param -> {
+            String key = param.key();
+            String value = param.value();
             if (value == null) {
                 e.add(Step.of("set " + key + " on " + type + " for " + forWhat, "fsconfig", fd(ctx),
                         SET_FLAG, new Arg.CString(key), NULL,
