@@ -40,8 +40,25 @@ final class ExecSteps {
         }
     }
 
+    /**
+     * Enters the working directory. On an ephemeral root (an image's), missing components are made first, as
+     * root and mode 0755, as docker and runc make an image's {@code WorkingDir}: they land in the container's own
+     * upper layer (inside the root already, so a symlink cannot lead out of it).
+     */
     static void workingDirectory(Emit e) {
         String dir = e.spec().process().workingDirectory();
+        if (e.spec().filesystem().ephemeral().isPresent() && e.spec().rootfs().isPresent()) {
+            StringBuilder path = new StringBuilder();
+            for (String part : dir.split("/")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                path.append('/').append(part);
+                e.add(Step.of("create the working directory's " + path + " if missing (ephemeral root)", "mkdirat",
+                        MountArgs.FDCWD, new Arg.CString(path.toString()), Arg.octal(0755))
+                        .tolerating(MountArgs.errno("EEXIST"), MountArgs.errno("EROFS")));
+            }
+        }
         e.add(Step.of("enter the working directory", "chdir", new Arg.CString(dir)).hinting(Hints.workingDirectory(dir)));
     }
 
