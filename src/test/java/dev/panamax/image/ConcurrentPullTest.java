@@ -21,19 +21,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two JVMs pull one three-layer image from a real {@code docker-registry} into one store at once (child JVMs
  * started together by a start file): both succeed, every blob is downloaded once (the digest's lock: the second
- * JVM finds it stored), every layer unpacked once. Tagged {@code kernel} as {@link RegistryPullTest}.
+ * JVM finds it stored), every layer unpacked once. The blobs are answered slowly, so the two pulls overlap. Tagged
+ * {@code kernel} as {@link RegistryPullTest}.
  */
 @Tag("kernel")
 class ConcurrentPullTest {
     @TempDir
     Path dir;
 
+    /** The registry's answer, a blob's after 300 ms. */
+    private static RegistryFront.Answer slowly(String registry, Request request) {
+        if (request.path().contains("/blobs/")) {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return RegistryFront.forward(registry, request);
+    }
+
     @Test
     void twoJvmsPullingTheSameImageAtOnceBothSucceedAndEachBlobIsDownloadedOnce() throws Exception {
         Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
         Fixtures.addLayers(dir.resolve("image"), layout, "1.0");
         try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null);
-             RegistryFront front = new RegistryFront(r -> RegistryFront.forward(registry.address(), r))) {
+             RegistryFront front = new RegistryFront(r -> slowly(registry.address(), r))) {
             registry.push(layout, "1.0", "pmx/layers:1.0", null);
             String ref = front.address() + "/pmx/layers:1.0";
             Path store = dir.resolve("store");

@@ -98,11 +98,16 @@ final class Fixtures {
 
     /** Starts {@code main} of the test classes in a child JVM (with the image libraries), its stderr merged. */
     static Process childJvm(Class<?> main, String... args) throws IOException {
+        return new ProcessBuilder(childJvmCommand(main, args)).redirectErrorStream(true).start();
+    }
+
+    /** The command line of {@link #childJvm}. */
+    static List<String> childJvmCommand(Class<?> main, String... args) {
         String classPath = String.join(java.io.File.pathSeparator, dev.panamax.ChildJvm.classPath(),
                 System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
         List<String> command = new java.util.ArrayList<>(List.of(dev.panamax.ChildJvm.java(), "-cp", classPath,
                 main.getName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return command;
     }
 }
