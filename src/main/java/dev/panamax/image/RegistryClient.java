@@ -36,16 +36,23 @@ import java.util.regex.Pattern;
 /**
  * Pulls images over the Registry HTTP API v2 (the OCI distribution spec) into an {@link ImageStore}, with the
  * JDK's {@link HttpClient}: the manifest (OCI or Docker schema 2; through an index or manifest list for a
- * platform), the config and the layers, each blob verified (digest and size) by {@link ImageStore#putBlob} and
- * each layer unpacked once by {@link ImageStore#unpackLayer} (layers downloaded up to 4 at once); the image
- * record is written last.
+ * platform), the config and the layers, each layer unpacked once by {@link ImageStore#unpackLayer} (layers
+ * downloaded up to 4 at once); the image record is written last.
  *
- * <p>Authentication: anonymous; Basic with the credentials given for a registry; the Bearer token flow on a 401
- * with {@code WWW-Authenticate: Bearer realm=...,service=...,scope=...} (the token endpoint is asked with the
- * credentials when there are any). TLS always, except plain HTTP for {@code localhost}, {@code 127.0.0.1},
- * {@code [::1]} and registries marked {@link Builder#insecure insecure}. Answers 5xx and connection resets are
- * retried with exponential backoff. Every failure is a {@link RegistryException} or an {@link IOException} naming
- * the registry and the reference or blob. Safe for use by several threads.
+ * <p>Blobs: each is downloaded under its digest's lock (threads and JVMs: one downloads, the others then find it
+ * stored) into a partial file named after its digest; a download cut off, or left by a JVM that was killed, is
+ * resumed with {@code Range: bytes=N-} (a registry answering 200 instead is read from the start), and the blob is
+ * renamed into place only once its size and its digest over all its bytes are right. Progress goes to a
+ * {@link PullListener}.
+ *
+ * <p>Authentication: anonymous; Basic with the credentials given for a registry or found in the credentials files
+ * ({@link Builder#credentialsFromAuthFiles()}); the Bearer token flow on a 401 with
+ * {@code WWW-Authenticate: Bearer realm=...,service=...,scope=...} (the token endpoint is asked with the
+ * credentials when there are any). No message holds a password or token. TLS always, except plain HTTP for
+ * {@code localhost}, {@code 127.0.0.1}, {@code [::1]} and registries marked {@link Builder#insecure insecure}.
+ * Answers 5xx and connection resets are retried with exponential backoff. Every failure is a
+ * {@link RegistryException} or an {@link IOException} naming the registry and the reference or blob. Safe for use
+ * by several threads.
  */
 public final class RegistryClient {
     private static final String ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
