@@ -22,11 +22,15 @@ import java.util.Map;
  * base64 {@code user:password}. The files are read when a registry asks for credentials, so a later login counts.
  */
 final class AuthFiles {
-    /** Credentials found: user and secret, or an identity token; where they came from (never the secret). */
+    /**
+     * Credentials found: user and secret, and/or an identity token (an OAuth2 refresh token, used for a Bearer token
+     * endpoint instead of the password); where they came from. {@code toString} never shows a secret.
+     */
     record Credential(String user, String secret, String identityToken, String source) {
         @Override
         public String toString() {
-            return "credentials of user '" + user + "'" + (source == null ? "" : " from " + source);
+            return (user == null ? "identity token" : "credentials of user '" + user + "'")
+                    + (source == null ? "" : " from " + source);
         }
     }
 
@@ -113,7 +117,7 @@ final class AuthFiles {
         String auth = text(entry, "auth", at);
         if (auth == null || auth.isEmpty()) {
             if (token != null && !token.isEmpty()) {
-                return new Credential("<token>", null, token, file.toString());
+                return new Credential(null, null, token, file.toString());
             }
             return null; // an entry without credentials (a credential helper's): not ours to use
         }

@@ -138,8 +138,9 @@ public final class RegistryClient {
          * {@code $XDG_RUNTIME_DIR/containers/auth.json}, {@code ~/.docker/config.json}; the first file with an entry
          * for the registry wins. Entries are keyed by {@code host[:port]}, its URL (docker's
          * {@code https://index.docker.io/v1/} for {@code docker.io}) or {@code host[:port]/namespace}; {@code auth}
-         * is base64 {@code user:password}. An entry with only an {@code identitytoken} (OAuth2) is not supported:
-         * a registry asking for it fails naming the file. The files are read when a registry asks for credentials.
+         * is base64 {@code user:password}; an {@code identitytoken} (an OAuth2 refresh token) is sent to a Bearer
+         * token endpoint instead (a POST, as docker's token spec has it), and fails naming its file where a registry
+         * asks for Basic auth. The files are read when a registry asks for credentials.
          * Not the default: without this call no file is read.
          *
          * @return this builder
@@ -600,11 +601,6 @@ public final class RegistryClient {
         if (given == null && authFiles != null) {
             given = authFiles.find(ref.registry(), ref.repository());
         }
-        if (given != null && given.secret() == null) {
-            throw new RegistryException("registry " + ref.registry() + ": the credentials in " + given.source()
-                    + " are an identitytoken (OAuth2), which is not supported: log in with a user name and"
-                    + " password", 401, null);
-        }
         return given;
     }
 
@@ -628,6 +624,11 @@ public final class RegistryClient {
             params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2) != null ? m.group(2) : m.group(3));
         }
         if (scheme.equals("basic")) {
+            if (given != null && given.secret() == null) {
+                throw new RegistryException("registry " + ref.registry() + ": 401 Unauthorized for " + ref
+                        + ": Basic auth, but the credentials in " + given.source() + " are only an identitytoken"
+                        + " (for a Bearer token endpoint)", 401, null);
+            }
             if (given == null) {
                 throw new RegistryException("registry " + ref.registry() + ": 401 Unauthorized for " + ref
                         + ": " + refusal(null) + " (Basic auth)", 401, null);
@@ -650,10 +651,22 @@ public final class RegistryClient {
         String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
         query.append(query.isEmpty() ? "" : "&").append("scope=")
                 .append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-        URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
-        HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).GET().timeout(timeout);
-        if (given != null) {
-            request.header("Authorization", basic(given));
+        URI tokenUri;
+        HttpRequest.Builder request;
+        if (given != null && given.identityToken() != null) {
+            // the OAuth2 refresh token flow of docker's token spec: POST the identity token as a form
+            tokenUri = URI.create(realm);
+            query.append("&grant_type=refresh_token&client_id=panamax&refresh_token=")
+                    .append(URLEncoder.encode(given.identityToken(), StandardCharsets.UTF_8));
+            request = HttpRequest.newBuilder(tokenUri).timeout(timeout)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(query.toString()));
+        } else {
+            tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+            request = HttpRequest.newBuilder(tokenUri).GET().timeout(timeout);
+            if (given != null) {
+                request.header("Authorization", basic(given));
+            }
         }
         HttpResponse<byte[]> response;
         try {

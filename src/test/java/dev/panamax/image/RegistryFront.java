@@ -22,13 +22,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * A tiny HTTP/1.1 server on 127.0.0.1 for the registry tests (a socket and a thread; the test module does not read
- * {@code jdk.httpserver}): each GET goes to a handler, which may answer itself (a token endpoint, a 401, a 500, a
- * corrupt blob) or {@link #forward} to a real registry. One request per connection.
+ * A tiny HTTP/1.1 server on 127.0.0.1 for the registry tests (a socket and a virtual thread per connection; the
+ * test module does not read {@code jdk.httpserver}): each request goes to a handler, which may answer itself (a
+ * token endpoint, a 401, a 500, a corrupt blob, a cut or stalled body) or {@link #forward} to a real registry. One
+ * request per connection.
  */
 final class RegistryFront implements AutoCloseable {
-    /** A request: its path with query, and its headers (names lowercase). */
-    record Request(String target, Map<String, String> headers) {
+    /** A request: its method, path with query, headers (names lowercase) and body (a POST's form). */
+    record Request(String method, String target, Map<String, String> headers, String body) {
+        Request(String target, Map<String, String> headers) {
+            this("GET", target, headers, "");
+        }
+
         String path() {
             int q = target.indexOf('?');
             return q < 0 ? target : target.substring(0, q);
@@ -107,7 +112,9 @@ final class RegistryFront implements AutoCloseable {
                 }
             }
             String[] parts = requestLine.split(" ");
-            Request request = new Request(parts.length > 1 ? parts[1] : "/", headers);
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            String body = new String(in.readNBytes(Math.min(length, 1 << 16)), StandardCharsets.UTF_8);
+            Request request = new Request(parts[0], parts.length > 1 ? parts[1] : "/", headers, body);
             requests.add(request);
             Answer answer;
             try {
@@ -120,10 +127,10 @@ final class RegistryFront implements AutoCloseable {
             answer.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             head.append("Content-Length: ").append(answer.body().length).append("\r\nConnection: close\r\n\r\n");
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            int length = answer.cutAt() >= 0 ? answer.cutAt() : answer.body().length;
-            out.write(answer.body(), 0, length);
+            int sent = answer.cutAt() >= 0 ? answer.cutAt() : answer.body().length;
+            out.write(answer.body(), 0, sent);
             out.flush();
-            bodyBytesSent.addAndGet(length);
+            bodyBytesSent.addAndGet(sent);
             if (answer.stall()) {
                 closed.await();
             }
