@@ -29,7 +29,8 @@ import java.util.Set;
  * ROOT/lock                      the store lock (imports shared; remove and prune exclusive)
  * ROOT/blobs/sha256/HEX          content-addressed blobs: manifests, configs, layers as stored
  * ROOT/layers/HEX/               a layer blob unpacked (HEX: the layer blob's digest)
- * ROOT/locks/HEX.lock            one lock per layer: unpacked once, also by JVMs importing it at once
+ * ROOT/blobs/sha256/.tmp-part-HEX a blob's download until verified (resumed by the next pull)
+ * ROOT/locks/HEX.lock            one lock per digest: a blob downloaded, a layer unpacked once, also by JVMs
  * ROOT/forms/HEX                 how layer HEX was unpacked: {@code root} or {@code rootless} (its whiteouts' form)
  * ROOT/images/NAME               an image record: the manifest digest (NAME: the URL-encoded reference)
  * </pre>
@@ -123,6 +124,16 @@ public final class ImageStore {
         return root.resolve("layers").resolve(layer.hex());
     }
 
+    /** Where a blob's download is kept until complete: a temporary name of its digest, so a later pull resumes it. */
+    Path partialBlobPath(Digest digest) {
+        return root.resolve("blobs/sha256").resolve(TMP + "part-" + digest.hex());
+    }
+
+    /** The lock of one digest, for threads and JVMs: a blob's download, a layer's unpacking. */
+    StoreLock digestLock(Digest digest) {
+        return StoreLock.of(root.resolve("locks").resolve(digest.hex() + ".lock"));
+    }
+
     /**
      * Stores a blob from a stream, verifying its digest and size while writing it under a temporary name, then
      * renaming it into place. A blob already present is kept (the stream is not read). A blob no image references
@@ -208,7 +219,7 @@ public final class ImageStore {
             return target;
         }
         try (StoreLock.Held store = lock.shared(); // no prune while it is unpacked
-             StoreLock.Held held = StoreLock.of(root.resolve("locks").resolve(layer.hex() + ".lock")).exclusive()) {
+             StoreLock.Held held = digestLock(layer).exclusive()) {
             if (Files.isDirectory(target)) {
                 return target; // another thread or JVM unpacked it while this one waited
             }

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,21 +36,29 @@ import java.util.regex.Pattern;
 /**
  * Pulls images over the Registry HTTP API v2 (the OCI distribution spec) into an {@link ImageStore}, with the
  * JDK's {@link HttpClient}: the manifest (OCI or Docker schema 2; through an index or manifest list for a
- * platform), the config and the layers, each blob verified (digest and size) by {@link ImageStore#putBlob} and
- * each layer unpacked once by {@link ImageStore#unpackLayer} (layers downloaded up to 4 at once); the image
- * record is written last.
+ * platform), the config and the layers, each layer unpacked once by {@link ImageStore#unpackLayer} (layers
+ * downloaded up to 4 at once); the image record is written last.
  *
- * <p>Authentication: anonymous; Basic with the credentials given for a registry; the Bearer token flow on a 401
- * with {@code WWW-Authenticate: Bearer realm=...,service=...,scope=...} (the token endpoint is asked with the
- * credentials when there are any). TLS always, except plain HTTP for {@code localhost}, {@code 127.0.0.1},
- * {@code [::1]} and registries marked {@link Builder#insecure insecure}. Answers 5xx and connection resets are
- * retried with exponential backoff. Every failure is a {@link RegistryException} or an {@link IOException} naming
- * the registry and the reference or blob. Safe for use by several threads.
+ * <p>Blobs: each is downloaded under its digest's lock (threads and JVMs: one downloads, the others then find it
+ * stored) into a partial file named after its digest; a download cut off, or left by a JVM that was killed, is
+ * resumed with {@code Range: bytes=N-} (a registry answering 200 instead is read from the start), and the blob is
+ * renamed into place only once its size and its digest over all its bytes are right. Progress goes to a
+ * {@link PullListener}.
+ *
+ * <p>Authentication: anonymous; Basic with the credentials given for a registry or found in the credentials files
+ * ({@link Builder#credentialsFromAuthFiles()}); the Bearer token flow on a 401 with
+ * {@code WWW-Authenticate: Bearer realm=...,service=...,scope=...} (the token endpoint is asked with the
+ * credentials when there are any). No message holds a password or token. TLS always, except plain HTTP for
+ * {@code localhost}, {@code 127.0.0.1}, {@code [::1]} and registries marked {@link Builder#insecure insecure}.
+ * Answers 5xx and connection resets are retried with exponential backoff. Every failure is a
+ * {@link RegistryException} or an {@link IOException} naming the registry and the reference or blob. Safe for use
+ * by several threads.
  */
 public final class RegistryClient {
     private static final String ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
             MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
     private static final Pattern PARAM = Pattern.compile("([A-Za-z_]+)\\s*=\\s*(?:\"([^\"]*)\"|([^,\\s]*))");
+    private static final Pattern CONTENT_RANGE = Pattern.compile("\\s*bytes\\s+(\\d{1,18})-");
     private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Z_]+)\"");
     private static final int MAX_REDIRECTS = 5;
     private static final int MAX_NESTING = 4;
@@ -57,7 +66,10 @@ public final class RegistryClient {
     private static final int PARALLEL = 4;
 
     private final HttpClient http;
-    private final Map<String, String[]> credentials;
+    private final Map<String, AuthFiles.Credential> credentials;
+    /** The credentials files to read, or null when the builder did not ask for them. */
+    private final AuthFiles authFiles;
+    private final PullListener listener;
     private final Set<String> insecure;
     private final int retries;
     private final Duration backoff;
@@ -67,6 +79,8 @@ public final class RegistryClient {
 
     private RegistryClient(Builder b) {
         this.credentials = Map.copyOf(b.credentials);
+        this.authFiles = b.authFiles;
+        this.listener = b.listener;
         this.insecure = Set.copyOf(b.insecure);
         this.retries = b.retries;
         this.backoff = b.backoff;
@@ -93,7 +107,10 @@ public final class RegistryClient {
 
     /** Options of a {@link RegistryClient}. */
     public static final class Builder {
-        private final Map<String, String[]> credentials = new HashMap<>();
+        private final Map<String, AuthFiles.Credential> credentials = new HashMap<>();
+        private AuthFiles authFiles;
+        private PullListener listener = new PullListener() {
+        };
         private final Set<String> insecure = new HashSet<>();
         private int retries = 3;
         private Duration backoff = Duration.ofMillis(200);
@@ -111,7 +128,41 @@ public final class RegistryClient {
          * @return this builder
          */
         public Builder credentials(String registry, String username, String password) {
-            credentials.put(registry, new String[] {username, password});
+            credentials.put(registry, new AuthFiles.Credential(username, password, null, null));
+            return this;
+        }
+
+        /**
+         * Reads credentials, for registries {@link #credentials} gives none for, from the files podman and docker
+         * log in to (containers-auth.json(5)), in this order: {@code $REGISTRY_AUTH_FILE},
+         * {@code $XDG_RUNTIME_DIR/containers/auth.json}, {@code ~/.docker/config.json}; the first file with an entry
+         * for the registry wins. Entries are keyed by {@code host[:port]}, its URL (docker's
+         * {@code https://index.docker.io/v1/} for {@code docker.io}) or {@code host[:port]/namespace}; {@code auth}
+         * is base64 {@code user:password}; an {@code identitytoken} (an OAuth2 refresh token) is sent to a Bearer
+         * token endpoint instead (a POST, as docker's token spec has it), and fails naming its file where a registry
+         * asks for Basic auth. The files are read when a registry asks for credentials.
+         * Not the default: without this call no file is read.
+         *
+         * @return this builder
+         */
+        public Builder credentialsFromAuthFiles() {
+            return credentialsFromAuthFiles(System.getenv(), Path.of(System.getProperty("user.home")));
+        }
+
+        /** {@link #credentialsFromAuthFiles()} for a given environment and home directory. */
+        Builder credentialsFromAuthFiles(Map<String, String> env, Path home) {
+            this.authFiles = AuthFiles.of(env, home);
+            return this;
+        }
+
+        /**
+         * A listener told each layer's progress (called from the download threads).
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(PullListener listener) {
+            this.listener = java.util.Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -218,7 +269,8 @@ public final class RegistryClient {
                 throw new IOException(where + ": " + e.getMessage(), e);
             }
             Digest manifestDigest = store.putBlob(doc.bytes);
-            blob(store, reference, manifest.config());
+            blob(store, reference, manifest.config(), new PullListener() {
+            });
             ImageConfig config;
             try {
                 config = ImageConfig.parse(store.readDocument(manifest.config().digest()));
@@ -242,7 +294,7 @@ public final class RegistryClient {
     private Document manifest(ImageReference ref, String tagOrDigest, Digest expected) throws IOException {
         String what = "manifest " + ref.name() + ":" + tagOrDigest;
         URI uri = base(ref.registry()).resolve("/v2/" + ref.repository() + "/manifests/" + tagOrDigest);
-        HttpResponse<InputStream> response = get(ref, uri, ACCEPT, what);
+        HttpResponse<InputStream> response = get(ref, uri, ACCEPT, what, null);
         try (InputStream in = response.body()) {
             if (response.statusCode() != 200) {
                 throw failure(ref, response, what, in);
@@ -290,7 +342,7 @@ public final class RegistryClient {
     private void downloadAll(ImageStore store, ImageReference ref, List<Descriptor> blobs) throws IOException {
         if (blobs.size() <= 1) {
             for (Descriptor d : blobs) {
-                blob(store, ref, d);
+                blob(store, ref, d, listener);
             }
             return;
         }
@@ -301,7 +353,7 @@ public final class RegistryClient {
                 futures.add(threads.submit(() -> {
                     slots.acquire();
                     try {
-                        blob(store, ref, d);
+                        blob(store, ref, d, listener);
                     } finally {
                         slots.release();
                     }
@@ -328,35 +380,98 @@ public final class RegistryClient {
     }
 
     /**
-     * Downloads a blob into the store unless it is there, verified against its descriptor; a download cut off
-     * while read (a reset) is started again, as often as a 5xx answer is retried.
+     * Downloads a blob into the store unless it is there, under the digest's lock (threads and JVMs: one downloads,
+     * the others find it stored), reporting to {@code progress}.
      */
-    private void blob(ImageStore store, ImageReference ref, Descriptor d) throws IOException {
-        if (Files.exists(store.blobPath(d.digest()))) {
-            return;
-        }
-        String what = "blob " + d.digest();
-        URI uri = base(ref.registry()).resolve("/v2/" + ref.repository() + "/blobs/" + d.digest());
-        for (int attempt = 1; ; attempt++) {
-            HttpResponse<InputStream> response = get(ref, uri, null, what);
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw failure(ref, response, what, in);
-                }
-                ReadWatch body = new ReadWatch(in);
-                try {
-                    store.putBlob(body, d.digest(), d.size());
-                    return;
-                } catch (IOException e) {
-                    if (body.failed && attempt <= retries) {
-                        sleep(attempt);
-                        continue;
-                    }
-                    throw new IOException("registry " + ref.registry() + ": pull " + ref + ": " + e.getMessage()
-                            + (body.failed ? " (" + what + ", after " + attempt + " attempts)" : ""), e);
+    private void blob(ImageStore store, ImageReference ref, Descriptor d, PullListener progress) throws IOException {
+        Digest digest = d.digest();
+        progress.layerStarted(digest, d.size());
+        if (!Files.exists(store.blobPath(digest))) {
+            try (StoreLock.Held held = store.digestLock(digest).exclusive()) {
+                if (!Files.exists(store.blobPath(digest))) {
+                    download(store, ref, d, progress);
                 }
             }
         }
+        if (!Files.exists(store.blobPath(digest))) {
+            throw new IOException("pull " + ref + ": blob " + digest + " is not stored after its download");
+        }
+        progress.bytes(digest, d.size(), d.size());
+        progress.layerDone(digest);
+    }
+
+    /**
+     * Downloads a blob into its partial file, resuming what the file holds with {@code Range: bytes=N-} (a 206
+     * appends, a 200 starts over); a download cut off while read keeps its bytes and is resumed, as often as a 5xx
+     * answer is retried. Content of another digest is refused, except once after a resume (then started over).
+     */
+    private void download(ImageStore store, ImageReference ref, Descriptor d, PullListener progress)
+            throws IOException {
+        String what = "blob " + d.digest();
+        URI uri = base(ref.registry()).resolve("/v2/" + ref.repository() + "/blobs/" + d.digest());
+        try (PartialBlob part = PartialBlob.open(store, d.digest(), d.size())) {
+            boolean resumed = part.length() > 0;
+            for (int attempt = 1; ; attempt++) {
+                long have = part.length();
+                if (have > 0) {
+                    progress.bytes(d.digest(), have, d.size());
+                }
+                ReadWatch body = null;
+                try {
+                    if (d.size() < 0 || have < d.size()) {
+                        HttpResponse<InputStream> response = get(ref, uri, null, what,
+                                have > 0 ? "bytes=" + have + "-" : null);
+                        try (InputStream in = response.body()) {
+                            int status = response.statusCode();
+                            if (have > 0 && (status == 416 || status == 206 && rangeStart(response) != have)) {
+                                part.restart(); // the registry cannot resume from here: start over
+                                resumed = false;
+                                continue;
+                            }
+                            if (status == 200 && have > 0) {
+                                part.restart();
+                                resumed = false;
+                                progress.bytes(d.digest(), 0, d.size());
+                            } else if (status != 200 && status != 206) {
+                                throw failure(ref, response, what, in);
+                            }
+                            body = new ReadWatch(in);
+                            byte[] buffer = new byte[64 * 1024];
+                            for (int n; (n = body.read(buffer)) >= 0; ) {
+                                part.write(buffer, n);
+                                progress.bytes(d.digest(), part.length(), d.size());
+                            }
+                        }
+                    }
+                    Digest actual = part.commit();
+                    if (actual.equals(d.digest())) {
+                        return;
+                    }
+                    if (resumed) {
+                        resumed = false; // what an earlier download left was not this blob's: start over
+                        continue;
+                    }
+                    throw new IOException("blob " + d.digest() + ": its content has digest " + actual);
+                } catch (IOException e) {
+                    if (body != null && body.failed && attempt <= retries) {
+                        sleep(attempt);
+                        continue;
+                    }
+                    if (e instanceof RegistryException) {
+                        throw e;
+                    }
+                    throw new IOException("registry " + ref.registry() + ": pull " + ref + ": " + e.getMessage()
+                            + (body != null && body.failed ? " (" + what + ", after " + attempt + " attempts, "
+                            + part.length() + " bytes kept to resume)" : ""), e);
+                }
+            }
+        }
+    }
+
+    /** The first byte of a 206 answer's {@code Content-Range: bytes START-END/SIZE}, or -1. */
+    private static long rangeStart(HttpResponse<?> response) {
+        Matcher m = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
+        return m.lookingAt() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /** A stream that remembers whether reading it failed (the connection), as opposed to what read it. */
@@ -408,10 +523,10 @@ public final class RegistryClient {
     }
 
     /**
-     * GETs a registry URI: authenticates on a 401 once, retries 5xx and resets, follows redirects (without the
-     * registry's Authorization header to another host).
+     * GETs a registry URI, with a {@code Range} header unless null: authenticates on a 401 once, retries 5xx and
+     * resets, follows redirects (without the registry's Authorization header to another host).
      */
-    private HttpResponse<InputStream> get(ImageReference ref, URI uri, String accept, String what)
+    private HttpResponse<InputStream> get(ImageReference ref, URI uri, String accept, String what, String range)
             throws IOException {
         String key = ref.registry() + "/" + ref.repository();
         boolean authenticated = false;
@@ -422,6 +537,9 @@ public final class RegistryClient {
             HttpRequest.Builder request = HttpRequest.newBuilder(target).GET().timeout(timeout);
             if (accept != null) {
                 request.header("Accept", accept);
+            }
+            if (range != null) {
+                request.header("Range", range);
             }
             String auth = authorization.get(key);
             if (auth != null && sameOrigin(target, uri)) {
@@ -448,11 +566,10 @@ public final class RegistryClient {
             if (status == 401 && sameOrigin(target, uri)) {
                 String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
                 discard(response);
-                String[] given = credentials.get(ref.registry());
+                AuthFiles.Credential given = credential(ref);
                 if (authenticated || challenge.isBlank()) {
                     throw new RegistryException("registry " + ref.registry() + ": 401 Unauthorized for " + ref
-                            + (given == null ? ": it needs credentials (none given)"
-                            : ": it refused the credentials of user '" + given[0] + "'"), 401, null);
+                            + ": " + refusal(given), 401, null);
                 }
                 authorization.put(key, authenticate(ref, challenge, given));
                 authenticated = true;
@@ -478,8 +595,28 @@ public final class RegistryClient {
         }
     }
 
+    /** The credentials for a reference: given to the builder, else from the credentials files if asked. */
+    private AuthFiles.Credential credential(ImageReference ref) throws IOException {
+        AuthFiles.Credential given = credentials.get(ref.registry());
+        if (given == null && authFiles != null) {
+            given = authFiles.find(ref.registry(), ref.repository());
+        }
+        return given;
+    }
+
+    /** Why a registry refused: no credentials (and where none were found), or whose were refused (from where). */
+    private String refusal(AuthFiles.Credential given) {
+        if (given != null) {
+            return "it refused the " + given;
+        }
+        return "it needs credentials (none given" + (authFiles == null ? ""
+                : "; none in " + authFiles.files().stream().map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(", "))) + ")";
+    }
+
     /** The Authorization header value a 401 challenge asks for. */
-    private String authenticate(ImageReference ref, String challenge, String[] given) throws IOException {
+    private String authenticate(ImageReference ref, String challenge, AuthFiles.Credential given)
+            throws IOException {
         String scheme = challenge.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
         Map<String, String> params = new HashMap<>();
         Matcher m = PARAM.matcher(challenge.strip().substring(scheme.length()));
@@ -487,9 +624,14 @@ public final class RegistryClient {
             params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2) != null ? m.group(2) : m.group(3));
         }
         if (scheme.equals("basic")) {
+            if (given != null && given.secret() == null) {
+                throw new RegistryException("registry " + ref.registry() + ": 401 Unauthorized for " + ref
+                        + ": Basic auth, but the credentials in " + given.source() + " are only an identitytoken"
+                        + " (for a Bearer token endpoint)", 401, null);
+            }
             if (given == null) {
                 throw new RegistryException("registry " + ref.registry() + ": 401 Unauthorized for " + ref
-                        + ": it needs credentials (none given; Basic auth)", 401, null);
+                        + ": " + refusal(null) + " (Basic auth)", 401, null);
             }
             return basic(given);
         }
@@ -509,10 +651,22 @@ public final class RegistryClient {
         String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
         query.append(query.isEmpty() ? "" : "&").append("scope=")
                 .append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-        URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
-        HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).GET().timeout(timeout);
-        if (given != null) {
-            request.header("Authorization", basic(given));
+        URI tokenUri;
+        HttpRequest.Builder request;
+        if (given != null && given.identityToken() != null) {
+            // the OAuth2 refresh token flow of docker's token spec: POST the identity token as a form
+            tokenUri = URI.create(realm);
+            query.append("&grant_type=refresh_token&client_id=panamax&refresh_token=")
+                    .append(URLEncoder.encode(given.identityToken(), StandardCharsets.UTF_8));
+            request = HttpRequest.newBuilder(tokenUri).timeout(timeout)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(query.toString()));
+        } else {
+            tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+            request = HttpRequest.newBuilder(tokenUri).GET().timeout(timeout);
+            if (given != null) {
+                request.header("Authorization", basic(given));
+            }
         }
         HttpResponse<byte[]> response;
         try {
@@ -527,8 +681,7 @@ public final class RegistryClient {
         int status = response.statusCode();
         if (status == 401 || status == 403) {
             throw new RegistryException("registry " + ref.registry() + ": token endpoint " + realm + " answered "
-                    + status + " for " + ref + (given == null ? ": it needs credentials (none given)"
-                    : ": it refused the credentials of user '" + given[0] + "'"), 401, null);
+                    + status + " for " + ref + ": " + refusal(given), 401, null);
         }
         if (status != 200) {
             throw new RegistryException("registry " + ref.registry() + ": token endpoint " + realm + ": HTTP "
@@ -551,8 +704,8 @@ public final class RegistryClient {
         return "Bearer " + token;
     }
 
-    private static String basic(String[] given) {
-        return "Basic " + Base64.getEncoder().encodeToString((given[0] + ":" + given[1])
+    private static String basic(AuthFiles.Credential given) {
+        return "Basic " + Base64.getEncoder().encodeToString((given.user() + ":" + given.secret())
                 .getBytes(StandardCharsets.UTF_8));
     }
 

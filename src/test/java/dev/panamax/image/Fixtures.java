@@ -103,4 +103,35 @@ final class Fixtures {
         assumeTools("skopeo");
         run("skopeo", "--insecure-policy", "copy", "-q", "oci:" + layout + ":" + tag, destination);
     }
+
+    /** Adds two layers to an image of a layout: one with {@code /etc/motd} and {@code /etc/gone}, one deleting gone. */
+    static void addLayers(Path dir, Path layout, String tag) throws IOException {
+        String image = layout + ":" + tag;
+        Path bundle = dir.resolve("bundle2");
+        run("umoci", "unpack", "--rootless", "--image", image, bundle.toString());
+        Files.createDirectories(bundle.resolve("rootfs/etc"));
+        Files.writeString(bundle.resolve("rootfs/etc/motd"), "layer two\n");
+        Files.writeString(bundle.resolve("rootfs/etc/gone"), "deleted in layer three\n");
+        run("umoci", "repack", "--image", image, bundle.toString());
+        StoreFiles.deleteTree(bundle);
+        run("umoci", "unpack", "--rootless", "--image", image, bundle.toString());
+        Files.delete(bundle.resolve("rootfs/etc/gone"));
+        run("umoci", "repack", "--image", image, bundle.toString());
+        StoreFiles.deleteTree(bundle);
+    }
+
+    /** Starts {@code main} of the test classes in a child JVM (with the image libraries), its stderr merged. */
+    static Process childJvm(Class<?> main, String... args) throws IOException {
+        return new ProcessBuilder(childJvmCommand(main, args)).redirectErrorStream(true).start();
+    }
+
+    /** The command line of {@link #childJvm}. */
+    static List<String> childJvmCommand(Class<?> main, String... args) {
+        String classPath = String.join(java.io.File.pathSeparator, dev.panamax.ChildJvm.classPath(),
+                System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
+        List<String> command = new java.util.ArrayList<>(List.of(dev.panamax.ChildJvm.java(), "-cp", classPath,
+                main.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
 }

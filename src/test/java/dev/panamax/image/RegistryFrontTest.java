@@ -110,6 +110,34 @@ class RegistryFrontTest {
     }
 
     @Test
+    void anIdentityTokenFromAnAuthFileIsPostedToTheTokenEndpointAsARefreshToken() throws Exception {
+        int[] frontPort = {0};
+        withFront(registry -> request -> {
+            if (request.path().equals("/token")) {
+                boolean good = request.method().equals("POST") && request.body().contains("grant_type=refresh_token")
+                        && request.body().contains("refresh_token=rt-s3cr3t") && request.body().contains("service=pmx-test")
+                        && request.body().contains("scope=repository%3Apmx%2Fapp%3Apull");
+                return good ? Answer.of(200, "application/json", "{\"access_token\":\"tok-123\"}")
+                        : Answer.of(401, "application/json", "{}");
+            }
+            return bearer(registry, frontPort, true, "token").apply(request);
+        }, (front, store, ref) -> {
+            frontPort[0] = port(front);
+            Path auth = dir.resolve("auth.json");
+            Files.writeString(auth, "{\"auths\":{\"" + front.address() + "\":{\"identitytoken\":\"rt-wrong\"}}}");
+            Map<String, String> env = Map.of("REGISTRY_AUTH_FILE", auth.toString());
+            RegistryException refused = assertThrows(RegistryException.class, () -> store.pull(ref,
+                    RegistryClient.builder().credentialsFromAuthFiles(env, dir).build()));
+            assertTrue(refused.getMessage().endsWith("it refused the identity token from " + auth)
+                    && !refused.getMessage().contains("rt-wrong"), refused.getMessage());
+
+            Files.writeString(auth, "{\"auths\":{\"" + front.address() + "\":{\"identitytoken\":\"rt-s3cr3t\"}}}");
+            ImageRecord image = store.pull(ref, RegistryClient.builder().credentialsFromAuthFiles(env, dir).build());
+            assertEquals(image, store.find(ref).orElseThrow());
+        });
+    }
+
+    @Test
     void serverErrorsAreRetriedWithBackoffAndNamedWhenTheyPersist() throws Exception {
         AtomicInteger failures = new AtomicInteger(2);
         withFront(registry -> request -> request.path().contains("/blobs/") && failures.getAndDecrement() > 0

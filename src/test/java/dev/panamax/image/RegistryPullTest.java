@@ -136,26 +136,10 @@ class RegistryPullTest {
         assertEquals("https://localhost.example/", client.base("localhost.example").toString());
     }
 
-    /** Adds two layers to the busybox image: one with a file, one deleting it again (a whiteout). */
-    private static void addLayers(Path dir, Path layout, String tag) throws IOException {
-        String image = layout + ":" + tag;
-        Path bundle = dir.resolve("bundle2");
-        Fixtures.run("umoci", "unpack", "--rootless", "--image", image, bundle.toString());
-        Files.createDirectories(bundle.resolve("rootfs/etc"));
-        Files.writeString(bundle.resolve("rootfs/etc/motd"), "layer two\n");
-        Files.writeString(bundle.resolve("rootfs/etc/gone"), "deleted in layer three\n");
-        Fixtures.run("umoci", "repack", "--image", image, bundle.toString());
-        StoreFiles.deleteTree(bundle);
-        Fixtures.run("umoci", "unpack", "--rootless", "--image", image, bundle.toString());
-        Files.delete(bundle.resolve("rootfs/etc/gone"));
-        Fixtures.run("umoci", "repack", "--image", image, bundle.toString());
-        StoreFiles.deleteTree(bundle);
-    }
-
     @Test
     void aThreeLayerImageIsPulledLayerForLayerAsItsLayoutImport() throws Exception {
         Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
-        addLayers(dir.resolve("image"), layout, "1.0");
+        Fixtures.addLayers(dir.resolve("image"), layout, "1.0");
         try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
             registry.push(layout, "1.0", "pmx/layers:1.0", null);
             ImageReference ref = ImageReference.parse(registry.address() + "/pmx/layers:1.0");

@@ -1,0 +1,77 @@
+package dev.panamax.image;
+
+import dev.panamax.examples.PullImage;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pull example ({@code exec:exec@pull}) as a user runs it, in its own JVM, against a real
+ * {@code docker-registry} holding a three-layer image: in a terminal ({@code script} gives it a pty) it draws a
+ * bar per layer with ANSI escapes; piped, it prints one line per layer. Tagged {@code kernel} as
+ * {@link RegistryPullTest}.
+ */
+@Tag("kernel")
+class PullExampleTest {
+    @TempDir
+    Path dir;
+
+    private static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the example did not end");
+            assertEquals(0, p.exitValue(), out);
+            return out;
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void thePullExampleDrawsABarPerLayerInATerminalAndALinePerLayerWhenPiped() throws Exception {
+        Fixtures.assumeTools("script");
+        Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
+        Fixtures.addLayers(dir.resolve("image"), layout, "1.0");
+        try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
+            registry.push(layout, "1.0", "pmx/layers:1.0", null);
+            String ref = registry.address() + "/pmx/layers:1.0";
+
+            String piped = run(Fixtures.childJvmCommand(PullImage.class, ref, "linux/amd64",
+                    dir.resolve("piped").toString()));
+            ImageStore store = new ImageStore(dir.resolve("piped"), new TarUnpack(null));
+            ImageRecord image = store.find(ImageReference.parse(ref)).orElseThrow();
+            List<Descriptor> layers = store.manifest(image).layers();
+            assertEquals(3, layers.size());
+            for (Descriptor layer : layers) {
+                assertTrue(piped.contains(layer.digest().hex().substring(0, 12) + " [" + "#".repeat(30) + "] 100% "),
+                        piped);
+            }
+            assertFalse(piped.contains("\033["), "no escapes when piped: " + piped);
+            assertTrue(piped.contains("Pulled " + ref + ": manifest " + image.manifest() + ", 3 layers, linux/amd64"),
+                    piped);
+
+            String shell = Fixtures.childJvmCommand(PullImage.class, ref, "linux/amd64",
+                    dir.resolve("terminal").toString()).stream().map(w -> "'" + w + "'")
+                    .collect(Collectors.joining(" "));
+            String terminal = run(List.of("script", "-qec", shell, "/dev/null"));
+            assertTrue(terminal.contains("\033[3A\r\033[2K"), "the bars are redrawn in place: " + terminal);
+            for (Descriptor layer : layers) {
+                assertTrue(terminal.contains("\033[2K" + layer.digest().hex().substring(0, 12) + " ["), terminal);
+            }
+            assertTrue(terminal.contains("Pulled " + ref), terminal);
+            assertTrue(Files.isDirectory(dir.resolve("terminal/layers").resolve(layers.get(2).digest().hex())));
+        }
+    }
+}
