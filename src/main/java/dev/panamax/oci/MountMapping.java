@@ -65,67 +65,81 @@ final class MountMapping {
 
     /** Maps every mount; returns whether one of them is a cgroup view (it needs a cgroup namespace). */
     static boolean mounts(OciNode config, Path bundle, ContainerSpec.Builder b) {
-        boolean proc = false;
         boolean cgroup = false;
         for (OciNode m : config.objects("mounts")) {
-            m.known(FIELDS);
-            for (String field : List.of("uidMappings", "gidMappings")) {
-                if (m.has(field)) {
-                    throw new OciConfigException(m.at(field), "not supported (idmapped mounts)");
-                }
-            }
-            String dest = m.requiredString("destination");
-            if (!dest.startsWith("/")) {
-                throw new OciConfigException(m.at("destination"), "must be an absolute path, got \"" + dest + "\"");
-            }
-            String target = Path.of(dest).normalize().toString();
-            Options o = Options.parse(m.strings("options"));
-            String type = m.string("type");
-            if (o.bind() || type == null || type.equals("bind")) {
-                b.mount(bind(m, o, bundle, target));
-                continue;
-            }
-            switch (type) {
-                case "proc" -> {
-                    fixed(m, o, Set.of("nosuid", "nodev", "noexec"), Map.of());
-                    if (target.equals("/proc")) {
-                        proc = true;
-                    } else {
-                        b.mount(new Mount.Proc(target));
-                    }
-                }
-                case "sysfs" -> {
-                    fixed(m, o, Set.of("nosuid", "nodev", "noexec", "ro", "rw"), Map.of());
-                    b.mount(new Mount.Sysfs(target, !o.flags().contains("ro")));
-                }
-                case "devpts" -> {
-                    fixed(m, o, Set.of("nosuid", "noexec", "newinstance"),
-                            Map.of("ptmxmode", Set.of("0666", "666"), "mode", Set.of("0620", "620"), "gid", Set.of("5")));
-                    b.mount(new Mount.Devpts(target));
-                }
-                case "mqueue" -> {
-                    fixed(m, o, Set.of("nosuid", "nodev", "noexec"), Map.of());
-                    b.mount(new Mount.Mqueue(target));
-                }
-                case "cgroup", "cgroup2" -> {
-                    fixed(m, o, Set.of("nosuid", "nodev", "noexec", "ro", "rw"), Map.of());
-                    b.mount(new Mount.CgroupView(target));
-                    cgroup = true;
-                }
-                case "tmpfs" -> {
-                    if (target.equals("/dev")) {
-                        fixed(m, o, Set.of("nosuid"), Map.of("mode", Set.of("755", "0755"), "size", Set.of("65536k")));
-                        b.minimalDev(true);
-                    } else {
-                        b.mount(tmpfs(m, o, target));
-                    }
-                }
-                default -> throw new OciConfigException(m.at("type"), "mount type \"" + type + "\" not supported"
-                        + " (bind, tmpfs, proc, sysfs, devpts, mqueue, cgroup, cgroup2)");
+            try {
+                cgroup |= mount(m, bundle, b);
+            } catch (InvalidSpecException e) {
+                throw new OciConfigException(m.path(), e.getMessage(), e);
             }
         }
-        b.mountProc(proc);
+        b.mountProc(procAtProc(config));
         return cgroup;
+    }
+
+    /** Whether a proc mount is on /proc: the spec's own /proc. */
+    private static boolean procAtProc(OciNode config) {
+        return config.objects("mounts").stream().anyMatch(m -> "proc".equals(m.string("type"))
+                && !Options.parse(m.strings("options")).bind()
+                && Path.of(m.requiredString("destination")).normalize().toString().equals("/proc"));
+    }
+
+    /** Maps one mount; returns whether it is a cgroup view. */
+    private static boolean mount(OciNode m, Path bundle, ContainerSpec.Builder b) {
+        m.known(FIELDS);
+        for (String field : List.of("uidMappings", "gidMappings")) {
+            if (m.has(field)) {
+                throw new OciConfigException(m.at(field), "not supported (idmapped mounts)");
+            }
+        }
+        String dest = m.requiredString("destination");
+        if (!dest.startsWith("/")) {
+            throw new OciConfigException(m.at("destination"), "must be an absolute path, got \"" + dest + "\"");
+        }
+        String target = Path.of(dest).normalize().toString();
+        Options o = Options.parse(m.strings("options"));
+        String type = m.string("type");
+        if (o.bind() || type == null || type.equals("bind")) {
+            b.mount(bind(m, o, bundle, target));
+            return false;
+        }
+        switch (type) {
+            case "proc" -> {
+                fixed(m, o, Set.of("nosuid", "nodev", "noexec"), Map.of());
+                if (!target.equals("/proc")) {
+                    b.mount(new Mount.Proc(target));
+                }
+            }
+            case "sysfs" -> {
+                fixed(m, o, Set.of("nosuid", "nodev", "noexec", "ro", "rw"), Map.of());
+                b.mount(new Mount.Sysfs(target, !o.flags().contains("ro")));
+            }
+            case "devpts" -> {
+                fixed(m, o, Set.of("nosuid", "noexec", "newinstance"),
+                        Map.of("ptmxmode", Set.of("0666", "666"), "mode", Set.of("0620", "620"), "gid", Set.of("5")));
+                b.mount(new Mount.Devpts(target));
+            }
+            case "mqueue" -> {
+                fixed(m, o, Set.of("nosuid", "nodev", "noexec"), Map.of());
+                b.mount(new Mount.Mqueue(target));
+            }
+            case "cgroup", "cgroup2" -> {
+                fixed(m, o, Set.of("nosuid", "nodev", "noexec", "ro", "rw"), Map.of());
+                b.mount(new Mount.CgroupView(target));
+                return true;
+            }
+            case "tmpfs" -> {
+                if (target.equals("/dev")) {
+                    fixed(m, o, Set.of("nosuid"), Map.of("mode", Set.of("755", "0755"), "size", Set.of("65536k")));
+                    b.minimalDev(true);
+                } else {
+                    b.mount(tmpfs(m, o, target));
+                }
+            }
+            default -> throw new OciConfigException(m.at("type"), "mount type \"" + type + "\" not supported"
+                    + " (bind, tmpfs, proc, sysfs, devpts, mqueue, cgroup, cgroup2)");
+        }
+        return false;
     }
 
     /**

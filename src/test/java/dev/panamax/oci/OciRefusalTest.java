@@ -68,6 +68,10 @@ class OciRefusalTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
+                arguments("", "mounts", "[{\"destination\": \"/..\", \"type\": \"tmpfs\"}]", "mounts[0]",
+                        "must not be /"),
+                arguments("", "mounts", "[{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"pmx-no-such-dir\"}]",
+                        "mounts", "no such file or directory on the host"),
                 arguments("process.capabilities", "bounding", "[\"CAP_CHOWN\", \"CAP_NET_ADMN\"]",
                         "process.capabilities.bounding[1]", "unknown capability 'CAP_NET_ADMN'"),
                 arguments("process.capabilities", "bounding", "[\"chown\"]", "process.capabilities.bounding[0]",
