@@ -47,9 +47,9 @@ import java.util.regex.Pattern;
  *     spec's own /proc. {@code resources.devices} rules come after Panamax's default allow-list and are followed
  *     by its allow rules again (as runc appends its allowed devices).</li>
  * </ul>
- * Ignored, because ignoring them cannot weaken isolation: unknown top-level fields ({@link #ignoredFields()},
- * as the runtime-spec's extensibility rule asks); {@code cgroupsPath} (kept for the runtime: the container gets
- * its own cgroup); access-time options on proc, sysfs, devpts, mqueue and cgroup mounts; {@code gid=5} on
+ * Ignored, because ignoring them cannot weaken isolation: unknown top-level fields and hook points
+ * ({@link #ignoredFields()}, as the runtime-spec's extensibility rule asks); {@code cgroupsPath} (kept for the
+ * runtime: the container gets its own cgroup); access-time options on proc, sysfs, devpts, mqueue and cgroup mounts; {@code gid=5} on
  * devpts; {@code rw} on a cgroup mount (the view is always read-only); a cgroup mount without a cgroup namespace
  * gets one (the view shows the container's own cgroup only); a {@code rootfsPropagation} of slave or rslave
  * (the root stays private); the seccomp architectures other than the native one (their calls are killed) and
@@ -98,8 +98,18 @@ public final class OciConfig {
                 unknown.add(name);
             }
         }
+        OciNode hookNode = root.object("hooks");
+        if (hookNode != null) {
+            Set<String> points = java.util.Arrays.stream(OciHook.Point.values()).map(OciHook.Point::field)
+                    .collect(java.util.stream.Collectors.toSet());
+            for (String name : (Iterable<String>) hookNode.json()::fieldNames) {
+                if (!points.contains(name)) {
+                    unknown.add(hookNode.at(name));
+                }
+            }
+        }
         this.ignored = List.copyOf(unknown);
-        this.hooks = hooks(root.object("hooks"));
+        this.hooks = hooks(hookNode);
         this.annotations = Collections.unmodifiableMap(root.stringMap("annotations"));
         OciNode process = root.object("process");
         if (process != null) {
@@ -265,7 +275,10 @@ public final class OciConfig {
         return Optional.ofNullable(linux == null ? null : linux.string("cgroupsPath")).filter(s -> !s.isEmpty());
     }
 
-    /** {@return the top-level fields the config has that Panamax does not know, ignored as the runtime-spec says} */
+    /**
+     * {@return the fields Panamax does not know and ignores, as the runtime-spec says: top-level ones and hook
+     * points (such as {@code hooks.newPoint})}
+     */
     public List<String> ignoredFields() {
         return ignored;
     }

@@ -13,11 +13,12 @@ import java.util.Set;
 
 /**
  * {@code linux.seccomp} (the OCI form of a libseccomp profile) onto a {@link SeccompProfile} for the existing
- * compiler, following runc's reading: an action's {@code errnoRet} defaults to EPERM; the conditions of one
- * entry all hold together, unless two test the same argument, when each becomes a rule of its own (libseccomp
- * cannot AND those); {@code SCMP_CMP_MASKED_EQ} is {@code (arg & value) == valueTwo}; a rule with the default
- * action is left out; a name this architecture's table does not know is left out when its rule allows the call
- * (no such call can be made), and refused otherwise. See {@link OciConfig} for the architectures and flags.
+ * compiler, following runc's reading: an action's {@code errnoRet} defaults to EPERM; the conditions of one entry
+ * all hold together, unless two test the same argument, when each becomes a rule of its own (libseccomp cannot AND
+ * those); {@code SCMP_CMP_MASKED_EQ} is {@code (arg & value) == valueTwo}; a rule with the default action and no
+ * condition is left out (one with conditions stays: it is tried before the call's other rules); a name this
+ * architecture's table does not know is left out when its rule allows the call (no such call can be made), and
+ * refused otherwise. See {@link OciConfig} for the architectures and flags.
  */
 final class SeccompMapping {
     private static final Set<String> FIELDS = Set.of("defaultAction", "defaultErrnoRet", "architectures", "flags",
@@ -71,8 +72,8 @@ final class SeccompMapping {
             if (names.isEmpty()) {
                 throw new OciConfigException(call.at("names"), "missing or empty");
             }
-            if (action.equals(defaultAction)) {
-                continue;
+            if (action.equals(defaultAction) && call.objects("args").isEmpty()) {
+                continue; // as runc: redundant, and it would conflict with another entry's rule for the call
             }
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);

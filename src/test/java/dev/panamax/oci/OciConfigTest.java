@@ -108,7 +108,8 @@ class OciConfigTest {
         ObjectNode config = Configs.minimal();
         config.put("org.example.extension", "x");
         config.putObject("platform").put("os", "linux");
-        assertEquals(List.of("org.example.extension", "platform"), parse(config).ignoredFields());
+        Configs.at(config, "hooks").set("preCheckpoint", Configs.array("[{\"path\": \"/bin/true\"}]"));
+        assertEquals(List.of("org.example.extension", "platform", "hooks.preCheckpoint"), parse(config).ignoredFields());
     }
 
     @ParameterizedTest

@@ -47,6 +47,9 @@ class OciProfileFilterTest {
                 {"names": ["prctl"], "action": "SCMP_ACT_ALLOW",
                  "args": [{"index": 0, "value": 38, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 22, "op": "SCMP_CMP_EQ"}]},
                 {"names": ["ptrace"], "action": "SCMP_ACT_KILL_PROCESS"},
+                {"names": ["unshare"], "action": "SCMP_ACT_ERRNO",
+                 "args": [{"index": 0, "value": 268435456, "valueTwo": 268435456, "op": "SCMP_CMP_MASKED_EQ"}]},
+                {"names": ["unshare"], "action": "SCMP_ACT_ALLOW"},
                 {"names": ["mount"], "action": "SCMP_ACT_ERRNO"}
                ]}}}
             """;
@@ -80,5 +83,8 @@ class OciProfileFilterTest {
         assertEquals(allow, run(filter, call("prctl", 22)));
         assertEquals(eperm, run(filter, call("prctl", 15)));
         assertEquals(SeccompAction.KILL_PROCESS.encoding(), run(filter, call("ptrace")));
+        assertEquals(eperm, run(filter, call("unshare", 0x10000000L)), "a conditional rule with the default action"
+                + " stays, before the call's unconditional rule");
+        assertEquals(SeccompAction.ALLOW.encoding(), run(filter, call("unshare", 0x20000L)));
     }
 }
