@@ -25,6 +25,11 @@ final class MountMapping {
     /** Flags that only change access times: they cannot weaken isolation, so types that fix them ignore them. */
     private static final Set<String> ATIME = Set.of("relatime", "norelatime", "strictatime", "nostrictatime",
             "noatime", "atime", "nodiratime", "diratime");
+    /**
+     * Propagation flags a new filesystem (not a bind) may carry, as podman writes them: Panamax's mounts are
+     * private, and private is stricter than slave, so these are ignored (shared ones are refused).
+     */
+    private static final Set<String> NOT_SHARED = Set.of("private", "rprivate", "slave", "rslave");
 
     private MountMapping() {
     }
@@ -148,7 +153,7 @@ final class MountMapping {
      */
     private static void fixed(OciNode m, Options o, Set<String> flags, Map<String, Set<String>> data) {
         for (String f : o.flags()) {
-            if (!flags.contains(f) && !ATIME.contains(f)) {
+            if (!flags.contains(f) && !ATIME.contains(f) && !NOT_SHARED.contains(f)) {
                 throw new OciConfigException(m.at("options"), "\"" + f + "\" not supported for a "
                         + m.string("type") + " mount (Panamax mounts it " + flags.stream().filter(x -> !x.equals("rw"))
                         .sorted().toList() + ")");
@@ -193,7 +198,7 @@ final class MountMapping {
             switch (f) {
                 case "rw", "suid", "dev", "exec", "symfollow", "atime", "norelatime", "nostrictatime", "diratime" -> { }
                 case "ro" -> flags.add(MountOption.RDONLY);
-                case "private", "rprivate" -> { } // a new tmpfs has no peers: private is all it can be
+                case "private", "rprivate", "slave", "rslave" -> { } // a new tmpfs is private: see NOT_SHARED
                 default -> flags.add(flag(m, f));
             }
         }

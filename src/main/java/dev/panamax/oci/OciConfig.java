@@ -54,7 +54,8 @@ import java.util.regex.Pattern;
  * gets one (the view shows the container's own cgroup only); a {@code rootfsPropagation} of slave or rslave
  * (the root stays private); the seccomp architectures other than the native one (their calls are killed) and
  * the flags TSYNC, LOG, SPEC_ALLOW and WAIT_KILLABLE_RECV; {@code memory.useHierarchy} and
- * {@code checkBeforeUpdate}; an unknown syscall name in a rule that allows it.
+ * {@code checkBeforeUpdate}; private or slave propagation flags on a new filesystem; an unknown syscall name in
+ * a rule that allows it or under a default action that denies it.
  *
  * <p>Not supported, an error naming the field: {@code process.apparmorProfile}, {@code selinuxLabel} and
  * {@code linux.mountLabel} when not empty; {@code process.scheduler}, {@code ioPriority},

@@ -17,8 +17,8 @@ import java.util.Set;
  * all hold together, unless two test the same argument, when each becomes a rule of its own (libseccomp cannot AND
  * those); {@code SCMP_CMP_MASKED_EQ} is {@code (arg & value) == valueTwo}; a rule with the default action and no
  * condition is left out (one with conditions stays: it is tried before the call's other rules); a name this
- * architecture's table does not know is left out when its rule allows the call (no such call can be made), and
- * refused otherwise. See {@link OciConfig} for the architectures and flags.
+ * architecture's table does not know is left out when its rule allows the call (no such call can be made) or
+ * the default action denies it too, and refused otherwise. See {@link OciConfig} for the architectures and flags.
  */
 final class SeccompMapping {
     private static final Set<String> FIELDS = Set.of("defaultAction", "defaultErrnoRet", "architectures", "flags",
@@ -78,11 +78,12 @@ final class SeccompMapping {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 if (!known.computeIfAbsent(name, SeccompMapping::known)) {
-                    if (action.equals(SeccompAction.ALLOW)) {
-                        continue;
+                    if (!denies(action) || denies(defaultAction)) {
+                        continue; // no such call here: allowed, it cannot be made; denied, the default denies it
                     }
-                    throw new OciConfigException(call.at("names") + "[" + i + "]", "syscall \"" + name + "\" does"
-                            + " not exist on this architecture; a rule that denies it cannot be honoured");
+                    throw new OciConfigException(call.at("names") + "[" + i + "]", "syscall \"" + name + "\" is not"
+                            + " in Panamax's table for this architecture; a rule that denies it, under a default"
+                            + " that allows, cannot be honoured");
                 }
                 for (List<ArgCondition> rule : conditions) {
                     b.rule(name, action, rule.toArray(ArgCondition[]::new));
@@ -90,6 +91,11 @@ final class SeccompMapping {
             }
         }
         return b;
+    }
+
+    /** Whether {@code action} keeps the call from running (ALLOW and LOG let it run). */
+    private static boolean denies(SeccompAction action) {
+        return !(action instanceof SeccompAction.Allow) && !action.equals(SeccompAction.LOG);
     }
 
     /** Whether this architecture's syscall table has {@code name}. */

@@ -190,4 +190,45 @@ class OciMappingTest {
         assertTrue(spec.mountProc());
         assertTrue(spec.filesystem().minimalDev());
     }
+
+    @Test
+    void podmanStyleMountsWithPropagationFlagsAreAccepted() throws IOException {
+        Files.writeString(bundle.resolve("hostname"), "box\n");
+        ObjectNode config = Configs.minimal();
+        Configs.at(config, "linux").set("namespaces", Configs.array("""
+                [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"},
+                 {"type": "cgroup"}]"""));
+        config.set("mounts", Configs.array("""
+                [{"destination": "/proc", "type": "proc", "source": "proc", "options": ["nosuid", "noexec", "nodev"]},
+                 {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+                  "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+                 {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
+                 {"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+                  "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
+                 {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue", "options": ["nosuid", "noexec", "nodev"]},
+                 {"destination": "/etc/hostname", "type": "bind", "source": "hostname", "options": ["bind", "rprivate"]},
+                 {"destination": "/run", "type": "tmpfs", "source": "tmpfs", "options": ["rw", "rprivate", "nosuid", "nodev"]},
+                 {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+                  "options": ["rprivate", "nosuid", "noexec", "nodev", "relatime", "ro"]}]"""));
+        ContainerSpec spec = spec(config);
+        assertEquals(List.of(new Mount.Sysfs("/sys", false), new Mount.Devpts("/dev/pts"), new Mount.Mqueue("/dev/mqueue"),
+                new Mount.Bind(bundle.resolve("hostname").toRealPath(), "/etc/hostname", false, false,
+                        Propagation.PRIVATE, Set.of()),
+                Mount.tmpfs("/run").withMode(01777).withOptions(MountOption.NOSUID, MountOption.NODEV),
+                new Mount.CgroupView("/sys/fs/cgroup")), spec.filesystem().mounts());
+    }
+
+    @Test
+    void aSeccompDenyOfACallThisArchitectureLacksIsLeftOutUnderADenyingDefault() throws IOException {
+        ObjectNode config = Configs.minimal();
+        Configs.at(config, "linux").set("seccomp", Configs.tree("""
+                {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38,
+                 "syscalls": [{"names": ["bdflush", "mount"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+                              {"names": ["read", "_llseek"], "action": "SCMP_ACT_ALLOW"}]}"""));
+        dev.panamax.seccomp.SeccompProfile profile = spec(config).hardening().seccomp().orElseThrow();
+        assertEquals(dev.panamax.seccomp.SeccompAction.ENOSYS, profile.defaultAction());
+        assertEquals(List.of("mount -> ERRNO(EPERM)", "read -> ALLOW"),
+                profile.rules().stream().map(dev.panamax.seccomp.SeccompRule::render).toList(),
+                "bdflush and _llseek are not x86-64 calls: the default already answers them");
+    }
 }

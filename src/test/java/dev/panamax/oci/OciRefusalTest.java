@@ -100,7 +100,7 @@ class OciRefusalTest {
                 arguments("linux", "seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": [\"SECCOMP_FILTER_FLAG_NEW_LISTENER\"]}",
                         "linux.seccomp.flags[0]", "unknown or unsupported flag"),
                 arguments("linux", "seccomp", SECCOMP.formatted("{\"names\": [\"socketcall\"], \"action\": \"SCMP_ACT_ERRNO\"}"),
-                        "linux.seccomp.syscalls[0].names[0]", "does not exist on this architecture"),
+                        "linux.seccomp.syscalls[0].names[0]", "not in Panamax's table"),
                 arguments("linux", "seccomp", SECCOMP.formatted("{\"names\": [\"mount\"], \"action\": \"SCMP_ACT_KILL\","
                         + " \"errnoRet\": 1}"), "linux.seccomp.syscalls[0].errnoRet", "only for SCMP_ACT_ERRNO"),
                 arguments("process", "rlimits", "[{\"type\": \"RLIMIT_FILES\", \"soft\": 1, \"hard\": 1}]",
