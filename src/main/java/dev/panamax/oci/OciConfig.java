@@ -200,7 +200,8 @@ public final class OciConfig {
         try {
             return b.build();
         } catch (InvalidSpecException e) {
-            throw new OciConfigException(SpecFields.path(e.field()), e.getMessage(), e);
+            String path = SpecFields.path(e.field());
+            throw new OciConfigException(path, SpecFields.reason(path, e), e);
         }
     }
 

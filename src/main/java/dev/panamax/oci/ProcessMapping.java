@@ -19,7 +19,7 @@ final class ProcessMapping {
             "env", "cwd", "capabilities", "rlimits", "noNewPrivileges", "apparmorProfile", "oomScoreAdj",
             "selinuxLabel", "scheduler", "ioPriority", "execCPUAffinity");
     private static final Set<String> USER = Set.of("uid", "gid", "umask", "additionalGids", "username");
-    private static final Set<String> CAPS = Set.of("bounding", "effective", "inheritable", "permitted", "ambient");
+    private static final List<String> CAPS = List.of("bounding", "effective", "inheritable", "permitted", "ambient");
 
     private ProcessMapping() {
     }
@@ -121,12 +121,12 @@ final class ProcessMapping {
      * those are dropped (less privilege). A missing object or set is empty.
      */
     static void capabilities(OciNode caps, String path, ContainerSpec.Builder b) {
+        if (caps != null) {
+            caps.known(Set.copyOf(CAPS));
+        }
         Map<String, Set<Capability>> sets = new java.util.HashMap<>();
         for (String set : CAPS) {
             sets.put(set, caps == null ? EnumSet.noneOf(Capability.class) : parse(caps, set));
-        }
-        if (caps != null) {
-            caps.known(CAPS);
         }
         Set<Capability> extra = EnumSet.noneOf(Capability.class);
         extra.addAll(sets.get("effective"));

@@ -23,6 +23,16 @@ final class SpecFields {
     private SpecFields() {
     }
 
+    /**
+     * The core's message for an error at {@code path}: without its own {@code field: } prefix when the path
+     * already ends with that field ({@code hostname: hostname: is 70 bytes} would say it twice).
+     */
+    static String reason(String path, dev.panamax.spec.InvalidSpecException e) {
+        String prefix = e.field() + ": ";
+        return path.endsWith(e.field()) && e.getMessage().startsWith(prefix)
+                ? e.getMessage().substring(prefix.length()) : e.getMessage();
+    }
+
     /** {@code field}'s JSON path: its first word ({@code mount.target}, {@code rlimit[NOFILE]}) looked up. */
     static String path(String field) {
         String head = field.split("[.\\[]", 2)[0];

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -120,7 +121,9 @@ class OciRefusalTest {
                 arguments("linux.resources.cpu", "cpus", "\"4096\"", "linux.resources.cpu.cpus", "4096"),
                 arguments("", "root", "REMOVE", "root", "missing"),
                 arguments("", "process", "REMOVE", "process", "missing"),
-                arguments("linux", "fooBar", "1", "linux.fooBar", "unknown field"));
+                arguments("linux", "fooBar", "1", "linux.fooBar", "unknown field"),
+                arguments("", "hostname", "\"" + "h".repeat(65) + "\"", "hostname", "hostname: is 65 bytes, the kernel"
+                        + " allows 64"));
     }
 
     private OciConfigException refused(String object, String field, String json) throws IOException {
@@ -152,5 +155,6 @@ class OciRefusalTest {
         OciConfigException e = refused(object, field, json);
         assertEquals(path, e.path(), e.getMessage());
         assertTrue(e.getMessage().startsWith(path + ": ") && e.getMessage().contains(text), e.getMessage());
+        assertFalse(e.getMessage().startsWith(path + ": " + path + ":"), "the path once: " + e.getMessage());
     }
 }
