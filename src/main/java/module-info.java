@@ -6,7 +6,7 @@
 module dev.panamax {
     // the examples (compiled into this module by the test build) fetch from containers with HttpClient
     requires static java.net.http;
-    // image support (dev.panamax.image) only: optional at run time, ImageSupport names what is missing
+    // image support (dev.panamax.image) and config.json (dev.panamax.oci, Jackson only): optional at run time, ImageSupport names what is missing
     requires static com.fasterxml.jackson.databind;
     requires static org.apache.commons.compress;
     requires static aircompressor;
@@ -16,6 +16,7 @@ module dev.panamax {
     exports dev.panamax.image;
     exports dev.panamax.mount;
     exports dev.panamax.net;
+    exports dev.panamax.oci;
     exports dev.panamax.rootfs;
     exports dev.panamax.seccomp;
     exports dev.panamax.spec;

@@ -118,10 +118,16 @@ class ArchitectureTest {
 
     @Test
     void onlyImageSupportUsesTheOptionalLibraries() {
-        noClasses().that(resideOutsideOfPackages("dev.panamax.image..")).should().dependOnClassesThat(
-                        resideInAnyPackage("com.fasterxml.jackson..", "org.apache.commons..", "io.airlift.."))
+        noClasses().that(resideOutsideOfPackages("dev.panamax.image..", "dev.panamax.oci..")).should()
+                .dependOnClassesThat(resideInAnyPackage("com.fasterxml.jackson..", "org.apache.commons..", "io.airlift.."))
                 .because("they are optional dependencies: the launcher core runs without any third-party jar")
                 .check(MAIN);
+        noClasses().that(resideInAPackage("dev.panamax.oci..")).should().dependOnClassesThat(
+                        resideInAnyPackage("org.apache.commons..", "io.airlift.."))
+                .because("config.json needs Jackson only").check(MAIN);
+        noClasses().that(resideInAPackage("dev.panamax.oci..")).should().dependOnClassesThat(resideInAnyPackage(
+                        "dev.panamax.image..", "dev.panamax.launch..", "dev.panamax.program..", "dev.panamax.trampoline.."))
+                .because("the OCI mapping builds a spec through the public API only").check(MAIN);
     }
 
     @Test
