@@ -1,5 +1,9 @@
 package dev.panamax.examples;
 
+import dev.panamax.ContainerSpec;
+import dev.panamax.Launcher;
+import dev.panamax.RunOptions;
+import dev.panamax.RunResult;
 import dev.panamax.image.Digest;
 import dev.panamax.image.ImageRecord;
 import dev.panamax.image.ImageReference;
@@ -11,30 +15,39 @@ import dev.panamax.image.RegistryClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Pulls an image from a registry into the image store, with a progress bar per layer (plain ANSI escapes; one
- * line per finished layer when the output is not a terminal); it runs nothing. Credentials come from podman's and
+ * line per finished layer when the output is not a terminal), then, given a command after {@code --}, runs the
+ * image with it (as {@code docker run IMAGE ARGS}: the arguments replace the image's {@code Cmd} and follow its
+ * {@code Entrypoint}), prints its output and exits with its status. Credentials come from podman's and
  * docker's login files ({@code $REGISTRY_AUTH_FILE}, {@code $XDG_RUNTIME_DIR/containers/auth.json},
  * {@code ~/.docker/config.json}); a download cut off is resumed by the next run.
  *
  * <pre>
- * mvn -q -B -DskipTests test-compile exec:exec@pull -Dargs="REFERENCE [PLATFORM [STORE]]"
+ * mvn -q -B -DskipTests test-compile exec:exec@pull -Dargs="REFERENCE [PLATFORM [STORE]] [-- ARGS...]"
  * mvn -q -B -DskipTests test-compile exec:exec@pull -Dargs="127.0.0.1:5000/team/app:1.0 linux/arm64"
+ * mvn -q -B -DskipTests test-compile exec:exec@pull -Dargs="127.0.0.1:5000/team/app:1.0 -- cat /etc/os-release"
  * </pre>
  *
  * <p>PLATFORM is {@code os/arch[/variant]} (default: this JVM's); STORE a directory (default:
- * {@code /var/lib/panamax} as root, else {@code ~/.local/share/panamax}). No root needed.
+ * {@code /var/lib/panamax} as root, else {@code ~/.local/share/panamax}). No root needed: without root the
+ * container maps the user to root in a user namespace.
  */
 public final class PullImage {
     private PullImage() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] all) {
+        int dashes = Arrays.asList(all).indexOf("--");
+        String[] args = dashes < 0 ? all : Arrays.copyOf(all, dashes);
+        List<String> command = dashes < 0 ? List.of() : Arrays.asList(all).subList(dashes + 1, all.length);
         if (args.length < 1 || args.length > 3) {
-            Examples.fail("pull", "usage: PullImage REFERENCE [os/arch[/variant] [STORE-DIRECTORY]]");
+            Examples.fail("pull", "usage: PullImage REFERENCE [os/arch[/variant] [STORE-DIRECTORY]] [-- ARGS...]");
         }
         try {
             ImageReference ref = ImageReference.parse(args[0]);
@@ -50,9 +63,26 @@ public final class PullImage {
             System.out.printf("Pulled %s: manifest %s, %d layers, %s, in %.1f s%n", image.reference(),
                     image.manifest(), store.manifest(image).layers().size(), store.config(image).platform(),
                     (System.nanoTime() - start) / 1e9);
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            if (!command.isEmpty()) {
+                System.exit(run(store, ref, command));
+            }
+        } catch (IOException | IllegalArgumentException | IllegalStateException | InterruptedException e) {
             Examples.fail("pull", e.getMessage());
         }
+    }
+
+    /** Runs the pulled image with {@code args} in place of its Cmd; prints its output; returns its shell status. */
+    private static int run(ImageStore store, ImageReference ref, List<String> args)
+            throws IOException, InterruptedException {
+        ContainerSpec.Builder spec = ContainerSpec.builder().image(store.image(ref).root()).args(args);
+        if (!"root".equals(System.getProperty("user.name"))) {
+            spec.mapCurrentUserToRoot();
+        }
+        RunResult r = Launcher.run(spec.build(), RunOptions.defaults());
+        System.out.print(r.stdout().text());
+        System.err.print(r.stderr().text());
+        System.out.println("Exit: " + r.status());
+        return r.status().shellCode();
     }
 
     /**

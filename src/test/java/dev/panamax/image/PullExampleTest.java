@@ -74,4 +74,18 @@ class PullExampleTest {
             assertTrue(Files.isDirectory(dir.resolve("terminal/layers").resolve(layers.get(2).digest().hex())));
         }
     }
+
+    @Test
+    void thePullExampleRunsThePulledImageWithTheGivenArgumentsAndPrintsItsOutput() throws Exception {
+        Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
+        try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
+            registry.push(layout, "1.0", "pmx/app:1.0", null);
+            String ref = registry.address() + "/pmx/app:1.0";
+            String out = run(Fixtures.childJvmCommand(PullImage.class, ref, "linux/amd64",
+                    dir.resolve("store").toString(), "--", "/bin/sh", "-c", "echo hello from $(pwd) as $(id -u)"));
+            assertTrue(out.contains("Pulled " + ref), out);
+            assertTrue(out.contains("hello from /srv as 0\n"), "the image's WorkingDir, root inside: " + out);
+            assertTrue(out.contains("Exit: "), out);
+        }
+    }
 }
