@@ -51,9 +51,17 @@ final class StoreLock {
         return acquire(threads.writeLock(), false);
     }
 
-    /** Takes the JVM's lock, then the file lock unless other shared holders of this JVM hold it already. */
+    /**
+     * Takes the JVM's lock, then the file lock unless other shared holders of this JVM hold it already. A shared
+     * taker does not queue behind a waiting exclusive one while the lock is shared ({@code tryLock} barges): a
+     * pull holds the lock shared while its download threads take it shared again, and a prune waiting in between
+     * must not make them wait for the pull that waits for them. An exclusive taker can wait longer; prune and
+     * remove are rare.
+     */
     private Held acquire(java.util.concurrent.locks.Lock inJvm, boolean shared) throws IOException {
-        inJvm.lock();
+        if (!shared || !inJvm.tryLock()) {
+            inJvm.lock();
+        }
         fileAccess.lock();
         try {
             if (sharers == 0) {
