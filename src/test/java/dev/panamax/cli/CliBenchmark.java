@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * Cold start of the panamax command, hyperfine-style: each variant a fresh process, the variants of a round
  * interleaved (the start rotates each round), so that load on the machine hits all of them alike. Compares
  * {@code runc --version} / {@code runc spec} with the built layout's {@code bin/panamax}, and the JVM flags one
- * by one (the AOT cache, C1 only, serial GC, CDS off). Not a test: {@code mvn -o -B -DskipTests package
- * exec:exec@bench-cli} (-Dargs="ROUNDS", default 15).
+ * by one (the AOT cache, C1 only, serial GC, CDS off). Beside the wall-clock time it reports the CPU time
+ * (user + system, from {@code /usr/bin/time}, 10 ms resolution), which load on a shared machine inflates far
+ * less. Not a test: {@code mvn -o -B -DskipTests package exec:exec@bench-cli} (-Dargs="ROUNDS", default 15).
  */
 public final class CliBenchmark {
     private CliBenchmark() {
@@ -53,6 +54,8 @@ public final class CliBenchmark {
                         concat(java, bare, List.of("-XX:+UseSerialGC"), module, cmd));
                 variants.put("java " + cmd + ": bare + Xss256k", concat(java, bare, List.of("-Xss256k"), module, cmd));
                 variants.put("java " + cmd + ": bare + Xshare:off", concat(java, bare, List.of("-Xshare:off"), module, cmd));
+                variants.put("java " + cmd + ": jvm.options + AOT + -XX:-UsePerfData",
+                        concat(java, options, List.of(aot, "-XX:-UsePerfData"), module, cmd));
                 variants.put("java " + cmd + ": jvm.options + AOT + no verification (not adopted)",
                         concat(java, options, List.of(aot, "-XX:+UnlockDiagnosticVMOptions",
                                 "-XX:-BytecodeVerificationRemote"), module, cmd));
@@ -61,15 +64,18 @@ public final class CliBenchmark {
         }
         List<String> names = new ArrayList<>(variants.keySet());
         Map<String, List<Double>> millis = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         names.forEach(n -> millis.put(n, new ArrayList<>()));
+        names.forEach(n -> cpu.put(n, new ArrayList<>()));
         Path scratch = Files.createTempDirectory("pmx-bench-cli-");
         try {
             for (int round = -1; round < rounds; round++) { // round -1: warm the page cache, not counted
                 for (int i = 0; i < names.size(); i++) {
                     String name = names.get((i + Math.max(round, 0)) % names.size());
-                    double ms = time(variants.get(name), scratch);
+                    double[] ms = time(variants.get(name), scratch);
                     if (round >= 0) {
-                        millis.get(name).add(ms);
+                        millis.get(name).add(ms[0]);
+                        cpu.get(name).add(ms[1]);
                     }
                 }
             }
@@ -82,10 +88,12 @@ public final class CliBenchmark {
         }
         System.out.printf("%d rounds, interleaved; load average at the end: %s%n", rounds,
                 Files.readString(Path.of("/proc/loadavg")).strip());
-        System.out.printf("%-66s %8s %8s %8s%n", "variant", "median", "min", "mean");
+        System.out.printf("%-66s %8s %8s %8s %10s%n", "variant (ms)", "median", "min", "mean", "CPU median");
         for (String name : names) {
             double[] v = millis.get(name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.printf("%-66s %8.1f %8.1f %8.1f%n", name, v[v.length / 2], v[0], Arrays.stream(v).average().orElse(0));
+            double[] c = cpu.get(name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            System.out.printf("%-66s %8.1f %8.1f %8.1f %10.0f%n", name, v[v.length / 2], v[0],
+                    Arrays.stream(v).average().orElse(0), c[c.length / 2]);
         }
     }
 
@@ -100,10 +108,16 @@ public final class CliBenchmark {
         return all;
     }
 
-    /** Milliseconds from start to exit; {@code spec} runs in a fresh directory, status 0 required. */
-    private static double time(List<String> command, Path scratch) throws IOException, InterruptedException {
+    /**
+     * Milliseconds from start to exit, and of CPU (user + system, as {@code /usr/bin/time} reports them);
+     * {@code spec} runs in a fresh directory, status 0 required.
+     */
+    private static double[] time(List<String> command, Path scratch) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(scratch, "b");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        Path times = scratch.resolve("times");
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString()));
+        timed.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(timed).directory(dir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         long start = System.nanoTime();
         Process p = pb.start();
@@ -114,6 +128,7 @@ public final class CliBenchmark {
         }
         Files.deleteIfExists(dir.resolve("config.json"));
         Files.delete(dir);
-        return ms;
+        String[] cpu = Files.readString(times).strip().split(" ");
+        return new double[] {ms, (Double.parseDouble(cpu[0]) + Double.parseDouble(cpu[1])) * 1000};
     }
 }
