@@ -18,9 +18,9 @@ import java.util.concurrent.Callable;
 @Command(name = "panamax", versionProvider = PanamaxCommand.VersionText.class, sortOptions = false,
         synopsisSubcommandLabel = "COMMAND",
         header = "panamax - an Open Container Initiative runtime: Linux containers from Java through the FFM API",
-        description = {"%nContainers are configured using bundles: a directory with a config.json and a root"
-                + " filesystem. The command line is runc's, so that podman, containerd and CRI-O can run it.%n",
-                "Commands:"},
+        description = "%nContainers are configured using bundles: a directory with a config.json and a root"
+                + " filesystem. The command line is runc's, so that podman, containerd and CRI-O can run it.",
+        optionListHeading = "%nGlobal options:%n", commandListHeading = "%nCommands:%n",
         subcommands = {FeaturesCommand.class, SpecCommand.class, CommandLine.HelpCommand.class})
 final class PanamaxCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "enable debug logging")
