@@ -83,6 +83,41 @@ class PackagedCommandTest {
     }
 
     @Test
+    void aStaleAotCacheNeverWritesIntoTheCommandsOutput(@TempDir Path copy) throws Exception {
+        Path layout = layout();
+        Assumptions.assumeTrue(Files.exists(layout.resolve("lib/panamax.aot")), "the build made no AOT cache"
+                + " (a JDK before 25): nothing to go stale");
+        for (String dir : List.of("bin", "lib")) {
+            Files.createDirectories(copy.resolve(dir));
+            try (var files = Files.list(layout.resolve(dir))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, copy.resolve(dir).resolve(f.getFileName()),
+                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        try (var jars = Files.list(copy.resolve("lib"))) {
+            Path jar = jars.filter(p -> p.getFileName().toString().startsWith("panamax-")).findFirst().orElseThrow();
+            Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(0)); // the cache's check fails
+        }
+        ProcessBuilder pb = new ProcessBuilder(copy.resolve("bin/panamax").toString(), "features")
+                .redirectError(copy.resolve("stderr").toFile());
+        pb.environment().remove("PANAMAX_JAVA_HOME");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(3, TimeUnit.MINUTES), "features still runs");
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.startsWith("{\n"), () -> "the JVM's AOT warnings went into the output:\n" + out);
+            assertTrue(Files.readString(copy.resolve("stderr")).contains("[aot]"),
+                    "the stale cache went unnoticed: the test checks nothing");
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void panamaxInstallMakesAWorkingCommandUnderThePrefix(@TempDir Path prefix) throws Exception {
         String out = run(0, "sh", layout().resolve("bin/panamax-install").toString(), prefix.toString());
         assertTrue(out.contains("panamax version " + Version.panamax()), out);
