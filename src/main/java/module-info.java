@@ -10,9 +10,12 @@ module dev.panamax {
     requires static com.fasterxml.jackson.databind;
     requires static org.apache.commons.compress;
     requires static aircompressor;
+    // the panamax command (dev.panamax.cli) only: its command line parser, reading the commands' annotations
+    requires static info.picocli;
 
     exports dev.panamax;
     exports dev.panamax.cgroup;
+    exports dev.panamax.cli;
     exports dev.panamax.image;
     exports dev.panamax.mount;
     exports dev.panamax.net;
@@ -21,4 +24,6 @@ module dev.panamax {
     exports dev.panamax.seccomp;
     exports dev.panamax.spec;
     exports dev.panamax.sys;
+
+    opens dev.panamax.cli to info.picocli;
 }

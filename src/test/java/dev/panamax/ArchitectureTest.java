@@ -131,6 +131,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheCommandUsesPicocli() {
+        noClasses().that(resideOutsideOfPackages("dev.panamax.cli..")).should().dependOnClassesThat(
+                        resideInAPackage("picocli.."))
+                .because("picocli is an optional dependency of the panamax command only (dev.panamax.cli)")
+                .check(MAIN);
+    }
+
+    @Test
     void noPackageCycles() {
         Map<String, Set<String>> graph = new TreeMap<>();
         for (JavaClass c : MAIN) {

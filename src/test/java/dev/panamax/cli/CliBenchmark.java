@@ -1,0 +1,134 @@
+package dev.panamax.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Cold start of the panamax command, hyperfine-style: each variant a fresh process, the variants of a round
+ * interleaved (the start rotates each round), so that load on the machine hits all of them alike. Compares
+ * {@code runc --version} / {@code runc spec} with the built layout's {@code bin/panamax}, and the JVM flags one
+ * by one (the AOT cache, C1 only, serial GC, CDS off). Beside the wall-clock time it reports the CPU time
+ * (user + system, from {@code /usr/bin/time}, 10 ms resolution), which load on a shared machine inflates far
+ * less. Not a test: {@code mvn -o -B -DskipTests package exec:exec@bench-cli} (-Dargs="ROUNDS", default 15).
+ */
+public final class CliBenchmark {
+    private CliBenchmark() {
+    }
+
+    /**
+     * Runs the rounds and prints a table of milliseconds per variant.
+     *
+     * @param args the number of rounds, optional
+     * @throws Exception when a variant fails
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].strip()) : 15;
+        Path layout = Path.of(System.getProperty("panamax.build.dir", "target"), "panamax-cli").toAbsolutePath();
+        Path lib = layout.resolve("lib");
+        Path java = Path.of(Files.readString(lib.resolve("java-home")).strip(), "bin", "java");
+        List<String> module = List.of("-p", lib.toString(), "-m", "dev.panamax/dev.panamax.cli.Main");
+        List<String> options = Files.readAllLines(lib.resolve("jvm.options")).stream().filter(l -> !l.isBlank()).toList();
+        List<String> bare = List.of("--enable-native-access=dev.panamax", "--add-modules=ALL-MODULE-PATH");
+        String aot = "-XX:AOTCache=" + lib.resolve("panamax.aot");
+
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        for (String cmd : List.of("--version", "spec")) {
+            variants.put("runc " + cmd, List.of("runc", cmd));
+            variants.put("bin/panamax " + cmd, List.of(layout.resolve("bin/panamax").toString(), cmd));
+            variants.put("java " + cmd + ": jvm.options + AOT", concat(java, options, List.of(aot), module, cmd));
+            variants.put("java " + cmd + ": jvm.options, no AOT", concat(java, options, List.of(), module, cmd));
+            if (cmd.equals("--version")) {
+                variants.put("java " + cmd + ": bare (default JVM flags)", concat(java, bare, List.of(), module, cmd));
+                variants.put("java " + cmd + ": bare + AOT", concat(java, bare, List.of(aot), module, cmd));
+                variants.put("java " + cmd + ": bare + TieredStopAtLevel=1",
+                        concat(java, bare, List.of("-XX:TieredStopAtLevel=1"), module, cmd));
+                variants.put("java " + cmd + ": bare + UseSerialGC",
+                        concat(java, bare, List.of("-XX:+UseSerialGC"), module, cmd));
+                variants.put("java " + cmd + ": bare + Xss256k", concat(java, bare, List.of("-Xss256k"), module, cmd));
+                variants.put("java " + cmd + ": bare + Xshare:off", concat(java, bare, List.of("-Xshare:off"), module, cmd));
+                variants.put("java " + cmd + ": jvm.options + AOT + -XX:-UsePerfData",
+                        concat(java, options, List.of(aot, "-XX:-UsePerfData"), module, cmd));
+                variants.put("java " + cmd + ": jvm.options + AOT + no verification (not adopted)",
+                        concat(java, options, List.of(aot, "-XX:+UnlockDiagnosticVMOptions",
+                                "-XX:-BytecodeVerificationRemote"), module, cmd));
+                variants.put("java -version (JVM start alone, default flags)", List.of(java.toString(), "-version"));
+            }
+        }
+        List<String> names = new ArrayList<>(variants.keySet());
+        Map<String, List<Double>> millis = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        names.forEach(n -> millis.put(n, new ArrayList<>()));
+        names.forEach(n -> cpu.put(n, new ArrayList<>()));
+        Path scratch = Files.createTempDirectory("pmx-bench-cli-");
+        try {
+            for (int round = -1; round < rounds; round++) { // round -1: warm the page cache, not counted
+                for (int i = 0; i < names.size(); i++) {
+                    String name = names.get((i + Math.max(round, 0)) % names.size());
+                    double[] ms = time(variants.get(name), scratch);
+                    if (round >= 0) {
+                        millis.get(name).add(ms[0]);
+                        cpu.get(name).add(ms[1]);
+                    }
+                }
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(scratch)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        System.out.printf("%d rounds, interleaved; load average at the end: %s%n", rounds,
+                Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.printf("%-66s %8s %8s %8s %10s%n", "variant (ms)", "median", "min", "mean", "CPU median");
+        for (String name : names) {
+            double[] v = millis.get(name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] c = cpu.get(name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            System.out.printf("%-66s %8.1f %8.1f %8.1f %10.0f%n", name, v[v.length / 2], v[0],
+                    Arrays.stream(v).average().orElse(0), c[c.length / 2]);
+        }
+    }
+
+    private static List<String> concat(Path java, List<String> options, List<String> extra, List<String> module,
+                                       String cmd) {
+        List<String> all = new ArrayList<>();
+        all.add(java.toString());
+        all.addAll(options);
+        all.addAll(extra);
+        all.addAll(module);
+        all.add(cmd);
+        return all;
+    }
+
+    /**
+     * Milliseconds from start to exit, and of CPU (user + system, as {@code /usr/bin/time} reports them);
+     * {@code spec} runs in a fresh directory, status 0 required.
+     */
+    private static double[] time(List<String> command, Path scratch) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(scratch, "b");
+        Path times = scratch.resolve("times");
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString()));
+        timed.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(timed).directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        int status = p.waitFor();
+        double ms = (System.nanoTime() - start) / 1e6;
+        if (status != 0) {
+            throw new IllegalStateException(String.join(" ", command) + ": status " + status);
+        }
+        Files.deleteIfExists(dir.resolve("config.json"));
+        Files.delete(dir);
+        String[] cpu = Files.readString(times).strip().split(" ");
+        return new double[] {ms, (Double.parseDouble(cpu[0]) + Double.parseDouble(cpu[1])) * 1000};
+    }
+}
