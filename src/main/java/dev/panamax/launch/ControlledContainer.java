@@ -9,6 +9,7 @@ import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
@@ -187,7 +188,12 @@ final class ControlledContainer implements ContainerControl {
                 }
             }
         }
-        CreatedLaunch.removeQuietly(record.fifo(), record.fifo().getParent(), null);
+        Path dir = record.fifo().getParent();
+        // only what a create makes: a record read back from a file must not remove anything else
+        if (record.fifo().getFileName().toString().equals("start") && dir != null
+                && dir.getFileName().toString().startsWith("created-")) {
+            CreatedLaunch.removeQuietly(record.fifo(), dir, null);
+        }
     }
 
     @Override
