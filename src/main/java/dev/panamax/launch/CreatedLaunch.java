@@ -161,9 +161,11 @@ final class CreatedLaunch {
             // another user's directory (made first in a shared /tmp) could swap the FIFO: refuse it
             int owner = (int) Files.getAttribute(base, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
             int mode = (int) Files.getAttribute(base, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (owner != uid || (mode & 0077) != 0 || !Files.isDirectory(base, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // (one made 0755 by another part of the runtime, /run/panamax/leases say, is safe: only its owner writes)
+            if (owner != uid || (mode & 0022) != 0 || !Files.isDirectory(base, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new IllegalStateException("runtime directory " + base + ": must be a directory of uid " + uid
-                        + " with mode 0700, found uid " + owner + " mode 0" + Integer.toOctalString(mode & 07777));
+                        + " that group and others cannot write (mode 0700 when made here), found uid " + owner
+                        + " mode 0" + Integer.toOctalString(mode & 07777));
             }
             return Files.createTempDirectory(base, "created-");
         } catch (IOException e) {
