@@ -98,11 +98,12 @@ class ContainerControlTest extends BusyboxTest {
     @Test
     void signalAllReachesEveryProcessOfTheContainer() throws Exception {
         // pid 1 of its PID namespace (an exec'd sleep) ignores SIGTERM from outside; its two siblings do not
+        // no resources: the cgroup path alone gives it a cgroup, without limits
         ContainerSpec spec = ContainerSpec.builder().rootfs(root.path())
-                .command("sh", "-c", "sleep 1000 & sleep 1000 & exec sleep 1000")
-                .resources(Resources.builder().pidsMax(16).build()).build();
+                .command("sh", "-c", "sleep 1000 & sleep 1000 & exec sleep 1000").build();
         try (CreatedContainer c = Launcher.create(spec, CreateOptions.defaults().withCgroupPath(uniquePath("all")))) {
             ContainerControl control = Launcher.control(c.startRecord());
+            assertTrue(c.startRecord().cgroup().isPresent(), "a cgroup path gives it a cgroup");
             c.start();
             await(() -> control.pids().size() == 3, "three processes run");
             control.signalAll(15);
@@ -114,6 +115,25 @@ class ContainerControlTest extends BusyboxTest {
             assertEquals(9, c.waitFor().signal());
             assertEquals(ContainerControl.State.STOPPED, control.state());
             assertFalse(control.signal(15), "a signal to an ended container is not sent");
+        }
+    }
+
+    @Test
+    void destroyEndsAContainerWithoutACgroupAndRemovesItsFifo() throws Exception {
+        ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).command("sleep", "1000").build();
+        try (CreatedContainer c = Launcher.create(spec)) {
+            StartRecord record = c.startRecord();
+            assertTrue(record.cgroup().isEmpty(), "no resources, no path: no cgroup");
+            ContainerControl control = Launcher.control(record);
+            assertEquals(ContainerControl.State.CREATED, control.state());
+            assertEquals(List.of(c.pid()), control.pids(), "its own process");
+            assertThrows(IllegalStateException.class, control::freeze, "nothing to freeze without a cgroup");
+            control.destroy();
+            assertEquals(9, c.waitFor().signal(), "SIGKILL through its pidfd");
+            assertEquals(ContainerControl.State.STOPPED, control.state());
+            assertEquals(List.of(), control.pids());
+            assertFalse(Files.exists(record.fifo().getParent()), "the FIFO directory is removed");
+            control.destroy(); // again: nothing to do, no error
         }
     }
 
