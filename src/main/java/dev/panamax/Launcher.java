@@ -79,13 +79,46 @@ public final class Launcher {
      * another process ({@link #start}). Standard streams piped to this JVM end with it; a container started
      * after this JVM exits should use files, {@link Stdio#inherit()} or {@link Stdio#discard()}.
      *
-     * @param spec what to create; without {@code resources} (a created container joins no cgroup in this version)
-     * @return the created container; close it to kill it (started or not) and remove its start FIFO
-     * @throws dev.panamax.spec.InvalidSpecException for a spec with resources
-     * @throws LaunchException if a setup step failed; nothing of the container is left
+     * <p>A spec with {@code resources} gets a cgroup (named {@code c<jvm pid>-<n>} under the runtime's parent,
+     * for root {@code /panamax}, in every hierarchy of the host), made and joined before the child runs a setup
+     * step. It outlives this JVM: only {@link CreatedContainer#close()} or {@link ContainerControl#destroy()}
+     * removes it; a later JVM's sweep of dead JVMs' cgroups leaves it while it holds a process.
+     *
+     * @param spec what to create
+     * @return the created container; close it to kill it (started or not), remove its start FIFO and its cgroup
+     * @throws LaunchException if a setup step failed, or the cgroup could not be made; nothing of the container
+     *         is left
      */
     public static CreatedContainer create(ContainerSpec spec) {
-        return LaunchService.create(spec);
+        return LaunchService.create(spec, CreateOptions.defaults());
+    }
+
+    /**
+     * {@link #create(ContainerSpec)} with options: a cgroup at a path of the caller's choice (an OCI
+     * {@code cgroupsPath}), placed below the runtime's parent as {@link dev.panamax.cgroup.CgroupPath#of} says;
+     * the directories between are made as needed (and removed with the last container in them).
+     *
+     * @param spec    what to create
+     * @param options where its cgroup goes
+     * @return the created container; its {@link CreatedContainer#startRecord()} names the cgroup
+     * @throws IllegalArgumentException if the cgroup path breaks a rule of {@link dev.panamax.cgroup.CgroupPath#of}
+     * @throws LaunchException if a setup step failed, or the cgroup could not be made (it exists already, say);
+     *         nothing of the container is left
+     */
+    public static CreatedContainer create(ContainerSpec spec, CreateOptions options) {
+        return LaunchService.create(spec, options);
+    }
+
+    /**
+     * Controls a created or started container from any process: its state, freezing, its processes, its
+     * limits, signals and its removal. Nothing is checked or opened until a method is called.
+     *
+     * @param record the record from {@link CreatedContainer#startRecord()}, possibly read back with
+     *               {@link StartRecord#parse}
+     * @return the control
+     */
+    public static ContainerControl control(StartRecord record) {
+        return LaunchService.control(record);
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.panamax;
 
-import dev.panamax.cgroup.Resources;
-import dev.panamax.spec.InvalidSpecException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -169,14 +167,6 @@ class CreatedContainerTest extends BusyboxTest {
         LaunchException e = assertThrows(LaunchException.class, () -> Launcher.create(spec));
         assertEquals("chdir", e.syscall(), e.getMessage());
         assertEquals(before, createdDirectories(), "no runtime directory left");
-    }
-
-    @Test
-    void createRefusesResourcesBeforeMakingAnything() {
-        ContainerSpec spec = ContainerSpec.builder().rootfs(root.path()).command("true")
-                .resources(Resources.builder().pidsMax(10).build()).build();
-        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> Launcher.create(spec));
-        assertEquals("resources", e.field());
     }
 
     @Test

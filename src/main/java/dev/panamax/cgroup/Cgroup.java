@@ -42,11 +42,89 @@ public final class Cgroup implements AutoCloseable {
 
     private final String name;
     private final List<Node> nodes;
+    /** Directories between the parent and this cgroup, deepest first: removed at close when then empty. */
+    private final List<Path> above;
     private boolean closed;
 
     Cgroup(String name, List<Node> nodes) {
+        this(name, nodes, List.of());
+    }
+
+    Cgroup(String name, List<Node> nodes, List<Path> above) {
         this.name = name;
         this.nodes = List.copyOf(nodes);
+        this.above = List.copyOf(above);
+    }
+
+    /**
+     * The cgroup at {@code path} as it is now, in every hierarchy of this host where its directory exists: for
+     * another process than the one that made it (a container created by a JVM that has exited). A cgroup that is
+     * gone has no directory left: its {@link #pids()} are empty and {@link #close()} does nothing but remove
+     * the directories between that are empty.
+     *
+     * @param path where the cgroup is
+     * @return the cgroup; close it to kill what is in it and remove it
+     */
+    public static Cgroup existing(CgroupPath path) {
+        CgroupLayout layout = CgroupLayout.detect();
+        List<Node> nodes = new ArrayList<>();
+        List<Path> above = new ArrayList<>();
+        for (CgroupLayout.Hierarchy h : layout.all()) {
+            Path dir;
+            try {
+                dir = CgroupManager.dirOf(h, path.path());
+            } catch (CgroupException outsideThisMount) {
+                continue;
+            }
+            for (String b : path.intermediates().reversed()) {
+                above.add(CgroupManager.dirOf(h, b));
+            }
+            if (Files.isDirectory(dir)) {
+                java.util.Set<Controller> controllers = h.controllers();
+                if (h.v2()) {
+                    controllers = java.util.EnumSet.noneOf(Controller.class);
+                    for (String c : CgroupFs.readIfExists(dir.resolve("cgroup.controllers")).orElse("").strip()
+                            .split("\\s+")) {
+                        Controller.ofV2(c).ifPresent(controllers::add);
+                    }
+                }
+                nodes.add(new Node(dir, Node.driverOf(h), controllers, h.v2()));
+            }
+        }
+        return new Cgroup(path.name(), nodes, above);
+    }
+
+    /**
+     * Writes the limits {@code resources} sets, as at creation (device rules are left as they are: refused).
+     * What it does not set stays as it is.
+     *
+     * @param resources the new limits
+     * @throws IllegalArgumentException if {@code resources} has device rules
+     * @throws CgroupException if a limit's controller is not in this cgroup, or the kernel refuses a value
+     *         (the limits before it in the file order are written by then)
+     */
+    public void update(Resources resources) {
+        if (!resources.devices().isEmpty()) {
+            throw new IllegalArgumentException("resources.devices: a cgroup's device rules cannot be updated");
+        }
+        for (Controller c : Controller.values()) {
+            if (c == Controller.DEVICES) {
+                continue;
+            }
+            Node node = nodes.stream().filter(n -> n.controllers().contains(c)).findFirst().orElse(null);
+            CgroupDriver driver = node != null ? node.driver()
+                    : nodes.stream().anyMatch(Node::unified) && nodes.stream().allMatch(Node::unified)
+                    ? V2Driver.INSTANCE : V1Driver.INSTANCE;
+            List<Write> writes = driver.writes(c, resources);
+            if (writes.isEmpty()) {
+                continue;
+            }
+            if (node == null) {
+                throw new CgroupException("cgroup " + name + " is not in the " + c.v1Name + " controller's hierarchy "
+                        + "(or has it not enabled): cannot write " + writes.getFirst().files().getFirst());
+            }
+            writes.forEach(w -> w.applyTo(node.dir()));
+        }
     }
 
     /**
@@ -238,6 +316,15 @@ public final class Cgroup implements AutoCloseable {
                         + node.driver().pids(node.dir()) + ")");
             } catch (RuntimeException e) {
                 failures.add(e);
+            }
+        }
+        if (failures.isEmpty()) {
+            for (Path dir : above) { // shared with other containers: stays while one is there
+                try {
+                    CgroupFs.rmdir(dir);
+                } catch (CgroupException notRemovable) {
+                    // another container's, or not ours to remove: left as it is
+                }
             }
         }
         if (!failures.isEmpty()) {

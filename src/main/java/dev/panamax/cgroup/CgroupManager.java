@@ -196,16 +196,49 @@ public final class CgroupManager {
      * @throws CgroupException as {@link #create}, or if the kernel refuses the device program
      */
     public Cgroup createContainer(String name, Resources resources) {
+        return withDevicePolicy(resources, r -> create(name, r, true));
+    }
+
+    /**
+     * A cgroup for a container that may outlive this JVM (one made by {@code Launcher.create}): at
+     * {@code path} (below this manager's parent; the directories between are made as needed and left for other
+     * containers), in every hierarchy (so that a later update may set any limit), with the device policy of
+     * {@link #createContainer(String, Resources)}, never one made ahead. Nothing removes it at JVM exit; a
+     * dead JVM's sweep ({@link OrphanedCgroups}) never removes a cgroup that holds a process.
+     *
+     * @param path      where it goes; its parent must be this manager's {@link #parent()}
+     * @param resources the limits to write, and device rules to add to the default allow list
+     * @return the new cgroup; close it to kill what is in it and remove it (and the directories between that are
+     *         then empty)
+     * @throws IllegalArgumentException if {@code path} is below another parent
+     * @throws CgroupException as {@link #create}
+     */
+    public Cgroup createLasting(CgroupPath path, Resources resources) {
+        if (!path.parent().equals(parent)) {
+            throw new IllegalArgumentException("cgroup path " + path + ": must be below this runtime's parent "
+                    + parent + ", not " + path.parent());
+        }
+        return withDevicePolicy(resources, r -> create(parent + between(path), path.name(), path.intermediates(),
+                r, false));
+    }
+
+    private static String between(CgroupPath path) {
+        int last = path.relative().lastIndexOf('/');
+        return last < 0 ? "" : "/" + path.relative().substring(0, last);
+    }
+
+    /** The default device allow list plus the resources' rules: written to v1, or attached as a v2 program. */
+    private Cgroup withDevicePolicy(Resources resources, java.util.function.Function<Resources, Cgroup> create) {
         DevicePolicy policy = containerDevicePolicy();
         if (policy == DevicePolicy.NONE) {
-            return create(name, resources, true);
+            return create.apply(resources);
         }
         List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULT_ALLOW_LIST);
         rules.addAll(resources.devices());
         if (policy == DevicePolicy.V1_CONTROLLER) {
-            return create(name, resources.toBuilder().devices(rules).build(), true);
+            return create.apply(resources.toBuilder().devices(rules).build());
         }
-        Cgroup cgroup = create(name, resources.toBuilder().devices(List.of()).build(), true);
+        Cgroup cgroup = create.apply(resources.toBuilder().devices(List.of()).build());
         try {
             cgroup.attachDeviceProgram(rules);
             return cgroup;
@@ -233,6 +266,16 @@ public final class CgroupManager {
     public Cgroup createContainer(Resources resources) {
         Cgroup ready = pool().take(resources);
         return ready != null ? ready : createContainer(nextContainerName(), resources);
+    }
+
+    /**
+     * A new path for a container cgroup below the parent, named as {@link #createContainer(Resources)} names
+     * them ({@code c<jvm pid>-<n>}, so that the sweep removes it once its JVM and its processes are gone).
+     *
+     * @return the path, not made yet
+     */
+    public CgroupPath nextContainerPath() {
+        return new CgroupPath(parent, nextContainerName());
     }
 
     private static String nextContainerName() {
@@ -283,7 +326,13 @@ public final class CgroupManager {
         return create(name, resources, false);
     }
 
-    private synchronized Cgroup create(String name, Resources resources, boolean onlyNeeded) {
+    private Cgroup create(String name, Resources resources, boolean onlyNeeded) {
+        return create(parent, name, List.of(), resources, onlyNeeded);
+    }
+
+    /** {@code name} under {@code leafParent}, which is the parent or below it (the {@code between} directories). */
+    private synchronized Cgroup create(String leafParent, String name, List<String> between, Resources resources,
+                                       boolean onlyNeeded) {
         checkName(name);
         Map<Controller, List<Write>> plan = plan(resources);
         List<CgroupLayout.Hierarchy> hierarchies = onlyNeeded ? needed(plan) : layout.all();
@@ -294,12 +343,12 @@ public final class CgroupManager {
         List<Node> nodes = new ArrayList<>();
         try {
             for (CgroupLayout.Hierarchy h : hierarchies) {
-                nodes.add(createIn(h, name, plan));
+                nodes.add(createIn(h, leafParent, between, name, plan));
             }
-            return new Cgroup(name, nodes);
+            return new Cgroup(name, nodes, above(hierarchies, between));
         } catch (RuntimeException e) {
             try {
-                new Cgroup(name, nodes).close();
+                new Cgroup(name, nodes, above(hierarchies, between)).close();
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -348,26 +397,47 @@ public final class CgroupManager {
         }
     }
 
-    private Node createIn(CgroupLayout.Hierarchy h, String name, Map<Controller, List<Write>> plan) {
+    /** The directories between the parent and the cgroups, in every hierarchy, deepest first. */
+    private List<Path> above(List<CgroupLayout.Hierarchy> hierarchies, List<String> between) {
+        List<Path> above = new ArrayList<>();
+        for (CgroupLayout.Hierarchy h : hierarchies) {
+            for (String b : between.reversed()) {
+                above.add(dirOf(h, b));
+            }
+        }
+        return above;
+    }
+
+    private Node createIn(CgroupLayout.Hierarchy h, String leafParent, List<String> between, String name,
+                          Map<Controller, List<Write>> plan) {
         try {
-            return createOnce(h, name, plan);
+            return createOnce(h, leafParent, between, name, plan);
         } catch (CgroupException e) {
             // another JVM's exit may remove a default parent it found empty between our look and our mkdir
-            // (ENOENT): then the parent is made and prepared again, its controllers enabled again, once
-            if (!createParent || !(e.getCause() instanceof NoSuchFileException)) {
+            // (ENOENT), or another container's removal a directory between: then the parent and those are made
+            // and prepared again, their controllers enabled again, once
+            if (!(createParent || !between.isEmpty()) || !(e.getCause() instanceof NoSuchFileException)) {
                 throw e;
             }
-            return createOnce(h, name, plan);
+            return createOnce(h, leafParent, between, name, plan);
         }
     }
 
-    private Node createOnce(CgroupLayout.Hierarchy h, String name, Map<Controller, List<Write>> plan) {
-        Path parentDir = dirOf(h, parent);
+    private Node createOnce(CgroupLayout.Hierarchy h, String leafParent, List<String> between, String name,
+                            Map<Controller, List<Write>> plan) {
+        Path ownParent = dirOf(h, parent);
         CgroupDriver driver = Node.driverOf(h);
-        ensureParent(h, parentDir, driver);
-        if (sweptParents.add(parentDir)) {
-            OrphanedCgroups.sweep(parentDir);
+        ensureParent(h, ownParent, driver);
+        if (sweptParents.add(ownParent)) {
+            OrphanedCgroups.sweep(ownParent);
         }
+        for (String b : between) { // shared with other containers: made once, left when they go
+            Path dir = dirOf(h, b);
+            if (CgroupFs.mkdir(dir)) {
+                driver.prepare(dir.getParent(), dir, h.controllers());
+            }
+        }
+        Path parentDir = dirOf(h, leafParent);
         Set<Controller> controllers = EnumSet.noneOf(Controller.class);
         controllers.addAll(h.controllers());
         if (h.v2()) {

@@ -15,9 +15,13 @@ import java.util.regex.Pattern;
  * launch with a cgroup in each JVM removes those whose owner is gone, under the parent it uses.
  *
  * <p>The owner is gone when no process has its pid, or when the process with that pid started after the
- * cgroup was made (the pid was reused). A cgroup that still holds a process (a container launched with
- * {@code dieWithParent(false)}) is busy and stays; nothing outside the parent, and nothing not named like a
- * container cgroup, is touched.
+ * cgroup was made (the pid was reused). The rule for what a sweep removes: <b>only an empty cgroup</b>. It never
+ * kills and never reads {@code cgroup.procs} first: it calls {@code rmdir}, which the kernel refuses (EBUSY)
+ * for a cgroup that holds a process or a child cgroup, atomically, so a cgroup with a live container (one
+ * launched with {@code dieWithParent(false)}, or made by {@code Launcher.create}, whose JVM may exit before it
+ * is even started) always stays, in every hierarchy. Nothing outside the parent, nothing deeper than its direct
+ * children, and nothing not named like a container cgroup ({@code c<pid>-<n>}: not a caller's cgroupsPath) is
+ * touched.
  */
 final class OrphanedCgroups {
     private static final Pattern NAME = Pattern.compile("c(\\d+)-\\d+");
@@ -33,7 +37,7 @@ final class OrphanedCgroups {
                 Matcher m = NAME.matcher(dir.getFileName().toString());
                 if (m.matches() && Files.isDirectory(dir) && ownerGone(Long.parseLong(m.group(1)), dir)) {
                     try {
-                        if (CgroupFs.rmdir(dir)) {
+                        if (CgroupFs.rmdir(dir)) { // EBUSY (false) while a process is in it: it stays
                             removed.add(dir);
                         }
                     } catch (CgroupException notOurs) {

@@ -2,8 +2,11 @@ package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.CreatedContainer;
+import dev.panamax.CreateOptions;
 import dev.panamax.StartRecord;
-import dev.panamax.spec.InvalidSpecException;
+import dev.panamax.cgroup.CgroupManager;
+import dev.panamax.cgroup.CgroupPath;
+import dev.panamax.cgroup.Resources;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Flags;
@@ -26,19 +29,28 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@code <java.io.tmpdir>/panamax-<uid>}), holding its start FIFO {@code start}. The creator opens the FIFO for
  * reading and writing and hands it to the child ({@code CreatedSteps}), which waits on it before its exec. A
  * starter claims the FIFO by removing it (one start wins), then writes one byte. The directory goes when the
- * container is started, ends while this JVM watches it, or its handle is closed.
+ * container is started, ends while this JVM watches it, or its handle is closed. A container with resources or
+ * a cgroup path gets a lasting cgroup ({@code CgroupManager.createLasting}): nothing removes it at JVM exit,
+ * only the handle's close or {@code ContainerControl.destroy}.
  */
 final class CreatedLaunch {
 
     private CreatedLaunch() {
     }
 
-    static CreatedContainer create(ContainerSpec spec) {
-        if (spec.resources().isPresent()) {
-            throw new InvalidSpecException("resources", "a created container joins no cgroup in this version "
-                    + "(its cgroup would have to outlive this JVM); launch it without resources");
+    static CreatedContainer create(ContainerSpec spec, CreateOptions options) {
+        ContainerSpec.Builder builder = spec.toBuilder().dieWithParent(false);
+        CgroupPath cgroupPath = null;
+        if (spec.resources().isPresent() || options.cgroupPath().isPresent()) {
+            CgroupManager manager = CgroupManager.system();
+            cgroupPath = options.cgroupPath().map(p -> CgroupPath.of(manager.parent(), p))
+                    .orElseGet(manager::nextContainerPath);
+            if (spec.resources().isEmpty()) {
+                builder.resources(Resources.NONE); // a cgroup to freeze, list and kill its processes
+            }
         }
-        ContainerSpec independent = spec.toBuilder().dieWithParent(false).build();
+        ContainerSpec independent = builder.build();
+        CgroupPath where = cgroupPath;
         Path dir = runtimeDirectory();
         Path fifo = dir.resolve("start");
         RunningContainer running;
@@ -46,7 +58,8 @@ final class CreatedLaunch {
             mkfifo(fifo);
             int fd = Libc.open(fifo.toString(), Abi.O_RDWR | Abi.O_CLOEXEC, 0);
             try {
-                running = Launch.create(independent, fd);
+                // a lasting cgroup: in every hierarchy, never made ahead; only a close or a destroy removes it
+                running = Launch.create(independent, fd, r -> CgroupManager.system().createLasting(where, r));
             } finally {
                 Libc.close(fd);
             }
@@ -68,7 +81,8 @@ final class CreatedLaunch {
             }
             throw failure;
         }
-        CreatedHandle handle = new CreatedHandle(running, new StartRecord(running.pid(), startTime, fifo));
+        CreatedHandle handle = new CreatedHandle(running, new StartRecord(running.pid(), startTime, fifo,
+                java.util.Optional.ofNullable(where)));
         running.onExit().whenComplete((status, failure) -> removeQuietly(fifo, dir, null));
         return handle;
     }
@@ -147,9 +161,11 @@ final class CreatedLaunch {
             // another user's directory (made first in a shared /tmp) could swap the FIFO: refuse it
             int owner = (int) Files.getAttribute(base, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
             int mode = (int) Files.getAttribute(base, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (owner != uid || (mode & 0077) != 0 || !Files.isDirectory(base, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // (one made 0755 by another part of the runtime, /run/panamax/leases say, is safe: only its owner writes)
+            if (owner != uid || (mode & 0022) != 0 || !Files.isDirectory(base, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new IllegalStateException("runtime directory " + base + ": must be a directory of uid " + uid
-                        + " with mode 0700, found uid " + owner + " mode 0" + Integer.toOctalString(mode & 07777));
+                        + " that group and others cannot write (mode 0700 when made here), found uid " + owner
+                        + " mode 0" + Integer.toOctalString(mode & 07777));
             }
             return Files.createTempDirectory(base, "created-");
         } catch (IOException e) {

@@ -53,6 +53,9 @@ final class Launch {
     private final int injectedErrno;
     /** The start FIFO of a created container ({@link CreatedLaunch}), or -1 for a launch. */
     private final int startFifo;
+    /** Makes the container's cgroup: one made ahead for a launch, a lasting one for a created container. */
+    private java.util.function.Function<dev.panamax.cgroup.Resources, Cgroup> cgroups =
+            r -> CgroupManager.system().createContainer(r);
 
     private Launch(ContainerSpec spec, IntPredicate faulty, int injectedErrno, int startFifo) {
         this.spec = spec;
@@ -94,11 +97,17 @@ final class Launch {
 
     /**
      * A container created but not started: it runs its setup in the setup executable and waits before its
-     * exec for a byte on {@code startFifo} (open for reading and writing); returned once it waits there.
+     * exec for a byte on {@code startFifo} (open for reading and writing); returned once it waits there. With
+     * resources, {@code cgroups} makes its cgroup.
      */
-    static RunningContainer create(ContainerSpec spec, int startFifo) {
+    static RunningContainer create(ContainerSpec spec, int startFifo,
+                                   java.util.function.Function<dev.panamax.cgroup.Resources, Cgroup> cgroups) {
         requireNativeAccess(spec); // a LaunchException naming the flag, as for a launch
-        return LauncherThread.call(() -> new Launch(spec, NO_FAULTS, 0, startFifo).run());
+        return LauncherThread.call(() -> {
+            Launch launch = new Launch(spec, NO_FAULTS, 0, startFifo);
+            launch.cgroups = cgroups;
+            return launch.run();
+        });
     }
 
     private RunningContainer run() {
@@ -130,7 +139,9 @@ final class Launch {
             boolean ownSpace = SpecCompiler.usesSetupExecutable(spec) || startFifo >= 0;
             setupExe = ownSpace ? new int[] {openSetupExecutable(spec)} : null;
             status = spec.process().init() ? Libc.pipe2(Abi.O_CLOEXEC) : null;
-            boolean vfork = SpecCompiler.usesVfork(spec);
+            // a created container execs the setup executable at once, as with an init: its own memory before
+            // it joins the cgroup, no vfork needed
+            boolean vfork = SpecCompiler.usesVfork(spec) && startFifo < 0;
             hello = vfork ? Libc.pipe2(Abi.O_CLOEXEC) : null;
             joined = JoinedNamespaces.open(spec);
             kept = keptCopies();
@@ -455,7 +466,7 @@ final class Launch {
             return null;
         }
         try {
-            Cgroup cgroup = CgroupManager.system().createContainer(spec.resources().get());
+            Cgroup cgroup = cgroups.apply(spec.resources().get());
             cleanup.push("remove cgroup " + cgroup.name(), cgroup::close);
             return cgroup;
         } catch (CgroupException e) {

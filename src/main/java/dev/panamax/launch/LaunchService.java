@@ -15,8 +15,12 @@ public final class LaunchService {
         return Launch.start(spec);
     }
 
-    public static dev.panamax.CreatedContainer create(ContainerSpec spec) {
-        return CreatedLaunch.create(spec);
+    public static dev.panamax.CreatedContainer create(ContainerSpec spec, dev.panamax.CreateOptions options) {
+        return CreatedLaunch.create(spec, options);
+    }
+
+    public static dev.panamax.ContainerControl control(dev.panamax.StartRecord record) {
+        return new ControlledContainer(record);
     }
 
     public static void start(dev.panamax.StartRecord record) {

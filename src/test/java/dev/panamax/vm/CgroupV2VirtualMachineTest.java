@@ -32,7 +32,8 @@ class CgroupV2VirtualMachineTest {
     private static List<String> runnerArgs(String classes) {
         if (classes.isBlank()) {
             return List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup",
-                    "--class", "dev.panamax.ContainerCgroupTest", "--class", "dev.panamax.DeviceTest");
+                    "--class", "dev.panamax.ContainerCgroupTest", "--class", "dev.panamax.DeviceTest",
+                    "--class", "dev.panamax.ContainerControlTest");
         }
         var args = new ArrayList<String>();
         for (String c : classes.split(",")) {
