@@ -128,7 +128,10 @@ public final class OverlaySteps {
     /**
      * The overlay's parameters: the read-only layers top first (the rootfs, then the lower layers from the top
      * down) as one {@code lowerdir} when it fits one fsconfig string, else one {@code lowerdir+} each (Linux
-     * 6.8+); then the writable layers, and {@code userxattr} for layers whose whiteouts are user xattrs.
+     * 6.8+); then the writable layers, {@code volatile} for temporary ones (Linux 5.10+: no sync of the
+     * upper filesystem, which overlay otherwise does at its unmount, milliseconds on a journaling filesystem;
+     * the layers are deleted at close, and a directory the spec keeps never gets it: a volatile work
+     * directory refuses the next mount), and {@code userxattr} for layers whose whiteouts are user xattrs.
      */
     static List<FsSteps.Param> config(String top, Filesystem.EphemeralRoot root, Layers layers) {
         List<String> lower = new ArrayList<>();
@@ -143,6 +146,9 @@ public final class OverlaySteps {
         }
         config.add(new FsSteps.Param("upperdir", layers.upper()));
         config.add(new FsSteps.Param("workdir", layers.work()));
+        if (root.keepUpperDir().isEmpty()) {
+            config.add(new FsSteps.Param("volatile", null));
+        }
         if (root.userXattr()) {
             config.add(new FsSteps.Param("userxattr", null));
         }
