@@ -253,6 +253,22 @@ class ImageSpecTest extends PlanTest {
     }
 
     @Test
+    void anImageRootsChildMakesItsMountNamespaceAfterGoingToItsLayersDirectory() {
+        String text = Launcher.plan(ContainerSpec.builder().image(image()).build());
+        assertFalse(cloneLine(text).contains("CLONE_NEWNS"), text);
+        int fchdir = text.indexOf("fchdir(layers_dir");
+        int unshare = text.indexOf("unshare(CLONE_NEWNS");
+        int makePrivate = text.indexOf("make every mount private");
+        assertTrue(0 <= fchdir && fchdir < unshare && unshare < makePrivate, text);
+        String kept = Launcher.plan(ContainerSpec.builder().image(image()).keepUpperDir(layer("kept")).build());
+        assertTrue(cloneLine(kept).contains("CLONE_NEWNS") && !kept.contains("unshare("), kept);
+    }
+
+    private static String cloneLine(String plan) {
+        return plan.lines().filter(l -> l.contains("the launcher creates the child")).findFirst().orElseThrow();
+    }
+
+    @Test
     void aKeptUpperDirIsNamedByItsPathAndNotVolatile() {
         Path keep = layer("kept");
         List<String> config = overlayConfig(ContainerSpec.builder().image(image()).keepUpperDir(keep).build());
