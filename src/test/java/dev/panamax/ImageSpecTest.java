@@ -224,9 +224,9 @@ class ImageSpecTest extends PlanTest {
         List<String> config = overlayConfig(ContainerSpec.builder().image(image()).build());
         assertEquals("lowerdir=" + layer("l2") + ":" + layer("l1") + ":" + layer("l0"), config.getFirst(),
                 config.toString());
-        assertEquals(List.of("upperdir", "workdir"), config.subList(1, 3).stream()
-                .map(c -> c.substring(0, c.indexOf('='))).toList());
-        assertEquals(3, config.size(), "no userxattr for trusted whiteouts: " + config);
+        assertEquals(List.of("upperdir=upper", "workdir=work", "volatile"), config.subList(1, 4),
+                "the temporary layers, named from the launch's directory, never synced");
+        assertEquals(4, config.size(), "no userxattr for trusted whiteouts: " + config);
         String text = Launcher.plan(ContainerSpec.builder().image(image()).build());
         assertTrue(text.contains("the image root (3 layers)"), text);
     }
@@ -249,6 +249,33 @@ class ImageSpecTest extends PlanTest {
         List<String> config = overlayConfig(ContainerSpec.builder().ephemeralRoot(layer("img")).command("/bin/true")
                 .build());
         assertEquals("lowerdir=" + layer("img"), config.getFirst());
-        assertEquals(3, config.size(), config.toString());
+        assertEquals(4, config.size(), config.toString());
+    }
+
+    @Test
+    void anImageRootsChildMakesItsMountNamespaceAfterGoingToItsLayersDirectory() {
+        String text = Launcher.plan(ContainerSpec.builder().image(image()).build());
+        assertFalse(cloneLine(text).contains("CLONE_NEWNS"), text);
+        int fchdir = text.indexOf("fchdir(layers_dir");
+        int unshare = text.indexOf("unshare(CLONE_NEWNS");
+        int makePrivate = text.indexOf("make every mount private");
+        assertTrue(0 <= fchdir && fchdir < unshare && unshare < makePrivate, text);
+        String kept = Launcher.plan(ContainerSpec.builder().image(image()).keepUpperDir(layer("kept")).build());
+        assertTrue(cloneLine(kept).contains("CLONE_NEWNS") && !kept.contains("unshare("), kept);
+    }
+
+    private static String cloneLine(String plan) {
+        return plan.lines().filter(l -> l.contains("the launcher creates the child")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aKeptUpperDirIsNamedByItsPathAndNotVolatile() {
+        Path keep = layer("kept");
+        List<String> config = overlayConfig(ContainerSpec.builder().image(image()).keepUpperDir(keep).build());
+        assertEquals(List.of("upperdir=" + keep.resolve("upper"), "workdir=" + keep.resolve("work")),
+                config.subList(1, 3));
+        assertEquals(3, config.size(), "kept layers are synced as any filesystem: " + config);
+        String text = Launcher.plan(ContainerSpec.builder().image(image()).keepUpperDir(keep).build());
+        assertFalse(text.contains("layers_dir"), text);
     }
 }

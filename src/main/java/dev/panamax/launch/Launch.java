@@ -125,6 +125,7 @@ final class Launch {
         int[] kept = null;
         int[] joined = null;
         int[] start = null;
+        int[] layersDir = null;
         try (Arena arena = Arena.ofConfined(); AwaitClone awaitClone = new AwaitClone()) {
             NetworkSetup network = NetworkSetup.prepare(spec, cleanup);
             if (network != null) {
@@ -161,20 +162,24 @@ final class Launch {
                 start = new int[] {Libc.fcntl(startFifo, Abi.F_DUPFD_CLOEXEC, aboveKept())};
                 fds = fds.withStart(ChildFds.fd(start[0], "start_fifo"));
             }
-            OverlaySteps.Layers layers = overlayRoot(cleanup);
+            layersDir = overlayRoot(cleanup);
+            if (layersDir != null) {
+                fds = fds.withLayersDir(ChildFds.fd(layersDir[0], "layers_dir"));
+            }
             int statusWrite = status == null ? -1 : status[1];
             ChildProgram program;
             MemorySegment inJvm;
             // the usual launch: a spec launched before is not compiled again (one that shares another container's
-            // namespaces is: a kept template would keep that container's handle reachable)
-            if (layers == null && faulty == NO_FAULTS && spec.joins().stream().allMatch(j -> j.path().isPresent())
+            // namespaces is: a kept template would keep that container's handle reachable); an ephemeral root's
+            // per-launch layers are named relative to the layers' descriptor, so its program is the same too
+            if (faulty == NO_FAULTS && spec.joins().stream().allMatch(j -> j.path().isPresent())
                     && start == null && network == null) {
                 ProgramTemplate template = ProgramTemplate.of(spec, fds);
                 program = template.program();
                 ProgramTemplate.Images images = template.images(fds, err[1], statusWrite);
                 inJvm = writeImages(images.first(), images.setup(), setupExe, arena);
             } else {
-                program = SpecCompiler.compile(spec, fds, layers);
+                program = SpecCompiler.compile(spec, fds);
                 inJvm = writeImages(program, setupExe, err[1], statusWrite, arena);
             }
             java.util.Optional<IdMapWriter> maps = IdMapWriter.prepare(spec);
@@ -292,6 +297,7 @@ final class Launch {
                 closeAll(kept);
                 closeAll(joined);
                 closeAll(start);
+                closeAll(layersDir);
                 stdio.close();
             } finally {
                 if (primary != null) {
@@ -443,11 +449,19 @@ final class Launch {
         return container;
     }
 
-    private OverlaySteps.Layers overlayRoot(Cleanup cleanup) {
+    /**
+     * The ephemeral root's writable layers for this launch; returns the descriptor of their temporary
+     * directory ({@link ChildFds#layersDir}), or null without one.
+     */
+    private int[] overlayRoot(Cleanup cleanup) {
         try {
-            return OverlayRoot.prepare(spec, cleanup);
+            int fd = OverlayRoot.prepare(spec, cleanup);
+            return fd < 0 ? null : new int[] {fd};
         } catch (java.io.IOException e) {
             throw FailureReport.parentCall(spec, "create the ephemeral root's upper layer", "mkdir", 0, e);
+        } catch (ErrnoException e) {
+            throw FailureReport.parentCall(spec, "open the ephemeral root's layers' directory", e.call(), e.errno(),
+                    e);
         }
     }
 
@@ -488,7 +502,8 @@ final class Launch {
 
     private MemorySegment cloneArgs(Arena arena, MemorySegment pidfdOut, MemorySegment tidOut, boolean vfork) {
         MemorySegment args = cloneArgs(arena, Abi.CLONE_VM | Abi.CLONE_PIDFD | Abi.CLONE_PARENT_SETTID
-                | (vfork ? Abi.CLONE_VFORK : 0) | Namespace.flags(spec.namespaces()), pidfdOut, STACK_SIZE);
+                | (vfork ? Abi.CLONE_VFORK : 0) | Namespace.flags(OverlaySteps.cloneNamespaces(spec)), pidfdOut,
+                STACK_SIZE);
         args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_PARENT_TID, tidOut.address());
         return args;
     }
@@ -506,7 +521,7 @@ final class Launch {
         if (SpecCompiler.usesVfork(spec)) {
             flags.add("CLONE_VFORK");
         }
-        for (Namespace ns : spec.namespaces()) {
+        for (Namespace ns : OverlaySteps.cloneNamespaces(spec)) {
             flags.add(ns == Namespace.MOUNT ? "CLONE_NEWNS" : "CLONE_NEW" + ns.procName().toUpperCase(java.util.Locale.ROOT));
         }
         String joined = String.join("|", flags);

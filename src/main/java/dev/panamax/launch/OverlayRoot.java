@@ -2,6 +2,8 @@ package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.program.OverlaySteps;
+import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Libc;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -14,21 +16,27 @@ import java.nio.file.attribute.BasicFileAttributes;
  * The ephemeral root: the image directory as the read-only lower layer of an overlay, with an upper and a
  * work directory that the parent creates per launch (in a temporary directory deleted at close, or in the
  * directory the spec keeps). In the child the overlay is mounted over the image path inside the container's
- * own mount namespace, so the host never sees it and the rest of the program treats it as the rootfs.
+ * own mount namespace, so the host never sees it and the rest of the program treats it as the rootfs. The
+ * child finds a temporary directory through a descriptor ({@code ChildFds.layersDir}), so that its program
+ * does not name it ({@link OverlaySteps}).
  *
  * <pre>{@code
-* OverlaySteps.Layers layers = OverlayRoot.prepare(spec, cleanup);   // null without an ephemeral root
+ * int fd = OverlayRoot.prepare(spec, cleanup);   // the temporary directory's descriptor, or -1
  * }</pre>
  */
 final class OverlayRoot {
     private OverlayRoot() {
     }
 
-    /** Creates the layers for one launch; a temporary one is deleted when {@code cleanup} runs. */
-    static OverlaySteps.Layers prepare(ContainerSpec spec, Cleanup cleanup) throws IOException {
+    /**
+     * Creates the layers for one launch; a temporary one is deleted when {@code cleanup} runs. Returns the
+     * temporary directory's descriptor ({@code O_PATH|O_DIRECTORY|O_CLOEXEC}, the caller closes it) when
+     * {@link OverlaySteps#usesLayersDir} holds, else -1.
+     */
+    static int prepare(ContainerSpec spec, Cleanup cleanup) throws IOException {
         var eph = spec.filesystem().ephemeral();
         if (eph.isEmpty()) {
-            return null;
+            return -1;
         }
         Path base;
         if (eph.get().keepUpperDir().isPresent()) {
@@ -37,9 +45,10 @@ final class OverlayRoot {
             base = Files.createTempDirectory("panamax-root-");
             cleanup.push("delete the ephemeral root's layers " + base, () -> deleteTree(base));
         }
-        Path upper = Files.createDirectories(base.resolve("upper"));
-        Path work = Files.createDirectories(base.resolve("work"));
-        return new OverlaySteps.Layers(upper.toString(), work.toString());
+        Files.createDirectories(base.resolve(OverlaySteps.UPPER));
+        Files.createDirectories(base.resolve(OverlaySteps.WORK));
+        return OverlaySteps.usesLayersDir(spec)
+                ? Libc.open(base.toString(), Abi.O_PATH | Abi.O_DIRECTORY | Abi.O_CLOEXEC, 0) : -1;
     }
 
     /**

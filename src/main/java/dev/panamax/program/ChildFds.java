@@ -28,11 +28,15 @@ import java.util.List;
  *                        in its order: the namespace file, or the other container's pidfd
  * @param start           the start FIFO of a created container (read and write: the child waits there for a
  *                        starter's byte before its exec, see {@link CreatedSteps}), or null for a launch
+ * @param layersDir       the launch's own directory of the ephemeral root's writable layers ({@code O_PATH}):
+ *                        the child names them relative to it ({@link OverlaySteps}), so that the program is
+ *                        the same for every launch of a spec; null without an ephemeral root or when the spec
+ *                        keeps its upper directory at a path of its own
  */
 public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
                        Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
                        Arg.Word stderr, List<Kept> kept, List<Arg.Word> joins,
-                       Arg.Word start) {
+                       Arg.Word start, Arg.Word layersDir) {
 
     /** The launch's copy of one kept descriptor ({@code source}) and the number it gets in the container. */
     public record Kept(Arg.Word source, int containerFd) {
@@ -41,6 +45,14 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     public ChildFds {
         kept = List.copyOf(kept);
         joins = List.copyOf(joins);
+    }
+
+    /** Without the layers' directory. */
+    public ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Arg.Word errorWrite,
+                    Arg.Word setupExecutable, Arg.Word statusWrite, Arg.Word stdin, Arg.Word stdout,
+                    Arg.Word stderr, List<Kept> kept, List<Arg.Word> joins, Arg.Word start) {
+        this(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout, stderr, kept, joins,
+                start, null);
     }
 
     /** A launch's descriptors: no start FIFO. */
@@ -69,13 +81,13 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     /** The same descriptors with {@code kept} as the kept ones. */
     public ChildFds withKept(List<Kept> kept) {
         return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
-                stderr, kept, joins, start);
+                stderr, kept, joins, start, layersDir);
     }
 
     /** The same descriptors with {@code joins} as the joined namespaces' ({@code ContainerSpec.joins()} order). */
     public ChildFds withJoins(List<Arg.Word> joins) {
         return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
-                stderr, kept, joins, start);
+                stderr, kept, joins, start, layersDir);
     }
 
     /**
@@ -96,7 +108,13 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
     /** The same descriptors with {@code start} as the start FIFO of a created container. */
     public ChildFds withStart(Arg.Word start) {
         return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
-                stderr, kept, joins, start);
+                stderr, kept, joins, start, layersDir);
+    }
+
+    /** The same descriptors with {@code layersDir} as the directory of the ephemeral root's writable layers. */
+    public ChildFds withLayersDir(Arg.Word layersDir) {
+        return new ChildFds(hello, syncRead, syncWrite, errorWrite, setupExecutable, statusWrite, stdin, stdout,
+                stderr, kept, joins, start, layersDir);
     }
 
     /** Symbolic copies for a plan: {@code keep_N} for container descriptor N. */
@@ -120,21 +138,27 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         return Arg.Word.descriptor(name, fd);
     }
 
-    /** All nine, in the record's order, null where absent, then the kept ones' copies, then the joined. */
+    /**
+     * All nine, in the record's order, null where absent, then the kept ones' copies, then the joined, then
+     * the layers' directory (null where absent).
+     */
     List<Arg.Word> all() {
         List<Arg.Word> all = new ArrayList<>(java.util.Arrays.asList(hello, syncRead, syncWrite, errorWrite,
                 setupExecutable, statusWrite, stdin, stdout, stderr));
         kept.forEach(k -> all.add(k.source()));
         all.addAll(joins);
+        all.add(layersDir);
         return all;
     }
 
     /**
-     * Which of the nine are present, as bits in the record's order, above them (from bit 10) how many
-     * are kept (up to 1024 descriptors can be open past execve, so 11 bits), and above that how many are joined.
+     * Which of the nine are present, as bits in the record's order, bit 9 whether the layers' directory is,
+     * above them (from bit 10) how many are kept (up to 1024 descriptors can be open past execve, so 11 bits),
+     * and above that how many are joined.
      */
     int shape() {
-        int bits = kept.size() << 10 | joins.size() << 21; // a start FIFO never goes into a template
+        int bits = kept.size() << 10 | joins.size() << 21 // a start FIFO never goes into a template
+                | (layersDir == null ? 0 : 1 << 9);
         List<Arg.Word> all = all();
         for (int k = 0; k < 9; k++) {
             bits |= all.get(k) == null ? 0 : 1 << k;
@@ -151,7 +175,7 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
             symbolicKept.add(new Kept(w[9 + k], kept.get(k).containerFd()));
         }
         return new ChildFds(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], symbolicKept,
-                java.util.Arrays.asList(w).subList(9 + kept.size(), w.length), null);
+                java.util.Arrays.asList(w).subList(9 + kept.size(), w.length - 1), null, w[w.length - 1]);
     }
 
     /** The descriptors the setup steps use after the {@code execveat}: every one but the memfd itself. */
@@ -168,6 +192,9 @@ public record ChildFds(Arg.Word hello, Arg.Word syncRead, Arg.Word syncWrite, Ar
         kept.addAll(joins);
         if (start != null) {
             kept.add(start);
+        }
+        if (layersDir != null) {
+            kept.add(layersDir);
         }
         return kept;
     }

@@ -41,7 +41,7 @@ public final class ExecIntoSteps {
      * @return the program
      */
     public static ChildProgram compile(ContainerSpec spec, ChildFds fds, Arg.Word pidfd, Arg.Word root) {
-        Emit e = new Emit(spec, fds, Host.current(), Arch.current(), null, new ChildProgram.Builder());
+        Emit e = new Emit(spec, fds, Host.current(), Arch.current(), new ChildProgram.Builder());
         for (Arg.Word fd : fds.keptAcrossSetupExec()) {
             e.add(keep(fd));
         }

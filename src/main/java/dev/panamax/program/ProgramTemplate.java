@@ -99,7 +99,7 @@ public final class ProgramTemplate {
             }
         };
         Host recording = new Host(host.euid(), host.egid(), host.capLastCap(), recorded);
-        ChildProgram program = SpecCompiler.compile(spec, symbolic, null, recording, arch);
+        ChildProgram program = SpecCompiler.compile(spec, symbolic, recording, arch);
         SyscallTable table = arch.syscalls();
         List<Arg.Word> slots = symbolic.all();
         int split = SpecCompiler.usesSetupExecutable(spec) ? program.setupExecFrom() : program.steps().size();

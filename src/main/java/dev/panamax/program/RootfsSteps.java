@@ -23,6 +23,7 @@ final class RootfsSteps {
         if (!spec.has(Namespace.MOUNT)) {
             return;
         }
+        OverlaySteps.enterLayersDir(e); // an ephemeral root's child makes its mount namespace here
         e.add(Step.of("make every mount private, so nothing propagates to the host", "mount",
                 NULL, new Arg.CString("/"), NULL, Arg.flags(Flags.MS_REC, Flags.MS_PRIVATE), NULL).hinting(Hints.lockedMount(e)));
         if (spec.rootfs().isEmpty()) {

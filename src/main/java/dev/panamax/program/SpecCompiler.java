@@ -14,20 +14,17 @@ public final class SpecCompiler {
     private SpecCompiler() {
     }
 
-    /** The program for a launch, with real descriptors. */
+    /**
+     * The program for a launch, with real descriptors (with an ephemeral root in a temporary directory, its
+     * {@link ChildFds#layersDir} too: see {@link OverlaySteps}).
+     */
     public static ChildProgram compile(ContainerSpec spec, ChildFds fds) {
-        return compile(spec, fds, null);
-    }
-
-    /** As above, with the ephemeral root's layers made for this launch (null without one). */
-    public static ChildProgram compile(ContainerSpec spec, ChildFds fds, OverlaySteps.Layers layers) {
-        return compile(spec, fds, layers, Host.current(), Arch.current());
+        return compile(spec, fds, Host.current(), Arch.current());
     }
 
     /** As above, for a launch from {@code host} on {@code arch}. */
-    public static ChildProgram compile(ContainerSpec spec, ChildFds fds, OverlaySteps.Layers layers, Host host,
-                                       Arch arch) {
-        Emit e = new Emit(spec, fds, host, arch, layers, new ChildProgram.Builder());
+    public static ChildProgram compile(ContainerSpec spec, ChildFds fds, Host host, Arch arch) {
+        Emit e = new Emit(spec, fds, host, arch, new ChildProgram.Builder());
         program(e);
         return e.out().build();
     }
@@ -42,8 +39,9 @@ public final class SpecCompiler {
         ProcessSpec p = spec.process();
         return compile(spec, ChildFds.symbolic(p.init(), usesVfork(spec), piped(p.stdin()), piped(p.stdout()),
                 piped(p.stderr())).withKept(ChildFds.symbolicKept(p.keptFds()))
-                        .withJoins(ChildFds.symbolicJoins(spec.joins())),
-                OverlaySteps.planned(spec), host, arch);
+                        .withJoins(ChildFds.symbolicJoins(spec.joins()))
+                        .withLayersDir(OverlaySteps.usesLayersDir(spec) ? Arg.Word.unknown("layers_dir") : null),
+                host, arch);
     }
 
     /** Whether a launch gives the child a descriptor for stream {@code s} ({@code stdin_fd} and the like). */

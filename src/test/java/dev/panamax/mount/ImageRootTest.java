@@ -27,11 +27,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -137,26 +136,86 @@ class ImageRootTest {
 
     @Test
     void theUpperDirExistsWhileTheContainerRunsAndIsGoneAfterClose() throws Exception {
-        ContainerSpec spec = ContainerSpec.builder().image(threeLayers).args("echo mine > /mine; echo ready; read x")
-                .stdin(Stdio.pipe()).stdout(Stdio.pipe()).build();
+        String mine = "pmx-mine-" + System.nanoTime();
+        ContainerSpec spec = ContainerSpec.builder().image(threeLayers)
+                .args("echo " + mine + " > /mine; echo ready; read x").stdin(Stdio.pipe()).stdout(Stdio.pipe()).build();
         Path upper;
         try (Container c = Launcher.launch(spec)) {
             BufferedReader out = new BufferedReader(new InputStreamReader(c.stdout(), StandardCharsets.UTF_8));
             assertEquals("ready", out.readLine());
-            upper = upperDir(c.pid());
-            assertEquals("mine\n", Files.readString(upper.resolve("mine")), "the write went to the upper dir");
+            upper = upperDirHolding(mine);
             c.stdin().close();
             c.waitFor(Duration.ofSeconds(20)).orElseThrow();
         }
         assertFalse(Files.exists(upper.getParent()), "the upper and work dirs are deleted at close: " + upper);
     }
 
-    /** The upper dir of the overlay at the container's root, from its mount table. */
-    private static Path upperDir(long pid) throws Exception {
-        Matcher m = Pattern.compile("upperdir=([^,\\s]+)")
-                .matcher(Files.readString(Path.of("/proc/" + pid + "/mountinfo")));
-        assertTrue(m.find(), "an overlay with an upper dir in the container's mount table");
-        return Path.of(m.group(1));
+    @Test
+    void twoRunningContainersOfOneImageSpecWriteToUpperDirsOfTheirOwn() throws Exception {
+        // one spec for both: the second launch runs the first one's program template
+        ContainerSpec spec = ContainerSpec.builder().image(threeLayers)
+                .args("read v; echo $v > /mine; echo ready; read x").stdin(Stdio.pipe()).stdout(Stdio.pipe()).build();
+        String[] tokens = {"pmx-a-" + System.nanoTime(), "pmx-b-" + System.nanoTime()};
+        Path[] uppers = new Path[2];
+        try (Container a = Launcher.launch(spec); Container b = Launcher.launch(spec)) {
+            Container[] both = {a, b};
+            for (int i = 0; i < 2; i++) {
+                both[i].stdin().write((tokens[i] + "\n").getBytes(StandardCharsets.UTF_8));
+                both[i].stdin().flush();
+                BufferedReader out = new BufferedReader(new InputStreamReader(both[i].stdout(), StandardCharsets.UTF_8));
+                assertEquals("ready", out.readLine());
+            }
+            uppers[0] = upperDirHolding(tokens[0]);
+            uppers[1] = upperDirHolding(tokens[1]);
+            assertFalse(uppers[0].equals(uppers[1]), "one upper dir each: " + uppers[0]);
+            for (Container c : both) {
+                c.stdin().close();
+                c.waitFor(Duration.ofSeconds(20)).orElseThrow();
+            }
+        }
+        for (Path upper : uppers) {
+            assertFalse(Files.exists(upper.getParent()), "deleted at close: " + upper);
+        }
+    }
+
+    @Test
+    void aFailedLaunchOfAnImageRootLeavesNoLayersBehind() throws Exception {
+        ContainerSpec spec = ContainerSpec.builder().image(threeLayers).command("/pmx/no/such/command").build();
+        for (int i = 0; i < 2; i++) { // the first launch compiles the program, the second uses its template
+            java.util.Set<Path> before = tempLayers();
+            assertThrows(dev.panamax.LaunchException.class, () -> Launcher.launch(spec).close());
+            java.util.Set<Path> left = tempLayers();
+            left.removeAll(before);
+            assertTrue(left.stream().noneMatch(p -> Files.exists(p.resolve("upper"))), "left behind: " + left);
+        }
+    }
+
+    /** The launches' temporary layer directories now. */
+    private static java.util.Set<Path> tempLayers() throws java.io.IOException {
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("panamax-root-"))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        }
+    }
+
+    /**
+     * The upper dir that holds {@code /mine} with {@code token}: the overlay's options name it relative to the
+     * launch's directory ({@code upperdir=upper}), so it is found among the launches' temporary directories.
+     */
+    private static Path upperDirHolding(String token) throws Exception {
+        List<Path> found = new ArrayList<>();
+        for (Path dir : tempLayers()) {
+            Path mine = dir.resolve("upper/mine");
+            try {
+                if (Files.readString(mine).equals(token + "\n")) {
+                    found.add(mine.getParent());
+                }
+            } catch (java.io.IOException gone) {
+                // another launch's directory, or one without the file
+            }
+        }
+        assertEquals(1, found.size(), "one upper dir holds " + token + ": " + found);
+        return found.getFirst();
     }
 
     @Test

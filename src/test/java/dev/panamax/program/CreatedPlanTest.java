@@ -18,7 +18,7 @@ class CreatedPlanTest {
         ChildFds fds = new ChildFds(null, Arg.Word.unknown("sync_r"), Arg.Word.unknown("sync_w"),
                 Arg.Word.unknown("err_w"), Arg.Word.unknown("setup_exe"), null, null, null, null, List.of(), List.of(),
                 Arg.Word.unknown("start_fifo"));
-        return SpecCompiler.compile(spec, fds, null, ROOT, Arch.X86_64).steps();
+        return SpecCompiler.compile(spec, fds, ROOT, Arch.X86_64).steps();
     }
 
     private static int index(List<Step> steps, String what) {

@@ -63,7 +63,15 @@ class ProgramTemplateTest {
                 spec.process().stdout() instanceof Stdio.Inherit ? null : ChildFds.fd(18, "stdout_fd"),
                 spec.process().stderr() instanceof Stdio.Inherit ? null : ChildFds.fd(19, "stderr_fd"), kept)
                 .withJoins(java.util.stream.IntStream.range(0, spec.joins().size()).mapToObj(i -> ChildFds.fd(40 + i,
-                        ChildFds.joinName(spec.joins().get(i), i))).toList());
+                        ChildFds.joinName(spec.joins().get(i), i))).toList())
+                .withLayersDir(OverlaySteps.usesLayersDir(spec) ? ChildFds.fd(50, "layers_dir") : null);
+    }
+
+    /** An image of three layers (all the same directory: nothing is read from them). */
+    private static dev.panamax.ContainerImage image() {
+        return new dev.panamax.ContainerImage("example/three:1", List.of(ROOTFS, ROOTFS, ROOTFS), false, List.of(),
+                List.of("/bin/true"), List.of(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty());
     }
 
     private static byte[] bytes(ProgramImage image) {
@@ -87,11 +95,15 @@ class ProgramTemplateTest {
                 base().keepFd(0, 5).keepFd(1, 9).init(true).build(),
                 base().joinNamespace(Namespace.NET, java.nio.file.Path.of("/run/netns/blue"))
                         .joinNamespace(Namespace.IPC, java.nio.file.Path.of("/run/ipcns/blue")).keepFd(1, 9).init(true)
-                        .build());
+                        .build(),
+                ContainerSpec.builder().ephemeralRoot(ROOTFS).command("/bin/true").build(),
+                ContainerSpec.builder().image(image()).build(),
+                ContainerSpec.builder().image(image()).init(true).keepFd(1, 9).build(),
+                ContainerSpec.builder().image(image()).keepUpperDir(ROOTFS.resolve("pmx-kept")).build());
         for (ContainerSpec spec : specs) {
             ChildFds fds = fds(spec);
             int status = spec.process().init() ? 16 : -1;
-            ChildProgram program = SpecCompiler.compile(spec, fds, null, host, Arch.X86_64);
+            ChildProgram program = SpecCompiler.compile(spec, fds, host, Arch.X86_64);
             boolean exe = SpecCompiler.usesSetupExecutable(spec);
             int split = exe ? program.setupExecFrom() : program.steps().size();
             var table = Arch.X86_64.syscalls();
@@ -126,6 +138,31 @@ class ProgramTemplateTest {
         assertTrue(again.program().steps().stream().anyMatch(s -> s.what().equals(
                 "mask /srv/secret (a directory) with the empty tmpfs")), again.program().render());
         assertSame(again, ProgramTemplate.of(spec, fds, host, Arch.X86_64));
+    }
+
+    @Test
+    void anImageRootsSecondLaunchUsesItsTemplateWithTheLaunchsOwnLayersDirectory() {
+        ContainerSpec spec = ContainerSpec.builder().image(image()).build();
+        ProgramTemplate first = ProgramTemplate.of(spec, fds(spec), host, Arch.X86_64);
+        ChildFds next = fds(spec).withLayersDir(ChildFds.fd(51, "layers_dir"));
+        assertSame(first, ProgramTemplate.of(spec, next, host, Arch.X86_64), "the second launch is not compiled");
+        String text = first.program().render();
+        assertTrue(text.contains("fchdir(layers_dir)") && text.contains("\"upperdir\", \"upper\"")
+                && text.contains("\"workdir\", \"work\""), text);
+        assertNotEquals(java.util.Arrays.toString(bytes(first.images(fds(spec), 14, -1).first())),
+                java.util.Arrays.toString(bytes(first.images(next, 14, -1).first())),
+                "each launch's image holds its own layers' descriptor");
+        ContainerSpec kept = ContainerSpec.builder().image(image()).keepUpperDir(ROOTFS.resolve("pmx-kept")).build();
+        String keptText = ProgramTemplate.of(kept, fds(kept), host, Arch.X86_64).program().render();
+        assertTrue(!keptText.contains("fchdir") && keptText.contains(ROOTFS.resolve("pmx-kept/upper").toString()),
+                keptText);
+    }
+
+    @Test
+    void anEphemeralRootWithoutItsLayersDirectoryIsRefused() {
+        ContainerSpec spec = ContainerSpec.builder().image(image()).build();
+        assertThrows(IllegalArgumentException.class,
+                () -> SpecCompiler.compile(spec, fds(spec).withLayersDir(null), host, Arch.X86_64));
     }
 
     @Test
