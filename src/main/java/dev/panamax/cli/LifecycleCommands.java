@@ -61,15 +61,19 @@ final class LifecycleCommands {
         }
     }
 
-    /** What {@code create} made: the container (a child of this JVM), its state and config. */
-    record Made(CreatedContainer container, SavedState state, OciConfig config) {
+    /**
+     * What {@code create} made: the container (a child of this JVM), its state and config, and its directory,
+     * still locked (the caller closes it).
+     */
+    record Made(CreatedContainer container, SavedState state, OciConfig config, ContainerDirectory dir) {
     }
 
     /**
      * {@code create}'s work, shared with {@code run}: reads the bundle, makes the state directory, creates the
-     * container and runs the prestart and createRuntime hooks; on any failure nothing of it is left.
+     * container and runs the prestart and createRuntime hooks; on any failure nothing of it is left (the bundle
+     * is read before the state directory is made).
      */
-    static Made create(PanamaxCommand panamax, CommandLine line, ContainerDirectory dir, String id) {
+    static Made create(PanamaxCommand panamax, CommandLine line, String id) {
         if (line.hasOption("console-socket")) {
             throw new CliException("--console-socket: not supported yet (terminals for created containers are"
                     + " not merged in this build)");
@@ -118,16 +122,19 @@ final class LifecycleCommands {
         } catch (IllegalArgumentException e) {
             throw new CliException("linux.cgroupsPath: " + e.getMessage());
         }
+        ContainerDirectory dir = ContainerDirectory.create(panamax.root(), id);
         long self = ProcessHandle.current().pid();
         SavedState state = new SavedState(id, bundle, rootfs, Instant.now().toString(), "", config.annotations(),
                 cgroupsPath, parent, self, Containers.startTime(self), Optional.empty());
-        dir.write(state);
         CreatedContainer created;
         try {
+            dir.write(state);
             created = Launcher.create(spec, CreateOptions.defaults().withCgroupPath(cgroupsPath));
         } catch (RuntimeException e) {
-            dir.remove();
-            throw new CliException("create " + id + ": " + e.getMessage());
+            try (dir) {
+                dir.remove();
+            }
+            throw e instanceof CliException ? e : new CliException("create " + id + ": " + e.getMessage());
         }
         try {
             state = state.withRecord(created.startRecord());
@@ -140,11 +147,13 @@ final class LifecycleCommands {
                         created.startRecord().pid() + "");
             }
         } catch (RuntimeException e) {
-            Containers.control(state, dir.path()).destroy();
-            dir.remove();
+            try (dir) {
+                Containers.control(state, dir.path()).destroy();
+                dir.remove();
+            }
             throw e;
         }
-        return new Made(created, state, config);
+        return new Made(created, state, config, dir);
     }
 
     /** The flags {@code create} and {@code run} share. */
@@ -192,9 +201,7 @@ final class LifecycleCommands {
         @Override
         public int run(PanamaxCommand panamax, CommandLine line) {
             String id = Arguments.id(Arguments.count(line, 1).getFirst());
-            try (ContainerDirectory dir = ContainerDirectory.create(panamax.root(), id)) {
-                create(panamax, line, dir, id);
-            }
+            create(panamax, line, id).dir().close();
             return 0;
         }
     }
@@ -282,9 +289,8 @@ final class LifecycleCommands {
         @Override
         public int run(PanamaxCommand panamax, CommandLine line) {
             String id = Arguments.id(Arguments.count(line, 1).getFirst());
-            Made made;
-            try (ContainerDirectory dir = ContainerDirectory.create(panamax.root(), id)) {
-                made = create(panamax, line, dir, id);
+            Made made = create(panamax, line, id);
+            try (ContainerDirectory dir = made.dir()) {
                 try {
                     start(panamax, dir, made.state(), made.config());
                 } catch (RuntimeException e) {
@@ -320,7 +326,7 @@ final class LifecycleCommands {
                     panamax.logger.write(Log.Level.DEBUG, gone.getMessage());
                 }
             }
-            return status.code();
+            return status.shellCode();
         }
     }
 
