@@ -41,6 +41,27 @@ public final class AotTraining {
         }
     }
 
+    /**
+     * The commands on a saved container that has stopped (a made-up state file whose pid cannot exist: above
+     * the kernel's largest pid_max), so that reading state files, the control's state, the config's parse for the
+     * poststop hooks and the directory's removal are trained too; nothing is signalled or launched.
+     */
+    private static void trainStoppedContainer(Path root, Path bundle, PrintStream sink) {
+        String id = "pmx-aot-training";
+        try (ContainerDirectory dir = ContainerDirectory.create(root, id)) {
+            dir.write(new SavedState(id, bundle.toAbsolutePath(), bundle.toAbsolutePath().resolve("rootfs"),
+                    java.time.Instant.now().toString(), "", java.util.Map.of("training", "yes"), "/panamax/" + id,
+                    "/panamax", 4_194_305, 1, java.util.Optional.of(new dev.panamax.StartRecord(4_194_305, 1,
+                    dir.path().toAbsolutePath().resolve("no-fifo")))));
+        }
+        for (List<String> command : List.of(List.of("state", id), List.of("list"), List.of("list", "-f", "json"),
+                List.of("ps", "-f", "json", id), List.of("kill", id), List.of("delete", id))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--root", root.toString()));
+            args.addAll(command);
+            Main.run(args, sink, sink);
+        }
+    }
+
     private static void train() throws IOException {
         Path dir = Files.createTempDirectory("pmx-aot-");
         try {
@@ -61,6 +82,7 @@ public final class AotTraining {
                         List.of("run", "-bundle", bundle.toString(), "--bogus"))) {
                     Main.run(command, sink, sink);
                 }
+                trainStoppedContainer(Path.of(root), bundle, sink);
             }
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {
