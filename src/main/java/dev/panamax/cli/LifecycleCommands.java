@@ -450,6 +450,15 @@ final class LifecycleCommands {
         }
     }
 
+    /** {@return {@code --format}: table (the default) or json} */
+    private static String format(CommandLine line) {
+        String format = line.getOptionValue("format", "table");
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new CliException("invalid format option: " + format + " (table or json)");
+        }
+        return format;
+    }
+
     /** {@code list}: the containers under the root. */
     static final class ListCommand implements Subcommand {
         @Override
@@ -478,10 +487,7 @@ final class LifecycleCommands {
         @Override
         public int run(PanamaxCommand panamax, CommandLine line) {
             Arguments.count(line, 0);
-            String format = line.getOptionValue("format", "table");
-            if (!format.equals("table") && !format.equals("json")) {
-                throw new CliException("invalid format option: " + format + " (table or json)");
-            }
+            String format = format(line);
             List<Map<String, Object>> states = new ArrayList<>();
             for (String id : ContainerDirectory.ids(panamax.root())) {
                 SavedState s = ContainerDirectory.read(panamax.root().resolve(id));
@@ -527,10 +533,7 @@ final class LifecycleCommands {
         @Override
         public int run(PanamaxCommand panamax, CommandLine line) {
             String id = Arguments.range(line, 1, 1).getFirst();
-            String format = line.getOptionValue("format", "table");
-            if (!format.equals("table") && !format.equals("json")) {
-                throw new CliException("invalid format option: " + format + " (table or json)");
-            }
+            String format = format(line);
             SavedState s = ContainerDirectory.read(panamax.root().resolve(Arguments.id(id)));
             if (s == null || s.record().isEmpty()) {
                 throw new CliException("container does not exist: " + id);
