@@ -41,6 +41,27 @@ public final class AotTraining {
         }
     }
 
+    /**
+     * The commands on a saved container that has stopped (a made-up state file whose pid cannot exist: above
+     * the kernel's largest pid_max), so that reading state files, the control's state, the config's parse for the
+     * poststop hooks and the directory's removal are trained too; nothing is signalled or launched.
+     */
+    private static void trainStoppedContainer(Path root, Path bundle, PrintStream sink) {
+        String id = "pmx-aot-training";
+        try (ContainerDirectory dir = ContainerDirectory.create(root, id)) {
+            dir.write(new SavedState(id, bundle.toAbsolutePath(), bundle.toAbsolutePath().resolve("rootfs"),
+                    java.time.Instant.now().toString(), "", java.util.Map.of("training", "yes"), "/panamax/" + id,
+                    "/panamax", 4_194_305, 1, java.util.Optional.of(new dev.panamax.StartRecord(4_194_305, 1,
+                    dir.path().toAbsolutePath().resolve("no-fifo")))));
+        }
+        for (List<String> command : List.of(List.of("state", id), List.of("list"), List.of("list", "-f", "json"),
+                List.of("ps", "-f", "json", id), List.of("kill", id), List.of("delete", id))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--root", root.toString()));
+            args.addAll(command);
+            Main.run(args, sink, sink);
+        }
+    }
+
     private static void train() throws IOException {
         Path dir = Files.createTempDirectory("pmx-aot-");
         try {
@@ -48,14 +69,20 @@ public final class AotTraining {
             for (int round = 0; round < 3; round++) {
                 Path bundle = Files.createDirectory(dir.resolve("bundle" + round));
                 Path log = dir.resolve("log" + round + ".json");
+                String root = dir.resolve("root" + round).toString();
                 for (List<String> command : List.of(List.of("--version"), List.of("--help"), List.of("features"),
                         List.of("spec", "--bundle", bundle.toString()),
                         List.of("spec", "--bundle", bundle.toString()), // exists: the error path
                         List.of("--log", log.toString(), "--log-format", "json", "spec", "--rootless", "--bundle",
                                 bundle.toString()),
-                        List.of("--debug", "--no-such-flag"), List.of("no-such-command"))) {
+                        List.of("--debug", "--no-such-flag"), List.of("no-such-command"),
+                        List.of("--root", root, "list"), List.of("--root", root, "list", "--format=json"),
+                        List.of("--root", root, "state", "pmx-none"), List.of("--root", root, "kill", "pmx-none", "KILL"),
+                        List.of("--root", root, "delete", "-f", "pmx-none"), List.of("create", "--help"),
+                        List.of("run", "-bundle", bundle.toString(), "--bogus"))) {
                     Main.run(command, sink, sink);
                 }
+                trainStoppedContainer(Path.of(root), bundle, sink);
             }
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {
