@@ -1,0 +1,195 @@
+package dev.panamax;
+
+import dev.panamax.sys.UnixSockets;
+import dev.panamax.sys.internal.Libc;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A container created by a JVM that exited is exec'd into from another JVM ({@link ContainerControl#exec}): the
+ * exec joins its namespaces and cgroup, reports its status to this JVM, and can have a terminal whose master
+ * goes to a console socket.
+ */
+@Tag("kernel")
+public class ContainerExecTest extends BusyboxTest {
+
+    /** A cgroup path of this test run, below the runtime's parent. */
+    static String uniquePath() {
+        return "pmxexec" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "/c";
+    }
+
+    /** Creates {@link ExecProbe#spec} in a child JVM that exits; returns the record it printed. */
+    static StartRecord createdByAJvmThatExits(String command, boolean hostPts) throws Exception {
+        Process jvm = ChildJvm.start(ExecProbe.class, root.path().toString(), uniquePath(), command,
+                hostPts ? "pts" : "-");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream()));
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("panamax-created "), "the probe prints the record, got: "
+                    + line + "\n" + new String(jvm.getInputStream().readAllBytes()));
+            assertTrue(jvm.waitFor(30, TimeUnit.SECONDS), "the creating JVM exits");
+            return StartRecord.parse(line);
+        } finally {
+            jvm.destroyForcibly();
+            jvm.waitFor();
+        }
+    }
+
+    private static ProcessSpec process(String script, boolean terminal) {
+        ContainerSpec.Builder b = ContainerSpec.builder().command("sh", "-c", script);
+        return (terminal ? b.terminal(true) : b.stdout(Stdio.pipe())).build().process();
+    }
+
+    @Test
+    void anExecFromAnotherJvmJoinsTheContainersNamespacesAndCgroupAndReportsItsStatus() throws Exception {
+        StartRecord record = createdByAJvmThatExits("exec sleep 1000", false);
+        ContainerControl control = Launcher.control(record);
+        try {
+            Launcher.start(record);
+            ContainerSpec spec = ExecProbe.spec(root.path(), "exec sleep 1000", false);
+            try (Container exec = control.exec(spec, process(
+                    "for n in pid mnt uts; do readlink /proc/self/ns/$n; done; exit 3", false),
+                    ExecOptions.defaults())) {
+                String out = new String(exec.stdout().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(3, exec.waitFor(Duration.ofSeconds(10)).orElseThrow().code(), "the command's status");
+                List<String> expected = List.of("pid", "mnt", "uts").stream().map(ns -> link(record.pid(), ns)).toList();
+                assertEquals(expected, out.lines().toList(), "the container's namespaces (inodes equal)");
+            }
+            try (Container exec = control.exec(spec, process("exec sleep 100", false), ExecOptions.defaults())) {
+                long relay = exec.pid();
+                await(() -> control.pids().contains(relay) && control.pids().size() == 3,
+                        "the exec's relay and command are in the container's cgroup: " + control.pids());
+                exec.close();
+                await(() -> control.pids().equals(List.of(record.pid())), "closing the exec ends it, not the container");
+            }
+            assertEquals(ContainerControl.State.RUNNING, control.state());
+        } finally {
+            control.destroy();
+        }
+    }
+
+    @Test
+    void aTerminalExecSendsItsMasterToTheConsoleSocket(@TempDir Path dir) throws Exception {
+        StartRecord record = createdByAJvmThatExits("exec sleep 1000", true);
+        ContainerControl control = Launcher.control(record);
+        int master = -1;
+        try (UnixSockets.Listener listener = UnixSockets.listen(dir.resolve("console.sock"))) {
+            Launcher.start(record);
+            ContainerSpec spec = ExecProbe.spec(root.path(), "exec sleep 1000", true);
+            CompletableFuture<UnixSockets.Received> arrival = CompletableFuture.supplyAsync(listener::receiveFd);
+            try (Container exec = control.exec(spec, process("read go; tty; stty size; echo END", true),
+                    ExecOptions.defaults())) {
+                Terminal t = exec.terminal();
+                t.resize(30, 100);
+                t.sendTo(listener.path());
+                UnixSockets.Received r = arrival.get(10, TimeUnit.SECONDS);
+                master = r.fd();
+                assertTrue(r.name().matches("/dev/pts/[0-9]+"), r.name());
+                assertThrows(IOException.class, () -> t.input().write('x'), "the JVM's copy is closed");
+                try (Arena arena = Arena.ofConfined()) {
+                    Libc.write(master, arena.allocateFrom("go\n", StandardCharsets.US_ASCII), 3);
+                }
+                String screen = new FdText(master).await("END");
+                assertTrue(screen.contains(r.name() + "\r\n"), "tty answers the terminal's name: " + screen);
+                assertTrue(screen.contains("30 100\r\n"), "the size set before (TIOCGWINSZ): " + screen);
+                assertEquals(0, exec.waitFor(Duration.ofSeconds(10)).orElseThrow().code());
+            }
+        } finally {
+            if (master >= 0) {
+                Libc.close(master);
+            }
+            control.destroy();
+        }
+    }
+
+    @Test
+    void execIsRefusedForACreatedAndAStoppedContainer() throws Exception {
+        StartRecord record = createdByAJvmThatExits("exit 0", false);
+        ContainerControl control = Launcher.control(record);
+        try {
+            ContainerSpec spec = ExecProbe.spec(root.path(), "exit 0", false);
+            IllegalStateException created = assertThrows(IllegalStateException.class,
+                    () -> control.exec(spec, process("true", false), ExecOptions.defaults()));
+            assertTrue(created.getMessage().startsWith("cannot exec in a created container"), created.getMessage());
+            Launcher.start(record);
+            await(() -> control.state() == ContainerControl.State.STOPPED, "the container ends");
+            IllegalStateException stopped = assertThrows(IllegalStateException.class,
+                    () -> control.exec(spec, process("true", false), ExecOptions.defaults()));
+            assertEquals("cannot exec in a stopped container", stopped.getMessage());
+        } finally {
+            control.destroy();
+        }
+    }
+
+    private static String link(long pid, String ns) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + ns)).toString();
+        } catch (IOException e) {
+            throw new AssertionError("readlink /proc/" + pid + "/ns/" + ns, e);
+        }
+    }
+
+    static void await(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** The text read from a terminal master received over a socket (EIO: no process holds the slave). */
+    static final class FdText {
+        private final StringBuilder text = new StringBuilder();
+
+        FdText(int fd) {
+            Thread.ofPlatform().daemon().name("console").start(() -> {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment buf = arena.allocate(4096);
+                    for (long n; (n = Libc.read(fd, buf, 4096)) > 0; ) {
+                        synchronized (this) {
+                            text.append(new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
+                                    StandardCharsets.UTF_8));
+                            notifyAll();
+                        }
+                    }
+                } catch (RuntimeException ended) {
+                    // EIO once the exec ended, or the descriptor closed: the test fails on a missing text
+                }
+            });
+        }
+
+        synchronized String await(String expected) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (text.indexOf(expected) < 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no \"" + expected + "\" on the console within 10 s:\n" + text);
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            return text.toString();
+        }
+    }
+}
