@@ -123,6 +123,30 @@ public class ContainerExecTest extends BusyboxTest {
     }
 
     @Test
+    void aCreatedContainersTerminalGoesToTheConsoleSocketBeforeItStarts(@TempDir Path dir) throws Exception {
+        ContainerSpec spec = ExecProbe.spec(root.path(), "tty; stty size; echo END", true).toBuilder()
+                .terminal(true).build();
+        int master = -1;
+        try (UnixSockets.Listener listener = UnixSockets.listen(dir.resolve("console.sock"));
+             CreatedContainer c = Launcher.create(spec)) {
+            CompletableFuture<UnixSockets.Received> arrival = CompletableFuture.supplyAsync(listener::receiveFd);
+            c.terminal().resize(24, 81);
+            c.terminal().sendTo(listener.path());
+            UnixSockets.Received r = arrival.get(10, TimeUnit.SECONDS);
+            master = r.fd();
+            FdText screen = new FdText(master);
+            Launcher.start(c.startRecord());
+            String text = screen.await("END");
+            assertTrue(text.contains(r.name() + "\r\n") && text.contains("24 81\r\n"), text);
+            assertEquals(0, c.waitFor(Duration.ofSeconds(10)).orElseThrow().code());
+        } finally {
+            if (master >= 0) {
+                Libc.close(master);
+            }
+        }
+    }
+
+    @Test
     void execIsRefusedForACreatedAndAStoppedContainer() throws Exception {
         StartRecord record = createdByAJvmThatExits("exit 0", false);
         ContainerControl control = Launcher.control(record);
