@@ -109,7 +109,7 @@ public class ContainerExecTest extends BusyboxTest {
                 try (Arena arena = Arena.ofConfined()) {
                     Libc.write(master, arena.allocateFrom("go\n", StandardCharsets.US_ASCII), 3);
                 }
-                String screen = new FdText(master).await("END");
+                String screen = screen(master).await("END");
                 assertTrue(screen.contains(r.name() + "\r\n"), "tty answers the terminal's name: " + screen);
                 assertTrue(screen.contains("30 100\r\n"), "the size set before (TIOCGWINSZ): " + screen);
                 assertEquals(0, exec.waitFor(Duration.ofSeconds(10)).orElseThrow().code());
@@ -134,7 +134,7 @@ public class ContainerExecTest extends BusyboxTest {
             c.terminal().sendTo(listener.path());
             UnixSockets.Received r = arrival.get(10, TimeUnit.SECONDS);
             master = r.fd();
-            FdText screen = new FdText(master);
+            TerminalTest.Screen screen = screen(master);
             Launcher.start(c.startRecord());
             String text = screen.await("END");
             assertTrue(text.contains(r.name() + "\r\n") && text.contains("24 81\r\n"), text);
@@ -183,37 +183,27 @@ public class ContainerExecTest extends BusyboxTest {
         }
     }
 
-    /** The text read from a terminal master received over a socket (EIO: no process holds the slave). */
-    static final class FdText {
-        private final StringBuilder text = new StringBuilder();
+    /** A terminal master received over a socket, as a stream (EIO: no process holds the slave: the end). */
+    static TerminalTest.Screen screen(int fd) {
+        return new TerminalTest.Screen(new InputStream() {
+            private final MemorySegment buffer = Arena.ofAuto().allocate(4096);
 
-        FdText(int fd) {
-            Thread.ofPlatform().daemon().name("console").start(() -> {
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment buf = arena.allocate(4096);
-                    for (long n; (n = Libc.read(fd, buf, 4096)) > 0; ) {
-                        synchronized (this) {
-                            text.append(new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
-                                    StandardCharsets.UTF_8));
-                            notifyAll();
-                        }
-                    }
-                } catch (RuntimeException ended) {
-                    // EIO once the exec ended, or the descriptor closed: the test fails on a missing text
-                }
-            });
-        }
-
-        synchronized String await(String expected) throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (text.indexOf(expected) < 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("no \"" + expected + "\" on the console within 10 s:\n" + text);
-                }
-                wait(Math.max(1, left / 1_000_000));
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("read(byte[], int, int) only");
             }
-            return text.toString();
-        }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                long n;
+                try {
+                    n = Libc.read(fd, buffer, Math.min(len, buffer.byteSize()));
+                } catch (RuntimeException ended) {
+                    return -1;
+                }
+                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
+                return n == 0 ? -1 : (int) n;
+            }
+        });
     }
 }
