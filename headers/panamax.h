@@ -37,6 +37,7 @@
 #include <linux/sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <net/if.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>

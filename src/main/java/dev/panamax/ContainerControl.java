@@ -107,4 +107,24 @@ public interface ContainerControl {
      * @throws dev.panamax.cgroup.CgroupException if a process or directory is still there after 10 s
      */
     void destroy();
+
+    /**
+     * Runs another process in the running container from this process (for an OCI runtime, a fresh JVM), as
+     * {@link Container#exec(ProcessSpec)} does from the launching JVM: it checks the state (refused, as runc
+     * refuses, unless {@link State#RUNNING}), opens the container's pidfd while the pid has the recorded start
+     * time, joins every namespace of {@code containerSpec} through it, the container's cgroup and root, and
+     * applies the container's hardening (rlimits, capabilities, no_new_privs, seccomp) with the replacements of
+     * {@code options}. This JVM is the parent of the exec's relay: the handle's {@link Container#waitFor()}
+     * reports the command's status. A terminal ({@link Stdio#terminal()}) is the handle's
+     * {@link Container#terminal()}.
+     *
+     * @param containerSpec the container's spec, as it was created (for an OCI container, its bundle's
+     *                      {@code config.json} read again): its namespaces, root and hardening
+     * @param process       the command, environment, working directory and standard streams
+     * @param options       the exec's user and hardening replacements, and whether it outlives this JVM
+     * @return the exec's handle; its {@link Container#pid()} is the relay's
+     * @throws IllegalStateException "cannot exec in a stopped container" (also "paused", "created")
+     * @throws LaunchException if a step fails, or the container ended meanwhile ({@code errnoName()} ESRCH)
+     */
+    Container exec(ContainerSpec containerSpec, ProcessSpec process, ExecOptions options);
 }

@@ -42,4 +42,17 @@ public interface Terminal {
 
     /** {@return the host path of the terminal's slave side, for messages} */
     String name();
+
+    /**
+     * Hands the master to another process, as an OCI runtime's {@code --console-socket} does: connects to the
+     * unix socket, sends the master with {@code SCM_RIGHTS} and {@link #name()} as the message (runc's
+     * {@code SendFile}), and closes this JVM's copy: {@link #input()} and {@link #output()} are closed from then
+     * on, and the receiver alone holds the master.
+     *
+     * @param consoleSocket the path of a listening {@code SOCK_STREAM} unix socket
+     * @throws IllegalStateException if the terminal is closed already
+     * @throws dev.panamax.sys.ErrnoException if {@code connect} or {@code sendmsg} fails (naming the socket);
+     *         the terminal then stays open
+     */
+    void sendTo(java.nio.file.Path consoleSocket);
 }

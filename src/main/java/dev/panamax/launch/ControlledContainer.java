@@ -197,6 +197,52 @@ final class ControlledContainer implements ContainerControl {
     }
 
     @Override
+    public dev.panamax.Container exec(dev.panamax.ContainerSpec containerSpec, dev.panamax.ProcessSpec process,
+                                      dev.panamax.ExecOptions options) {
+        java.util.Objects.requireNonNull(containerSpec, "containerSpec");
+        java.util.Objects.requireNonNull(process, "process");
+        switch (state()) { // runc's messages
+            case STOPPED -> throw new IllegalStateException("cannot exec in a stopped container");
+            case PAUSED -> throw new IllegalStateException("cannot exec in a paused container");
+            case CREATED -> throw new IllegalStateException("cannot exec in a created container (start it first)");
+            case RUNNING -> { }
+        }
+        dev.panamax.ContainerSpec execSpec = dev.panamax.program.ExecIntoSteps.execSpec(containerSpec, process,
+                options.user(), options.applyTo(containerSpec.hardening()), !options.detach());
+        return ExecLaunch.start(execSpec, new ExecLaunch.Target() {
+            @Override
+            public long pid() {
+                return record.pid();
+            }
+
+            @Override
+            public <T> T withPidfd(java.util.function.IntFunction<T> use) {
+                int pidfd;
+                try {
+                    pidfd = Libc.pidfdOpen(Math.toIntExact(record.pid()));
+                } catch (ErrnoException e) {
+                    throw ExecLaunch.exited(record.pid());
+                }
+                try {
+                    // the pidfd is the container's only if the pid still has the recorded start time
+                    if (!alive()) {
+                        throw ExecLaunch.exited(record.pid());
+                    }
+                    return use.apply(pidfd);
+                } finally {
+                    Libc.close(pidfd);
+                }
+            }
+
+            @Override
+            public Cgroup cgroupOrNull() {
+                Cgroup cgroup = ControlledContainer.this.cgroupOrNull();
+                return cgroup == null || cgroup.paths().isEmpty() ? null : cgroup;
+            }
+        });
+    }
+
+    @Override
     public String toString() {
         return "ContainerControl[" + record.text() + "]";
     }

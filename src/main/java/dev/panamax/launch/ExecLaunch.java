@@ -2,6 +2,7 @@ package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
 import dev.panamax.LaunchException;
+import dev.panamax.cgroup.Cgroup;
 import dev.panamax.program.Arg;
 import dev.panamax.program.ChildFds;
 import dev.panamax.program.ChildProgram;
@@ -32,24 +33,40 @@ import java.lang.foreign.ValueLayout;
 final class ExecLaunch {
     private static final long STACK_SIZE = 64 * 1024;
 
+    /** The container an exec joins: a launch's handle in this JVM, or a container controlled from its record. */
+    interface Target {
+        /** {@return the container's pid, for messages} */
+        long pid();
+
+        /**
+         * Calls {@code use} with the container's pidfd while the container is known to run.
+         *
+         * @throws LaunchException with ESRCH when the container has exited
+         */
+        <T> T withPidfd(java.util.function.IntFunction<T> use);
+
+        /** {@return the container's cgroup, which the exec joins, or null} */
+        Cgroup cgroupOrNull();
+    }
+
     /** The container's spec with the exec's process, user and capabilities ({@link ExecIntoSteps#execSpec}). */
     private final ContainerSpec execSpec;
-    private final RunningContainer container;
+    private final Target container;
     /** For failure-injection tests: the steps for which it holds fail with ENOSYS. */
     private final java.util.function.IntPredicate faulty;
 
-    private ExecLaunch(ContainerSpec execSpec, RunningContainer container, java.util.function.IntPredicate faulty) {
+    private ExecLaunch(ContainerSpec execSpec, Target container, java.util.function.IntPredicate faulty) {
         this.execSpec = execSpec;
         this.container = container;
         this.faulty = faulty;
     }
 
-    static RunningContainer start(ContainerSpec execSpec, RunningContainer container) {
+    static RunningContainer start(ContainerSpec execSpec, Target container) {
         return start(execSpec, container, step -> false);
     }
 
     /** For failure-injection tests: the exec's steps for which {@code faulty} holds fail with ENOSYS. */
-    static RunningContainer start(ContainerSpec execSpec, RunningContainer container,
+    static RunningContainer start(ContainerSpec execSpec, Target container,
                                   java.util.function.IntPredicate faulty) {
         NativeAccess.require();
         return LauncherThread.call(() -> new ExecLaunch(execSpec, container, faulty).run());

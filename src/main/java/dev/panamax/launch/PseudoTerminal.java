@@ -105,6 +105,17 @@ final class PseudoTerminal implements Terminal, AutoCloseable {
         return name;
     }
 
+    @Override
+    public void sendTo(java.nio.file.Path consoleSocket) {
+        io.readLock().lock(); // not closed while it is sent
+        try {
+            dev.panamax.sys.UnixSockets.sendFd(consoleSocket, masterFd(), name);
+        } finally {
+            io.readLock().unlock();
+        }
+        close();
+    }
+
     private int masterFd() {
         if (closed) {
             throw new IllegalStateException("terminal " + name + " is closed (its container was closed)");

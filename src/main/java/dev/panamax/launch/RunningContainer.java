@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** The {@link Container} a successful launch returns. */
-final class RunningContainer implements Container {
+final class RunningContainer implements ExecLaunch.Target, Container {
     private final long pid;
     private final int pidfd;
     private final CompletableFuture<ExitStatus> exit;
@@ -143,7 +143,8 @@ final class RunningContainer implements Container {
     }
 
     /** The container's cgroup, or null without resources. */
-    Cgroup cgroupOrNull() {
+    @Override
+    public Cgroup cgroupOrNull() {
         return cgroup;
     }
 
@@ -190,7 +191,8 @@ final class RunningContainer implements Container {
      * Runs {@code use} with the container's pidfd while the container is not closed (its pidfd stays open
      * meanwhile), or throws the exec's "exited" error.
      */
-    synchronized <T> T withPidfd(java.util.function.IntFunction<T> use) {
+    @Override
+    public synchronized <T> T withPidfd(java.util.function.IntFunction<T> use) {
         if (closed || exit.isDone()) {
             throw ExecLaunch.exited(pid);
         }

@@ -143,6 +143,11 @@ public final class OciConfig {
      * @throws IllegalStateException if Jackson (an optional dependency of Panamax) is missing
      */
     public static OciConfig parse(byte[] json) {
+        return new OciConfig(object(json));
+    }
+
+    /** The document's top-level object, or an {@link OciConfigException}. */
+    static OciNode object(byte[] json) {
         JsonNode tree;
         try {
             tree = Jackson.MAPPER.readTree(json);
@@ -154,7 +159,7 @@ public final class OciConfig {
         if (tree == null || !tree.isObject()) {
             throw new OciConfigException("", "not a JSON object");
         }
-        return new OciConfig(new OciNode(tree, ""));
+        return new OciNode(tree, "");
     }
 
     /** Jackson, loaded on first use, with a clear error when the optional jar is missing. */

@@ -51,7 +51,9 @@ public final class ExecIntoSteps {
                 fds.setupExecutable(), new Arg.CString(""), new Arg.CStringArray(List.of(SetupExecSteps.NAME)),
                 new Arg.CStringArray(List.of()), Arg.flags(Flags.AT_EMPTY_PATH)));
         e.out().markOwnAddressSpace();
-        dieWithParent(e, "die with the launching JVM");
+        if (spec.process().dieWithParent()) { // off for a detached exec: it outlives the JVM that starts it
+            dieWithParent(e, "die with the launching JVM");
+        }
         e.add(Step.of("wait for the parent's go (it joined the container's cgroup; EOF: the parent died)", "read",
                 fds.syncRead(), new Arg.Buffer(1), new Arg.Word(1)).expecting(1));
         e.add(Step.of("close the sync pipe", "close", fds.syncRead()));
@@ -92,8 +94,6 @@ public final class ExecIntoSteps {
      */
     public static ContainerSpec execSpec(ContainerSpec c, ProcessSpec exec, java.util.Optional<ProcessIdentity> user,
                                          java.util.Set<Capability> dropCapabilities) {
-        ProcessSpec p = new ProcessSpec(exec.argv(), exec.environment(), exec.workingDirectory(), exec.stdin(),
-                exec.stdout(), exec.stderr(), true, exec.newSession(), false, exec.argv0(), exec.keptFds());
         Hardening h = c.hardening();
         java.util.Set<Capability> caps = new java.util.HashSet<>(h.capabilities());
         caps.removeAll(dropCapabilities);
@@ -101,8 +101,26 @@ public final class ExecIntoSteps {
         ambient.removeAll(dropCapabilities);
         Hardening fewer = new Hardening(caps, ambient, h.noNewPrivileges(), h.seccomp(), h.rlimits(),
                 h.oomScoreAdj(), h.umask());
+        return execSpec(c, exec, user, fewer, true);
+    }
+
+    /**
+     * The container's spec with the exec's process, user and hardening.
+     *
+     * @param c          the container's spec
+     * @param exec       the process to run in it
+     * @param user       the exec's identity; empty: the container's
+     * @param hardening  the exec's hardening
+     * @param dieWithJvm whether the exec dies with the JVM that starts it (off: a detached exec)
+     * @return the spec an exec compiles from
+     * @throws dev.panamax.spec.InvalidSpecException when {@code user} is not mapped in the user namespace
+     */
+    public static ContainerSpec execSpec(ContainerSpec c, ProcessSpec exec, java.util.Optional<ProcessIdentity> user,
+                                         Hardening hardening, boolean dieWithJvm) {
+        ProcessSpec p = new ProcessSpec(exec.argv(), exec.environment(), exec.workingDirectory(), exec.stdin(),
+                exec.stdout(), exec.stderr(), dieWithJvm, exec.newSession(), false, exec.argv0(), exec.keptFds());
         return new ContainerSpec(c.namespaces(), c.rootfs(), c.rootEntry(), c.mountProc(), c.hostname(),
-                c.domainname(), p, c.resources(), fewer, c.users(), user.isPresent() ? user : c.identity(),
+                c.domainname(), p, c.resources(), hardening, c.users(), user.isPresent() ? user : c.identity(),
                 c.filesystem());
     }
 
