@@ -74,10 +74,6 @@ final class LifecycleCommands {
      * is read before the state directory is made).
      */
     static Made create(PanamaxCommand panamax, CommandLine line, String id) {
-        if (line.hasOption("console-socket")) {
-            throw new CliException("--console-socket: not supported yet (terminals for created containers are"
-                    + " not merged in this build)");
-        }
         Path bundle = Path.of(line.getOptionValue("bundle", "")).toAbsolutePath().normalize();
         Path configFile = bundle.resolve("config.json");
         OciConfig config;
@@ -97,9 +93,13 @@ final class LifecycleCommands {
                         + " run a hook in the container's namespaces yet)");
             }
         }
-        if (config.terminal()) {
-            throw new CliException(configFile + ": process.terminal: not supported yet (needs --console-socket);"
-                    + " set it to false");
+        Optional<Path> consoleSocket = Optional.ofNullable(line.getOptionValue("console-socket")).map(Path::of)
+                .map(Path::toAbsolutePath);
+        if (config.terminal() && consoleSocket.isEmpty()) {   // runc's words: create always detaches
+            throw new CliException("cannot allocate tty if runc will detach without setting console socket");
+        }
+        if (!config.terminal() && consoleSocket.isPresent()) {
+            throw new CliException("cannot use console socket if runc will not detach or allocate tty");
         }
         ContainerSpec spec;
         try {
@@ -139,6 +139,10 @@ final class LifecycleCommands {
         try {
             state = state.withRecord(created.startRecord());
             dir.write(state);
+            if (consoleSocket.isPresent()) {   // the pty's master to the caller (conmon, the shim), then closed here
+                config.consoleSize().ifPresent(size -> created.terminal().resize(size.height(), size.width()));
+                created.terminal().sendTo(consoleSocket.get());
+            }
             String json = Json.compact(Containers.ociState(state, "creating"));
             Hooks.run(OciHook.Point.PRESTART, config.hooks(OciHook.Point.PRESTART), json);
             Hooks.run(OciHook.Point.CREATE_RUNTIME, config.hooks(OciHook.Point.CREATE_RUNTIME), json);
@@ -161,7 +165,7 @@ final class LifecycleCommands {
         Options o = new Options();
         o.addOption(bundleOption());
         o.addOption(value("console-socket", null, "SOCKET",
-                "path to an AF_UNIX socket that receives the pty master (not supported yet)"));
+                "path to an AF_UNIX socket that receives the pty master (with process.terminal)"));
         o.addOption(value("pid-file", null, "FILE", "file to write the container's process id to"));
         o.addOption(value("preserve-fds", null, "N",
                 "pass N more file descriptors to the container (3 to 3+N-1; default 0)"));

@@ -24,7 +24,7 @@ final class PanamaxCommand {
     /** The commands, in the order the usage lists them. */
     static final List<Subcommand> COMMANDS = List.of(new LifecycleCommands.Create(), new LifecycleCommands.Start(),
             new LifecycleCommands.Run(), new LifecycleCommands.State(), new LifecycleCommands.Kill(),
-            new LifecycleCommands.Delete(), new LifecycleCommands.ListCommand(), new LifecycleCommands.Ps(),
+            new LifecycleCommands.Delete(), new ExecCommand(), new LifecycleCommands.ListCommand(), new LifecycleCommands.Ps(),
             new LifecycleCommands.Pause(), new LifecycleCommands.Resume(), new UpdateCommand(),
             new FeaturesCommand(), new SpecCommand());
 

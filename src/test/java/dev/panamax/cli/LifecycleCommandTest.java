@@ -323,6 +323,60 @@ class LifecycleCommandTest {
     }
 
     @Test
+    void execRunsACommandInTheRunningContainerWithItsOverridesAndExitsWithItsStatus() throws Exception {
+        String id = id("exec");
+        save(config("sleep", "600"));
+        assertEquals(0, cli("run", "-d", id).status);
+        Run exec = cli("exec", "--env", "PMX=yes", "--cwd", "/tmp", id, "/bin/sh", "-c",
+                "echo $PMX $(pwd) $(hostname); exit 3");
+        assertEquals(3, exec.status, exec::toString);
+        assertEquals("yes /tmp panamax\n", exec.out, exec::toString);   // the hostname of `panamax spec`
+        Run none = cli("exec", id);
+        assertEquals(1, none.status, none::toString);
+        assertTrue(none.err.contains("exec failed: "), none::toString);
+        assertEquals(0, cli("delete", "--force", id).status);
+        Run gone = cli("exec", id, "/bin/true");
+        assertEquals(1, gone.status, gone::toString);
+        assertGone(id);
+    }
+
+    @Test
+    void createWithATerminalSendsThePtyMasterToTheConsoleSocketAndTheProcessHasItsSlave() throws Exception {
+        String id = id("tty");
+        ObjectNode c = config("/bin/sh", "-c", "[ -t 0 ] && [ -t 1 ] && [ -t 2 ] && exec sleep 600");
+        ((ObjectNode) c.get("process")).put("terminal", true);
+        save(c);
+        Run refused = cli("create", id);
+        assertEquals(1, refused.status, refused::toString);
+        assertTrue(refused.err.contains("cannot allocate tty if runc will detach without setting console socket"),
+                refused::toString);
+        Path socket = Files.createTempDirectory("pmx-console-").resolve("console.sock");
+        try (dev.panamax.sys.UnixSockets.Listener listener = dev.panamax.sys.UnixSockets.listen(socket)) {
+            java.util.concurrent.CompletableFuture<dev.panamax.sys.UnixSockets.Received> arrival =
+                    java.util.concurrent.CompletableFuture.supplyAsync(listener::receiveFd, Executors.newSingleThreadExecutor());
+            Run create = cli("create", "--console-socket", socket.toString(), id);
+            assertEquals(0, create.status, create::toString);
+            dev.panamax.sys.UnixSockets.Received master = arrival.get(10, TimeUnit.SECONDS);
+            try {
+                assertTrue(master.name().matches("/dev/pts/[0-9]+"), master.name());
+                assertEquals(0, cli("start", id).status);
+                Thread.sleep(1000); // not a terminal: the shell's test fails and it ends at once
+                JsonNode running = state(id);
+                assertEquals("running", running.get("status").asText(), "stdio is the terminal");
+                long pid = running.get("pid").asLong();
+                assertEquals(master.name(), Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/0")).toString());
+            } finally {
+                dev.panamax.sys.internal.Libc.close(master.fd());
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.getParent());
+        }
+        assertEquals(0, cli("delete", "--force", id).status);
+        assertGone(id);
+    }
+
+    @Test
     void runDetachedLeavesItRunningAndOnlyDeleteForceRemovesIt() throws Exception {
         String id = id("detach");
         save(config("sleep", "600"));
