@@ -192,6 +192,17 @@ class OciMappingTest {
     }
 
     @Test
+    void sysctlsAndTheAppArmorProfileAreTheSpecs() throws IOException {
+        ObjectNode config = Configs.minimal();
+        Configs.at(config, "linux").set("sysctl", Configs.tree(
+                "{\"net.ipv4.ping_group_range\": \"0 0\", \"kernel.shmmax\": \"65536\"}"));
+        Configs.at(config, "process").put("apparmorProfile", "containers-default-0.50.1");
+        ContainerSpec spec = spec(config);
+        assertEquals(java.util.Map.of("net.ipv4.ping_group_range", "0 0", "kernel.shmmax", "65536"), spec.sysctls());
+        assertEquals(Optional.of("containers-default-0.50.1"), spec.hardening().appArmorProfile());
+    }
+
+    @Test
     void podmanStyleMountsWithPropagationFlagsAreAccepted() throws IOException {
         Files.writeString(bundle.resolve("hostname"), "box\n");
         ObjectNode config = Configs.minimal();
