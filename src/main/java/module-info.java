@@ -10,8 +10,10 @@ module dev.panamax {
     requires static com.fasterxml.jackson.databind;
     requires static org.apache.commons.compress;
     requires static aircompressor;
-    // the panamax command (dev.panamax.cli) only: its command line parser, reading the commands' annotations
-    requires static info.picocli;
+    // the panamax command (dev.panamax.cli) only: its command line parser
+    requires static org.apache.commons.cli;
+    // run forwards the signals it gets to its container (sun.misc.Signal)
+    requires jdk.unsupported;
 
     exports dev.panamax;
     exports dev.panamax.cgroup;
@@ -24,6 +26,4 @@ module dev.panamax {
     exports dev.panamax.seccomp;
     exports dev.panamax.spec;
     exports dev.panamax.sys;
-
-    opens dev.panamax.cli to info.picocli;
 }

@@ -118,7 +118,7 @@ class ArchitectureTest {
 
     @Test
     void onlyImageSupportUsesTheOptionalLibraries() {
-        noClasses().that(resideOutsideOfPackages("dev.panamax.image..", "dev.panamax.oci..")).should()
+        noClasses().that(resideOutsideOfPackages("dev.panamax.image..", "dev.panamax.oci..", "dev.panamax.cli..")).should()
                 .dependOnClassesThat(resideInAnyPackage("com.fasterxml.jackson..", "org.apache.commons..", "io.airlift.."))
                 .because("they are optional dependencies: the launcher core runs without any third-party jar")
                 .check(MAIN);
@@ -131,11 +131,14 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheCommandUsesPicocli() {
+    void onlyTheCommandUsesCommonsCli() {
         noClasses().that(resideOutsideOfPackages("dev.panamax.cli..")).should().dependOnClassesThat(
-                        resideInAPackage("picocli.."))
-                .because("picocli is an optional dependency of the panamax command only (dev.panamax.cli)")
+                        resideInAPackage("org.apache.commons.cli.."))
+                .because("Commons CLI is an optional dependency of the panamax command only (dev.panamax.cli)")
                 .check(MAIN);
+        noClasses().that(resideInAPackage("dev.panamax.cli..")).should().dependOnClassesThat(resideInAnyPackage(
+                        "org.apache.commons.compress..", "io.airlift..", "dev.panamax.launch..", "dev.panamax.program.."))
+                .because("the command needs Commons CLI and Jackson only, and the public API").check(MAIN);
     }
 
     @Test

@@ -48,12 +48,17 @@ public final class AotTraining {
             for (int round = 0; round < 3; round++) {
                 Path bundle = Files.createDirectory(dir.resolve("bundle" + round));
                 Path log = dir.resolve("log" + round + ".json");
+                String root = dir.resolve("root" + round).toString();
                 for (List<String> command : List.of(List.of("--version"), List.of("--help"), List.of("features"),
                         List.of("spec", "--bundle", bundle.toString()),
                         List.of("spec", "--bundle", bundle.toString()), // exists: the error path
                         List.of("--log", log.toString(), "--log-format", "json", "spec", "--rootless", "--bundle",
                                 bundle.toString()),
-                        List.of("--debug", "--no-such-flag"), List.of("no-such-command"))) {
+                        List.of("--debug", "--no-such-flag"), List.of("no-such-command"),
+                        List.of("--root", root, "list"), List.of("--root", root, "list", "--format=json"),
+                        List.of("--root", root, "state", "pmx-none"), List.of("--root", root, "kill", "pmx-none", "KILL"),
+                        List.of("--root", root, "delete", "-f", "pmx-none"), List.of("create", "--help"),
+                        List.of("run", "-bundle", bundle.toString(), "--bogus"))) {
                     Main.run(command, sink, sink);
                 }
             }

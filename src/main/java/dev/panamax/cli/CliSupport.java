@@ -1,23 +1,23 @@
 package dev.panamax.cli;
 
 /**
- * The check that picocli, an optional dependency of Panamax that only this package uses, is present at run
- * time. {@link Main} calls it before it touches a picocli class, so a missing jar gives one clear error
+ * The check that Apache Commons CLI, an optional dependency of Panamax that only this package uses, is present at run
+ * time. {@link Main} calls it before it touches a Commons CLI class, so a missing jar gives one clear error
  * instead of a {@link NoClassDefFoundError}.
  */
 final class CliSupport {
-    /** picocli's Maven coordinates; the version is the pom's (CliSupportTest checks). */
-    static final String ARTIFACT = "info.picocli:picocli:4.7.7";
-    /** picocli's module name (its module-info). */
-    static final String MODULE = "info.picocli";
+    /** Commons CLI's Maven coordinates; the version is the pom's (CommandLineTest checks). */
+    static final String ARTIFACT = "commons-cli:commons-cli:1.11.0";
+    /** Commons CLI's module name (its module-info). */
+    static final String MODULE = "org.apache.commons.cli";
 
     private CliSupport() {
     }
 
     /**
-     * The error to report when picocli cannot be loaded.
+     * The error to report when Commons CLI cannot be loaded.
      *
-     * @param probeClass a class picocli holds ({@code picocli.CommandLine}; a test passes one that is missing)
+     * @param probeClass a class Commons CLI holds ({@code org.apache.commons.cli.DefaultParser}; a test passes one that is missing)
      * @return null when it loads, else the message naming the artifact and, on the module path, the module
      */
     static String missing(String probeClass) {

@@ -1,21 +1,34 @@
 package dev.panamax.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-
-import java.util.concurrent.Callable;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
 
 /** {@code features}: prints the runtime-spec features document ({@link Features}) as runc does. */
-@Command(name = "features", description = "show the enabled features")
-final class FeaturesCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class FeaturesCommand implements Subcommand {
+    @Override
+    public String name() {
+        return "features";
+    }
 
     @Override
-    public Integer call() {
-        spec.commandLine().getOut().println(Json.pretty(Features.document(), "    "));
-        spec.commandLine().getOut().flush();
+    public String arguments() {
+        return "";
+    }
+
+    @Override
+    public String summary() {
+        return "show the enabled features";
+    }
+
+    @Override
+    public Options options() {
+        return new Options();
+    }
+
+    @Override
+    public int run(PanamaxCommand panamax, CommandLine line) {
+        Arguments.count(line, 0);
+        panamax.out.println(Json.pretty(Features.document(), "    "));
         return 0;
     }
 }

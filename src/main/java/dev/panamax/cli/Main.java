@@ -15,8 +15,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>Errors go to the log (by default the standard error stream) in runc's format, and the command exits with
- * status 1; a usage error prints the usage too. This class touches no picocli type, so that a missing picocli
- * jar is reported as such.
+ * status 1; a usage error prints the usage too. This class touches no Commons CLI type, so that a missing Commons
+ * CLI jar is reported as such.
  */
 public final class Main {
     private Main() {
@@ -40,7 +40,7 @@ public final class Main {
      * @return the exit status: 0 on success, 1 on a failure or a usage error, 3 for an unknown command (runc's)
      */
     public static int run(List<String> args, PrintStream out, PrintStream stderr) {
-        String missing = CliSupport.missing("picocli.CommandLine");
+        String missing = CliSupport.missing("org.apache.commons.cli.DefaultParser");
         if (missing != null) {
             stderr.println(Log.line(Log.Format.TEXT, Log.Level.ERROR, missing,
                     java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)));

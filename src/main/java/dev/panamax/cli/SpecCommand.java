@@ -1,7 +1,8 @@
 package dev.panamax.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,23 +10,41 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.Callable;
 
 /**
  * {@code spec}: writes a starter config.json into the bundle directory, as {@code runc spec} does (same
  * structure, see {@link SpecTemplate}), and never over an existing one.
  */
-@Command(name = "spec", sortOptions = false, description = "create a new specification file (config.json)")
-final class SpecCommand implements Callable<Integer> {
-    @Option(names = {"-b", "--bundle"}, paramLabel = "DIR",
-            description = "path to the root of the bundle directory (default: the current directory)")
-    Path bundle;
-
-    @Option(names = "--rootless", description = "generate a configuration for a rootless container")
-    boolean rootless;
+final class SpecCommand implements Subcommand {
+    @Override
+    public String name() {
+        return "spec";
+    }
 
     @Override
-    public Integer call() {
+    public String arguments() {
+        return "";
+    }
+
+    @Override
+    public String summary() {
+        return "create a new specification file (config.json)";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(LifecycleCommands.bundleOption());
+        o.addOption(Option.builder().longOpt("rootless").desc("generate a configuration for a rootless container")
+                .get());
+        return o;
+    }
+
+    @Override
+    public int run(PanamaxCommand panamax, CommandLine line) {
+        Arguments.count(line, 0);
+        Path bundle = line.hasOption("bundle") ? Path.of(line.getOptionValue("bundle")) : null;
+        boolean rootless = line.hasOption("rootless");
         Path dir = bundle == null ? Path.of("") : bundle;
         String shown = bundle == null ? "the current directory" : bundle.toString();
         if (!Files.isDirectory(dir)) {

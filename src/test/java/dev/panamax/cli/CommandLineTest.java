@@ -154,8 +154,8 @@ class CommandLineTest {
     }
 
     @Test
-    void withoutPicocliTheCommandNamesTheMissingArtifact() throws Exception {
-        // this build's classes alone on the module path: picocli (requires static) is not there
+    void withoutCommonsCliTheCommandNamesTheMissingArtifact() throws Exception {
+        // this build's classes alone on the module path: Commons CLI (requires static) is not there
         Path classes = Path.of(System.getProperty("panamax.build.dir", "target")).resolve("classes");
         Process jvm = new ProcessBuilder(ChildJvm.java(), "-p", classes.toString(), "-m",
                 "dev.panamax/dev.panamax.cli.Main", "--version").redirectErrorStream(true).start();
@@ -164,15 +164,15 @@ class CommandLineTest {
             assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
             assertEquals(1, jvm.exitValue(), out);
             assertTrue(out.contains("level=error msg=\"the panamax command (dev.panamax.cli) needs "
-                    + "info.picocli:picocli:4.7.7"), out);
-            assertTrue(out.contains("--add-modules info.picocli"), out);
+                    + "commons-cli:commons-cli:1.11.0"), out);
+            assertTrue(out.contains("--add-modules org.apache.commons.cli"), out);
         } finally {
             jvm.destroyForcibly().waitFor();
         }
     }
 
     @Test
-    void theNamedPicocliVersionIsThePoms() throws Exception {
+    void theNamedCommonsCliVersionIsThePoms() throws Exception {
         String[] gav = CliSupport.ARTIFACT.split(":");
         assertTrue(pom().contains("<groupId>" + gav[0] + "</groupId>\n      <artifactId>" + gav[1]
                 + "</artifactId>\n      <version>" + gav[2] + "</version>"), "pom.xml does not declare " + CliSupport.ARTIFACT);

@@ -70,7 +70,7 @@ class PackagedCommandTest {
         try (var files = Files.list(lib)) {
             jars = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
         }
-        for (String prefix : List.of("panamax-", "picocli-", "jackson-databind-", "commons-compress-", "aircompressor-")) {
+        for (String prefix : List.of("panamax-", "commons-cli-", "jackson-databind-", "commons-compress-", "aircompressor-")) {
             assertTrue(jars.stream().anyMatch(j -> j.startsWith(prefix)), () -> prefix + "*.jar missing: " + jars);
         }
         String home = Files.readString(lib.resolve("java-home")).strip();
