@@ -242,4 +242,27 @@ class OciMappingTest {
                 profile.rules().stream().map(dev.panamax.seccomp.SeccompRule::render).toList(),
                 "bdflush and _llseek are not x86-64 calls: the default already answers them");
     }
+
+    @Test
+    void podmansCallAllowedInOneEntryAndDeniedInAnotherIsDenied() throws IOException {
+        ObjectNode config = Configs.minimal();
+        Configs.at(config, "linux").set("seccomp", Configs.tree("""
+                {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38,
+                 "syscalls": [{"names": ["read", "setns"], "action": "SCMP_ACT_ALLOW"},
+                              {"names": ["setns", "sethostname"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+                              {"names": ["sethostname"], "action": "SCMP_ACT_ALLOW"}]}"""));
+        dev.panamax.seccomp.SeccompProfile profile = spec(config).hardening().seccomp().orElseThrow();
+        assertEquals(List.of("read -> ALLOW", "setns -> ERRNO(EPERM)", "sethostname -> ERRNO(EPERM)"),
+                profile.rules().stream().map(dev.panamax.seccomp.SeccompRule::render).toList());
+    }
+
+    @Test
+    void podmansDevTmpfsWithNoexecIsTheMinimalDev() throws IOException {
+        ObjectNode config = Configs.minimal();
+        config.set("mounts", Configs.array("""
+                [{"destination": "/proc", "type": "proc", "source": "proc", "options": ["nosuid", "noexec", "nodev"]},
+                 {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+                  "options": ["nosuid", "noexec", "strictatime", "mode=755", "size=65536k"]}]"""));
+        assertTrue(spec(config).filesystem().minimalDev());
+    }
 }
