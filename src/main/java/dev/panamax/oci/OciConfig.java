@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  *     computes the permitted and effective sets from those, so they are only checked (effective within
  *     permitted); ambient capabilities the kernel cannot raise (not also permitted, inheritable and bounding)
  *     are dropped, as runc drops them; inheritable capabilities beyond the ambient ones are dropped.</li>
- * <li>The {@code /dev} tmpfs ({@code nosuid,mode=755,size=65536k}) is Panamax's minimal /dev, which makes the
+ * <li>The {@code /dev} tmpfs ({@code nosuid,mode=755,size=65536k}, {@code noexec} as podman sets it) is Panamax's minimal /dev, which makes the
  *     runtime-spec's default devices; {@code linux.devices} may list only those. A proc mount on /proc is the
  *     spec's own /proc. {@code resources.devices} rules come after Panamax's default allow-list and are followed
  *     by its allow rules again (as runc appends its allowed devices).</li>
