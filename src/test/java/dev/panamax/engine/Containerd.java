@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,9 +42,8 @@ public final class Containerd implements AutoCloseable {
      * @throws IOException if its files cannot be written or the daemon does not start
      */
     public static Containerd start() throws IOException {
-        String name = "pmxctd" + UUID.randomUUID().toString().substring(0, 8);
-        Path dir = Files.createDirectories(Path.of("/tmp", name));
-        Containerd c = new Containerd(dir, name);
+        Path dir = Tool.ownDirectory("pmxctd");
+        Containerd c = new Containerd(dir, dir.getFileName().toString());
         try {
             Files.writeString(dir.resolve("config.toml"), """
                     version = 2

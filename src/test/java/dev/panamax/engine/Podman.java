@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * podman (Debian's 4.3) as a real client of an OCI runtime, in a world of its own: its own containers.conf
@@ -46,9 +45,8 @@ public final class Podman implements AutoCloseable {
      * @throws IOException if its files cannot be written
      */
     public static Podman start() throws IOException {
-        String name = "pmxpod-" + UUID.randomUUID().toString().substring(0, 8);
-        Path dir = Files.createDirectories(Path.of("/tmp", name));
-        Podman podman = new Podman(dir, name);
+        Path dir = Tool.ownDirectory("pmxpod-");
+        Podman podman = new Podman(dir, dir.getFileName().toString());
         try {
             Files.writeString(dir.resolve("containers.conf"), """
                     [containers]

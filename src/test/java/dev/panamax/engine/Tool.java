@@ -66,6 +66,11 @@ public final class Tool {
         }
     }
 
+    /** {@return a new directory /tmp/PREFIX + 8 random hex digits: a name no other test run uses} */
+    static Path ownDirectory(String prefix) throws IOException {
+        return Files.createDirectories(Path.of("/tmp", prefix + java.util.UUID.randomUUID().toString().substring(0, 8)));
+    }
+
     /** Unmounts (lazily, deepest first) every mount at or below {@code dir}. */
     static void unmountBelow(Path dir) throws IOException {
         String prefix = dir.toString();
