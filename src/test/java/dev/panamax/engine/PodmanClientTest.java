@@ -46,6 +46,13 @@ abstract class PodmanClientTest {
     }
 
     @Test
+    void sysctlsOfTheContainersNamespacesReachIt() {
+        assertEquals("65536\n0\t0\n", podman.run(runtime(), List.of("--rm", "--sysctl", "kernel.shmmax=65536",
+                "--sysctl", "net.ipv4.ping_group_range=0 0"), "cat", "/proc/sys/kernel/shmmax",
+                "/proc/sys/net/ipv4/ping_group_range").ok().stdout());
+    }
+
+    @Test
     void aDetachedContainerStopsOnSigtermAndIsRemoved() {
         String name = name();
         podman.run(runtime(), List.of("-d", "--name", name), "sh", "-c",
