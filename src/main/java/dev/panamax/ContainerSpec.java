@@ -50,12 +50,15 @@ import java.util.Set;
  * @param joins      existing namespaces the container joins instead of new ones ({@link NamespaceJoin})
  * @param network    the container's network: loopback only, the host's, a bridge, a joined namespace or user
  *                   mode; published ports; name resolution ({@link NetworkSpec})
+ * @param sysctls    kernel parameters of the container's namespaces, by key ({@code net.ipv4.ping_group_range}),
+ *                   written below its /proc before /proc/sys turns read-only; sorted by key
  */
 public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
                             boolean mountProc, Optional<String> hostname, Optional<String> domainname,
                             ProcessSpec process, Optional<Resources> resources, Hardening hardening,
                             UserNamespaceSpec users, Optional<ProcessIdentity> identity,
-                            Filesystem filesystem, List<NamespaceJoin> joins, NetworkSpec network) {
+                            Filesystem filesystem, List<NamespaceJoin> joins, NetworkSpec network,
+                            Map<String, String> sysctls) {
 
     /** Maximum length of a hostname or domain name in bytes (the kernel's {@code __NEW_UTS_LEN}). */
     public static final int MAX_UTS_NAME = 64;
@@ -103,6 +106,36 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         }
         FilesystemRules.check(namespaces, rootfs.isPresent(), mountProc, filesystem);
         FilesystemRules.checkTopLayer(rootfs, filesystem);
+        sysctls = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sysctls));
+        SysctlRules.check(sysctls, namespaces, joins, network.mode(), domainname, mountProc, filesystem);
+    }
+
+    /**
+     * A spec that sets no sysctl: the constructor above with no {@code sysctls}.
+     *
+     * @param namespaces the namespaces the container gets
+     * @param rootfs     the root directory, or empty to keep the host's root
+     * @param rootEntry  how the root is entered
+     * @param mountProc  mount a fresh /proc
+     * @param hostname   the hostname in the UTS namespace
+     * @param domainname the NIS domain name in the UTS namespace
+     * @param process    the process to run
+     * @param resources  cgroup limits
+     * @param hardening  capabilities, no_new_privs, seccomp, rlimits, oom_score_adj, umask
+     * @param users      the uid and gid maps of the user namespace
+     * @param identity   the process's uid, gid and groups
+     * @param filesystem mounts, minimal /dev, read-only root, masked paths, ephemeral root
+     * @param joins      existing namespaces the container joins
+     * @param network    the container's network
+     * @throws InvalidSpecException naming the field and the rule
+     */
+    public ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, RootEntry rootEntry,
+                         boolean mountProc, Optional<String> hostname, Optional<String> domainname,
+                         ProcessSpec process, Optional<Resources> resources, Hardening hardening,
+                         UserNamespaceSpec users, Optional<ProcessIdentity> identity, Filesystem filesystem,
+                         List<NamespaceJoin> joins, NetworkSpec network) {
+        this(namespaces, rootfs, rootEntry, mountProc, hostname, domainname, process, resources, hardening, users,
+                identity, filesystem, joins, network, Map.of());
     }
 
     /**
@@ -158,6 +191,17 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                 identity, filesystem, joins, NetworkSpec.NONE);
     }
 
+    /**
+     * The file below {@code /proc/sys} that a sysctl key names: dots become slashes; a key written with slashes
+     * ({@code net/ipv4/conf/eno2.100/rp_filter}) keeps them, its dots staying part of the names.
+     *
+     * @param key a sysctl key, e.g. {@code net.ipv4.ping_group_range}
+     * @return the relative path, e.g. {@code net/ipv4/ping_group_range}
+     */
+    public static String sysctlPath(String key) {
+        return SysctlRules.procPath(key);
+    }
+
     /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
@@ -205,6 +249,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         b.network = network.mode();
         b.ports.addAll(network.ports());
         b.names = network.names().orElse(null);
+        b.sysctls.putAll(sysctls);
         return b;
     }
 
@@ -278,6 +323,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         private Hardening.Builder hardening = new Hardening.Builder();
         private final UserRules.Draft users = new UserRules.Draft();
         private final FilesystemRules.Draft filesystem = new FilesystemRules.Draft();
+        private final Map<String, String> sysctls = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -1117,6 +1163,47 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
         }
 
         /**
+         * Runs the process under an AppArmor profile from its execve on, as runc does: the child writes
+         * {@code exec NAME} to {@code /proc/thread-self/attr/apparmor/exec} (or {@code /proc/thread-self/attr/exec}
+         * on kernels without the per-LSM directory) after its setup, before the identity change, no_new_privs
+         * and seccomp. The profile must be loaded already ({@code apparmor_parser}). As in runc, a host
+         * without AppArmor fails the launch (the write answers EINVAL) rather than running unconfined.
+         *
+         * @param name the profile's name, e.g. {@code containers-default-0.50.1}
+         * @return this builder
+         * @throws InvalidSpecException in {@link #build()}, naming {@code appArmorProfile}, for an empty name or
+         *                              one with a NUL byte or newline
+         */
+        public Builder appArmorProfile(String name) {
+            hardening.appArmorProfile = Objects.requireNonNull(name, "appArmorProfile");
+            return this;
+        }
+
+        /**
+         * Sets a kernel parameter of one of the container's namespaces, as {@code sysctl -w} would inside it;
+         * the child writes it below the container's /proc before the hardening makes /proc/sys read-only.
+         * Only namespaced ones are allowed (runc's rules): {@code kernel.msgmax}, {@code kernel.msgmnb},
+         * {@code kernel.msgmni}, {@code kernel.sem}, {@code kernel.shmall}, {@code kernel.shmmax},
+         * {@code kernel.shmmni}, {@code kernel.shm_rmid_forced} and {@code fs.mqueue.*} with an IPC namespace;
+         * {@code net.*} with the container's own network namespace; {@code kernel.domainname} with a UTS
+         * namespace. Keys may use slashes ({@code net/ipv4/ip_forward}). Setting a key again replaces it.
+         *
+         * <pre>{@code
+         * builder.sysctl("net.ipv4.ping_group_range", "0 2147483647");
+         * }</pre>
+         *
+         * @param key   the sysctl's name
+         * @param value what is written to its file
+         * @return this builder
+         * @throws InvalidSpecException in {@link #build()}, naming {@code sysctl[KEY]}, for a key outside the
+         *                              container's namespaces, an empty value or a NUL byte
+         */
+        public Builder sysctl(String key, String value) {
+            sysctls.put(Objects.requireNonNull(key, "sysctl key"), Objects.requireNonNull(value, "sysctl value"));
+            return this;
+        }
+
+        /**
          * Fills in the defaults and returns the immutable spec, whose constructors check every rule.
          *
          * @return the spec
@@ -1154,7 +1241,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
                     Optional.ofNullable(hostname), Optional.ofNullable(domainname), process,
                     Optional.ofNullable(resources), hardening.build(deviceCgroup(resources)), userNs,
                     users.identity(userNs, image == null ? Optional.empty() : image.user()),
-                    filesystem.build(fresh, rootfs != null, proc), joins, net);
+                    filesystem.build(fresh, rootfs != null, proc), joins, net, sysctls);
         }
 
         /** Entrypoint (or {@link #command}), then Cmd (or {@link #args}; none after a command). */

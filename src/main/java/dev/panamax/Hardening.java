@@ -39,10 +39,12 @@ import java.util.function.Supplier;
  * @param rlimits             resource limits set with {@code prlimit64}; others stay as the JVM's
  * @param oomScoreAdj         {@code /proc/self/oom_score_adj}, -1000..1000, or empty to inherit
  * @param umask               the file mode creation mask, 0..0777, or empty to inherit
+ * @param appArmorProfile     the AppArmor profile the process runs under from its execve, or empty to keep the
+ *                            launcher's (see {@link ContainerSpec.Builder#appArmorProfile})
  */
 public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCapabilities, boolean noNewPrivileges,
                         Optional<SeccompProfile> seccomp, Map<Rlimit, Rlimit.Value> rlimits,
-                        OptionalInt oomScoreAdj, OptionalInt umask) {
+                        OptionalInt oomScoreAdj, OptionalInt umask, Optional<String> appArmorProfile) {
 
     /**
      * Checks every rule: ambient capabilities are kept ones, soft limits at most hard ones, oom_score_adj and
@@ -59,6 +61,26 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         Objects.requireNonNull(oomScoreAdj, "oomScoreAdj").ifPresent(HardeningRules::checkOomScoreAdj);
         Objects.requireNonNull(umask, "umask").ifPresent(HardeningRules::checkUmask);
         Objects.requireNonNull(seccomp, "seccomp").ifPresent(HardeningRules::checkSeccomp);
+        Objects.requireNonNull(appArmorProfile, "appArmorProfile").ifPresent(HardeningRules::checkAppArmorProfile);
+    }
+
+    /**
+     * Hardening without an AppArmor profile: the constructor above with none.
+     *
+     * @param capabilities        what the process keeps: its bounding, permitted and effective sets
+     * @param ambientCapabilities raised into the ambient (and inheritable) set
+     * @param noNewPrivileges     {@code PR_SET_NO_NEW_PRIVS}
+     * @param seccomp             the filter loaded just before execve, or empty for none
+     * @param rlimits             resource limits set with {@code prlimit64}
+     * @param oomScoreAdj         {@code /proc/self/oom_score_adj}, or empty to inherit
+     * @param umask               the file mode creation mask, or empty to inherit
+     * @throws InvalidSpecException naming the field and the rule
+     */
+    public Hardening(Set<Capability> capabilities, Set<Capability> ambientCapabilities, boolean noNewPrivileges,
+                     Optional<SeccompProfile> seccomp, Map<Rlimit, Rlimit.Value> rlimits,
+                     OptionalInt oomScoreAdj, OptionalInt umask) {
+        this(capabilities, ambientCapabilities, noNewPrivileges, seccomp, rlimits, oomScoreAdj, umask,
+                Optional.empty());
     }
 
     /**
@@ -103,6 +125,7 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         b.rlimits.putAll(rlimits);
         oomScoreAdj.ifPresent(b::oomScoreAdj);
         umask.ifPresent(b::umask);
+        b.appArmorProfile = appArmorProfile.orElse(null);
         return b;
     }
 
@@ -119,6 +142,8 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
         private final Map<Rlimit, Rlimit.Value> rlimits = new EnumMap<>(Rlimit.class);
         private Integer oomScoreAdj;
         private Integer umask;
+        /** The AppArmor profile, or null for none. */
+        String appArmorProfile;
 
         void capabilities(List<String> names) {
             capEdits.add(new HardeningRules.Edit('=', List.copyOf(names)));
@@ -168,7 +193,7 @@ public record Hardening(Set<Capability> capabilities, Set<Capability> ambientCap
             return new Hardening(kept, HardeningRules.parse("ambientCapabilities", ambient), noNewPrivileges,
                     HardeningRules.seccomp(seccomp), rlimits,
                     oomScoreAdj == null ? OptionalInt.empty() : OptionalInt.of(oomScoreAdj),
-                    umask == null ? OptionalInt.empty() : OptionalInt.of(umask));
+                    umask == null ? OptionalInt.empty() : OptionalInt.of(umask), Optional.ofNullable(appArmorProfile));
         }
     }
 }

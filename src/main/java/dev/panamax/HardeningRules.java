@@ -108,4 +108,11 @@ final class HardeningRules {
             throw new InvalidSpecException("seccomp", e.getMessage());
         }
     }
+
+    /** An AppArmor profile name: not empty, and no NUL byte or newline (it is written as {@code exec NAME}). */
+    static void checkAppArmorProfile(String name) {
+        if (name.isEmpty() || name.indexOf('\0') >= 0 || name.indexOf('\n') >= 0) {
+            throw new InvalidSpecException("appArmorProfile", "not a profile name (empty, or a NUL byte or newline)");
+        }
+    }
 }

@@ -56,10 +56,7 @@ final class LinuxMapping {
                 throw new OciConfigException(linux.at(field), "not supported (Panamax applies no SELinux label)");
             }
         }
-        if (!linux.stringMap("sysctl").isEmpty()) {
-            throw new OciConfigException(linux.at("sysctl") + "." + linux.stringMap("sysctl").keySet().iterator().next(),
-                    "not supported (Panamax sets no sysctl)");
-        }
+        linux.stringMap("sysctl").forEach(b::sysctl); // checked by the spec: errors name linux.sysctl.KEY
         personality(linux.object("personality"));
         namespaces(linux, cgroupView, b);
         b.uidMap(idMaps(linux, "uidMappings"));

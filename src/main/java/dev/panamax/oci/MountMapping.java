@@ -135,7 +135,8 @@ final class MountMapping {
             }
             case "tmpfs" -> {
                 if (target.equals("/dev")) {
-                    fixed(m, o, Set.of("nosuid"), Map.of("mode", Set.of("755", "0755"), "size", Set.of("65536k")));
+                    fixed(m, o, Set.of("nosuid", "noexec"), Map.of("mode", Set.of("755", "0755"), "size",
+                            Set.of("65536k")));
                     b.minimalDev(true);
                 } else {
                     b.mount(tmpfs(m, o, target));

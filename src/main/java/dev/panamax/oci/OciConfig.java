@@ -42,10 +42,12 @@ import java.util.regex.Pattern;
  *     computes the permitted and effective sets from those, so they are only checked (effective within
  *     permitted); ambient capabilities the kernel cannot raise (not also permitted, inheritable and bounding)
  *     are dropped, as runc drops them; inheritable capabilities beyond the ambient ones are dropped.</li>
- * <li>The {@code /dev} tmpfs ({@code nosuid,mode=755,size=65536k}) is Panamax's minimal /dev, which makes the
+ * <li>The {@code /dev} tmpfs ({@code nosuid,mode=755,size=65536k}, {@code noexec} as podman sets it) is Panamax's minimal /dev, which makes the
  *     runtime-spec's default devices; {@code linux.devices} may list only those. A proc mount on /proc is the
  *     spec's own /proc. {@code resources.devices} rules come after Panamax's default allow-list and are followed
  *     by its allow rules again (as runc appends its allowed devices).</li>
+ * <li>{@code linux.sysctl} entries become the spec's sysctls (only namespaced ones: an error names
+ *     {@code linux.sysctl.KEY}); {@code process.apparmorProfile} the spec's AppArmor profile.</li>
  * </ul>
  * Ignored, because ignoring them cannot weaken isolation: unknown top-level fields and hook points
  * ({@link #ignoredFields()}, as the runtime-spec's extensibility rule asks); {@code cgroupsPath} (kept for the
@@ -57,9 +59,9 @@ import java.util.regex.Pattern;
  * {@code checkBeforeUpdate}; private or slave propagation flags on a new filesystem; an unknown syscall name in
  * a rule that allows it or under a default action that denies it.
  *
- * <p>Not supported, an error naming the field: {@code process.apparmorProfile}, {@code selinuxLabel} and
+ * <p>Not supported, an error naming the field: {@code process.selinuxLabel} and
  * {@code linux.mountLabel} when not empty; {@code process.scheduler}, {@code ioPriority},
- * {@code execCPUAffinity}, {@code commandLine}, {@code user.username}; {@code linux.sysctl}, {@code intelRdt},
+ * {@code execCPUAffinity}, {@code commandLine}, {@code user.username}; {@code intelRdt},
  * {@code memoryPolicy}, {@code netDevices}, {@code timeOffsets}, a {@code personality} other than LINUX,
  * devices other than the defaults, joining a pid, mount, user or time namespace, idmapped mounts, mount
  * types other than bind, tmpfs, proc, sysfs, devpts, mqueue and cgroup, shared or unbindable root propagation;

@@ -31,11 +31,13 @@ final class ProcessMapping {
                 throw new OciConfigException(process.at(field), "not supported");
             }
         }
-        for (String field : List.of("apparmorProfile", "selinuxLabel")) {
-            String label = process.string(field);
-            if (label != null && !label.isEmpty()) {
-                throw new OciConfigException(process.at(field), "not supported (Panamax applies no LSM label)");
-            }
+        String label = process.string("selinuxLabel");
+        if (label != null && !label.isEmpty()) {
+            throw new OciConfigException(process.at("selinuxLabel"), "not supported (Panamax applies no SELinux label)");
+        }
+        String profile = process.string("apparmorProfile");
+        if (profile != null && !profile.isEmpty()) {
+            b.appArmorProfile(profile);
         }
         List<String> args = process.strings("args");
         if (args.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.panamax.oci;
 import dev.panamax.seccomp.ArgCondition;
 import dev.panamax.seccomp.SeccompAction;
 import dev.panamax.seccomp.SeccompProfile;
+import dev.panamax.seccomp.SeccompRule;
 import dev.panamax.spec.InvalidSpecException;
 
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Set;
  * those); {@code SCMP_CMP_MASKED_EQ} is {@code (arg & value) == valueTwo}; a rule with the default action and no
  * condition is left out (one with conditions stays: it is tried before the call's other rules); a name this
  * architecture's table does not know is left out when its rule allows the call (no such call can be made) or
- * the default action denies it too, and refused otherwise. See {@link OciConfig} for the architectures and flags.
+ * the default action denies it too, and refused otherwise; of two unconditional rules for one call with different
+ * actions, the one that denies is kept. See {@link OciConfig} for the architectures and flags.
  */
 final class SeccompMapping {
     private static final Set<String> FIELDS = Set.of("defaultAction", "defaultErrnoRet", "architectures", "flags",
@@ -64,6 +66,8 @@ final class SeccompMapping {
         SeccompAction defaultAction = action(s, "defaultAction", defaultErrno, s.at("defaultErrnoRet"));
         SeccompProfile.Builder b = SeccompProfile.builder(defaultAction);
         Map<String, Boolean> known = new HashMap<>();
+        List<SeccompRule> rules = new ArrayList<>();
+        Map<String, SeccompRule> unconditional = new HashMap<>();
         for (OciNode call : s.objects("syscalls")) {
             call.known(Set.of("names", "action", "errnoRet", "args"));
             SeccompAction action = action(call, "action", call.integer("errnoRet", 0, 4095), call.at("errnoRet"));
@@ -86,11 +90,32 @@ final class SeccompMapping {
                             + " that allows, cannot be honoured");
                 }
                 for (List<ArgCondition> rule : conditions) {
-                    b.rule(name, action, rule.toArray(ArgCondition[]::new));
+                    add(rules, unconditional, SeccompRule.of(name, action, rule.toArray(ArgCondition[]::new)));
                 }
             }
         }
+        rules.forEach(b::rule);
         return b;
+    }
+
+    /**
+     * Adds {@code rule}, unless it is a second unconditional rule for a call with another action (podman 4.3's
+     * profile allows setns in one entry and denies it with EPERM in another): of two such rules the one that
+     * denies is kept, which never lets through a call runc's filter would stop.
+     */
+    private static void add(List<SeccompRule> rules, Map<String, SeccompRule> unconditional, SeccompRule rule) {
+        if (!rule.conditions().isEmpty()) {
+            rules.add(rule);
+            return;
+        }
+        SeccompRule before = unconditional.get(rule.syscall());
+        if (before == null) {
+            unconditional.put(rule.syscall(), rule);
+            rules.add(rule);
+        } else if (!before.action().equals(rule.action()) && denies(rule.action()) && !denies(before.action())) {
+            rules.set(rules.indexOf(before), rule);
+            unconditional.put(rule.syscall(), rule);
+        }
     }
 
     /** Whether {@code action} keeps the call from running (ALLOW and LOG let it run). */

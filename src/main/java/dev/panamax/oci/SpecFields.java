@@ -18,7 +18,8 @@ final class SpecFields {
             Map.entry("namespaces", "linux.namespaces"), Map.entry("joins", "linux.namespaces"),
             Map.entry("network", "linux.namespaces"), Map.entry("uidMap", "linux.uidMappings"),
             Map.entry("gidMap", "linux.gidMappings"), Map.entry("IdMap", "linux.uidMappings"),
-            Map.entry("seccomp", "linux.seccomp"), Map.entry("resources", "linux.resources"));
+            Map.entry("seccomp", "linux.seccomp"), Map.entry("resources", "linux.resources"),
+            Map.entry("sysctl", "linux.sysctl"), Map.entry("appArmorProfile", "process.apparmorProfile"));
 
     private SpecFields() {
     }
@@ -29,13 +30,16 @@ final class SpecFields {
      */
     static String reason(String path, dev.panamax.spec.InvalidSpecException e) {
         String prefix = e.field() + ": ";
-        return path.endsWith(e.field()) && e.getMessage().startsWith(prefix)
+        return (path.endsWith(e.field()) || e.field().startsWith("sysctl[")) && e.getMessage().startsWith(prefix)
                 ? e.getMessage().substring(prefix.length()) : e.getMessage();
     }
 
     /** {@code field}'s JSON path: its first word ({@code mount.target}, {@code rlimit[NOFILE]}) looked up. */
     static String path(String field) {
         String head = field.split("[.\\[]", 2)[0];
+        if (head.equals("sysctl") && field.startsWith("sysctl[") && field.endsWith("]")) {
+            return "linux.sysctl." + field.substring("sysctl[".length(), field.length() - 1);
+        }
         return PATHS.getOrDefault(head, field);
     }
 }

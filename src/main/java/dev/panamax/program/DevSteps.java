@@ -34,7 +34,8 @@ final class DevSteps {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("mode", "755");
         config.put("size", "65536k");
-        String dev = FsSteps.create(e, "tmpfs", config, EnumSet.of(MountOption.NOSUID), "/dev");
+        // noexec as podman mounts it: /dev holds nodes and links only, nothing to run
+        String dev = FsSteps.create(e, "tmpfs", config, EnumSet.of(MountOption.NOSUID, MountOption.NOEXEC), "/dev");
         FsSteps.attach(e, dev, at.target(), "mount tmpfs on /dev");
         boolean userns = e.spec().has(Namespace.USER);
         for (Node n : NODES) {

@@ -21,6 +21,7 @@ final class HardeningSteps {
         LimitSteps.emit(e);
         CapabilitySteps.dropBoundingSet(e);
         CapabilitySteps.keepAcrossIdentityChange(e);
+        AppArmorSteps.emit(e); // as root, before no_new_privs and seccomp (as runc orders it)
     }
 
     static void afterIdentity(Emit e) {

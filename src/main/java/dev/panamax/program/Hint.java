@@ -85,7 +85,13 @@ public record Hint(Cause cause, String words, String detail) {
         /** clone3 of a user namespace by a non-root JVM: a distribution's sysctl refuses it. */
         USER_NAMESPACES_RESTRICTED("EPERM"),
         /** clone3 or clone of a JVM under a seccomp filter that denies namespaces (Docker's default profile). */
-        CLONE_DENIED_BY_SECCOMP("EPERM");
+        CLONE_DENIED_BY_SECCOMP("EPERM"),
+        /** opening a sysctl's file below the container's /proc: this kernel has no such sysctl. */
+        NO_SUCH_SYSCTL("ENOENT"),
+        /** writing a sysctl: the kernel refused the value. */
+        SYSCTL_VALUE_REFUSED("EINVAL", "ERANGE"),
+        /** writing {@code exec PROFILE} to the AppArmor exec attribute: AppArmor is off, or no such profile. */
+        APPARMOR_PROFILE_REFUSED("EINVAL", "ENOENT");
 
         private final List<String> errnos;
 

@@ -76,6 +76,22 @@ public final class Hints {
                 target);
     }
 
+    static Hint noSuchSysctl(String key) {
+        return NO_SUCH_SYSCTL.hint("this kernel has no sysctl {} (or it is not below /proc/sys of the container's"
+                + " namespaces)", key);
+    }
+
+    static Hint sysctlValue(String key) {
+        return SYSCTL_VALUE_REFUSED.hint("the kernel refused the value of sysctl {}: check its format and range",
+                key);
+    }
+
+    static Hint appArmorProfile(String name) {
+        return APPARMOR_PROFILE_REFUSED.hint("AppArmor refused profile {}: AppArmor is not enabled on this host"
+                + " (/sys/module/apparmor/parameters/enabled), or the profile is not loaded (apparmor_parser -r)",
+                name);
+    }
+
     static final Hint CAPSET = CAPABILITIES_NOT_HELD.hint("capset may only keep capabilities the launcher holds"
             + " and the bounding set still has; a uid change before it needs PR_SET_KEEPCAPS");
 

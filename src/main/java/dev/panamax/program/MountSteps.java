@@ -48,6 +48,7 @@ final class MountSteps {
             DevSteps.emit(e);
         }
         fs.mounts().forEach(m -> one(e, m));
+        SysctlSteps.emit(e); // after /proc is mounted, before the masks make /proc/sys read-only
         MaskSteps.emit(e);
         if (fs.readOnlyRoot()) {
             FsSteps.setAttrs(e, MountArgs.ROOT, EnumSet.of(MountOption.RDONLY), false,

@@ -192,6 +192,17 @@ class OciMappingTest {
     }
 
     @Test
+    void sysctlsAndTheAppArmorProfileAreTheSpecs() throws IOException {
+        ObjectNode config = Configs.minimal();
+        Configs.at(config, "linux").set("sysctl", Configs.tree(
+                "{\"net.ipv4.ping_group_range\": \"0 0\", \"kernel.shmmax\": \"65536\"}"));
+        Configs.at(config, "process").put("apparmorProfile", "containers-default-0.50.1");
+        ContainerSpec spec = spec(config);
+        assertEquals(java.util.Map.of("net.ipv4.ping_group_range", "0 0", "kernel.shmmax", "65536"), spec.sysctls());
+        assertEquals(Optional.of("containers-default-0.50.1"), spec.hardening().appArmorProfile());
+    }
+
+    @Test
     void podmanStyleMountsWithPropagationFlagsAreAccepted() throws IOException {
         Files.writeString(bundle.resolve("hostname"), "box\n");
         ObjectNode config = Configs.minimal();
@@ -230,5 +241,28 @@ class OciMappingTest {
         assertEquals(List.of("mount -> ERRNO(EPERM)", "read -> ALLOW"),
                 profile.rules().stream().map(dev.panamax.seccomp.SeccompRule::render).toList(),
                 "bdflush and _llseek are not x86-64 calls: the default already answers them");
+    }
+
+    @Test
+    void podmansCallAllowedInOneEntryAndDeniedInAnotherIsDenied() throws IOException {
+        ObjectNode config = Configs.minimal();
+        Configs.at(config, "linux").set("seccomp", Configs.tree("""
+                {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38,
+                 "syscalls": [{"names": ["read", "setns"], "action": "SCMP_ACT_ALLOW"},
+                              {"names": ["setns", "sethostname"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+                              {"names": ["sethostname"], "action": "SCMP_ACT_ALLOW"}]}"""));
+        dev.panamax.seccomp.SeccompProfile profile = spec(config).hardening().seccomp().orElseThrow();
+        assertEquals(List.of("read -> ALLOW", "setns -> ERRNO(EPERM)", "sethostname -> ERRNO(EPERM)"),
+                profile.rules().stream().map(dev.panamax.seccomp.SeccompRule::render).toList());
+    }
+
+    @Test
+    void podmansDevTmpfsWithNoexecIsTheMinimalDev() throws IOException {
+        ObjectNode config = Configs.minimal();
+        config.set("mounts", Configs.array("""
+                [{"destination": "/proc", "type": "proc", "source": "proc", "options": ["nosuid", "noexec", "nodev"]},
+                 {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+                  "options": ["nosuid", "noexec", "strictatime", "mode=755", "size=65536k"]}]"""));
+        assertTrue(spec(config).filesystem().minimalDev());
     }
 }

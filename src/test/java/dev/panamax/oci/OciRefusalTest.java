@@ -30,8 +30,6 @@ class OciRefusalTest {
     static Stream<Arguments> unsupported() {
         return Stream.of(
                 arguments("linux", "intelRdt", "{\"closID\": \"guaranteed_group\"}", "linux.intelRdt"),
-                arguments("linux", "sysctl", "{\"net.ipv4.ip_forward\": \"1\"}", "linux.sysctl.net.ipv4.ip_forward"),
-                arguments("process", "apparmorProfile", "\"docker-default\"", "process.apparmorProfile"),
                 arguments("process", "selinuxLabel", "\"system_u:system_r:svirt_lxc_net_t:s0\"", "process.selinuxLabel"),
                 arguments("linux", "mountLabel", "\"system_u:object_r:svirt_sandbox_file_t:s0\"", "linux.mountLabel"),
                 arguments("process", "scheduler", "{\"policy\": \"SCHED_OTHER\"}", "process.scheduler"),
@@ -122,6 +120,11 @@ class OciRefusalTest {
                 arguments("", "root", "REMOVE", "root", "missing"),
                 arguments("", "process", "REMOVE", "process", "missing"),
                 arguments("linux", "fooBar", "1", "linux.fooBar", "unknown field"),
+                arguments("linux", "sysctl", "{\"net.ipv4.ip_forward\": \"1\", \"kernel.pid_max\": \"4096\"}",
+                        "linux.sysctl.kernel.pid_max", "not in a separate kernel namespace"),
+                arguments("linux", "sysctl", "{\"net.ipv4.ping_group_range\": \"\"}",
+                        "linux.sysctl.net.ipv4.ping_group_range", "an empty value"),
+                arguments("process", "apparmorProfile", "\"a\\nb\"", "process.apparmorProfile", "not a profile name"),
                 arguments("", "hostname", "\"" + "h".repeat(65) + "\"", "hostname", "hostname: is 65 bytes, the kernel"
                         + " allows 64"));
     }
