@@ -1,6 +1,5 @@
 package dev.panamax.engine;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -16,19 +15,5 @@ class PodmanPanamaxTest extends PodmanClientTest {
     @Override
     Path runtime() {
         return PanamaxRuntime.binary();
-    }
-
-    @Override
-    @Test
-    @Disabled("podman calls `panamax exec --process FILE --detach --pid-file F ID` (and conmon's --exit-dir):"
-            + " the exec command is not merged in this branch (img-ociexec)")
-    void aDetachedContainerTakesExec() {
-    }
-
-    @Override
-    @Test
-    @Disabled("podman calls `panamax create --console-socket SOCKET` for -it: console sockets are not merged in"
-            + " this branch (img-ociexec)")
-    void runItGivesTheContainerATerminal() {
     }
 }
