@@ -176,7 +176,8 @@ final class ExecLaunch {
             }
             InitStatus relay = new InitStatus(status[0]);
             status = null;
-            return Launch.handOver(childPid, pidfd, null, relay, stdio, cleanup);
+            // a detached exec (not dying with this JVM) is left to the subreaper that inherits it
+            return Launch.handOver(childPid, pidfd, null, relay, stdio, cleanup, execSpec.process().dieWithParent());
         } finally {
             Launch.closeAll(sync);
             Launch.closeAll(err);

@@ -28,6 +28,7 @@ import dev.panamax.trampoline.Trampoline;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.IntPredicate;
 
@@ -430,6 +431,16 @@ final class Launch {
      */
     static RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, InitStatus init, StdioSetup stdio,
                                       Cleanup cleanup) {
+        return handOver(pid, pidfd, cgroup, init, stdio, cleanup, true);
+    }
+
+    /**
+     * As above; {@code reap} false leaves the process unreaped: a detached exec's status belongs to whoever
+     * inherits it when this JVM exits (the caller's subreaper: conmon, the shim), as runc leaves it, and the
+     * handle's {@code waitFor()} never returns.
+     */
+    static RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, InitStatus init, StdioSetup stdio,
+                                      Cleanup cleanup, boolean reap) {
         java.io.OutputStream in;
         java.io.InputStream out;
         java.io.InputStream errors;
@@ -442,8 +453,9 @@ final class Launch {
             init.close();
             throw failure;
         }
-        RunningContainer container = new RunningContainer(pid, pidfd, Reaper.get().watch(pidfd)
-                .thenApply(r -> new Reaper.Reaped(init.commandStatus(r.status()), r.cpuNanos(), r.maxRssBytes())),
+        CompletableFuture<Reaper.Reaped> reaped = !reap ? new CompletableFuture<>() : Reaper.get().watch(pidfd)
+                .thenApply(r -> new Reaper.Reaped(init.commandStatus(r.status()), r.cpuNanos(), r.maxRssBytes()));
+        RunningContainer container = new RunningContainer(pid, pidfd, reaped,
                 cgroup, in, out, errors, cleanup::close);
         container.attach(stdio.terminal());
         return container;
