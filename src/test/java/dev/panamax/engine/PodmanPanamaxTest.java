@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * conmon) included; {@code run -it} ({@code panamax create --console-socket}) with its own check, below.
  */
 @Tag("kernel")
+@Tag("packaging") // after the package phase, which builds the command (execution packaged-cli)
 class PodmanPanamaxTest extends PodmanClientTest {
     @Override
     Path runtime() {
