@@ -65,7 +65,7 @@ final class StoreLock {
         fileAccess.lock();
         try {
             if (sharers == 0) {
-                held = channel().lock(0, Long.MAX_VALUE, shared);
+                held = lockFile(shared);
             }
             if (shared) {
                 sharers++;
@@ -87,6 +87,30 @@ final class StoreLock {
                 inJvm.unlock();
             }
         };
+    }
+
+    /**
+     * The file lock, waiting. POSIX record locks belong to the process, so the kernel answers EDEADLK ("Resource
+     * deadlock avoided") when two JVMs each wait for a lock the other holds in another thread, although no
+     * thread waits for itself (a thread holds the store lock and at most one digest lock, taken in that order):
+     * such a refusal is tried again after a short pause.
+     */
+    private FileLock lockFile(boolean shared) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return channel().lock(0, Long.MAX_VALUE, shared);
+            } catch (IOException e) {
+                if (!"Resource deadlock avoided".equals(e.getMessage()) || attempt >= 10_000) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("waiting for " + file);
+            }
+        }
     }
 
     /** Drops the file lock and closes the channel (no descriptor kept per layer ever unpacked). */

@@ -66,6 +66,10 @@ public record OciProcess(ProcessSpec process, ExecOptions options, boolean termi
             throw new OciConfigException(path, SpecFields.reason(path, e), e);
         }
         Hardening h = spec.hardening();
+        if (h.appArmorProfile().isPresent()) { // an exec's own profile is not applied yet: never run it unconfined
+            throw new OciConfigException("apparmorProfile", "not supported for an exec yet (the container's"
+                    + " process may have one)");
+        }
         ExecOptions options = ExecOptions.defaults()
                 .withCapabilities(h.capabilities(), h.ambientCapabilities())
                 .withNoNewPrivileges(h.noNewPrivileges())
