@@ -62,6 +62,19 @@ public final class CliBenchmark {
                 variants.put("java -version (JVM start alone, default flags)", List.of(java.toString(), "-version"));
             }
         }
+        Path bench = Files.createTempDirectory("pmx-bench-run-");
+        Path bundle = runBundle(bench);
+        Path state = Files.createDirectories(bench.resolve("state"));
+        // a cold `run` of /bin/true to its end (create, start, wait, delete), as an engine calls it; {ID} is
+        // made unique per call. crun refuses this hybrid host's unified mount (MACHINE-NOTES): it runs in a
+        // private mount namespace with a tmpfs over /sys/fs/cgroup/unified, which the host never sees
+        variants.put("runc run (busybox bundle, /bin/true)", List.of("runc", "--root", state + "/runc", "run",
+                "--bundle", bundle.toString(), "{ID}"));
+        variants.put("crun run (same bundle; unified mount hidden)", List.of("unshare", "-m", "--propagation",
+                "private", "sh", "-c", "mount -t tmpfs none /sys/fs/cgroup/unified && exec crun --root " + state
+                        + "/crun run --bundle " + bundle + " {ID}"));
+        variants.put("bin/panamax run (same bundle)", List.of(layout.resolve("bin/panamax").toString(), "--root",
+                state + "/panamax", "run", "--bundle", bundle.toString(), "{ID}"));
         List<String> names = new ArrayList<>(variants.keySet());
         Map<String, List<Double>> millis = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
@@ -80,6 +93,7 @@ public final class CliBenchmark {
                 }
             }
         } finally {
+            deleteTree(bench);
             try (Stream<Path> paths = Files.walk(scratch)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
@@ -94,6 +108,35 @@ public final class CliBenchmark {
             double[] c = cpu.get(name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf("%-66s %8.1f %8.1f %8.1f %10.0f%n", name, v[v.length / 2], v[0],
                     Arrays.stream(v).average().orElse(0), c[c.length / 2]);
+        }
+    }
+
+    /** A bundle from {@code runc spec}: a busybox rootfs, /bin/true, no terminal, a cgroup below /panamax. */
+    private static Path runBundle(Path dir) throws IOException, InterruptedException {
+        Path bundle = Files.createDirectories(dir.resolve("bundle"));
+        Path bin = Files.createDirectories(bundle.resolve("rootfs/bin"));
+        Files.copy(Path.of("/usr/bin/busybox"), bin.resolve("busybox"));
+        Files.createSymbolicLink(bin.resolve("true"), Path.of("busybox"));
+        if (new ProcessBuilder("runc", "spec", "--bundle", bundle.toString()).start().waitFor() != 0) {
+            throw new IllegalStateException("runc spec failed");
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(bundle.resolve("config.json")
+                .toFile());
+        var process = (com.fasterxml.jackson.databind.node.ObjectNode) config.get("process");
+        process.put("terminal", false);
+        process.putArray("args").add("/bin/true");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("linux")).put("cgroupsPath",
+                "/panamax/pmxbench");
+        json.writeValue(bundle.resolve("config.json").toFile(), config);
+        return bundle;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
@@ -112,11 +155,14 @@ public final class CliBenchmark {
      * Milliseconds from start to exit, and of CPU (user + system, as {@code /usr/bin/time} reports them);
      * {@code spec} runs in a fresh directory, status 0 required.
      */
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+
     private static double[] time(List<String> command, Path scratch) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(scratch, "b");
         Path times = scratch.resolve("times");
         List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString()));
-        timed.addAll(command);
+        String id = "pmxbench" + IDS.incrementAndGet();
+        command.forEach(arg -> timed.add(arg.replace("{ID}", id)));
         ProcessBuilder pb = new ProcessBuilder(timed).directory(dir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         long start = System.nanoTime();
