@@ -4,6 +4,9 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
+import static dev.panamax.cli.LifecycleCommands.flag;
+import static dev.panamax.cli.LifecycleCommands.value;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,14 +51,6 @@ final class ExecCommand implements Subcommand {
         o.addOption(Option.builder("c").longOpt("cap").hasArg().argName("CAP")
                 .desc("add a capability (repeatable)").get());
         return o;
-    }
-
-    private static Option flag(String longName, String shortName, String description) {
-        return Option.builder(shortName).longOpt(longName).desc(description).get();
-    }
-
-    private static Option value(String longName, String shortName, String arg, String description) {
-        return Option.builder(shortName).longOpt(longName).hasArg().argName(arg).desc(description).get();
     }
 
     @Override

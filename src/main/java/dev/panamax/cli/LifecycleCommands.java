@@ -40,11 +40,13 @@ final class LifecycleCommands {
                 .desc("path to the root of the bundle directory (default: the current directory)").get();
     }
 
-    private static Option flag(String longName, String shortName, String description) {
+    /** {@return a flag without a value, {@code --longName} and {@code -shortName} (null: none)} */
+    static Option flag(String longName, String shortName, String description) {
         return Option.builder(shortName).longOpt(longName).desc(description).get();
     }
 
-    private static Option value(String longName, String shortName, String arg, String description) {
+    /** {@return a flag with a value named {@code arg}, {@code --longName} and {@code -shortName} (null: none)} */
+    static Option value(String longName, String shortName, String arg, String description) {
         return Option.builder(shortName).longOpt(longName).hasArg().argName(arg).desc(description).get();
     }
 
