@@ -157,11 +157,22 @@ class LifecycleCommandLineTest {
     }
 
     @Test
-    void aConsoleSocketIsNotSupportedYet(@TempDir Path root) {
-        CliRun run = CliRun.of("--root", root.toString(), "create", "--console-socket", "/tmp/s", "c1");
-        assertEquals(1, run.status(), run::toString);
-        assertTrue(run.err().contains("--console-socket: not supported yet"), run::toString);
-        assertFalse(Files.exists(root.resolve("c1")), "the refused create left its state directory");
+    void aConsoleSocketAndATerminalGoTogetherAsRuncRequires(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("root");
+        Path bundle = Files.createDirectory(dir.resolve("bundle"));
+        assertEquals(0, CliRun.of("spec", "--bundle", bundle.toString()).status()); // process.terminal: true
+        CliRun noSocket = CliRun.of("--root", root.toString(), "create", "--bundle", bundle.toString(), "c1");
+        assertEquals(1, noSocket.status(), noSocket::toString);
+        assertTrue(noSocket.err().contains("cannot allocate tty if runc will detach without setting console socket"),
+                noSocket::toString);
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"terminal\": true", "\"terminal\": false"));
+        CliRun noTty = CliRun.of("--root", root.toString(), "create", "--bundle", bundle.toString(),
+                "--console-socket", dir.resolve("s").toString(), "c1");
+        assertEquals(1, noTty.status(), noTty::toString);
+        assertTrue(noTty.err().contains("cannot use console socket if runc will not detach or allocate tty"),
+                noTty::toString);
+        assertFalse(Files.exists(root.resolve("c1")), "a refused create left its state directory");
     }
 
     @Test
