@@ -89,7 +89,9 @@ public record ExecOptions(Optional<ProcessIdentity> user, Optional<Set<Capabilit
     }
 
     /**
-     * These options, detached or not.
+     * These options, detached or not. A detached exec outlives the starting JVM and is never reaped by it (its
+     * status goes to the subreaper that inherits it, as with {@code runc exec --detach}): its handle's
+     * {@code waitFor()} does not return, and {@code close()} lets it go rather than killing it.
      *
      * @param on whether the exec outlives the starting JVM
      * @return the new options

@@ -209,7 +209,7 @@ final class ControlledContainer implements ContainerControl {
         }
         dev.panamax.ContainerSpec execSpec = dev.panamax.program.ExecIntoSteps.execSpec(containerSpec, process,
                 options.user(), options.applyTo(containerSpec.hardening()), !options.detach());
-        return ExecLaunch.start(execSpec, new ExecLaunch.Target() {
+        return ExecLaunch.start(execSpec, !options.detach(), new ExecLaunch.Target() {
             @Override
             public long pid() {
                 return record.pid();

@@ -54,22 +54,35 @@ final class ExecLaunch {
     private final Target container;
     /** For failure-injection tests: the steps for which it holds fail with ENOSYS. */
     private final java.util.function.IntPredicate faulty;
+    /** False for a detached exec: this JVM leaves its status to the subreaper that inherits it. */
+    private final boolean reap;
 
-    private ExecLaunch(ContainerSpec execSpec, Target container, java.util.function.IntPredicate faulty) {
+    private ExecLaunch(ContainerSpec execSpec, Target container, java.util.function.IntPredicate faulty,
+                       boolean reap) {
         this.execSpec = execSpec;
         this.container = container;
         this.faulty = faulty;
+        this.reap = reap;
     }
 
     static RunningContainer start(ContainerSpec execSpec, Target container) {
-        return start(execSpec, container, step -> false);
+        return start(execSpec, true, container);
+    }
+
+    /**
+     * As above; {@code reap} false for a detached exec ({@code exec --detach}): this JVM never reaps it, so its
+     * status goes to the subreaper that inherits it when this JVM exits, as runc leaves it.
+     */
+    static RunningContainer start(ContainerSpec execSpec, boolean reap, Target container) {
+        NativeAccess.require();
+        return LauncherThread.call(() -> new ExecLaunch(execSpec, container, step -> false, reap).run());
     }
 
     /** For failure-injection tests: the exec's steps for which {@code faulty} holds fail with ENOSYS. */
     static RunningContainer start(ContainerSpec execSpec, Target container,
                                   java.util.function.IntPredicate faulty) {
         NativeAccess.require();
-        return LauncherThread.call(() -> new ExecLaunch(execSpec, container, faulty).run());
+        return LauncherThread.call(() -> new ExecLaunch(execSpec, container, faulty, true).run());
     }
 
     /** The exec's program with symbolic descriptors, as {@code run} compiles it (for tests). */
@@ -176,8 +189,7 @@ final class ExecLaunch {
             }
             InitStatus relay = new InitStatus(status[0]);
             status = null;
-            // a detached exec (not dying with this JVM) is left to the subreaper that inherits it
-            return Launch.handOver(childPid, pidfd, null, relay, stdio, cleanup, execSpec.process().dieWithParent());
+            return Launch.handOver(childPid, pidfd, null, relay, stdio, cleanup, reap);
         } finally {
             Launch.closeAll(sync);
             Launch.closeAll(err);

@@ -435,9 +435,9 @@ final class Launch {
     }
 
     /**
-     * As above; {@code reap} false leaves the process unreaped: a detached exec's status belongs to whoever
-     * inherits it when this JVM exits (the caller's subreaper: conmon, the shim), as runc leaves it, and the
-     * handle's {@code waitFor()} never returns.
+     * As above; {@code reap} false leaves the process unreaped (a detached exec, {@code ExecLaunch}): its status
+     * belongs to whoever inherits it when this JVM exits (the caller's subreaper: conmon, the shim), as runc
+     * leaves it; the handle's {@code waitFor()} never returns and its {@code close()} lets the process go.
      */
     static RunningContainer handOver(long pid, int pidfd, Cgroup cgroup, InitStatus init, StdioSetup stdio,
                                       Cleanup cleanup, boolean reap) {
@@ -458,6 +458,9 @@ final class Launch {
         RunningContainer container = new RunningContainer(pid, pidfd, reaped,
                 cgroup, in, out, errors, cleanup::close);
         container.attach(stdio.terminal());
+        if (!reap) {
+            container.detach();
+        }
         return container;
     }
 

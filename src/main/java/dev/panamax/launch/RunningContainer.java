@@ -268,6 +268,14 @@ final class RunningContainer implements ExecLaunch.Target, Container {
         return stderr;
     }
 
+    /** A detached exec's handle: never reaped here, and {@link #close()} lets it go instead of killing it. */
+    private volatile boolean detached;
+
+    /** Marks this handle as a detached exec's ({@code Launch.handOver} with {@code reap} false). */
+    void detach() {
+        detached = true;
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -276,8 +284,10 @@ final class RunningContainer implements ExecLaunch.Target, Container {
             }
             closing = true;
         }
-        kill(Abi.SIGKILL);
-        exit.exceptionally(t -> null).join();
+        if (!detached) {
+            kill(Abi.SIGKILL);
+            exit.exceptionally(t -> null).join();
+        }
         synchronized (this) {
             closed = true;
             // the reaper is done with the pidfd once the future completed: now it can go
