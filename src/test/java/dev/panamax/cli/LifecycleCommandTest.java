@@ -52,6 +52,8 @@ class LifecycleCommandTest {
     private static final String PREFIX = "pmx" + ProcessHandle.current().pid() + "-";
     private static BusyboxRootfs rootfs;
     private static Thread reaper;
+    /** prctl, to stop being the subreaper when this class is done. */
+    private static MethodHandle subreaper;
     private static final Set<Long> CLI_PIDS = ConcurrentHashMap.newKeySet();
 
     private Path root;
@@ -66,6 +68,7 @@ class LifecycleCommandTest {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                         ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
         assertEquals(0, (int) prctl.invokeExact(36 /* PR_SET_CHILD_SUBREAPER */, 1L, 0L, 0L, 0L), "prctl");
+        subreaper = prctl;
         MethodHandle waitpid = linker.downcallHandle(linker.defaultLookup().find("waitpid").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         long self = ProcessHandle.current().pid();
@@ -90,8 +93,12 @@ class LifecycleCommandTest {
     }
 
     @AfterAll
-    static void stopReaping() {
+    static void stopReaping() throws Throwable {
+        if (subreaper != null) { // later test classes in this JVM must see orphans go to init, not to a JVM
+            assertEquals(0, (int) subreaper.invokeExact(36 /* PR_SET_CHILD_SUBREAPER */, 0L, 0L, 0L, 0L), "prctl");
+        }
         if (reaper != null) {
+            Thread.sleep(100); // a last pass of the reaper over what was reparented here before
             reaper.interrupt();
         }
         if (rootfs != null) {
