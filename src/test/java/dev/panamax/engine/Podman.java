@@ -133,7 +133,7 @@ public final class Podman implements AutoCloseable {
     public Tool.Result runOnTerminal(Path runtime, List<String> options, String... command) {
         List<String> args = new ArrayList<>(List.of("podman"));
         args.addAll(runArgs(runtime, options, command));
-        return Tool.run(env, 120, List.of("script", "-qec", String.join(" ", args), "/dev/null"));
+        return Tool.run(env, 120, List.of("script", "-qec", String.join(" ", args), "/dev/null"), true);
     }
 
     /**

@@ -39,12 +39,22 @@ public final class Tool {
 
     /** Runs {@code command} with {@code env} added, at most {@code seconds}; a command still running is killed. */
     static Result run(Map<String, String> env, long seconds, List<String> command) {
+        return run(env, seconds, command, false);
+    }
+
+    /**
+     * As {@link #run(Map, long, List)}; with {@code stdinOpen} the command's standard input is a pipe that stays
+     * open (and empty) until it exits, instead of {@code /dev/null}. {@code script} needs that: at the end of its
+     * input it sends the terminal an end-of-file and may then exit before it has copied the last output.
+     */
+    static Result run(Map<String, String> env, long seconds, List<String> command, boolean stdinOpen) {
         try {
             Path out = Files.createTempFile("pmx-engine-out", ".txt");
             Path err = Files.createTempFile("pmx-engine-err", ".txt");
             try {
                 ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                        .redirectInput(stdinOpen ? ProcessBuilder.Redirect.PIPE
+                                : ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
                 pb.environment().putAll(env);
                 Process p = pb.start();
                 if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -52,6 +62,7 @@ public final class Tool {
                     throw new AssertionError("still running after " + seconds + " s: " + String.join(" ", command)
                             + "\nstdout: " + Files.readString(out) + "\nstderr: " + Files.readString(err));
                 }
+                p.getOutputStream().close();
                 return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                         Files.readString(err, StandardCharsets.UTF_8));
             } finally {
