@@ -72,6 +72,28 @@ public final class Launcher {
     }
 
     /**
+     * {@link #plan(ContainerSpec)} for a launch on {@code architecture}, from any machine: an arm64 plan on an
+     * x86-64 one, or the reverse. A header comes first: the architecture, its seccomp audit arch, and the number
+     * each system call of the plan has there. The seccomp filter is compiled for that architecture (its audit
+     * arch, its numbers; rules for calls it does not have are left out and named). The clone line shows
+     * {@code clone3} unless the architecture is this JVM's. Nothing is launched.
+     *
+     * <pre>{@code
+     * System.out.print(Launcher.plan(spec, "aarch64"));   // # aarch64 (seccomp audit arch 0xc00000b7, ...
+     * }</pre>
+     *
+     * @param spec         what a launch would start
+     * @param architecture as {@code uname -m} or {@code os.arch} name it: {@code x86_64} (or {@code amd64}),
+     *                     {@code aarch64} (or {@code arm64})
+     * @return the header, then the plan, one call per line
+     * @throws IllegalArgumentException for any other architecture
+     * @throws IllegalCallerException when this JVM denies native access; the message names the flag to add
+     */
+    public static String plan(ContainerSpec spec, String architecture) {
+        return LaunchService.planText(spec, architecture);
+    }
+
+    /**
      * Creates the container without starting it: the child runs its setup (namespaces, mounts, root, standard
      * streams, working directory) in the setup executable, leaving the JVM's address space, then waits before
      * its hardening, identity and exec steps for a byte on a start FIFO. Returned once it waits there. The

@@ -61,8 +61,9 @@ final class Features {
                                 "actions", SECCOMP_ACTIONS,
                                 "operators", Arrays.stream(ArgCondition.Op.values())
                                         .map(op -> "SCMP_CMP_" + op.name()).sorted().toList(),
-                                // the filter admits the native architecture only and kills any other
-                                "archs", List.of("SCMP_ARCH_X86_64"),
+                                // the architectures Panamax has tables for; a filter admits its own only
+                                // and kills any other (x86 and x32 on x86-64, arm on arm64)
+                                "archs", List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_X86_64"),
                                 "knownFlags", SECCOMP_FLAGS,
                                 "supportedFlags", SECCOMP_FLAGS),
                         "apparmor", object("enabled", false),

@@ -44,12 +44,21 @@ public record Platform(String os, String architecture, String variant) {
     }
 
     /**
-     * The platform of this JVM ({@code os.arch} mapped to Go's names: amd64, arm64, ...).
+     * The platform of this JVM ({@code os.arch} mapped to Go's names: amd64, arm64, ...): a pull on arm64 asks
+     * for {@code linux/arm64/v8}, which an index entry {@code linux/arm64/v8} or {@code linux/arm64} answers.
      *
-     * @return e.g. {@code linux/amd64}
+     * @return e.g. {@code linux/amd64}, {@code linux/arm64/v8}
      */
     public static Platform current() {
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        return of(System.getProperty("os.name"), System.getProperty("os.arch"));
+    }
+
+    /**
+     * The platform of a JVM whose {@code os.name} and {@code os.arch} are these: arm64 with its default variant
+     * {@code v8}, as containerd's default platform has it (an arm64 CPU need not run a later variant's code).
+     */
+    static Platform of(String osName, String osArch) {
+        String arch = osArch.toLowerCase(Locale.ROOT);
         String goArch = switch (arch) {
             case "amd64", "x86_64" -> "amd64";
             case "aarch64", "arm64" -> "arm64";
@@ -59,7 +68,7 @@ public record Platform(String os, String architecture, String variant) {
             case "riscv64" -> "riscv64";
             default -> arch;
         };
-        return new Platform(System.getProperty("os.name").toLowerCase(Locale.ROOT), goArch, "");
+        return new Platform(osName.toLowerCase(Locale.ROOT), goArch, goArch.equals("arm64") ? "v8" : "");
     }
 
     /**

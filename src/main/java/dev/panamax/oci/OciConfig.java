@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
  * runtime: the container gets its own cgroup); access-time options on proc, sysfs, devpts, mqueue and cgroup mounts; {@code gid=5} on
  * devpts; {@code rw} on a cgroup mount (the view is always read-only); a cgroup mount without a cgroup namespace
  * gets one (the view shows the container's own cgroup only); a {@code rootfsPropagation} of slave or rslave
- * (the root stays private); the seccomp architectures other than the native one (their calls are killed) and
+ * (the root stays private); the seccomp architectures other than the target's own (x86-64 or arm64: their calls are killed) and
  * the flags TSYNC, LOG, SPEC_ALLOW and WAIT_KILLABLE_RECV; {@code memory.useHierarchy} and
  * {@code checkBeforeUpdate}; private or slave propagation flags on a new filesystem; an unknown syscall name in
  * a rule that allows it or under a default action that denies it.

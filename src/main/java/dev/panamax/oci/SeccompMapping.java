@@ -17,10 +17,16 @@ import java.util.Set;
  * compiler, following runc's reading: an action's {@code errnoRet} defaults to EPERM; the conditions of one entry
  * all hold together, unless two test the same argument, when each becomes a rule of its own (libseccomp cannot AND
  * those); {@code SCMP_CMP_MASKED_EQ} is {@code (arg & value) == valueTwo}; a rule with the default action and no
- * condition is left out (one with conditions stays: it is tried before the call's other rules); a name this
- * architecture's table does not know is left out when its rule allows the call (no such call can be made) or
- * the default action denies it too, and refused otherwise; of two unconditional rules for one call with different
- * actions, the one that denies is kept. See {@link OciConfig} for the architectures and flags.
+ * condition is left out (one with conditions stays: it is tried before the call's other rules); a name no
+ * architecture's table knows (x86-64's, arm64's) is left out when its rule allows the call (no such call can be
+ * made) or the default action denies it too, and refused otherwise; of two unconditional rules for one call with
+ * different actions, the one that denies is kept. See {@link OciConfig} for the flags.
+ *
+ * <p>Architectures: {@code architectures} may name any libseccomp architecture (Docker and podman write
+ * {@code SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32} on x86-64 and {@code SCMP_ARCH_AARCH64, SCMP_ARCH_ARM} on
+ * arm64); the filter admits the target's own architecture, as libseccomp always adds the native one, and kills
+ * any other, compat ones included. A rule for a call the target does not have ({@code iopl} on arm64) stays in
+ * the profile and is left out of that architecture's filter ({@code CompiledFilter#leftOut}).
  */
 final class SeccompMapping {
     private static final Set<String> FIELDS = Set.of("defaultAction", "defaultErrnoRet", "architectures", "flags",
@@ -123,7 +129,7 @@ final class SeccompMapping {
         return !(action instanceof SeccompAction.Allow) && !action.equals(SeccompAction.LOG);
     }
 
-    /** Whether this architecture's syscall table has {@code name}. */
+    /** Whether an architecture's syscall table has {@code name} (the profile's {@code build()} says). */
     private static boolean known(String name) {
         try {
             SeccompProfile.builder(SeccompAction.ALLOW).allow(name).build();

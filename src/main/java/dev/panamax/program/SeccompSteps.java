@@ -6,6 +6,7 @@ import dev.panamax.seccomp.SeccompProfile;
 import dev.panamax.seccomp.SeccompRule;
 import dev.panamax.sys.internal.Flags;
 import dev.panamax.sys.internal.KernelStructs;
+import dev.panamax.trampoline.Arch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,10 @@ final class SeccompSteps {
     static void load(Emit e, SeccompProfile profile, List<String> afterFilter) {
         boolean init = e.spec().process().init();
         Loaded last = lastLoaded;
-        if (last == null || last.profile != profile || last.init != init || last.afterFilter != afterFilter) {
-            last = lastLoaded = new Loaded(profile, init, afterFilter, loadStep(profile, init, afterFilter));
+        if (last == null || last.profile != profile || last.init != init || last.afterFilter != afterFilter
+                || last.arch != e.arch()) {
+            last = lastLoaded = new Loaded(profile, init, afterFilter, e.arch(),
+                    loadStep(profile, init, afterFilter, e.arch()));
         }
         e.add(last.step);
     }
@@ -49,18 +52,18 @@ final class SeccompSteps {
      * The step for the profile loaded last (by identity: a spec launched again and again keeps its profile),
      * so that a launch does not compile and render the same filter again.
      */
-    private record Loaded(SeccompProfile profile, boolean init, List<String> afterFilter, Step step) {
+    private record Loaded(SeccompProfile profile, boolean init, List<String> afterFilter, Arch arch, Step step) {
     }
 
     private static volatile Loaded lastLoaded;
 
-    private static Step loadStep(SeccompProfile profile, boolean init, List<String> afterFilter) {
+    private static Step loadStep(SeccompProfile profile, boolean init, List<String> afterFilter, Arch arch) {
         List<String> launcherCalls = new ArrayList<>(afterFilter);
         if (init) {
             launcherCalls.addAll(INIT);
         }
         List<String> added = new ArrayList<>();
-        CompiledFilter filter = withLauncherCalls(profile, launcherCalls, added).compile();
+        CompiledFilter filter = withLauncherCalls(profile, launcherCalls, added).compile(arch.name());
         Arg program = new Arg.StructWithPointers(KernelStructs.sockFprog(filter.length()),
                 Map.of((int) KernelStructs.OFFSETOF_SOCK_FPROG_FILTER,
                         new Arg.Struct(filter.bytes(), filter.length() + " instructions")),

@@ -1,6 +1,7 @@
 package dev.panamax.seccomp;
 
 import dev.panamax.spec.InvalidSpecException;
+import dev.panamax.sys.internal.SyscallTable;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,22 +24,40 @@ public final class CompiledFilter {
     public static final int MAX_INSTRUCTIONS = 4096;
 
     private final SeccompProfile profile;
+    private final SyscallTable table;
     private final List<BpfInstruction> instructions;
+    private final List<String> leftOut;
     private volatile String rendered;
 
-    CompiledFilter(SeccompProfile profile, List<BpfInstruction> instructions) {
+    CompiledFilter(SeccompProfile profile, SyscallTable table, List<BpfInstruction> instructions,
+                   List<String> leftOut) {
         if (instructions.size() > MAX_INSTRUCTIONS) {
             throw new InvalidSpecException("seccomp", "seccomp filter has " + instructions.size()
                     + " instructions; the kernel accepts at most " + MAX_INSTRUCTIONS + " (BPF_MAXINSNS): "
                     + profile.rules().size() + " rules are too many");
         }
         this.profile = profile;
+        this.table = table;
         this.instructions = List.copyOf(instructions);
+        this.leftOut = List.copyOf(leftOut);
     }
 
     /** {@return the profile this filter was compiled from} */
     public SeccompProfile profile() {
         return profile;
+    }
+
+    /** {@return the architecture it is for, as {@code uname -m} names it: {@code x86_64} or {@code aarch64}} */
+    public String architecture() {
+        return table.arch();
+    }
+
+    /**
+     * {@return the calls the profile has rules for that this architecture does not have (on arm64 the default
+     * profile's {@code iopl}, {@code ioperm}, ...), in the profile's order; their rules are left out}
+     */
+    public List<String> leftOut() {
+        return leftOut;
     }
 
     /** {@return the instructions as an array of {@code struct sock_filter}, little-endian, 8 bytes each} */
@@ -62,6 +81,8 @@ public final class CompiledFilter {
      * mount -> ERRNO(EPERM)
      * default -> ALLOW
      * </pre>
+     * The x32 line is x86-64's only; a last line names the {@link #leftOut()} calls, if any
+     * ({@code not on aarch64, left out: iopl, ioperm}).
      *
      * @return the rules, one per line
      */
@@ -75,12 +96,22 @@ public final class CompiledFilter {
 
     private String renderRules() {
         StringBuilder sb = new StringBuilder();
-        sb.append("arch != ").append(profile.table().arch()).append(" -> ")
+        sb.append("arch != ").append(table.arch()).append(" -> ")
                 .append(SeccompAction.KILL_PROCESS.render()).append('\n');
-        sb.append("nr >= ").append(ArgCondition.hex(FilterCompiler.X32_SYSCALL_BIT)).append(" (x32 ABI) -> ")
-                .append(SeccompAction.KILL_PROCESS.render()).append('\n');
-        profile.evaluationOrder().values().forEach(group -> group.forEach(r -> sb.append(r.render()).append('\n')));
+        if (FilterCompiler.hasX32(table)) {
+            sb.append("nr >= ").append(ArgCondition.hex(FilterCompiler.X32_SYSCALL_BIT)).append(" (x32 ABI) -> ")
+                    .append(SeccompAction.KILL_PROCESS.render()).append('\n');
+        }
+        profile.evaluationOrder().forEach((call, group) -> {
+            if (!leftOut.contains(call)) {
+                group.forEach(r -> sb.append(r.render()).append('\n'));
+            }
+        });
         sb.append("default -> ").append(profile.defaultAction().render()).append('\n');
+        if (!leftOut.isEmpty()) {
+            sb.append("not on ").append(table.arch()).append(", left out: ").append(String.join(", ", leftOut))
+                    .append('\n');
+        }
         return sb.toString();
     }
 
@@ -89,11 +120,11 @@ public final class CompiledFilter {
      * numbers and returns.
      */
     public String disassemble() {
-        return Disassembler.disassemble(instructions, profile.table());
+        return Disassembler.disassemble(instructions, table);
     }
 
     @Override
     public String toString() {
-        return "CompiledFilter[" + instructions.size() + " instructions, " + profile + "]";
+        return "CompiledFilter[" + table.arch() + ", " + instructions.size() + " instructions, " + profile + "]";
     }
 }

@@ -14,9 +14,10 @@ import java.util.Map;
 /**
  * Compiles a {@link SeccompProfile} to classic BPF over {@code struct seccomp_data}.
  *
- * <p>Layout: check {@code arch}, reject x32 numbers, then a binary search on {@code nr} (JGE
+ * <p>Layout: check {@code arch}, reject x32 numbers (on x86-64), then a binary search on {@code nr} (JGE
  * splits down to short JEQ chains) that ends, per syscall, in its rule block; a block tests each
- * conditional rule in order and ends in the unconditional action or the default.
+ * conditional rule in order and ends in the unconditional action or the default. The rules for calls
+ * the architecture does not have are left out.
  */
 final class FilterCompiler {
 
@@ -36,25 +37,34 @@ final class FilterCompiler {
         this.defaultAction = defaultAction;
     }
 
-    static CompiledFilter compile(SeccompProfile profile) {
-        SyscallTable table = profile.table();
+    static CompiledFilter compile(SeccompProfile profile, SyscallTable table) {
         List<Group> groups = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
         for (Map.Entry<String, List<SeccompRule>> e : profile.evaluationOrder().entrySet()) {
-            groups.add(new Group(table.number(e.getKey()).orElseThrow(), e.getValue()));
+            table.number(e.getKey()).ifPresentOrElse(nr -> groups.add(new Group(nr, e.getValue())),
+                    () -> leftOut.add(e.getKey()));
         }
         groups.sort(Comparator.comparingInt(Group::nr));
         FilterCompiler c = new FilterCompiler(profile.defaultAction());
-        c.prologue(table.auditArch());
+        c.prologue(table);
         c.search(groups);
-        return new CompiledFilter(profile, c.asm.assemble());
+        return new CompiledFilter(profile, table, c.asm.assemble(), leftOut);
     }
 
-    private void prologue(int auditArch) {
+    /** Whether {@code table}'s architecture has the x32 ABI, whose numbers have {@link #X32_SYSCALL_BIT} set. */
+    static boolean hasX32(SyscallTable table) {
+        return table.arch().equals("x86_64");
+    }
+
+    private void prologue(SyscallTable table) {
         Label archOk = asm.label("arch ok");
-        Label nrOk = asm.label("nr ok");
         int kill = SeccompAction.KILL_PROCESS.encoding();
-        asm.load(OFF_ARCH).jump(JEQ, auditArch, archOk, BpfAssembler.NEXT).ret(kill).bind(archOk);
-        asm.load(OFF_NR).jump(JGE, X32_SYSCALL_BIT, BpfAssembler.NEXT, nrOk).ret(kill).bind(nrOk);
+        asm.load(OFF_ARCH).jump(JEQ, table.auditArch(), archOk, BpfAssembler.NEXT).ret(kill).bind(archOk);
+        asm.load(OFF_NR);
+        if (hasX32(table)) {
+            Label nrOk = asm.label("nr ok");
+            asm.jump(JGE, X32_SYSCALL_BIT, BpfAssembler.NEXT, nrOk).ret(kill).bind(nrOk);
+        }
     }
 
     /** A holds nr on entry; every path ends in RET. */

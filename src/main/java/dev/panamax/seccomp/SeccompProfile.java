@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An immutable, validated set of seccomp rules plus the action for every call no rule matches.
@@ -16,6 +17,11 @@ import java.util.Objects;
  * tried in the order they were added and the first whose conditions all hold decides; otherwise the
  * unconditional rule for {@code s}, if any; otherwise {@link #defaultAction()}. Calls from another
  * architecture or through the x32 ABI are always {@code KILL_PROCESS}.
+ *
+ * <p>Architectures. Rules name calls, not numbers: a profile compiles for x86-64 ({@code x86_64}) or arm64
+ * ({@code aarch64}), each with its own numbers and audit arch. A rule for a call that Linux has, but not on
+ * the target architecture ({@code iopl} or {@code open} on arm64), is left out of that architecture's filter,
+ * since no process there can make the call; {@link CompiledFilter#render()} lists what was left out.
  *
  * <pre>{@code
  * // Docker-like deny list, plus one more denied call:
@@ -33,17 +39,21 @@ import java.util.Objects;
  */
 public final class SeccompProfile {
 
+    /** The tables a rule's call is looked up in: a call in none of them is refused by {@link Builder#build()}. */
+    private static final List<String> ARCHITECTURES = List.of("x86_64", "aarch64");
+
     private final SeccompAction defaultAction;
     private final List<SeccompRule> rules;
-    private final SyscallTable table;
-    /** The profile is immutable, so it compiles once: launches reuse the filter (compiling costs ~1 ms). */
-    private volatile CompiledFilter compiled;
+    /**
+     * The profile is immutable, so it compiles once per architecture: launches reuse the filter (compiling
+     * costs ~1 ms).
+     */
+    private final Map<SyscallTable, CompiledFilter> compiled = new ConcurrentHashMap<>(2);
     private int hash;
 
-    private SeccompProfile(SeccompAction defaultAction, List<SeccompRule> rules, SyscallTable table) {
+    private SeccompProfile(SeccompAction defaultAction, List<SeccompRule> rules) {
         this.defaultAction = defaultAction;
         this.rules = List.copyOf(rules);
-        this.table = table;
     }
 
     /**
@@ -103,15 +113,36 @@ public final class SeccompProfile {
     }
 
     /**
-     * Compiles the profile to classic BPF for {@code seccomp(SECCOMP_SET_MODE_FILTER)}, once.
+     * Compiles the profile to classic BPF for {@code seccomp(SECCOMP_SET_MODE_FILTER)} on the architecture this
+     * JVM runs on, once.
      *
      * @return the filter
      * @throws InvalidSpecException if the filter has more than {@link CompiledFilter#MAX_INSTRUCTIONS}
+     * @throws UnsupportedOperationException when this JVM runs on neither x86-64 nor arm64
      */
     public CompiledFilter compile() {
-        CompiledFilter filter = compiled;
+        return compile(SyscallTable.nativeTable());
+    }
+
+    /**
+     * Compiles the profile for another architecture, once (a plan for an arm64 machine made on an x86-64 one):
+     * its numbers, its audit arch first; rules for calls it does not have are left out.
+     *
+     * @param architecture the kernel's name ({@code uname -m}) or {@code os.arch}: {@code x86_64} or
+     *                     {@code amd64}, {@code aarch64} or {@code arm64}
+     * @return the filter
+     * @throws InvalidSpecException if the filter has more than {@link CompiledFilter#MAX_INSTRUCTIONS}
+     * @throws UnsupportedOperationException for any other architecture
+     */
+    public CompiledFilter compile(String architecture) {
+        return compile(SyscallTable.forOsArch(architecture));
+    }
+
+    private CompiledFilter compile(SyscallTable table) {
+        CompiledFilter filter = compiled.get(table);
         if (filter == null) {
-            filter = compiled = FilterCompiler.compile(this);
+            filter = FilterCompiler.compile(this, table);
+            compiled.putIfAbsent(table, filter);
         }
         return filter;
     }
@@ -134,15 +165,11 @@ public final class SeccompProfile {
         return groups;
     }
 
-    SyscallTable table() {
-        return table;
-    }
-
     /** Profiles are equal when their default actions and rules (in order) are. */
     @Override
     public boolean equals(Object o) {
         return o == this || o instanceof SeccompProfile p && p.defaultAction.equals(defaultAction)
-                && p.rules.equals(rules) && p.table == table;
+                && p.rules.equals(rules);
     }
 
     @Override
@@ -159,7 +186,7 @@ public final class SeccompProfile {
         return "SeccompProfile[default " + defaultAction.render() + ", " + rules.size() + " rules]";
     }
 
-    /** Collects rules; {@link #build()} validates them against this machine's syscall table. */
+    /** Collects rules; {@link #build()} validates them against the syscall tables of the architectures. */
     public static final class Builder {
         private SeccompAction defaultAction;
         private final List<SeccompRule> rules = new ArrayList<>();
@@ -255,17 +282,15 @@ public final class SeccompProfile {
          * Validates and freezes the rules.
          *
          * @return the profile
-         * @throws InvalidSpecException when a syscall does not exist on this architecture, or two
-         *         rules for one syscall have the same conditions but different actions
-         * @throws UnsupportedOperationException when this JVM's architecture has no syscall table
+         * @throws InvalidSpecException when a syscall exists on none of the architectures (x86-64, arm64), or
+         *         two rules for one syscall have the same conditions but different actions
          */
         public SeccompProfile build() {
-            SyscallTable table = SyscallTable.nativeTable();
             List<SeccompRule> kept = new ArrayList<>();
             for (SeccompRule rule : rules) {
-                if (table.number(rule.syscall()).isEmpty()) {
+                if (ARCHITECTURES.stream().allMatch(a -> SyscallTable.forOsArch(a).number(rule.syscall()).isEmpty())) {
                     throw new InvalidSpecException("seccomp", "SeccompProfile rule '" + rule.render() + "': syscall '"
-                            + rule.syscall() + "' does not exist on " + table.arch());
+                            + rule.syscall() + "' does not exist on " + String.join(" or ", ARCHITECTURES));
                 }
                 SeccompRule same = sameCalls(kept, rule);
                 if (same == null) {
@@ -276,7 +301,7 @@ public final class SeccompProfile {
                             + "' match the same calls with different actions (use Builder.remove to replace a rule)");
                 }
             }
-            return new SeccompProfile(defaultAction, kept, table);
+            return new SeccompProfile(defaultAction, kept);
         }
 
         private static SeccompRule sameCalls(List<SeccompRule> kept, SeccompRule rule) {

@@ -5,20 +5,25 @@ import dev.panamax.sys.internal.SyscallTable;
 /**
  * A CPU architecture the launcher can target: everything that differs between architectures and is not
  * in the spec. The spec compiler takes one (with a {@code Host}), so that a plan for another architecture
- * is a plain computation; only x86-64 exists so far.
+ * is a plain computation: an arm64 plan on an x86-64 machine, and the reverse.
  *
  * <pre>{@code
- * Arch arch = Arch.current();                 // x86-64, or UnsupportedOperationException
- * int nr = arch.syscalls().number("mount").orElseThrow();
+ * Arch arch = Arch.current();                 // x86-64 or arm64, else UnsupportedOperationException
+ * int nr = Arch.AARCH64.syscalls().number("mount").orElseThrow();   // 40
  * }</pre>
  */
 public final class Arch {
 
     /** {@code EM_X86_64} of {@code <elf.h>}. */
     private static final int EM_X86_64 = 62;
+    /** {@code EM_AARCH64} of {@code <elf.h>}. */
+    private static final int EM_AARCH64 = 183;
 
     /** x86-64 (amd64). */
     public static final Arch X86_64 = new Arch("x86_64", SyscallTable.forOsArch("x86_64"), EM_X86_64);
+
+    /** arm64 (AArch64). */
+    public static final Arch AARCH64 = new Arch("aarch64", SyscallTable.forOsArch("aarch64"), EM_AARCH64);
 
     private final String name;
     private final SyscallTable syscalls;
@@ -33,26 +38,30 @@ public final class Arch {
     /**
      * The architecture this JVM runs on.
      *
-     * @throws UnsupportedOperationException on a CPU architecture without an interpreter
+     * @return the architecture of {@code os.arch}
+     * @throws UnsupportedOperationException on a CPU architecture Panamax does not know
      */
     public static Arch current() {
         return of(System.getProperty("os.arch"));
     }
 
     /**
-     * The architecture that the {@code os.arch} property calls {@code osArch}.
+     * The architecture that the {@code os.arch} property (or {@code uname -m}) calls {@code osArch}.
      *
-     * @throws UnsupportedOperationException on a CPU architecture without an interpreter
+     * @param osArch {@code amd64} or {@code x86_64}; {@code aarch64} or {@code arm64}
+     * @return that architecture
+     * @throws UnsupportedOperationException on a CPU architecture Panamax does not know
      */
     public static Arch of(String osArch) {
-        if (!osArch.equals("amd64") && !osArch.equals("x86_64")) {
-            throw new UnsupportedOperationException("Panamax has a child-program interpreter for x86-64 only;"
-                    + " this JVM runs on " + osArch);
-        }
-        return X86_64;
+        return switch (String.valueOf(osArch)) {
+            case "amd64", "x86_64" -> X86_64;
+            case "aarch64", "arm64" -> AARCH64;
+            default -> throw new UnsupportedOperationException("Panamax knows x86-64 (amd64, x86_64) and arm64"
+                    + " (aarch64, arm64) only; not " + osArch);
+        };
     }
 
-    /** The kernel's name for it, as {@code uname -m} prints it: {@code x86_64}. */
+    /** The kernel's name for it, as {@code uname -m} prints it: {@code x86_64}, {@code aarch64}. */
     public String name() {
         return name;
     }
@@ -72,8 +81,17 @@ public final class Arch {
         return elfMachine;
     }
 
-    /** The child-program interpreter's machine code (see {@code X86_64Code}). */
+    /**
+     * The child-program interpreter's machine code (see {@code X86_64Code}). Only a launch maps it: a plan
+     * needs none.
+     *
+     * @throws UnsupportedOperationException for arm64 until its interpreter exists
+     */
     byte[] code() {
+        if (this != X86_64) {
+            throw new UnsupportedOperationException("Panamax has no child-program interpreter for " + name
+                    + " yet: Launcher.plan works, a launch cannot");
+        }
         return X86_64Code.CODE;
     }
 

@@ -69,9 +69,7 @@ class ProgramTemplateTest {
 
     /** An image of three layers (all the same directory: nothing is read from them). */
     private static dev.panamax.ContainerImage image() {
-        return new dev.panamax.ContainerImage("example/three:1", List.of(ROOTFS, ROOTFS, ROOTFS), false, List.of(),
-                List.of("/bin/true"), List.of(), java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Optional.empty());
+        return PlanSpecs.image(ROOTFS);
     }
 
     private static byte[] bytes(ProgramImage image) {
@@ -84,22 +82,7 @@ class ProgramTemplateTest {
 
     @Test
     void aTemplateFilledWithALaunchsDescriptorsIsTheImageCompiledForThem() {
-        List<ContainerSpec> specs = List.of(base().build(),
-                base().hostname("box").stdout(Stdio.pipe()).stderr(Stdio.pipe()).stdin(Stdio.pipe()).build(),
-                base().init(true).build(),
-                base().resources(Resources.builder().pidsMax(10).build()).build(),
-                base().init(true).resources(Resources.builder().pidsMax(10).build()).build(),
-                base().namespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID).uidMap(IdMap.of(0, 1000, 1))
-                        .gidMap(IdMap.of(0, 1000, 1)).build(),
-                base().noSeccomp().maskedPaths(List.of("/proc/acpi", "/srv/secret")).build(),
-                base().keepFd(0, 5).keepFd(1, 9).init(true).build(),
-                base().joinNamespace(Namespace.NET, java.nio.file.Path.of("/run/netns/blue"))
-                        .joinNamespace(Namespace.IPC, java.nio.file.Path.of("/run/ipcns/blue")).keepFd(1, 9).init(true)
-                        .build(),
-                ContainerSpec.builder().ephemeralRoot(ROOTFS).command("/bin/true").build(),
-                ContainerSpec.builder().image(image()).build(),
-                ContainerSpec.builder().image(image()).init(true).keepFd(1, 9).build(),
-                ContainerSpec.builder().image(image()).keepUpperDir(ROOTFS.resolve("pmx-kept")).build());
+        List<ContainerSpec> specs = PlanSpecs.varied(ROOTFS);
         for (ContainerSpec spec : specs) {
             ChildFds fds = fds(spec);
             int status = spec.process().init() ? 16 : -1;

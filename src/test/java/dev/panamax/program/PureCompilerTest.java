@@ -81,11 +81,19 @@ class PureCompilerTest {
     }
 
     @Test
-    void onlyX8664HasAnInterpreter() {
+    void x8664AndArm64AreKnownByEitherName() {
         assertSame(Arch.X86_64, Arch.of("amd64"));
+        assertSame(Arch.X86_64, Arch.of("x86_64"));
         assertEquals("x86_64", Arch.X86_64.name());
         assertEquals(62, Arch.X86_64.elfMachine());
-        var e = assertThrows(UnsupportedOperationException.class, () -> Arch.of("aarch64"));
-        assertTrue(e.getMessage().contains("aarch64"), e.getMessage());
+        assertEquals(0xC000003E, Arch.X86_64.auditArch());
+        assertSame(Arch.AARCH64, Arch.of("aarch64"));
+        assertSame(Arch.AARCH64, Arch.of("arm64"));
+        assertEquals("aarch64", Arch.AARCH64.name());
+        assertEquals(183, Arch.AARCH64.elfMachine(), "EM_AARCH64");
+        assertEquals(0xC00000B7, Arch.AARCH64.auditArch(), "AUDIT_ARCH_AARCH64");
+        assertSame(Arch.AARCH64.syscalls(), dev.panamax.sys.internal.SyscallTable.forOsArch("arm64"));
+        var e = assertThrows(UnsupportedOperationException.class, () -> Arch.of("riscv64"));
+        assertTrue(e.getMessage().contains("riscv64"), e.getMessage());
     }
 }

@@ -14,13 +14,14 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
- * System call names and numbers of one architecture, read from a resource generated from the
- * kernel's {@code asm/unistd_64.h}.
+ * System call names and numbers of one architecture, read from a resource that {@code headers/syscall-tables}
+ * generates from the kernel's {@code asm/unistd.h} of that architecture ({@code x86_64.tsv}, {@code aarch64.tsv}).
  *
  * <pre>{@code
  * SyscallTable table = SyscallTable.nativeTable();
- * int mount = table.number("mount").orElseThrow();   // 165 on x86-64
- * String name = table.name(59).orElseThrow();        // "execve"
+ * int mount = table.number("mount").orElseThrow();   // 165 on x86-64, 40 on arm64
+ * String name = table.name(59).orElseThrow();        // "execve" on x86-64
+ * SyscallTable arm64 = SyscallTable.forOsArch("aarch64");
  * }</pre>
  */
 public final class SyscallTable {
@@ -30,9 +31,15 @@ public final class SyscallTable {
      * spec compiles its seccomp filter when it is built, which must need no native access.
      */
     static final int AUDIT_ARCH_X86_64 = 0xC000003E;
+    /** {@code AUDIT_ARCH_AARCH64} ({@code EM_AARCH64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE}), likewise. */
+    static final int AUDIT_ARCH_AARCH64 = 0xC00000B7;
 
     private static final class X86_64 {
         static final SyscallTable TABLE = load("x86_64", AUDIT_ARCH_X86_64, "x86_64.tsv");
+    }
+
+    private static final class Aarch64 {
+        static final SyscallTable TABLE = load("aarch64", AUDIT_ARCH_AARCH64, "aarch64.tsv");
     }
 
     private final String arch;
@@ -58,23 +65,27 @@ public final class SyscallTable {
     /**
      * The table of the architecture this JVM runs on.
      *
-     * @throws UnsupportedOperationException when {@code os.arch} is not x86-64
+     * @return the table of {@code os.arch}
+     * @throws UnsupportedOperationException when {@code os.arch} is neither x86-64 nor arm64
      */
     public static SyscallTable nativeTable() {
         return forOsArch(System.getProperty("os.arch"));
     }
 
     /**
-     * The table of the architecture that the {@code os.arch} property names {@code osArch}.
+     * The table of the architecture that the {@code os.arch} property (or {@code uname -m}) names {@code osArch}.
      *
-     * @throws UnsupportedOperationException when {@code osArch} is not x86-64
+     * @param osArch {@code amd64} or {@code x86_64}; {@code aarch64} or {@code arm64}
+     * @return that architecture's table
+     * @throws UnsupportedOperationException for any other architecture
      */
     public static SyscallTable forOsArch(String osArch) {
-        if (!"amd64".equals(osArch) && !"x86_64".equals(osArch)) {
-            throw new UnsupportedOperationException(
-                    "no syscall table for os.arch=" + osArch + "; only x86-64 (amd64) is supported");
-        }
-        return X86_64.TABLE;
+        return switch (String.valueOf(osArch)) {
+            case "amd64", "x86_64" -> X86_64.TABLE;
+            case "aarch64", "arm64" -> Aarch64.TABLE;
+            default -> throw new UnsupportedOperationException("no syscall table for os.arch=" + osArch
+                    + "; only x86-64 (amd64, x86_64) and arm64 (aarch64, arm64) are supported");
+        };
     }
 
     /** The number of {@code name}, or empty when this architecture has no such call. */

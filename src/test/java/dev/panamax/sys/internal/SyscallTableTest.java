@@ -1,12 +1,14 @@
 package dev.panamax.sys.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -76,7 +78,58 @@ class SyscallTableTest {
     @Test
     void otherArchitecturesAreRefusedByName() {
         var e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
-                () -> SyscallTable.forOsArch("aarch64"));
-        assertTrue(e.getMessage().contains("os.arch=aarch64"), e.getMessage());
+                () -> SyscallTable.forOsArch("riscv64"));
+        assertTrue(e.getMessage().contains("os.arch=riscv64"), e.getMessage());
+    }
+
+    @Test
+    void arm64HasItsOwnNumbersAndOnlyTheAtForms() {
+        SyscallTable arm64 = SyscallTable.forOsArch("aarch64");
+        assertSame(arm64, SyscallTable.forOsArch("arm64"));
+        assertEquals("aarch64", arm64.arch());
+        // linux/audit.h: AUDIT_ARCH_AARCH64 = EM_AARCH64 (183) | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE
+        assertEquals(183 | 0x8000_0000 | 0x4000_0000, arm64.auditArch());
+        assertEquals(Bindings.constant("AUDIT_ARCH_AARCH64"), arm64.auditArch(), "written out, pinned here");
+        assertEquals(OptionalInt.of(56), arm64.number("openat"));
+        assertEquals(OptionalInt.of(40), arm64.number("mount"));
+        assertEquals(OptionalInt.of(220), arm64.number("clone"));
+        assertEquals(OptionalInt.of(221), arm64.number("execve"));
+        assertEquals(OptionalInt.of(94), arm64.number("exit_group"));
+        assertEquals(OptionalInt.of(435), arm64.number("clone3"), "asm-generic's numbers from 403 on are shared");
+        assertEquals(Optional.of("pivot_root"), arm64.name(41));
+        for (String legacy : List.of("open", "mkdir", "mknod", "symlink", "dup2", "unlink", "rmdir", "chmod", "access",
+                "rename", "pipe", "poll", "fork", "vfork", "getdents", "iopl", "arch_prctl")) {
+            assertEquals(OptionalInt.empty(), arm64.number(legacy), legacy);
+        }
+        assertTrue(table.all().keySet().containsAll(arm64.all().keySet()),
+                "x86-64 has every call arm64 has (SeccompProfile checks names against both)");
+    }
+
+    /** The committed tables are what {@code headers/syscall-tables} makes now from the installed headers. */
+    @Test
+    void theTablesAreWhatTheScriptMakesFromTheKernelHeaders() throws Exception {
+        Path arm64Header = Path.of("/usr/aarch64-linux-gnu/include/asm/unistd.h");
+        Assumptions.assumeTrue(Files.isReadable(HEADER) && Files.isReadable(arm64Header), HEADER + " or "
+                + arm64Header + " is not installed (.ci/deps: linux-libc-dev, linux-libc-dev-arm64-cross)");
+        Path out = Files.createTempDirectory("pmx-syscall-tables");
+        try {
+            ProcessBuilder pb = new ProcessBuilder("bash", "headers/syscall-tables").redirectErrorStream(true);
+            pb.environment().put("SYSCALL_TABLES_OUT", out.toString());
+            Process p = pb.start();
+            String log = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), log);
+            for (String arch : List.of("x86_64", "aarch64")) {
+                String resource = "src/main/resources/dev/panamax/sys/internal/" + arch + ".tsv";
+                assertEquals(Files.readString(Path.of(resource)), Files.readString(out.resolve(arch + ".tsv")),
+                        resource + " differs from what headers/syscall-tables makes: run it and commit");
+            }
+        } finally {
+            try (var files = Files.list(out)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(out);
+        }
     }
 }
