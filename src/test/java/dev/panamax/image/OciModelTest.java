@@ -109,6 +109,22 @@ class OciModelTest {
     }
 
     @Test
+    void aJvmOnArm64PullsTheLinuxArm64Image() {
+        Platform arm64 = Platform.of("Linux", "aarch64");
+        assertEquals(Platform.parse("linux/arm64/v8"), arm64, "aarch64 is Go's arm64, variant v8 by default");
+        assertEquals(arm64, Platform.of("Linux", "arm64"));
+        assertEquals(Platform.parse("linux/amd64"), Platform.of("Linux", "amd64"));
+        assertEquals(Platform.parse("linux/amd64"), Platform.of("Linux", "x86_64"));
+        assertEquals(C, index("linux/amd64", "linux/arm/v7", "linux/arm64/v8").select(arm64).digest().toString());
+        assertEquals(C, index("linux/amd64", "linux/arm/v7", "linux/arm64").select(arm64).digest().toString(),
+                "an entry without a variant is v8");
+        assertEquals(B, index("linux/arm64/v9", "linux/arm64").select(arm64).digest().toString(),
+                "not a later variant, which a v8 CPU need not run");
+        assertError(() -> index("linux/amd64", "linux/arm/v7").select(arm64), "no manifest for platform linux/arm64/v8");
+        assertEquals(Platform.of(System.getProperty("os.name"), System.getProperty("os.arch")), Platform.current());
+    }
+
+    @Test
     void anUnknownPlatformNamesWhatTheIndexOffers() {
         assertError(() -> index("linux/amd64", "linux/arm64/v8").select(Platform.parse("linux/riscv64")),
                 "no manifest for platform linux/riscv64; it offers linux/amd64, linux/arm64/v8");
