@@ -51,6 +51,24 @@ class ArchitecturePlanTest {
         assertEquals(2 * 2 * specs().size(), plans);
     }
 
+    /** An exec into a running container is compiled for this machine only; its calls exist on both too. */
+    @Test
+    void everyCallOfAnExecExistsOnBothArchitectures() {
+        ContainerSpec ps = ContainerSpec.builder().command("ps").build();
+        for (ContainerSpec spec : List.of(PlanSpecs.rich(ROOTFS), PlanSpecs.varied(ROOTFS).getFirst())) {
+            ContainerSpec exec = ExecIntoSteps.execSpec(spec, ps.process(), java.util.Optional.empty(),
+                    java.util.Set.of());
+            ChildProgram program = ExecIntoSteps.compile(exec, ChildFds.symbolic(true, false, false, false, false),
+                    Arg.Word.unknown("container_pidfd"), Arg.Word.unknown("container_root"));
+            for (Arch arch : ARCHES) {
+                for (Step step : program.steps()) {
+                    assertTrue(arch.syscalls().number(step.syscall()).isPresent(),
+                            () -> arch + " has no " + step.syscall() + ":\n" + program.render());
+                }
+            }
+        }
+    }
+
     @Test
     void anArm64PlanMakesTheSameCallsForTheSameStepsAsAnX8664One() {
         for (ContainerSpec spec : specs()) {
