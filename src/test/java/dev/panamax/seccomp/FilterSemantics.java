@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * What a profile means, written directly from its documented rules (not from the compiler):
- * wrong arch or x32 number kills the process; otherwise the first conditional rule of the syscall
- * whose conditions all hold, then its unconditional rule, then the default.
+ * wrong arch or (on x86-64) an x32 number kills the process; otherwise the first conditional rule of the
+ * syscall whose conditions all hold, then its unconditional rule, then the default.
  */
 final class FilterSemantics {
 
@@ -18,10 +18,16 @@ final class FilterSemantics {
     }
 
     static int expected(SeccompProfile profile, SeccompData data) {
-        if (data.arch() != AUDIT_ARCH_X86_64 || Integer.compareUnsigned(data.nr(), 0x40000000) >= 0) {
+        return expected(profile, SyscallTable.forOsArch("x86_64"), data);
+    }
+
+    /** As above, for the filter compiled for {@code table}'s architecture. */
+    static int expected(SeccompProfile profile, SyscallTable table, SeccompData data) {
+        boolean x32 = table.arch().equals("x86_64") && Integer.compareUnsigned(data.nr(), 0x40000000) >= 0;
+        if (data.arch() != table.auditArch() || x32) {
             return RET_KILL_PROCESS;
         }
-        String name = SyscallTable.nativeTable().name(data.nr()).orElse(null);
+        String name = table.name(data.nr()).orElse(null);
         List<SeccompRule> rules = profile.rules().stream().filter(r -> r.syscall().equals(name)).toList();
         for (SeccompRule r : rules) {
             if (!r.conditions().isEmpty() && r.conditions().stream().allMatch(c -> holds(c, data.args()[c.index()]))) {
