@@ -524,10 +524,9 @@ final class Launch {
     }
 
     /**
-     * The launcher's clone of {@code spec}'s child as one line for {@code Launcher.plan}: clone3, or clone
-     * where clone3 is refused (ENOSYS) in this JVM.
+     * The launcher's clone of {@code spec}'s child as one line for {@code Launcher.plan}: {@code call} is clone3,
+     * or clone where clone3 is refused (ENOSYS) in this JVM.
      */
-    /** The plan's first line: the launcher's {@code call} ({@code clone3} or {@code clone}) of the child. */
     static String cloneLine(ContainerSpec spec, String call) {
         java.util.List<String> flags = new java.util.ArrayList<>(java.util.List.of("CLONE_VM", "CLONE_PIDFD"));
         if (call.equals("clone3")) {

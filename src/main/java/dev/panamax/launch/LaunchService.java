@@ -10,6 +10,8 @@ import dev.panamax.trampoline.Arch;
 import dev.panamax.trampoline.Trampoline;
 
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** The launch layer's entry points for {@code dev.panamax.Launcher}. */
 public final class LaunchService {
@@ -87,7 +89,7 @@ public final class LaunchService {
 
     /** {@code # aarch64 ...} and the numbers of the clone and every step's call, by name, wrapped. */
     private static String header(ChildProgram program, Arch arch, String cloneCall) {
-        java.util.SortedSet<String> calls = new java.util.TreeSet<>(List.of(cloneCall));
+        SortedSet<String> calls = new TreeSet<>(List.of(cloneCall));
         program.steps().forEach(s -> calls.add(s.syscall()));
         StringBuilder sb = new StringBuilder(String.format("# %s (seccomp audit arch 0x%08x, ELF machine %d);"
                 + " its system call numbers:%n#  ", arch.name(), arch.auditArch(), arch.elfMachine()));
