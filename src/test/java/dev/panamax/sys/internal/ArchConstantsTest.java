@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,6 +92,33 @@ class ArchConstantsTest {
         var e = assertThrows(UnsupportedOperationException.class, () -> Flags.O_DIRECTORY.value("riscv64"));
         assertTrue(e.getMessage().contains("O_DIRECTORY") && e.getMessage().contains("riscv64"), e.getMessage());
         assertEquals(Bindings.constant("O_CLOEXEC"), Flags.O_CLOEXEC.value("riscv64"));
+    }
+
+    /**
+     * Two generators agree: the syscall numbers jextract generated for each architecture are that
+     * architecture's syscall table's ({@code headers/syscall-tables}), the one that encodes child programs.
+     */
+    @Test
+    void theGeneratedSyscallNumbersAreEachArchitecturesTables() {
+        SyscallTable arm64;
+        try {
+            arm64 = SyscallTable.forOsArch("aarch64");
+        } catch (UnsupportedOperationException e) {
+            Assumptions.abort("this build has no arm64 syscall table (part a64table adds it): " + e.getMessage());
+            return;
+        }
+        int checked = 0;
+        for (var m : dev.panamax.bindings.linux_h.class.getMethods()) {
+            String name = m.getName();
+            if (name.startsWith("SYS_") && m.getParameterCount() == 0) {
+                String call = name.substring(4);
+                assertEquals(Bindings.constant(name, "aarch64"), arm64.number(call).orElseThrow(), name + " on aarch64");
+                assertEquals(Bindings.constant(name, "x86_64"), SyscallTable.forOsArch("x86_64").number(call).orElseThrow(),
+                        name + " on x86_64");
+                checked++;
+            }
+        }
+        assertTrue(checked > 40, "checked " + checked);
     }
 
     /**
