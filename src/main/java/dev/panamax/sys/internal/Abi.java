@@ -112,7 +112,7 @@ public final class Abi {
     public static final int PROT_WRITE = linux_h.PROT_WRITE();
 
     // Pseudo-terminals. Not in the bindings (headers/panamax.h does not include <asm/ioctls.h>); the values are
-    // those of include/uapi/asm-generic/ioctls.h, which x86-64 uses: _IOW('T', 0x31, int), _IOR('T', 0x30,
+    // those of include/uapi/asm-generic/ioctls.h, which x86-64 and arm64 both use: _IOW('T', 0x31, int), _IOR('T', 0x30,
     // unsigned int), and the plain numbers of the classic tty ioctls. struct winsize is four unsigned shorts
     // (include/uapi/asm-generic/termios.h).
     public static final int TIOCSPTLCK = 0x40045431;
