@@ -61,7 +61,7 @@ final class MountArgs {
         String[] fields = {"attr_set", "attr_clr", "propagation"};
         Flag[] values = {set, clr, propagation};
         for (int i = 0; i < fields.length; i++) {
-            if (values[i].value() != 0) {
+            if ((values[i].x86_64() | values[i].aarch64()) != 0) {
                 text.append(text.isEmpty() ? "" : ", ").append(fields[i]).append('=').append(values[i].name());
             }
         }
