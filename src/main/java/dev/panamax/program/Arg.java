@@ -1,5 +1,6 @@
 package dev.panamax.program;
 
+import dev.panamax.sys.internal.ArchConstants;
 import dev.panamax.sys.internal.Flag;
 
 import java.util.List;
@@ -17,9 +18,14 @@ public sealed interface Arg {
 
     /**
      * A plain number, shown as {@code text}. Build one whose text names its value with the factories below
-     * ({@link Arg#flags}, {@link Arg#octal}, ...), never from a value and a separately written name.
+     * ({@link Arg#flags}, {@link Arg#octal}, ...), never from a value and a separately written name. It holds
+     * the number on each architecture (a {@link Flag}): the image of a program takes its target's.
      */
-    record Word(long value, String text) implements Arg {
+    record Word(Flag flag) implements Arg {
+        public Word(long value, String text) {
+            this(new Flag(text, value));
+        }
+
         public Word(long value) {
             this(value, Long.toString(value));
         }
@@ -39,16 +45,30 @@ public sealed interface Arg {
             return new Word(value, value + " (" + note + ")");
         }
 
+        /** The number on the architecture this JVM runs on. */
+        public long value() {
+            return flag.value();
+        }
+
+        /** The number on {@code arch} ({@code x86_64}, {@code aarch64}): what a program encoded for it holds. */
+        public long value(String arch) {
+            return flag.value(arch);
+        }
+
+        /** How the number reads in a plan. */
+        public String text() {
+            return flag.name();
+        }
+
         @Override
         public String render() {
-            return text;
+            return flag.name();
         }
     }
 
     /** The OR of {@code flags}, shown as {@code A|B|C}: value and text come from the same constants. */
     static Word flags(Flag... flags) {
-        Flag f = Flag.or(flags);
-        return new Word(f.value(), f.name());
+        return new Word(Flag.or(flags));
     }
 
     /** A file mode, shown in octal: {@code 0755}. */
@@ -116,10 +136,48 @@ public sealed interface Arg {
     /** How many items of an array a plan or message shows. */
     int SHOWN_ITEMS = 32;
 
-    /** Bytes copied into native memory, e.g. a kernel struct; {@code text} describes the fields. */
-    record Struct(byte[] bytes, String text) implements Arg {
+    /**
+     * Bytes copied into native memory, e.g. a kernel struct; {@code text} describes the fields. The bytes are
+     * per architecture where a field holds a value that differs ({@code O_DIRECTORY} in {@code open_how}).
+     */
+    record Struct(byte[] x86_64, byte[] aarch64, String text) implements Arg {
         public Struct {
-            bytes = bytes.clone();
+            x86_64 = x86_64.clone();
+            aarch64 = aarch64.clone();
+        }
+
+        /** The same bytes on every architecture. */
+        public Struct(byte[] bytes, String text) {
+            this(bytes, bytes, text);
+        }
+
+        /** The struct that {@code bytes} makes on each architecture ({@code x86_64}, {@code aarch64}). */
+        static Struct perArch(java.util.function.Function<String, byte[]> bytes, String text) {
+            return new Struct(bytes.apply(ArchConstants.X86_64), bytes.apply(ArchConstants.AARCH64), text);
+        }
+
+        /** The bytes on the architecture this JVM runs on. */
+        public byte[] bytes() {
+            return bytes(ArchConstants.RUNNING);
+        }
+
+        /**
+         * The bytes on {@code arch}: what a program encoded for it holds.
+         *
+         * @throws UnsupportedOperationException for another architecture, when the bytes differ between those two
+         */
+        public byte[] bytes(String arch) {
+            return switch (arch) {
+                case ArchConstants.X86_64 -> x86_64.clone();
+                case ArchConstants.AARCH64 -> aarch64.clone();
+                default -> {
+                    if (!java.util.Arrays.equals(x86_64, aarch64)) {
+                        throw new UnsupportedOperationException("{" + text + "} differs between x86_64 and aarch64"
+                                + " and is not known for architecture " + arch);
+                    }
+                    yield x86_64.clone();
+                }
+            };
         }
 
         @Override

@@ -65,7 +65,7 @@ final class CapabilitySteps {
         Flag version = Flags._LINUX_CAPABILITY_VERSION_3;
         long k = Capability.mask(kept);
         return Step.of("set the permitted, effective and inheritable capabilities", "capset",
-                new Arg.Struct(KernelStructs.capHeader((int) version.value(), 0),
+                Arg.Struct.perArch(arch -> KernelStructs.capHeader((int) version.value(arch), 0),
                         "version=" + version.name() + ", pid=0"),
                 new Arg.Struct(KernelStructs.capData(k, k, Capability.mask(inheritable)),
                         "effective=permitted=" + names(kept) + ", inheritable=" + names(inheritable)))

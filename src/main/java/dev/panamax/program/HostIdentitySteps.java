@@ -31,7 +31,7 @@ final class HostIdentitySteps {
             Step.of("open a socket to configure lo", "socket", Arg.flags(Flags.AF_INET),
                     Arg.flags(Flags.SOCK_DGRAM, Flags.SOCK_CLOEXEC), new Arg.Word(0)).savingAs("sock"),
             Step.of("bring loopback up", "ioctl", new Arg.Result("sock"), Arg.flags(Flags.SIOCSIFFLAGS),
-                    new Arg.Struct(KernelStructs.ifreqFlags("lo", (int) Flags.IFF_UP.value()),
+                    Arg.Struct.perArch(arch -> KernelStructs.ifreqFlags("lo", (int) Flags.IFF_UP.value(arch)),
                             "ifr_name=\"lo\", ifr_flags=" + Flags.IFF_UP.name())),
             Step.of("close the socket", "close", new Arg.Result("sock")));
 }

@@ -35,8 +35,8 @@ final class MountArgs {
 
     /** {@code struct open_how} with {@code flags} and {@code resolve} (mode 0). */
     static Arg openHow(Flag flags, Flag resolve) {
-        return Memo.of(OPEN_HOWS, List.of(flags, resolve), k -> new Arg.Struct(
-                KernelStructs.openHow(flags.value(), 0, resolve.value()),
+        return Memo.of(OPEN_HOWS, List.of(flags, resolve), k -> Arg.Struct.perArch(
+                arch -> KernelStructs.openHow(flags.value(arch), 0, resolve.value(arch)),
                 "flags=" + flags.name() + ", resolve=" + resolve.name()));
     }
 
@@ -61,12 +61,12 @@ final class MountArgs {
         String[] fields = {"attr_set", "attr_clr", "propagation"};
         Flag[] values = {set, clr, propagation};
         for (int i = 0; i < fields.length; i++) {
-            if (values[i].value() != 0) {
+            if ((values[i].x86_64() | values[i].aarch64()) != 0) {
                 text.append(text.isEmpty() ? "" : ", ").append(fields[i]).append('=').append(values[i].name());
             }
         }
-        return new Arg.Struct(KernelStructs.mountAttr(set.value(), clr.value(), propagation.value(), 0),
-                text.toString());
+        return Arg.Struct.perArch(arch -> KernelStructs.mountAttr(set.value(arch), clr.value(arch),
+                propagation.value(arch), 0), text.toString());
     }
 
     static final Arg MOUNT_ATTR_SIZE = Arg.flags(Flags.MOUNT_ATTR_SIZE_VER0);

@@ -53,7 +53,9 @@ public final class ProgramImage implements RelocatableImage {
     /**
      * Steps {@code from} (inclusive) to {@code to} (exclusive) of {@code program}. A failure record names
      * the step by its index in the whole program. Each step for which {@code faulty} holds gets
-     * {@link #NO_SUCH_SYSCALL} instead of its own number.
+     * {@link #NO_SUCH_SYSCALL} instead of its own number. The image is for {@code table}'s architecture: it
+     * holds that architecture's syscall numbers, and its values of the words and structs that differ per
+     * architecture ({@code O_DIRECTORY} on aarch64 is not x86-64's).
      *
      * @param statusFd where an init writes the command's wait status, or -1
      */
@@ -70,7 +72,7 @@ public final class ProgramImage implements RelocatableImage {
     static ProgramImage encode(ChildProgram program, int from, int to, int errorFd, int statusFd,
                                SyscallTable table, IntPredicate faulty, List<Arg.Word> descriptors) {
         List<Step> steps = program.steps().subList(from, to);
-        Block block = new Block(descriptors);
+        Block block = new Block(descriptors, table.arch());
         long base = block.allocate(ProgramLayout.HEADER_SIZE + ProgramLayout.STEP_SIZE * steps.size(), 16);
         block.setLong(base + ProgramLayout.COUNT, to);
         block.setLong(base + ProgramLayout.ERROR_FD, errorFd);
@@ -197,7 +199,11 @@ public final class ProgramImage implements RelocatableImage {
         private final Map<Arg.Word, Integer> slotOf = new java.util.IdentityHashMap<>();
         private final List<List<Long>> slots = new ArrayList<>();
 
-        Block(List<Arg.Word> descriptors) {
+        /** The architecture the image is for: its words and structs take that architecture's values. */
+        private final String arch;
+
+        Block(List<Arg.Word> descriptors, String arch) {
+            this.arch = arch;
             for (Arg.Word d : descriptors) {
                 slotOf.putIfAbsent(d, slots.size());
                 slots.add(new ArrayList<>());
@@ -232,7 +238,7 @@ public final class ProgramImage implements RelocatableImage {
         void word(long at, Arg arg) {
             switch (arg) {
                 case Arg.Word w -> {
-                    setLong(at, w.value());
+                    setLong(at, w.value(arch));
                     Integer slot = slotOf.get(w);
                     if (slot != null) {
                         slots.get(slot).add(at);
@@ -253,7 +259,7 @@ public final class ProgramImage implements RelocatableImage {
                     }
                     yield list;
                 }
-                case Arg.Struct s -> copy(s.bytes());
+                case Arg.Struct s -> copy(s.bytes(arch));
                 case Arg.StructWithPointers s -> {
                     long struct = copy(s.bytes());
                     s.pointers().forEach((offset, target) -> pointer(struct + offset, memory(target)));

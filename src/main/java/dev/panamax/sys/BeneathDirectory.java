@@ -2,6 +2,7 @@ package dev.panamax.sys;
 
 import dev.panamax.bindings.linux_h;
 import dev.panamax.bindings.open_how;
+import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 import dev.panamax.sys.internal.SyscallTable;
 
@@ -23,7 +24,7 @@ import java.util.Objects;
  * Close it; until then the descriptor stays open.
  */
 public final class BeneathDirectory implements AutoCloseable {
-    private static final int O_PATH_DIRECTORY = linux_h.O_PATH() | linux_h.O_DIRECTORY() | linux_h.O_CLOEXEC();
+    private static final int O_PATH_DIRECTORY = Abi.O_PATH | Abi.O_DIRECTORY | Abi.O_CLOEXEC;
     private static final long RESOLVE = linux_h.RESOLVE_BENEATH() | linux_h.RESOLVE_NO_SYMLINKS()
             | linux_h.RESOLVE_NO_MAGICLINKS();
 
@@ -48,7 +49,7 @@ public final class BeneathDirectory implements AutoCloseable {
      */
     public static BeneathDirectory open(Path directory) {
         Objects.requireNonNull(directory, "directory");
-        return new BeneathDirectory(Libc.open(directory.toString(), O_PATH_DIRECTORY | linux_h.O_NOFOLLOW(), 0),
+        return new BeneathDirectory(Libc.open(directory.toString(), O_PATH_DIRECTORY | Abi.O_NOFOLLOW, 0),
                 directory.toString());
     }
 

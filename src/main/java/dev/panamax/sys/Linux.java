@@ -6,6 +6,7 @@ import static dev.panamax.sys.internal.Downcalls.state;
 import static dev.panamax.sys.internal.Downcalls.unexpected;
 
 import dev.panamax.bindings.linux_h;
+import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 
 import java.lang.foreign.Arena;
@@ -251,7 +252,7 @@ public final class Linux {
      */
     public static void pivotRoot(Path newRoot, Path putOld) {
         try (Arena arena = Arena.ofConfined()) {
-            Libc.syscall("pivot_root", linux_h.SYS_pivot_root(),
+            Libc.syscall("pivot_root", Abi.SYS_pivot_root,
                     arena.allocateFrom(newRoot.toString()).address(), arena.allocateFrom(putOld.toString()).address());
         } catch (ErrnoException e) {
             String hint = e.errno() == EINVAL

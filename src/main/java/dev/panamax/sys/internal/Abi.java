@@ -20,20 +20,21 @@ import dev.panamax.bindings.siginfo_t;
  * args.set(ValueLayout.JAVA_LONG, Abi.OFFSETOF_CLONE_ARGS_FLAGS, flags);
  * }</pre>
  *
- * <p>Values are those of the headers the bindings were generated from (x86-64 Linux, glibc).
+ * <p>Values are those of the headers the bindings were generated from (Linux, glibc), for the architecture
+ * this JVM runs on: the few that differ between x86-64 and aarch64 come from {@link ArchConstants}.
  * They are {@code static final} but not compile-time constants, so they cannot be used as
  * {@code case} labels.
  */
 public final class Abi {
     private Abi() {}
 
-    // Syscall numbers (x86-64) for raw syscall(2) and the child program.
+    // Syscall numbers of this architecture for raw syscall(2) (clone3 is 435 everywhere).
     public static final long SYS_clone3 = linux_h.SYS_clone3();
-    public static final long SYS_pivot_root = linux_h.SYS_pivot_root();
-    public static final long SYS_waitid = linux_h.SYS_waitid();
-    public static final long SYS_exit_group = linux_h.SYS_exit_group();
-    public static final long SYS_ioctl = linux_h.SYS_ioctl();
-    public static final long SYS_kill = linux_h.SYS_kill();
+    public static final long SYS_pivot_root = ArchConstants.SYS_pivot_root.value();
+    public static final long SYS_waitid = ArchConstants.SYS_waitid.value();
+    public static final long SYS_exit_group = ArchConstants.SYS_exit_group.value();
+    public static final long SYS_ioctl = ArchConstants.SYS_ioctl.value();
+    public static final long SYS_kill = ArchConstants.SYS_kill.value();
 
     // clone(2), clone3(2), unshare(2), setns(2) flags.
     public static final long CLONE_NEWNS = linux_h.CLONE_NEWNS();
@@ -66,7 +67,8 @@ public final class Abi {
     public static final int O_APPEND = linux_h.O_APPEND();
     public static final int O_CLOEXEC = linux_h.O_CLOEXEC();
     public static final int O_CREAT = linux_h.O_CREAT();
-    public static final int O_DIRECTORY = linux_h.O_DIRECTORY();
+    public static final int O_DIRECTORY = (int) ArchConstants.O_DIRECTORY.value();
+    public static final int O_NOFOLLOW = (int) ArchConstants.O_NOFOLLOW.value();
     public static final int O_NOCTTY = linux_h.O_NOCTTY();
     public static final int O_NONBLOCK = linux_h.O_NONBLOCK();
     public static final int O_PATH = linux_h.O_PATH();
@@ -110,7 +112,7 @@ public final class Abi {
     public static final int PROT_WRITE = linux_h.PROT_WRITE();
 
     // Pseudo-terminals. Not in the bindings (headers/panamax.h does not include <asm/ioctls.h>); the values are
-    // those of include/uapi/asm-generic/ioctls.h, which x86-64 uses: _IOW('T', 0x31, int), _IOR('T', 0x30,
+    // those of include/uapi/asm-generic/ioctls.h, which x86-64 and arm64 both use: _IOW('T', 0x31, int), _IOR('T', 0x30,
     // unsigned int), and the plain numbers of the classic tty ioctls. struct winsize is four unsigned shorts
     // (include/uapi/asm-generic/termios.h).
     public static final int TIOCSPTLCK = 0x40045431;

@@ -4,8 +4,8 @@ import dev.panamax.bindings.linux_h;
 
 /**
  * The ABI values that child programs pass, each as a {@link Flag} that carries its C name, so that the plan
- * shows exactly what the kernel gets. Values are read from the bindings; a test checks that every field's
- * name is its flag's name and its value the binding's.
+ * shows exactly what the kernel gets. Values are read from the bindings, per architecture where they differ
+ * ({@link ArchConstants}); a test checks that every field's name is its flag's name and its values the bindings'.
  *
  * <pre>{@code
  * Flag flags = Flag.or(Flags.MS_REC, Flags.MS_PRIVATE);   // "MS_REC|MS_PRIVATE"
@@ -19,7 +19,7 @@ public final class Flags {
 
     // open(2), openat2(2) and the *at(2) calls
     public static final Flag O_PATH = new Flag("O_PATH", linux_h.O_PATH());
-    public static final Flag O_DIRECTORY = new Flag("O_DIRECTORY", linux_h.O_DIRECTORY());
+    public static final Flag O_DIRECTORY = ArchConstants.O_DIRECTORY;
     public static final Flag O_CLOEXEC = new Flag("O_CLOEXEC", linux_h.O_CLOEXEC());
     public static final Flag O_WRONLY = new Flag("O_WRONLY", linux_h.O_WRONLY());
     public static final Flag AT_FDCWD = new Flag("AT_FDCWD", linux_h.AT_FDCWD());

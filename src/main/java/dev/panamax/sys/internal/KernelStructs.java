@@ -35,8 +35,9 @@ public final class KernelStructs {
 
     /**
      * The kernel's {@code struct sigaction} for {@code rt_sigaction} (arch/x86/include/uapi/asm/signal.h on
-     * x86-64): not glibc's {@code struct sigaction} (which has a 128-byte mask), so the headers give no
-     * binding for it. Written by hand; a test pins its size and offsets.
+     * x86-64; asm-generic/signal.h with {@code SA_RESTORER} on arm64, the same layout): not glibc's
+     * {@code struct sigaction} (which has a 128-byte mask), so the headers give no binding for it. Written by
+     * hand; a test pins its size and offsets.
      */
     public static final StructLayout KERNEL_SIGACTION = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("sa_handler"),

@@ -18,9 +18,34 @@ import org.junit.jupiter.api.Assumptions;
 public final class Bindings {
     private Bindings() {}
 
-    /** The value of the header constant {@code name} ({@code "CAP_CHOWN"}). */
+    /** The value of the header constant {@code name} ({@code "CAP_CHOWN"}) on the architecture this JVM runs on. */
     public static long constant(String name) {
-        return ((Number) call(linux_h.class, name)).longValue();
+        return constant(name, ArchConstants.RUNNING);
+    }
+
+    /**
+     * The value of the header constant {@code name} on {@code arch} ({@code x86_64}, {@code aarch64}): the
+     * aarch64 bindings hold the constants whose value differs, {@code linux_h} all the others.
+     */
+    public static long constant(String name, String arch) {
+        return switch (arch) {
+            case ArchConstants.X86_64 -> ((Number) call(linux_h.class, name)).longValue();
+            case ArchConstants.AARCH64 -> differsOnAarch64().contains(name)
+                    ? ((Number) call(dev.panamax.bindings.aarch64.linux_h.class, name)).longValue()
+                    : constant(name, ArchConstants.X86_64);
+            default -> throw new IllegalArgumentException("no bindings for architecture " + arch);
+        };
+    }
+
+    /** The constants whose aarch64 value differs from x86-64's: those {@code headers/regenerate} generates twice. */
+    public static java.util.Set<String> differsOnAarch64() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (var m : dev.panamax.bindings.aarch64.linux_h.class.getDeclaredMethods()) {
+            if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && m.getParameterCount() == 0) {
+                names.add(m.getName());
+            }
+        }
+        return names;
     }
 
     /** The offset of {@code field} in the generated {@code struct} ({@code "seccomp_data", "arch"}). */
