@@ -72,9 +72,9 @@ public final class Arch {
         return elfMachine;
     }
 
-    /** The child-program interpreter's machine code (see {@code X86_64Code}). */
-    byte[] code() {
-        return X86_64Code.CODE;
+    /** The child-program interpreter's machine code and entries ({@code X86_64Code}, {@code Aarch64Code}). */
+    MachineCode code() {
+        return MachineCode.forElfMachine(elfMachine);
     }
 
     @Override
