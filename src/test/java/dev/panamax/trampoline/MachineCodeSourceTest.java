@@ -285,7 +285,7 @@ class MachineCodeSourceTest {
         return Path.of("/usr/bin", tool).toFile().canExecute() || Path.of("/bin", tool).toFile().canExecute();
     }
 
-    private static String run(Path dir, String... command) throws IOException, InterruptedException {
+    static String run(Path dir, String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(30, TimeUnit.SECONDS)) {

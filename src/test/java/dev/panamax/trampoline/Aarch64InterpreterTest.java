@@ -23,15 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The arm64 interpreter runs for real: a setup executable built for arm64 ({@link Aarch64Code} and a
- * hand-laid program image) is executed by {@code qemu-aarch64-static} (user-mode emulation, Debian package
- * qemu-user-static, installed by .ci/deps) on this host. Its ELF entry, the interpreter's steps, result
+ * The arm64 interpreter runs for real under {@code qemu-aarch64-static} (user-mode emulation, Debian package
+ * qemu-user-static, installed by .ci/deps) on this host. A setup executable built for arm64
+ * ({@link Aarch64Code} and a hand-laid program image) checks the ELF entry, the interpreter's steps, result
  * destinations, tolerated errnos, the failure record, {@code exit_group(127)} and the init (fork, signal
- * forwarding, reaping, the wait status, the exit code) are checked through its stdout and exit status. The
- * clone entries need an arm64 JVM: the arm64 VM leg runs them.
+ * forwarding, reaping, the wait status, the exit code) through its stdout and exit status. A small static
+ * arm64 program that calls the two clone entries as a function, as the JVM does, checks what the parent
+ * gets back. CLONE_VM is the arm64 VM leg's (qemu-user has no CLONE_VM child but a thread).
  */
 @Tag("kernel")
-class Aarch64SetupExecutableTest {
+class Aarch64InterpreterTest {
     private static final Path QEMU = Path.of("/usr/bin/qemu-aarch64-static");
     private static final int SIG_SETMASK = 2;
     private static final int SIGCHLD = 17;
@@ -126,6 +127,153 @@ class Aarch64SetupExecutableTest {
         assertEquals(SIGUSR1, o.buffer().getInt(0), "the wait status of a death by SIGUSR1");
     }
 
+    /**
+     * The arm64 entries called as a function (AAPCS64), by a static harness linked with the code: each blocks
+     * every signal, clones a child that runs the program (it writes its signal mask, then exits 7), and
+     * returns the pid with the caller's mask, callee-saved registers and stack pointer as they were. qemu 7.2
+     * has no clone3: there the entry returns -ENOSYS (after restoring the mask), and clone_entry clones.
+     */
+    @Test
+    void theEntriesCloneAChildWithEverySignalBlockedAndReturnItsPidKeepingTheCallersState() throws Exception {
+        assumeTrue(MachineCodeSourceTest.onPath("aarch64-linux-gnu-as") && MachineCodeSourceTest.onPath("aarch64-linux-gnu-ld"),
+                "aarch64-linux-gnu-as and -ld (binutils-aarch64-linux-gnu, installed by .ci/deps) are missing: no harness");
+        Map<String, Integer> nr = MachineCodeSourceTest.arm64Numbers();
+        Path dir = Files.createTempDirectory("pmx-a64code");
+        try {
+            Files.write(dir.resolve("code.bin"), Aarch64Code.CODE);
+            Files.writeString(dir.resolve("harness.s"), HARNESS.formatted(nr.get("rt_sigprocmask"), nr.get("wait4"),
+                    nr.get("write"), nr.get("exit_group"), MachineCode.AARCH64.cloneEntry()));
+            MachineCodeSourceTest.run(dir, "aarch64-linux-gnu-as", "-o", "harness.o", "harness.s");
+            MachineCodeSourceTest.run(dir, "aarch64-linux-gnu-ld", "-static", "-o", "harness", "harness.o");
+            Outcome o = execute(dir.resolve("harness"));
+            assertEquals(0, o.exit(), o.toString());
+            ByteBuffer b = o.buffer();
+            int reports = o.stdout().length - 2 * REPORT;
+            long clone3 = b.getLong(reports);
+            long clone = b.getLong(reports + REPORT);
+            assertTrue(clone3 > 0 || clone3 == -Errno.number("ENOSYS"), "clone3's pid or ENOSYS: " + o);
+            assertTrue(clone > 0, "clone's pid: " + o);
+            int children = clone3 > 0 ? 2 : 1;
+            assertEquals(8 * children, reports, "each child wrote its mask: " + o);
+            for (int child = 0; child < children; child++) {
+                long standard = 0x7fffffffL & ~(1L << 8) & ~(1L << 18); // signals 1..31 but SIGKILL and SIGSTOP
+                assertEquals(standard, b.getLong(8 * child) & standard, "the child runs with every signal blocked: " + o);
+            }
+            for (int at : new int[] {reports, reports + REPORT}) {
+                for (int r = 19; r <= 28; r++) {
+                    assertEquals(Long.parseLong(r + "" + r, 16), b.getLong(at + 8 * (r - 18)), "x" + r + " kept: " + o);
+                }
+                assertEquals(b.getLong(at + 88), b.getLong(at + 96), "sp as before the call: " + o);
+                assertEquals(0x800, b.getLong(at + 104), "the caller's mask (SIGUSR2) restored: " + o);
+                if (b.getLong(at) > 0) {
+                    assertEquals(7 << 8, b.getInt(at + 112), "the child ran the program to its exit_group(7): " + o);
+                }
+            }
+        } finally {
+            for (String f : new String[] {"code.bin", "harness.s", "harness.o", "harness"}) {
+                Files.deleteIfExists(dir.resolve(f));
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /** Bytes the harness reports per entry: result, x19..x28, sp before, sp after, mask, wait status, padding. */
+    private static final int REPORT = 120;
+
+    /**
+     * Calls {@code entry} then {@code clone_entry} (offset %5$d) with callee-saved sentinels (x19..x28 =
+     * 0x1919..0x2828) and a mask of SIGUSR2; after each call it records the result, the registers, sp, the
+     * mask and the child's wait status, and writes both records at the end. The child's program: write its
+     * mask to stdout, exit 7. Numbers: rt_sigprocmask %1$d, wait4 %2$d, write %3$d, exit_group %4$d.
+     */
+    private static final String HARNESS = """
+                .macro call_entry offset, out
+                ldr x0, =args
+                mov x1, #88
+                ldr x2, =program
+                ldr x16, =trampoline + \\offset
+                mov x29, sp
+                blr x16
+                ldr x1, =\\out
+                str x0, [x1]
+                stp x19, x20, [x1, #8]
+                stp x21, x22, [x1, #24]
+                stp x23, x24, [x1, #40]
+                stp x25, x26, [x1, #56]
+                stp x27, x28, [x1, #72]
+                str x29, [x1, #88]
+                mov x2, sp
+                str x2, [x1, #96]
+                mov x8, #%1$d
+                mov x0, #0
+                mov x1, #0
+                ldr x2, =\\out + 104
+                mov x3, #8
+                svc #0
+                ldr x1, =\\out
+                ldr x0, [x1]
+                cmp x0, #0
+                b.le 1f
+                mov x8, #%2$d
+                ldr x1, =\\out + 112
+                mov x2, #0
+                mov x3, #0
+                svc #0
+            1:
+                .endm
+
+                .text
+                .global _start
+            _start:
+                mov x8, #%1$d
+                mov x0, #2
+                ldr x1, =caller_mask
+                mov x2, #0
+                mov x3, #8
+                svc #0
+                mov x19, #0x1919
+                mov x20, #0x2020
+                mov x21, #0x2121
+                mov x22, #0x2222
+                mov x23, #0x2323
+                mov x24, #0x2424
+                mov x25, #0x2525
+                mov x26, #0x2626
+                mov x27, #0x2727
+                mov x28, #0x2828
+                call_entry 0, out_entry
+                call_entry %5$d, out_clone_entry
+                mov x8, #%3$d
+                mov x0, #1
+                ldr x1, =out_entry
+                mov x2, #240
+                svc #0
+                mov x8, #%4$d
+                mov x0, #0
+                svc #0
+                .ltorg
+                .balign 8
+            trampoline:
+                .incbin "code.bin"
+
+                .data
+                .balign 8
+            caller_mask: .quad 0x800
+            args: // struct clone_args: no flags (qemu-user forks), exit signal SIGCHLD, a stack of 16 KiB
+                .quad 0, 0, 0, 0, 17, stack, 16384, 0, 0, 0, 0
+            program: // header: 3 steps, error fd 1, record, all-ones mask, saved mask, first step 0, no status fd
+                .quad 3, 1, 0, 0, -1, 0, 0, -1
+                .quad %1$d, 0, 0, child_mask, 8, 0, 0, 0, 0, 0, 0
+                .quad %3$d, 1, child_mask, 8, 0, 0, 0, 0, 0, 0, 0
+                .quad %4$d, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0
+            child_mask: .quad 0
+            out_entry: .fill 15, 8, 0
+            out_clone_entry: .fill 15, 8, 0
+                .bss
+                .balign 16
+            stack: .skip 16384
+            """;
+
     /** What the setup executable printed on stdout, how it exited, and its stderr (qemu's messages). */
     record Outcome(int exit, byte[] stdout, String stderr) {
         String text() {
@@ -144,30 +292,38 @@ class Aarch64SetupExecutableTest {
 
     /** Writes the arm64 setup executable for {@code image} and runs it under qemu-aarch64-static. */
     private static Outcome run(Image image) throws Exception {
-        assumeTrue(Files.isExecutable(QEMU), QEMU + " (Debian package qemu-user-static, installed by .ci/deps)"
-                + " is missing: the arm64 interpreter is not run");
         byte[] program = image.bytes();
         byte[] header = SetupExecutable.header(MachineCode.AARCH64, program.length);
         Path dir = Files.createTempDirectory("pmx-a64code");
         Path exe = dir.resolve("panamax-setup");
-        Path err = dir.resolve("stderr");
         try {
             byte[] file = Arrays.copyOf(header, header.length + program.length);
             System.arraycopy(program, 0, file, header.length, program.length);
             Files.write(exe, file);
             Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
+            return execute(exe);
+        } finally {
+            Files.deleteIfExists(exe);
+            Files.delete(dir);
+        }
+    }
+
+    /** Runs the arm64 executable {@code exe} under qemu-aarch64-static. */
+    private static Outcome execute(Path exe) throws Exception {
+        assumeTrue(Files.isExecutable(QEMU), QEMU + " (Debian package qemu-user-static, installed by .ci/deps)"
+                + " is missing: the arm64 code is not run");
+        Path err = exe.resolveSibling("stderr");
+        try {
             Process p = new ProcessBuilder(QEMU.toString(), exe.toString()).redirectError(err.toFile()).start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
-                throw new AssertionError("the arm64 setup executable did not end in 30 s");
+                throw new AssertionError(exe + " did not end in 30 s");
             }
             return new Outcome(p.exitValue(), out, Files.readString(err));
         } finally {
-            Files.deleteIfExists(exe);
             Files.deleteIfExists(err);
-            Files.delete(dir);
         }
     }
 
