@@ -90,7 +90,7 @@ public final class Trampoline {
     }
 
     /** {@code code} in a read-execute private mapping of a sealed memfd (closed again: the mapping keeps it). */
-    static MemorySegment mapExecutable(byte[] code) {
+    private static MemorySegment mapExecutable(byte[] code) {
         int fd = memfd();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bytes = arena.allocateFrom(ValueLayout.JAVA_BYTE, code);
