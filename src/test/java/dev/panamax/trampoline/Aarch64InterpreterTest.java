@@ -1,10 +1,17 @@
 package dev.panamax.trampoline;
 
+import dev.panamax.program.Arg;
+import dev.panamax.program.ChildProgram;
+import dev.panamax.program.ProgramImage;
+import dev.panamax.program.Step;
 import dev.panamax.sys.Errno;
+import dev.panamax.sys.internal.SyscallTable;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +132,43 @@ class Aarch64InterpreterTest {
         assertEquals(128 + SIGUSR1, o.exit(), "the init's SIGUSR1 went to the command, which it killed: " + o);
         assertEquals(4, o.stdout().length, o.toString());
         assertEquals(SIGUSR1, o.buffer().getInt(0), "the wait status of a death by SIGUSR1");
+    }
+
+    /**
+     * A program compiled as the launcher compiles one (steps, symbolic results, strings), encoded for arm64
+     * with arm64's syscall table, runs in the arm64 setup executable; a failing one is decoded into its step.
+     */
+    @Test
+    void aProgramEncodedForArm64RunsAndItsFailureNamesTheStep() throws Exception {
+        SyscallTable arm64;
+        try {
+            arm64 = SyscallTable.forOsArch("aarch64");
+        } catch (UnsupportedOperationException e) {
+            assumeTrue(false, "this build has no arm64 syscall table to encode with: " + e.getMessage());
+            return;
+        }
+        List<Step> steps = List.of(
+                Step.of("open /dev/null", "openat", new Arg.Word(AT_FDCWD), new Arg.CString("/dev/null"),
+                        new Arg.Word(0)).savingAs("fd"),
+                Step.of("close it", "close", new Arg.Result("fd")),
+                Step.of("say hello", "write", new Arg.Word(1), new Arg.CString("hello\n"), new Arg.Word(6)).expecting(6),
+                Step.of("close it again", "close", new Arg.Result("fd")),
+                Step.of("exit", "exit_group", new Arg.Word(5)));
+        ChildProgram program = new ChildProgram(steps);
+        Outcome o = run(ProgramImage.encode(program, 0, steps.size(), 1, -1, arm64, i -> false));
+        assertEquals(127, o.exit(), o.toString());
+        assertEquals("hello\n", o.text().substring(0, 6), o.toString());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment record = arena.allocate(16, 8);
+            MemorySegment.copy(MemorySegment.ofArray(o.stdout()), 6, record, 0, 16);
+            ProgramImage.StepFailure failure = ProgramImage.decode(program, record);
+            assertEquals("close it again", failure.step().what(), o.toString());
+            assertEquals("EBADF", Errno.name(failure.errno()));
+        }
+        ChildProgram exits = new ChildProgram(List.of(steps.get(2), steps.get(4)));
+        Outcome clean = run(ProgramImage.encode(exits, 0, 2, 1, -1, arm64, i -> false));
+        assertEquals("hello\n", clean.text(), clean.toString());
+        assertEquals(5, clean.exit(), clean.toString());
     }
 
     /**
@@ -293,12 +337,28 @@ class Aarch64InterpreterTest {
     /** Writes the arm64 setup executable for {@code image} and runs it under qemu-aarch64-static. */
     private static Outcome run(Image image) throws Exception {
         byte[] program = image.bytes();
-        byte[] header = SetupExecutable.header(MachineCode.AARCH64, program.length);
+        return run(new RelocatableImage() {
+            @Override
+            public int size() {
+                return program.length;
+            }
+
+            @Override
+            public void writeAt(MemorySegment target, long address) {
+                assertEquals(Image.ADDRESS, address, "a hand-laid image is laid out for IMAGE_ADDRESS");
+                MemorySegment.copy(MemorySegment.ofArray(program), 0, target, 0, program.length);
+            }
+        });
+    }
+
+    /** Writes the arm64 setup executable for {@code image}, as SetupExecutable.fill does, and runs it. */
+    private static Outcome run(RelocatableImage image) throws Exception {
+        byte[] header = SetupExecutable.header(MachineCode.AARCH64, image.size());
+        byte[] file = Arrays.copyOf(header, header.length + image.size());
+        image.writeAt(MemorySegment.ofArray(file).asSlice(header.length), ProgramLayout.IMAGE_ADDRESS);
         Path dir = Files.createTempDirectory("pmx-a64code");
         Path exe = dir.resolve("panamax-setup");
         try {
-            byte[] file = Arrays.copyOf(header, header.length + program.length);
-            System.arraycopy(program, 0, file, header.length, program.length);
             Files.write(exe, file);
             Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
             return execute(exe);
