@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * @param tolerated errnos that do not fail the step (each below 64)
  * @param savesAs   a label under which later steps can use this step's result, or null
  * @param detail    lines the plan prints under the step (a seccomp filter's rules), or null
- * @param forksInit the step is a fork whose parent becomes the container's init (see {@code X86_64Code})
+ * @param forksInit the step is a fork whose parent becomes the container's init (see {@code X86_64Code}, {@code Aarch64Code})
  * @param hints     what a user can do when the step fails, by errno: the step's own first, then those that
  *                  hold for every step of the program (see {@link Hint})
  */

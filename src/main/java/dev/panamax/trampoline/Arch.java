@@ -81,18 +81,10 @@ public final class Arch {
         return elfMachine;
     }
 
-    /**
-     * The child-program interpreter's machine code (see {@code X86_64Code}). Only a launch maps it: a plan
-     * needs none.
-     *
-     * @throws UnsupportedOperationException for arm64 until its interpreter exists
-     */
-    byte[] code() {
-        if (this != X86_64) {
-            throw new UnsupportedOperationException("Panamax has no child-program interpreter for " + name
-                    + " yet: Launcher.plan works, a launch cannot");
-        }
-        return X86_64Code.CODE;
+    /** The child-program interpreter's machine code and entries ({@code X86_64Code}, {@code Aarch64Code}).
+     * Only a launch maps it: a plan needs none. */
+    MachineCode code() {
+        return MachineCode.forElfMachine(elfMachine);
     }
 
     @Override

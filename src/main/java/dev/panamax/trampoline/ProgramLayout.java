@@ -2,7 +2,7 @@ package dev.panamax.trampoline;
 
 /**
  * The memory layout of a child program, shared by the code that writes it (the launch layer) and the
- * machine code that reads it. All words are 64-bit little-endian.
+ * machine code that reads it (x86-64's and arm64's alike). All words are 64-bit little-endian.
  *
  * <pre>
  * header  +0  step count
@@ -15,7 +15,7 @@ package dev.panamax.trampoline;
  *         +56 status pipe fd for the init (the command's wait status is written there), or -1
  * step i  at HEADER_SIZE + i * STEP_SIZE:
  *         +0  syscall number
- *         +8  six argument words (rdi, rsi, rdx, r10, r8, r9)
+ *         +8  six argument words (rdi, rsi, rdx, r10, r8, r9 on x86-64; x0..x5 on arm64)
  *         +56 flags (bit 0: the result must equal the expected word; bit 1: a fork whose parent becomes
  *             the container's init)
  *         +64 expected result

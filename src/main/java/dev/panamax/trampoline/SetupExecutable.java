@@ -6,13 +6,12 @@ import dev.panamax.sys.internal.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The setup executable: a minimal static ELF file holding the interpreter ({@link X86_64Code}) and one
- * launch's program image, written into a sealed memfd. The child of a launch {@code execveat}s it first
+ * The setup executable: a minimal static ELF file holding the interpreter of this machine's architecture
+ * ({@link X86_64Code}, {@link Aarch64Code}) and one launch's program image, written into a sealed memfd. The child of a launch {@code execveat}s it first
  * thing, so that every setup step after that runs in a fresh address space of a few pages that shares
  * nothing with the JVM: the kernel can then charge, limit or OOM-kill it like any process without touching
  * the JVM (a {@code CLONE_VM} child in a memory cgroup would take the JVM down with it), and it may join a
@@ -20,8 +19,11 @@ import java.nio.ByteOrder;
  *
  * <pre>
  * file offset 0     ELF header, program headers, then the code   -> CODE_ADDRESS, read-execute
- * file offset 4096  the program image (relocated to IMAGE_ADDRESS) -> IMAGE_ADDRESS, read-write
+ * file offset P     the program image (relocated to IMAGE_ADDRESS) -> IMAGE_ADDRESS, read-write
  * </pre>
+ * P is the architecture's largest page size (4 KiB on x86-64, 64 KiB on arm64, whose kernels may use 4, 16
+ * or 64 KiB pages): a segment's file offset and address must agree modulo the page size.
+ *
  *
  * <pre>{@code
  * int fd = SetupExecutable.open();                                  // O_CLOEXEC
@@ -31,7 +33,6 @@ import java.nio.ByteOrder;
 public final class SetupExecutable {
     /** Where the code starts in the file (and, relative to CODE_ADDRESS, in memory). */
     static final int CODE_OFFSET = 256;
-    private static final int PAGE = 4096;
     private static final int ELF_HEADER = 64;
     private static final int PROGRAM_HEADER = 56;
 
@@ -44,17 +45,19 @@ public final class SetupExecutable {
     private SetupExecutable() {
     }
 
-    /** The first page of the file: ELF header, program headers, code; the image follows at offset PAGE. */
-    static byte[] header(int imageSize) {
-        Arch arch = Arch.X86_64; // the interpreter's ELF entry offsets below are x86-64's
-        byte[] code = arch.code();
-        ByteBuffer b = ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * The first page of the file: ELF header, program headers, {@code code}; the image follows at offset
+     * {@code code.maxPageSize()}, the size of the returned array.
+     */
+    static byte[] header(MachineCode code, int imageSize) {
+        int page = code.maxPageSize();
+        ByteBuffer b = ByteBuffer.allocate(page).order(ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* little-endian */, 1 /* version */, 0 /* SysV */});
         b.position(16);
         b.putShort((short) 2);                  // e_type ET_EXEC
-        b.putShort((short) arch.elfMachine());  // e_machine
+        b.putShort((short) code.elfMachine());  // e_machine
         b.putInt(1);                            // e_version
-        b.putLong(ProgramLayout.CODE_ADDRESS + CODE_OFFSET + X86_64Code.ELF_ENTRY); // e_entry
+        b.putLong(ProgramLayout.CODE_ADDRESS + CODE_OFFSET + code.elfEntry()); // e_entry
         b.putLong(ELF_HEADER);                  // e_phoff
         b.putLong(0);                           // e_shoff: no sections
         b.putInt(0);                            // e_flags
@@ -64,14 +67,14 @@ public final class SetupExecutable {
         b.putShort((short) 64);                 // e_shentsize
         b.putShort((short) 0);                  // e_shnum
         b.putShort((short) 0);                  // e_shstrndx
-        segment(b, PT_LOAD, PF_R | PF_X, 0, ProgramLayout.CODE_ADDRESS, CODE_OFFSET + code.length);
-        segment(b, PT_LOAD, PF_R | PF_W, PAGE, ProgramLayout.IMAGE_ADDRESS, imageSize);
-        segment(b, PT_GNU_STACK, PF_R | PF_W, 0, 0, 0);   // a non-executable stack
-        b.position(CODE_OFFSET).put(code);
+        segment(b, page, PT_LOAD, PF_R | PF_X, 0, ProgramLayout.CODE_ADDRESS, CODE_OFFSET + code.bytes().length);
+        segment(b, page, PT_LOAD, PF_R | PF_W, page, ProgramLayout.IMAGE_ADDRESS, imageSize);
+        segment(b, page, PT_GNU_STACK, PF_R | PF_W, 0, 0, 0);   // a non-executable stack
+        b.position(CODE_OFFSET).put(code.bytes());
         return b.array();
     }
 
-    private static void segment(ByteBuffer b, int type, int flags, long offset, long address, long size) {
+    private static void segment(ByteBuffer b, int page, int type, int flags, long offset, long address, long size) {
         b.putInt(type);
         b.putInt(flags);
         b.putLong(offset);
@@ -79,7 +82,7 @@ public final class SetupExecutable {
         b.putLong(address);     // p_paddr
         b.putLong(size);        // p_filesz
         b.putLong(size);        // p_memsz
-        b.putLong(type == PT_LOAD ? PAGE : 16);
+        b.putLong(type == PT_LOAD ? page : 16);
     }
 
     /**
@@ -101,10 +104,11 @@ public final class SetupExecutable {
      */
     public static void fill(int fd, RelocatableImage image) {
         try (Arena arena = Arena.ofConfined()) {
-            long size = PAGE + image.size();
+            byte[] header = header(Arch.current().code(), image.size());
+            long size = header.length + image.size();
             MemorySegment file = arena.allocate(size);
-            MemorySegment.copy(MemorySegment.ofArray(header(image.size())), 0, file, 0, PAGE);
-            image.writeAt(file.asSlice(PAGE), ProgramLayout.IMAGE_ADDRESS);
+            MemorySegment.copy(MemorySegment.ofArray(header), 0, file, 0, header.length);
+            image.writeAt(file.asSlice(header.length), ProgramLayout.IMAGE_ADDRESS);
             for (long done = 0; done < size; ) {
                 done += Libc.write(fd, file.asSlice(done), size - done);
             }
@@ -131,9 +135,8 @@ public final class SetupExecutable {
         return Libc.memfdCreate("panamax-setup", flags);
     }
 
-    /** The image address the code's entry loads (checked against {@link ProgramLayout#IMAGE_ADDRESS}). */
+    /** The image address this machine's code entry loads (checked against {@link ProgramLayout#IMAGE_ADDRESS}). */
     public static long entryImageAddress() {
-        return MemorySegment.ofArray(X86_64Code.CODE).get(ValueLayout.JAVA_LONG_UNALIGNED,
-                X86_64Code.ELF_ENTRY_IMAGE_IMMEDIATE);
+        return Arch.current().code().imageAddress();
     }
 }

@@ -3,6 +3,7 @@ package dev.panamax.trampoline;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -12,8 +13,13 @@ import java.lang.invoke.MethodHandle;
 /**
  * The native entry that clones a child and runs a child program in it.
  *
- * <p>The machine code is mapped once per JVM: written into a private read-write mapping, then
- * {@code mprotect}ed read-execute, so it is never writable and executable at once.
+ * <p>The machine code ({@link Arch#code()}: x86-64's or arm64's) is mapped once per JVM, never writable and
+ * executable at once: written into a sealed memfd with {@code write(2)}, then mapped read-execute from it. The
+ * kernel writes the bytes through its own mapping of the page-cache page and, on an architecture whose
+ * instruction cache is not coherent with data writes (arm64), cleans and invalidates the caches for that
+ * page when it first maps it executable, so the CPU fetches what was written and not stale lines (a copy
+ * into anonymous memory would need {@code __clear_cache}, that is {@code dc cvau}/{@code ic ivau}, which
+ * Java cannot issue).
  *
  * <pre>{@code
  * long pid = Trampoline.get().spawn(cloneArgs, program);   // pid, or -errno of clone3 (or clone)
@@ -74,15 +80,45 @@ public final class Trampoline {
     // turns the mapped bytes into something Java can call.
     @SuppressWarnings("restricted")
     private static Trampoline map() {
-        byte[] code = Arch.current().code();
-        MemorySegment region = Libc.mmap(4096, Abi.PROT_READ | Abi.PROT_WRITE, Abi.MAP_PRIVATE | Abi.MAP_ANONYMOUS);
-        MemorySegment.copy(MemorySegment.ofArray(code), 0, region, 0, code.length);
-        Libc.mprotect(region, Abi.PROT_READ | Abi.PROT_EXEC);
+        MachineCode code = Arch.current().code();
+        MemorySegment region = mapExecutable(code.bytes());
         FunctionDescriptor entry = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
                 ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
         MethodHandle clone3 = Linker.nativeLinker().downcallHandle(region, entry);
-        MethodHandle clone = Linker.nativeLinker().downcallHandle(region.asSlice(X86_64Code.CLONE_ENTRY), entry);
+        MethodHandle clone = Linker.nativeLinker().downcallHandle(region.asSlice(code.cloneEntry()), entry);
         return new Trampoline(clone3, clone, region.address());
+    }
+
+    /** {@code code} in a read-execute private mapping of a sealed memfd (closed again: the mapping keeps it). */
+    private static MemorySegment mapExecutable(byte[] code) {
+        int fd = memfd();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bytes = arena.allocateFrom(ValueLayout.JAVA_BYTE, code);
+            for (long done = 0; done < code.length; ) {
+                done += Libc.write(fd, bytes.asSlice(done), code.length - done);
+            }
+            Libc.fcntl(fd, Abi.F_ADD_SEALS, Abi.F_SEAL_SEAL | Abi.F_SEAL_SHRINK | Abi.F_SEAL_GROW | Abi.F_SEAL_WRITE);
+            return Libc.mmap(code.length, Abi.PROT_READ | Abi.PROT_EXEC, Abi.MAP_PRIVATE, fd);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /**
+     * A memfd for the code: {@code MFD_NOEXEC_SEAL} where the kernel knows it (6.3+, which warns about a
+     * memfd without it or {@code MFD_EXEC}, and refuses one under {@code vm.memfd_noexec=2}); it forbids
+     * {@code execve} of the file, not an executable mapping of it.
+     */
+    private static int memfd() {
+        int flags = Abi.MFD_CLOEXEC | Abi.MFD_ALLOW_SEALING;
+        try {
+            return Libc.memfdCreate("panamax-trampoline", flags | Abi.MFD_NOEXEC_SEAL);
+        } catch (dev.panamax.sys.ErrnoException e) {
+            if (!e.errnoName().equals("EINVAL")) {
+                throw e;
+            }
+            return Libc.memfdCreate("panamax-trampoline", flags);
+        }
     }
 
     /** {@code clone3(NULL, 0)} creates nothing: EINVAL (too small) where clone3 exists, ENOSYS where it is refused. */

@@ -215,6 +215,8 @@ class InterpreterTest {
             return Long.parseUnsignedLong(range[0], 16) <= code && code < Long.parseUnsignedLong(range[1], 16);
         }).findFirst().orElseThrow();
         assertTrue(mapping.split(" ")[1].startsWith("r-x"), mapping);
+        assertTrue(mapping.contains("/memfd:panamax-trampoline"), "mapped from the memfd the bytes were written to,"
+                + " so that the kernel syncs the instruction cache (arm64): " + mapping);
         assertEquals(64, ProgramLayout.HEADER_SIZE);
     }
 }

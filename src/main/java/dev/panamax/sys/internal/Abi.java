@@ -82,6 +82,7 @@ public final class Abi {
     // values are the kernel's UAPI, the same on every architecture.
     public static final int MFD_CLOEXEC = 0x1;
     public static final int MFD_ALLOW_SEALING = 0x2;
+    public static final int MFD_NOEXEC_SEAL = 0x8;
     public static final int MFD_EXEC = 0x10;
     public static final int F_ADD_SEALS = 1024 + 9;
     public static final int F_GET_SEALS = 1024 + 10;

@@ -142,13 +142,18 @@ public final class Libc {
     }
 
     /** Anonymous or private {@code mmap(2)} at a kernel-chosen address; the segment spans {@code length}. */
-    @SuppressWarnings("restricted") // the kernel just mapped exactly length bytes there
     public static MemorySegment mmap(long length, int prot, int flags) {
+        return mmap(length, prot, flags, -1);
+    }
+
+    /** {@code mmap(2)} of {@code fd} from offset 0 (or anonymous memory, fd -1) at a kernel-chosen address. */
+    @SuppressWarnings("restricted") // the kernel just mapped exactly length bytes there
+    public static MemorySegment mmap(long length, int prot, int flags, int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            MemorySegment addr = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, -1, 0L);
+            MemorySegment addr = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, 0L);
             check(addr.address(), state, "mmap", () -> "NULL, " + length + ", 0x" + Integer.toHexString(prot)
-                    + ", 0x" + Integer.toHexString(flags) + ", -1, 0");
+                    + ", 0x" + Integer.toHexString(flags) + ", " + fd + ", 0");
             return addr.reinterpret(length);
         } catch (Throwable t) {
             throw unexpected("mmap", t);
