@@ -165,6 +165,7 @@ class MachineCodeSourceTest {
                 .findFirst().orElseThrow().asm);
         assertEquals(MachineCode.X86_64, Arch.X86_64.code());
         assertEquals(MachineCode.AARCH64, MachineCode.forElfMachine(183));
+        assertEquals(MachineCode.AARCH64, Arch.AARCH64.code(), "Arch.AARCH64 maps the arm64 interpreter");
     }
 
     @Test
