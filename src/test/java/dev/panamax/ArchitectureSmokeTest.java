@@ -1,0 +1,102 @@
+package dev.panamax;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.panamax.cgroup.Resources;
+import dev.panamax.userns.AsUser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher's main promises on the CPU architecture this JVM runs on: a hardened launch, a failed step
+ * named, a rootless launch and a cgroup limit. The suite runs it on the x86-64 host like any kernel test; the
+ * arm64 VM leg ({@code dev.panamax.vm.Arm64VirtualMachineTest}) runs it inside an emulated arm64 machine,
+ * where every syscall number, constant and machine instruction of the child program is arm64's.
+ */
+@Tag("kernel")
+class ArchitectureSmokeTest extends BusyboxTest {
+
+    /** This JVM's architecture as {@code uname -m} prints it. */
+    private static String machine() {
+        String arch = System.getProperty("os.arch");
+        return arch.equals("amd64") ? "x86_64" : arch;
+    }
+
+    private static ContainerSpec.Builder shell(String script) {
+        return ContainerSpec.builder().rootfs(root.path()).command("sh", "-c", script);
+    }
+
+    @Test
+    void aContainerWithTheDefaultHardeningRunsOnThisArchitecture() {
+        Run r = Run.of(shell("uname -m; grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status; echo $$")).ok();
+        assertEquals(machine() + "\nNoNewPrivs:\t1\nSeccomp:\t2\n1\n", r.stdout(),
+                "this architecture, no_new_privs, a seccomp filter (mode 2), pid 1");
+    }
+
+    @Test
+    void theDefaultSeccompProfileDeniesANewUserNamespaceAndOnlyItDoes() {
+        // the filter must match this architecture's audit arch and syscall numbers to deny unshare(CLONE_NEWUSER)
+        Run denied = Run.of(shell("unshare -U true"));
+        assertEquals(1, denied.status().code(), denied.toString());
+        assertTrue(denied.stderr().contains("Operation not permitted"), denied.toString());
+        Run.of(shell("unshare -U true").noSeccomp()).ok();
+    }
+
+    @Test
+    void aMissingCommandIsReportedByItsStepSyscallAndErrno() {
+        LaunchException e = assertThrows(LaunchException.class,
+                () -> Launcher.launch(shell("true").command("no-such-program").build()));
+        assertEquals("execve", e.syscall(), e.getMessage());
+        assertEquals("ENOENT", e.errnoName(), e.getMessage());
+        assertTrue(e.getMessage().contains(e.step()) && e.getMessage().contains("execve")
+                && e.getMessage().contains("ENOENT"), e.getMessage());
+        assertTrue(e.getMessage().contains("no such executable in the container's rootfs: /usr/local/sbin/no-such-program"),
+                e.getMessage());
+    }
+
+    @Test
+    void aMissingWorkingDirectoryIsReportedByItsStepSyscallAndErrno() {
+        LaunchException e = assertThrows(LaunchException.class,
+                () -> Launcher.launch(shell("true").workingDirectory("/no/such/dir").build()));
+        assertEquals("chdir", e.syscall(), e.getMessage());
+        assertEquals("ENOENT", e.errnoName(), e.getMessage());
+        assertTrue(e.getMessage().contains(e.step()) && e.getMessage().contains("chdir"), e.getMessage());
+        assertTrue(e.getMessage().contains("the working directory does not exist in the container: /no/such/dir"),
+                e.getMessage());
+    }
+
+    @Test
+    void aPidsLimitStopsForksBeyondIt() {
+        // the shell and three sleeps fill pids.max = 4; the other three forks fail (EAGAIN)
+        Resources limit = Resources.builder().pidsMax(4).build();
+        Run r = Run.of(shell("for i in 1 2 3 4 5 6; do sleep 30 & done; echo end").resources(limit));
+        assertEquals("end\n", r.stdout(), r.toString());
+        assertEquals(3, r.stderr().lines().filter(l -> l.contains("can't fork")).count(), r.toString());
+    }
+
+    @Test
+    void anUnprivilegedUserLaunchesARootlessContainer() throws Exception {
+        try (AsUser user = AsUser.create(); BusyboxRootfs mine = BusyboxRootfs.create()) {
+            user.own(mine.path());
+            Path secret = mine.path().resolve("etc/secret");
+            Files.writeString(secret, "root only\n");
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+            AsUser.Report r = user.probe(Map.of(), "basic", mine.path().toString()).ok();
+            assertEquals(List.of("0", "0", "box", "1", "secret=denied", "ready"), r.lines("out"),
+                    "root inside, its own hostname and pid namespace, no access to root's file: " + r.raw());
+            String u = Long.toString(user.uid());
+            assertEquals("Uid: " + u + " " + u + " " + u + " " + u, r.lines("host").getFirst(), r.raw());
+            assertEquals(user.uid(), (int) Files.getAttribute(mine.path().resolve("tmp/made-inside"), "unix:uid"),
+                    "a file the container made belongs to the user");
+            assertNull(r.error(), r.raw());
+        }
+    }
+}
