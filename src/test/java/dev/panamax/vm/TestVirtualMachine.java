@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * var vm = new TestVirtualMachine(settings, VmGuest.host(settings));
- * VmOutcome outcome = vm.run(List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup"));
+ * VmOutcome outcome = vm.run(List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup"), Duration.ZERO);
  * }</pre>
  *
  * @param settings where the project, cache, JDK, Maven repository and classpath are
