@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The arm64 leg: boots Debian's arm64 kernel in an emulated arm64 machine (qemu TCG, pure cgroup v2)
- * and runs {@code dev.panamax.ArchitectureSmokeTest} and the interpreter's failure injection there, on
- * Debian's arm64 JDK 25. Needs qemu-system-arm and cpio ({@code .ci/deps}) and, the first time, apt
+ * and runs {@code dev.panamax.ArchitectureSmokeTest}, the interpreter's tests ({@code InterpreterTest})
+ * and its failure injection ({@code FailureInjectionTest}) there, on Debian's arm64 JDK 25. Needs qemu-system-arm and cpio ({@code .ci/deps}) and, the first time, apt
  * access: {@code .ci/vm/fetch-arm64} downloads about 450 MB of arm64 .debs into the cache and unpacks
  * them (about 80 s here); without them the test is skipped, saying why. So is it while this build cannot
  * launch on arm64: before the boot when {@code Arch.of("aarch64")} throws, after it when every test failed
@@ -27,7 +27,7 @@ class Arm64VirtualMachineTest {
     private static final String NO_INTERPRETER = "no child-program interpreter for aarch64";
 
     @Test
-    void theArchitectureSmokeTestsAndFailureInjectionPassInsideAnArm64VirtualMachine() throws Exception {
+    void theArchitectureSmokeAndInterpreterTestsPassInsideAnArm64VirtualMachine() throws Exception {
         try {
             Arch.of("aarch64");
         } catch (UnsupportedOperationException e) {
@@ -44,6 +44,7 @@ class Arm64VirtualMachineTest {
         VmOutcome outcome = new TestVirtualMachine(settings, guest).run(
                 VmTestRunner.arguments(System.getProperty("panamax.vm.tests", ""),
                         List.of("--class", "dev.panamax.ArchitectureSmokeTest",
+                                "--class", "dev.panamax.launch.InterpreterTest",
                                 "--class", "dev.panamax.launch.FailureInjectionTest")),
                 Duration.ofNanos(System.nanoTime() - start));
         // Arch.AARCH64 without its machine code yet (the parts of issue 20 merged one by one): say so, not fail
