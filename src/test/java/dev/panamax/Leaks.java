@@ -42,10 +42,13 @@ public record Leaks(Map<Integer, String> fds, List<Long> children) {
         }
     }
 
-    /** Waits briefly for stragglers (a reaper completing), then requires no new descriptor and no new child. */
+    /**
+     * Waits briefly for stragglers (a reaper completing: up to 5 s, for emulated machines such as the arm64 VM
+     * leg's), then requires no new descriptor and no new child.
+     */
     public void assertNothingNewIn(Leaks later) {
         Leaks now = later;
-        for (int i = 0; i < 50 && !newIn(now).isEmpty(); i++) {
+        for (int i = 0; i < 250 && !newIn(now).isEmpty(); i++) {
             sleep();
             now = snapshot();
         }

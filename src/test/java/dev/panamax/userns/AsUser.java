@@ -93,7 +93,9 @@ public final class AsUser implements AutoCloseable {
     public Report run(List<String> prefix, List<Path> jars, Class<?> main, Map<String, String> env, String... args)
             throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        String cp = Path.of("target/classes").toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
+        // panamax.build.dir: set by surefire and inside the VM legs, whose working directory is elsewhere
+        Path target = Path.of(System.getProperty("panamax.build.dir", "target")).toAbsolutePath();
+        String cp = target.resolve("classes") + ":" + target.resolve("test-classes");
         for (Path jar : jars) {
             cp += ":" + jar.toAbsolutePath();
         }

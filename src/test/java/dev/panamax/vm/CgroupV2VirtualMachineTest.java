@@ -1,8 +1,6 @@
 package dev.panamax.vm;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,25 +19,14 @@ class CgroupV2VirtualMachineTest {
 
     @Test
     void cgroupTaggedTestsPassInsideAPureCgroupV2VirtualMachine() throws Exception {
-        var vm = new CgroupV2VirtualMachine(VmSettings.fromSystemProperties());
-        VmOutcome outcome = vm.run(runnerArgs(System.getProperty("panamax.vm.tests", "")));
-        System.out.println(outcome.timings());
-        System.out.println(outcome.summary().map(VmRunSummary::describe).orElse("(no summary)"));
-        assertTrue(outcome.problems().isEmpty(), outcome::report);
-        System.out.println(outcome.console());
-    }
-
-    private static List<String> runnerArgs(String classes) {
-        if (classes.isBlank()) {
-            return List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup",
-                    "--class", "dev.panamax.ContainerCgroupTest", "--class", "dev.panamax.DeviceTest",
-                    "--class", "dev.panamax.ContainerControlTest");
-        }
-        var args = new ArrayList<String>();
-        for (String c : classes.split(",")) {
-            args.add("--class");
-            args.add(c.strip());
-        }
-        return args;
+        VmSettings settings = VmSettings.fromSystemProperties(Duration.ofSeconds(480));
+        long start = System.nanoTime();
+        var vm = new TestVirtualMachine(settings, VmGuest.host(settings));
+        VmOutcome outcome = vm.run(VmTestRunner.arguments(System.getProperty("panamax.vm.tests", ""),
+                        List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup",
+                                "--class", "dev.panamax.ContainerCgroupTest", "--class", "dev.panamax.DeviceTest",
+                                "--class", "dev.panamax.ContainerControlTest")),
+                Duration.ofNanos(System.nanoTime() - start));
+        outcome.assertPassed();
     }
 }

@@ -1,16 +1,18 @@
 package dev.panamax.vm;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What one run of the cgroup v2 VM produced, and whether it counts as a pass.
+ * What one run of a test VM produced, and whether it counts as a pass.
  *
  * <pre>{@code
  * VmOutcome outcome = vm.run(args);
- * assertTrue(outcome.problems().isEmpty(), outcome.report());
+ * outcome.assertPassed(); // or: assertTrue(outcome.problems().isEmpty(), outcome.report());
  * }</pre>
  *
  * @param timedOut qemu was killed at the timeout
@@ -19,7 +21,7 @@ import java.util.Optional;
  * @param summary the JUnit summary written by the guest, if any
  * @param leftoverCgroups cgroups still present after the run, if any
  * @param console the serial console, each line prefixed with host time since qemu started
- * @param prepare time to fetch (or find cached) the kernel and build the initramfs
+ * @param prepare time to fetch (or find cached) the kernel and userland, and build the initramfs
  * @param bootToInit host time from qemu's start until the guest's /init ran
  * @param total host time for the whole run, prepare included
  */
@@ -47,6 +49,14 @@ record VmOutcome(boolean timedOut, int qemuExitCode, Optional<Integer> testExitC
         }, () -> problems.add("the guest wrote no test summary"));
         leftoverCgroups.ifPresent(c -> problems.add("cgroups left behind in the guest: " + c));
         return problems;
+    }
+
+    /** Prints timings and summary; fails with {@link #report()} unless the run passed, else prints the console. */
+    void assertPassed() {
+        System.out.println(timings());
+        System.out.println(summary.map(VmRunSummary::describe).orElse("(no summary)"));
+        assertTrue(problems().isEmpty(), this::report);
+        System.out.println(console);
     }
 
     String timings() {

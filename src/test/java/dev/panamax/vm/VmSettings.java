@@ -9,18 +9,18 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Where the cgroup v2 VM finds its inputs. Every classpath entry must lie under {@code target/}
- * or the Maven repository, and the JDK under {@code /usr}: those are the only host directories
- * the guest sees, at the same paths.
+ * Where a test VM finds its inputs. Every classpath entry must lie under {@code target/} or the
+ * Maven repository, and the JDK under {@code /usr}: those are the only host directories the guest
+ * sees, at the same paths (the arm64 guest has a {@code /usr} of its own, see {@link VmGuest}).
  *
  * <pre>{@code
- * VmSettings settings = VmSettings.fromSystemProperties();
+ * VmSettings settings = VmSettings.fromSystemProperties(Duration.ofSeconds(480));
  * }</pre>
  *
  * @param projectDir the Maven project (holds .ci/vm and target/)
- * @param cacheDir where fetch-kernel keeps unpacked kernels across builds
+ * @param cacheDir where fetch-kernel and fetch-arm64 keep what they unpacked across builds
  * @param mavenRepository the local Maven repository, shared read-only
- * @param javaHome the JDK the guest runs; must be under /usr
+ * @param javaHome the JDK the x86-64 guest runs; must be under /usr
  * @param classpath the test classpath, run on the class path inside the guest
  * @param timeout how long qemu may run before it is killed (kernel and initramfs are prepared first)
  * @param useKvm try KVM first (qemu falls back to TCG when it cannot open it; but a nested KVM
@@ -61,10 +61,10 @@ record VmSettings(Path projectDir, Path cacheDir, Path mavenRepository, Path jav
     /**
      * From the surefire JVM: panamax.build.dir (set in pom.xml), java.home, the module and class
      * path, and the overrides panamax.vm.cache (default /var/cache/panamax-vm, survives mvn clean),
-     * panamax.vm.m2, panamax.vm.timeout (seconds, default 480) and panamax.vm.accel (tcg, the
-     * default, or kvm).
+     * panamax.vm.m2, panamax.vm.timeout (seconds, default {@code timeout}) and panamax.vm.accel
+     * (tcg, the default, or kvm).
      */
-    static VmSettings fromSystemProperties() {
+    static VmSettings fromSystemProperties(Duration timeout) {
         Path target = Path.of(System.getProperty("panamax.build.dir", "target")).toAbsolutePath();
         var classpath = new ArrayList<String>();
         for (String property : List.of("jdk.module.path", "java.class.path")) {
@@ -79,7 +79,7 @@ record VmSettings(Path projectDir, Path cacheDir, Path mavenRepository, Path jav
                         System.getProperty("user.home") + "/.m2/repository")).toAbsolutePath(),
                 Path.of(System.getProperty("java.home")),
                 classpath,
-                Duration.ofSeconds(Long.getLong("panamax.vm.timeout", 480)),
+                Duration.ofSeconds(Long.getLong("panamax.vm.timeout", timeout.toSeconds())),
                 "kvm".equals(System.getProperty("panamax.vm.accel", "tcg")));
     }
 }

@@ -19,7 +19,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 
 /**
- * Runs JUnit tests inside the cgroup v2 VM (started by {@code .ci/vm/stage2}) and writes a
+ * Runs JUnit tests inside a test VM (started by {@code .ci/vm/stage2}) and writes a
  * {@link VmRunSummary}. Exit code 0 when tests ran and none failed, 1 on failures, 2 when no test
  * was found, 3 on bad arguments.
  *
@@ -55,6 +55,22 @@ public final class VmTestRunner {
         summary.write(Path.of(args[0]));
         System.out.println("VmTestRunner: " + summary.describe());
         System.exit(summary.found() == 0 ? 2 : summary.passed() ? 0 : 1);
+    }
+
+    /**
+     * The runner's selection: {@code --class} for each of the comma-separated {@code classes} (a
+     * {@code -Dpanamax.vm.tests} value), or {@code defaults} when it is blank.
+     */
+    static List<String> arguments(String classes, List<String> defaults) {
+        if (classes.isBlank()) {
+            return defaults;
+        }
+        var args = new ArrayList<String>();
+        for (String c : classes.split(",")) {
+            args.add("--class");
+            args.add(c.strip());
+        }
+        return List.copyOf(args);
     }
 
     private static VmRunSummary run(LauncherDiscoveryRequest request) {

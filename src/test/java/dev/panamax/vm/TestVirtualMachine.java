@@ -18,36 +18,39 @@ import java.util.stream.Stream;
 
 /**
  * Boots a Debian 6.1 kernel under qemu with {@code cgroup_no_v1=all} and runs JUnit tests inside
- * it, against the host's {@code /usr} (JDK included), {@code /etc}, this project's {@code target/}
- * and the Maven repository, all shared read-only over 9p. The guest side is {@code .ci/vm/init}
- * and {@code .ci/vm/stage2}; the kernel is cached by {@code .ci/vm/fetch-kernel}.
+ * it, against the guest's {@code /usr} (the host's, or a downloaded arm64 one: {@link VmGuest}; JDK
+ * included), the host's {@code /etc}, this project's {@code target/} and the Maven repository, all
+ * shared read-only over 9p. The guest side is {@code .ci/vm/init} and {@code .ci/vm/stage2}.
  *
  * <pre>{@code
- * var vm = new CgroupV2VirtualMachine(settings);
- * VmOutcome outcome = vm.run(List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup"));
+ * var vm = new TestVirtualMachine(settings, VmGuest.host(settings));
+ * VmOutcome outcome = vm.run(List.of("--tag", "cgroup", "--package", "dev.panamax.cgroup"), Duration.ZERO);
  * }</pre>
  *
  * @param settings where the project, cache, JDK, Maven repository and classpath are
+ * @param guest the machine and the userland it runs
  */
-record CgroupV2VirtualMachine(VmSettings settings) {
+record TestVirtualMachine(VmSettings settings, VmGuest guest) {
 
-    private static final String QEMU = "qemu-system-x86_64";
-
-    /** Prepares kernel and initramfs, boots, waits (bounded), and collects what the guest wrote. */
-    VmOutcome run(List<String> runnerArgs) throws IOException, InterruptedException {
+    /**
+     * Builds the initramfs, boots, waits (bounded), and collects what the guest wrote.
+     *
+     * @param prepared host time already spent preparing the guest (its downloads), counted in the outcome
+     */
+    VmOutcome run(List<String> runnerArgs, Duration prepared) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("panamax-vm-");
         Process qemu = null;
         try {
-            long start = System.nanoTime();
-            Path kernelDir = Path.of(script("fetch-kernel", settings.cacheDir().toString()).strip());
+            long start = System.nanoTime() - prepared.toNanos();
             Path initramfs = work.resolve("initramfs.cpio.gz");
-            script("build-initramfs", kernelDir.toString(), initramfs.toString());
+            script(settings, "build-initramfs", guest.kernelDir().toString(), initramfs.toString(),
+                    guest.busybox().toString());
             Duration prepare = Duration.ofNanos(System.nanoTime() - start);
 
             Path results = Files.createDirectory(work.resolve("results"));
             writeGuestSettings(results, runnerArgs);
             var console = new VmConsole(System.nanoTime()); // console times count from qemu's start
-            qemu = new ProcessBuilder(qemuCommand(kernel(kernelDir), initramfs, results))
+            qemu = new ProcessBuilder(qemuCommand(guest.kernel(), initramfs, results))
                     .redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
@@ -85,16 +88,15 @@ record CgroupV2VirtualMachine(VmSettings settings) {
     private List<String> qemuCommand(Path kernel, Path initramfs, Path results) {
         // coreutils' timeout bounds qemu even if this JVM dies without running its finally blocks.
         long bound = settings.timeout().toSeconds() + 30;
-        var command = new ArrayList<>(List.of("timeout", "--kill-after=10", bound + "s", QEMU));
-        if (settings.useKvm()) {
-            command.addAll(List.of("-accel", "kvm")); // qemu falls back to the next -accel if kvm fails
-        }
-        command.addAll(List.of("-accel", "tcg,thread=multi", "-m", "2048", "-smp", "2",
+        var command = new ArrayList<>(List.of("timeout", "--kill-after=10", bound + "s"));
+        command.addAll(guest.qemu());
+        command.addAll(List.of("-m", "2048", "-smp", "2",
                 "-nographic", "-no-reboot", "-nic", "none",
                 "-kernel", kernel.toString(), "-initrd", initramfs.toString(),
-                "-append", "console=ttyS0 cgroup_no_v1=all panic=-1 quiet"));
-        share(command, "usr", Path.of("/usr"), true);
+                "-append", "console=" + guest.console() + " cgroup_no_v1=all panic=-1 quiet"));
+        share(command, "usr", guest.usr(), true);
         share(command, "etc", Path.of("/etc"), true);
+        guest.archEtc().ifPresent(etc -> share(command, "etcarch", etc, true));
         share(command, "target", settings.targetDir(), true);
         share(command, "m2", settings.mavenRepository(), true);
         share(command, "results", results, false);
@@ -113,7 +115,8 @@ record CgroupV2VirtualMachine(VmSettings settings) {
         Files.write(results.resolve("vm.env"), List.of(
                 "PANAMAX_TARGET=" + shellQuote(settings.targetDir().toString()),
                 "PANAMAX_M2=" + shellQuote(settings.mavenRepository().toString()),
-                "PANAMAX_JAVA=" + shellQuote(settings.javaHome().resolve("bin/java").toString()),
+                "PANAMAX_JAVA=" + shellQuote(guest.java().toString()),
+                "PANAMAX_ETC_ARCH=" + (guest.archEtc().isPresent() ? "1" : ""),
                 "PANAMAX_RUNNER_ARGS=" + shellQuote(String.join(" ", runnerArgs))));
     }
 
@@ -121,35 +124,60 @@ record CgroupV2VirtualMachine(VmSettings settings) {
         return "'" + value.replace("'", "'\\''") + "'";
     }
 
-    /** The uncompressed vmlinux if fetch-kernel could extract it (boots much faster), else vmlinuz. */
-    private static Path kernel(Path kernelDir) throws IOException {
-        Path vmlinux = kernelDir.resolve("boot/vmlinux");
-        if (Files.isRegularFile(vmlinux)) {
-            return vmlinux;
+    /** A script of .ci/vm that failed: its exit code and the last line it wrote to stderr. */
+    static final class ScriptException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int exitCode;
+        private final String lastErrorLine;
+
+        ScriptException(String message, int exitCode, String lastErrorLine) {
+            super(message + (lastErrorLine.isEmpty() ? "" : ": " + lastErrorLine));
+            this.exitCode = exitCode;
+            this.lastErrorLine = lastErrorLine;
         }
-        try (Stream<Path> boot = Files.list(kernelDir.resolve("boot"))) {
-            return boot.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).findFirst()
-                    .orElseThrow(() -> new IOException("no vmlinuz-* in " + kernelDir.resolve("boot")));
+
+        int exitCode() {
+            return exitCode;
+        }
+
+        String lastErrorLine() {
+            return lastErrorLine;
         }
     }
 
-    /** Runs a script of .ci/vm, returns its stdout; its stderr goes to the test output. */
-    private String script(String name, String... args) throws IOException, InterruptedException {
+    /**
+     * Runs a script of .ci/vm, returns its stdout; its stderr is copied to the test output.
+     *
+     * @throws ScriptException when it exits with a non-zero code (or runs for over 10 minutes)
+     */
+    static String script(VmSettings settings, String name, String... args) throws IOException, InterruptedException {
         var command = new ArrayList<>(List.of(settings.scriptsDir().resolve(name).toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out;
-        try (var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            out = reader.lines().reduce("", (a, b) -> a + b + "\n");
+        Path stderr = Files.createTempFile("panamax-vm-" + name, ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            String out;
+            try (var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                out = reader.lines().reduce("", (a, b) -> a + b + "\n");
+            }
+            boolean ended = p.waitFor(10, TimeUnit.MINUTES);
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            List<String> errors = Files.readAllLines(stderr);
+            errors.forEach(System.err::println);
+            String last = errors.isEmpty() ? "" : errors.getLast();
+            if (!ended) {
+                throw new ScriptException(name + " timed out after 10 minutes", -1, last);
+            }
+            if (p.exitValue() != 0) {
+                throw new ScriptException(String.join(" ", command) + " failed with exit code " + p.exitValue(),
+                        p.exitValue(), last);
+            }
+            return out;
+        } finally {
+            Files.delete(stderr);
         }
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException(name + " timed out after 10 minutes");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed with exit code " + p.exitValue());
-        }
-        return out;
     }
 
     private static Optional<String> readIfExists(Path file) throws IOException {
