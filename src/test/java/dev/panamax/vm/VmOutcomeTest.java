@@ -1,7 +1,6 @@
 package dev.panamax.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,16 +49,6 @@ class VmOutcomeTest {
                 .problems();
         assertEquals(List.of("the test runner in the guest exited with 1", "1 test(s) failed in the guest",
                 "cgroups left behind in the guest: /sys/fs/cgroup/panamax"), problems);
-    }
-
-    @Test
-    void aRunIsToldApartWhenEveryFailureHasTheSameCause() {
-        var both = new VmRunSummary(3, 1, 2, 0, List.of("[method:a()]\nUnsupportedOperationException: no X",
-                "[method:b()]\nExceptionInInitializerError\nCaused by: UnsupportedOperationException: no X"));
-        assertTrue(both.failedOnlyWith("no X"));
-        var other = new VmRunSummary(3, 1, 2, 0, List.of("[method:a()]\nno X", "[method:b()]\nAssertionError"));
-        assertFalse(other.failedOnlyWith("no X"), "one failure has another cause");
-        assertFalse(new VmRunSummary(3, 3, 0, 0, List.of()).failedOnlyWith("no X"), "nothing failed");
     }
 
     @Test

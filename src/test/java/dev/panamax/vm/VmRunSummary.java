@@ -38,11 +38,6 @@ record VmRunSummary(long found, long succeeded, long failed, long skipped, List<
         return found > 0 && failed == 0 && failures.isEmpty();
     }
 
-    /** True when tests failed and every failure's trace contains {@code text}. */
-    boolean failedOnlyWith(String text) {
-        return failed > 0 && failures.size() == failed && failures.stream().allMatch(f -> f.contains(text));
-    }
-
     String describe() {
         var text = new StringBuilder("tests found " + found + ", succeeded " + succeeded
                 + ", failed " + failed + ", skipped or aborted " + skipped);
