@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  * <p>As root it also launches what an engine does: {@code run}, and {@code create}, {@code state}, {@code start},
  * {@code delete} of a bundle whose root holds a copy of the host's {@code true} (its cgroup and state are
  * removed again); without root it reads that bundle's config and compiles its program ({@code Launcher.plan})
- * without launching. A training that skips the launch leaves its classes out of the cache: a cold {@code run}
- * then loads and links them from the jars (a quarter of its time).
+ * without launching; where the bundle cannot be made, it says so on stderr and trains the rest. A training that
+ * skips the launch leaves its classes out of the cache: a cold {@code run} then loads and links them from the jars
+ * (a quarter of its time).
  */
 public final class AotTraining {
     private AotTraining() {
@@ -88,6 +89,22 @@ public final class AotTraining {
         }
         String root = dir.resolve("launch-root").toString();
         String prefix = "pmx-aot-" + ProcessHandle.current().pid() + "-";
+        // run forwards these signals to its container: the training JVM takes its own handlers back afterwards
+        java.util.Map<sun.misc.Signal, sun.misc.SignalHandler> handlers = new java.util.HashMap<>();
+        for (String name : List.of("TERM", "INT", "HUP", "USR1", "USR2", "WINCH")) {
+            sun.misc.Signal signal = new sun.misc.Signal(name);
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(signal, sun.misc.SignalHandler.SIG_DFL);
+            sun.misc.Signal.handle(signal, previous);
+            handlers.put(signal, previous);
+        }
+        try {
+            trainLaunches(root, prefix, bundle, sink);
+        } finally {
+            handlers.forEach(sun.misc.Signal::handle);
+        }
+    }
+
+    private static void trainLaunches(String root, String prefix, Path bundle, PrintStream sink) {
         for (int round = 0; round < 3; round++) {
             Main.run(List.of("--root", root, "run", "--bundle", bundle.toString(), prefix + "run" + round), sink, sink);
             String id = prefix + "created" + round;
@@ -134,7 +151,11 @@ public final class AotTraining {
                 }
                 trainStoppedContainer(Path.of(root), bundle, sink);
             }
-            trainLaunch(dir, sink);
+            try {
+                trainLaunch(dir, sink);
+            } catch (RuntimeException e) { // a host where the bundle cannot be made: the cache is trained without
+                System.err.println("AOT training: no launch trained: " + e.getMessage());
+            }
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
