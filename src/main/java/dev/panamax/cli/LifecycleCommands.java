@@ -1,7 +1,5 @@
 package dev.panamax.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panamax.ContainerControl;
 import dev.panamax.ContainerSpec;
 import dev.panamax.CreateOptions;
@@ -79,11 +77,8 @@ final class LifecycleCommands {
         Path bundle = Path.of(line.getOptionValue("bundle", "")).toAbsolutePath().normalize();
         Path configFile = bundle.resolve("config.json");
         OciConfig config;
-        Path rootfs;
         try {
             config = OciConfig.read(configFile);
-            JsonNode root = new ObjectMapper().readTree(configFile.toFile()).path("root").path("path");
-            rootfs = bundle.resolve(root.asText("rootfs")).normalize();
         } catch (IOException e) {
             throw new CliException(configFile + ": cannot read: " + e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -109,6 +104,7 @@ final class LifecycleCommands {
         } catch (IllegalArgumentException e) {
             throw new CliException(configFile + ": " + e.getMessage());
         }
+        Path rootfs = spec.rootfs().orElse(bundle.resolve("rootfs")); // root.path, resolved in the bundle
         Long preserve = Arguments.number(line, "preserve-fds", 0);
         if (preserve != null && preserve > 0) {
             ContainerSpec.Builder b = spec.toBuilder();

@@ -1,7 +1,6 @@
 package dev.panamax.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.panamax.StartRecord;
 
 import java.io.IOException;
@@ -79,7 +78,10 @@ record SavedState(String id, Path bundle, Path rootfs, String created, String ow
      */
     static SavedState parse(String text, Path file) {
         try {
-            JsonNode n = new ObjectMapper().readTree(text);
+            JsonNode n = dev.panamax.oci.JsonTree.read(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (n == null) {
+                n = com.fasterxml.jackson.databind.node.MissingNode.getInstance(); // empty: every field is missing
+            }
             Map<String, String> annotations = new LinkedHashMap<>();
             JsonNode a = n.path("annotations");
             for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) a::fields) {

@@ -1,10 +1,7 @@
 package dev.panamax.oci;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.panamax.ContainerSpec;
 import dev.panamax.spec.InvalidSpecException;
 
@@ -152,7 +149,7 @@ public final class OciConfig {
     static OciNode object(byte[] json) {
         JsonNode tree;
         try {
-            tree = Jackson.MAPPER.readTree(json);
+            tree = Jackson.read(json);
         } catch (JsonProcessingException e) {
             throw new OciConfigException("", "not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -166,18 +163,17 @@ public final class OciConfig {
 
     /** Jackson, loaded on first use, with a clear error when the optional jar is missing. */
     private static final class Jackson {
-        static final ObjectMapper MAPPER = mapper();
-
-        private static ObjectMapper mapper() {
+        static {
             try {
-                Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, OciConfig.class.getClassLoader());
+                Class.forName("com.fasterxml.jackson.databind.JsonNode", false, OciConfig.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
                 throw new IllegalStateException("dev.panamax.oci needs the optional dependency"
                         + " com.fasterxml.jackson.core:jackson-databind (module com.fasterxml.jackson.databind)", e);
             }
-            ObjectMapper m = JsonMapper.builder().build();
-            m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-            return m;
+        }
+
+        static JsonNode read(byte[] json) throws IOException {
+            return JsonTree.read(json);
         }
     }
 

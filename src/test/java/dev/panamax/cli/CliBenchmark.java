@@ -3,6 +3,7 @@ package dev.panamax.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,6 +19,13 @@ import java.util.stream.Stream;
  * by one (the AOT cache, C1 only, serial GC, CDS off). Beside the wall-clock time it reports the CPU time
  * (user + system, from {@code /usr/bin/time}, 10 ms resolution), which load on a shared machine inflates far
  * less. Not a test: {@code mvn -o -B -DskipTests package exec:exec@bench-cli} (-Dargs="ROUNDS", default 15).
+ *
+ * <p>The last rows: a cold {@code run} of a busybox bundle with runc, crun and panamax, and {@code podman run --rm}
+ * of a busybox image with each of them as podman's runtime (the engine tests' podman fixture; without podman
+ * those rows are left out, saying so). A podman row's CPU is podman's own only: conmon detaches, so neither it
+ * nor the runtime it starts is counted. {@code -Dargs="ROUNDS run"} times only these rows; {@code -Dargs="ROUNDS
+ * run OTHER"} adds the same rows for another build's layout ({@code OTHER/bin/panamax}), interleaved, to compare
+ * two builds under the same load.
  */
 public final class CliBenchmark {
     private CliBenchmark() {
@@ -30,7 +38,10 @@ public final class CliBenchmark {
      * @throws Exception when a variant fails
      */
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].strip()) : 15;
+        String[] words = args.length > 0 ? String.join(" ", args).strip().split("\\s+") : new String[0];
+        int rounds = words.length > 0 && !words[0].isBlank() ? Integer.parseInt(words[0]) : 15;
+        boolean runOnly = words.length > 1 && words[1].equals("run");
+        Path other = words.length > 2 ? Path.of(words[2]).toAbsolutePath() : null;
         Path layout = Path.of(System.getProperty("panamax.build.dir", "target"), "panamax-cli").toAbsolutePath();
         Path lib = layout.resolve("lib");
         Path java = Path.of(Files.readString(lib.resolve("java-home")).strip(), "bin", "java");
@@ -40,7 +51,7 @@ public final class CliBenchmark {
         String aot = "-XX:AOTCache=" + lib.resolve("panamax.aot");
 
         Map<String, List<String>> variants = new LinkedHashMap<>();
-        for (String cmd : List.of("--version", "spec")) {
+        for (String cmd : runOnly ? List.<String>of() : List.of("--version", "spec")) {
             variants.put("runc " + cmd, List.of("runc", cmd));
             variants.put("bin/panamax " + cmd, List.of(layout.resolve("bin/panamax").toString(), cmd));
             variants.put("java " + cmd + ": jvm.options + AOT", concat(java, options, List.of(aot), module, cmd));
@@ -75,17 +86,45 @@ public final class CliBenchmark {
                         + "/crun run --bundle " + bundle + " {ID}"));
         variants.put("bin/panamax run (same bundle)", List.of(layout.resolve("bin/panamax").toString(), "--root",
                 state + "/panamax", "run", "--bundle", bundle.toString(), "{ID}"));
+        if (other != null) {
+            variants.put("other build: bin/panamax run", List.of(other.resolve("bin/panamax").toString(), "--root",
+                    state + "/other", "run", "--bundle", bundle.toString(), "{ID}"));
+        }
+        // the same wrapper as crun's row above, as podman's runtime: podman runs it for create, start, state, delete
+        Path crun = bench.resolve("crun-unified-hidden");
+        Files.writeString(crun, "#!/bin/sh\nexec unshare -m --propagation private sh -c"
+                + " 'mount -t tmpfs none /sys/fs/cgroup/unified && exec crun \"$@\"' crun \"$@\"\n");
+        Files.setPosixFilePermissions(crun, PosixFilePermissions.fromString("rwx------"));
+        dev.panamax.engine.Podman podman = null;
+        Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+        if (new ProcessBuilder("sh", "-c", "command -v podman").start().waitFor() == 0) {
+            podman = dev.panamax.engine.Podman.start();
+            Map<String, Path> runtimes = new LinkedHashMap<>();
+            runtimes.put("runc", Path.of("/usr/sbin/runc"));
+            runtimes.put("crun, unified mount hidden", crun);
+            runtimes.put("panamax", layout.resolve("bin/panamax"));
+            if (other != null) {
+                runtimes.put("other build's panamax", other.resolve("bin/panamax"));
+            }
+            for (Map.Entry<String, Path> r : runtimes.entrySet()) {
+                String name = "podman run --rm busybox /bin/true (" + r.getKey() + ")";
+                variants.put(name, podman.runCommand(r.getValue(), List.of("--rm"), "/bin/true"));
+                environments.put(name, podman.environment());
+            }
+        } else {
+            System.out.println("no podman on the PATH: the podman rows are left out");
+        }
         List<String> names = new ArrayList<>(variants.keySet());
         Map<String, List<Double>> millis = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
         names.forEach(n -> millis.put(n, new ArrayList<>()));
         names.forEach(n -> cpu.put(n, new ArrayList<>()));
         Path scratch = Files.createTempDirectory("pmx-bench-cli-");
-        try {
+        try (dev.panamax.engine.Podman closing = podman) {
             for (int round = -1; round < rounds; round++) { // round -1: warm the page cache, not counted
                 for (int i = 0; i < names.size(); i++) {
                     String name = names.get((i + Math.max(round, 0)) % names.size());
-                    double[] ms = time(variants.get(name), scratch);
+                    double[] ms = time(variants.get(name), environments.getOrDefault(name, Map.of()), scratch);
                     if (round >= 0) {
                         millis.get(name).add(ms[0]);
                         cpu.get(name).add(ms[1]);
@@ -157,7 +196,8 @@ public final class CliBenchmark {
      */
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
 
-    private static double[] time(List<String> command, Path scratch) throws IOException, InterruptedException {
+    private static double[] time(List<String> command, Map<String, String> env, Path scratch)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(scratch, "b");
         Path times = scratch.resolve("times");
         List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString()));
@@ -165,6 +205,7 @@ public final class CliBenchmark {
         command.forEach(arg -> timed.add(arg.replace("{ID}", id)));
         ProcessBuilder pb = new ProcessBuilder(timed).directory(dir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = pb.start();
         int status = p.waitFor();

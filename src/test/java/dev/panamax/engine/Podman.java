@@ -111,6 +111,20 @@ public final class Podman implements AutoCloseable {
         return podman(runArgs(runtime, options, command).toArray(String[]::new));
     }
 
+    /**
+     * The command line of {@link #run}, to start with this fixture's {@link #environment()} (a benchmark times it).
+     *
+     * @param runtime the OCI runtime binary
+     * @param options more options of {@code run} ({@code --rm})
+     * @param command what the container runs
+     * @return {@code podman} and its arguments
+     */
+    public List<String> runCommand(Path runtime, List<String> options, String... command) {
+        List<String> line = new ArrayList<>(List.of("podman"));
+        line.addAll(runArgs(runtime, options, command));
+        return line;
+    }
+
     /** The arguments of {@link #run}: the runtime, the cgroup parent, then {@code options}, image and command. */
     private List<String> runArgs(Path runtime, List<String> options, String... command) {
         List<String> args = new ArrayList<>(List.of("--runtime", runtime.toString(), "run", "--cgroup-parent",

@@ -1,6 +1,5 @@
 package dev.panamax.sys.internal;
 
-import static dev.panamax.sys.internal.Downcalls.capturing;
 import static dev.panamax.sys.internal.Downcalls.capturingVariadic;
 import static dev.panamax.sys.internal.Downcalls.check;
 import static dev.panamax.sys.internal.Downcalls.state;
@@ -11,7 +10,6 @@ import dev.panamax.sys.ErrnoException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -37,36 +35,57 @@ public final class Libc {
     private static final int EINTR = linux_h.EINTR();
     private static final int MAX_SYSCALL_ARGS = 6;
 
-    private static final MethodHandle PIPE2 = capturing(linux_h.pipe2$address(), linux_h.pipe2$descriptor());
-    private static final MethodHandle READ = capturing(linux_h.read$address(), linux_h.read$descriptor());
-    private static final MethodHandle WRITE = capturing(linux_h.write$address(), linux_h.write$descriptor());
-    private static final MethodHandle CLOSE = capturing(linux_h.close$address(), linux_h.close$descriptor());
-    private static final MethodHandle OPEN = capturingVariadic(linux_h.open.address(),
-            FunctionDescriptor.of(linux_h.C_INT, linux_h.C_POINTER, linux_h.C_INT, linux_h.C_INT), 2);
-    private static final MethodHandle MMAP = capturing(linux_h.mmap$address(), linux_h.mmap$descriptor());
-    private static final MethodHandle MPROTECT =
-            capturing(linux_h.mprotect$address(), linux_h.mprotect$descriptor());
-    private static final MethodHandle MUNMAP = capturing(linux_h.munmap$address(), linux_h.munmap$descriptor());
-    private static final MethodHandle POLL = capturing(linux_h.poll$address(), linux_h.poll$descriptor());
-    private static final MethodHandle PIDFD_OPEN =
-            capturing(linux_h.pidfd_open$address(), linux_h.pidfd_open$descriptor());
-    private static final MethodHandle PIDFD_SEND_SIGNAL =
-            capturing(linux_h.pidfd_send_signal$address(), linux_h.pidfd_send_signal$descriptor());
-    private static final MethodHandle[] SYSCALL = syscallHandles();
+    /*
+     * Every call below but strerror and pthread_sigmask goes through syscall(3) with six arguments: one downcall
+     * shape, so one downcall stub and one set of lambda forms that the JVM spins cold in each process (a few
+     * dozen milliseconds per distinct shape at a command's start; a shape per libc function made a quarter of
+     * the panamax command's start). The kernel ignores the arguments a call does not take, and glibc's syscall
+     * returns -1 with errno set, as its wrappers do. Pointers go as addresses of live native segments.
+     */
+    private static final MethodHandle SYSCALL = capturingVariadic(linux_h.syscall.address(),
+            FunctionDescriptor.of(linux_h.C_LONG, linux_h.C_LONG, linux_h.C_LONG, linux_h.C_LONG, linux_h.C_LONG,
+                    linux_h.C_LONG, linux_h.C_LONG, linux_h.C_LONG), 1);
+    private static final long SYS_READ = number("read");
+    private static final long SYS_WRITE = number("write");
+    private static final long SYS_CLOSE = number("close");
+    private static final long SYS_OPENAT = number("openat");
+    private static final long SYS_PIPE2 = number("pipe2");
+    private static final long SYS_MMAP = number("mmap");
+    private static final long SYS_MPROTECT = number("mprotect");
+    private static final long SYS_MUNMAP = number("munmap");
+    private static final long SYS_PPOLL = number("ppoll");
+    private static final long SYS_PIDFD_OPEN = number("pidfd_open");
+    private static final long SYS_PIDFD_SEND_SIGNAL = number("pidfd_send_signal");
+    private static final long SYS_FCNTL = number("fcntl");
+    private static final long SYS_MEMFD_CREATE = number("memfd_create");
+    private static final long SYS_GETUID = number("getuid");
+    private static final long SYS_GETGID = number("getgid");
+    private static final long SYS_GETEUID = number("geteuid");
+    private static final long SYS_GETEGID = number("getegid");
+    private static final long SYS_GETPID = number("getpid");
+    private static final long SYS_GETTID = number("gettid");
 
     private Libc() {}
 
-    // syscall(2) is variadic: one specialised handle per argument count, all arguments as long.
-    private static MethodHandle[] syscallHandles() {
-        MethodHandle[] handles = new MethodHandle[MAX_SYSCALL_ARGS + 1];
-        for (int n = 0; n <= MAX_SYSCALL_ARGS; n++) {
-            MemoryLayout[] args = new MemoryLayout[n + 1];
-            Arrays.fill(args, linux_h.C_LONG);
-            handles[n] = capturingVariadic(linux_h.syscall.address(),
-                    FunctionDescriptor.of(linux_h.C_LONG, args), 1)
-                    .asSpreader(long[].class, n);
+    private static long number(String call) {
+        return SyscallTable.nativeTable().number(call).orElseThrow();
+    }
+
+    /** The six-argument syscall: -1 with errno in {@code state} on failure. */
+    private static long raw(MemorySegment state, long nr, long a, long b, long c, long d, long e, long f)
+            throws Throwable {
+        return (long) SYSCALL.invokeExact(state, nr, a, b, c, d, e, f);
+    }
+
+    /** The address of a native segment that is still alive, as a downcall's pointer parameter requires. */
+    private static long address(MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("Heap segment not allowed: " + segment);
         }
-        return handles;
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("Already closed");
+        }
+        return segment.address();
     }
 
     /** {@code pipe2(2)}: returns {@code {readFd, writeFd}}. */
@@ -74,7 +93,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
             MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
-            check((int) PIPE2.invokeExact(state, fds, flags), state, "pipe2", () -> "0x" + Integer.toHexString(flags));
+            check(raw(state, SYS_PIPE2, fds.address(), flags, 0, 0, 0, 0), state, "pipe2", () -> "0x" + Integer.toHexString(flags));
             return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
         } catch (Throwable t) {
             throw unexpected("pipe2", t);
@@ -87,7 +106,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
             while (true) {
-                long n = (long) READ.invokeExact(state, fd, buf, count);
+                long n = raw(state, SYS_READ, fd, address(buf), count, 0, 0, 0);
                 if (n != -1 || Downcalls.errno(state) != EINTR) {
                     return check(n, state, "read", () -> fd + ", " + count);
                 }
@@ -103,7 +122,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
             while (true) {
-                long n = (long) WRITE.invokeExact(state, fd, buf, count);
+                long n = raw(state, SYS_WRITE, fd, address(buf), count, 0, 0, 0);
                 if (n != -1 || Downcalls.errno(state) != EINTR) {
                     return check(n, state, "write", () -> fd + ", " + count);
                 }
@@ -124,7 +143,7 @@ public final class Libc {
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            check((int) CLOSE.invokeExact(state, fd), state, "close", () -> String.valueOf(fd));
+            check(raw(state, SYS_CLOSE, fd, 0, 0, 0, 0, 0), state, "close", () -> String.valueOf(fd));
         } catch (Throwable t) {
             throw unexpected("close", t);
         }
@@ -134,7 +153,8 @@ public final class Libc {
     public static int open(String path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            return (int) check((int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode), state, "open",
+            return (int) check(raw(state, SYS_OPENAT, Flags.AT_FDCWD.value(), arena.allocateFrom(path).address(), flags,
+                    mode, 0, 0), state, "open",
                     () -> "\"" + path + "\", 0x" + Integer.toHexString(flags) + ", 0" + Integer.toOctalString(mode));
         } catch (Throwable t) {
             throw unexpected("open", t);
@@ -151,10 +171,10 @@ public final class Libc {
     public static MemorySegment mmap(long length, int prot, int flags, int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            MemorySegment addr = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, 0L);
-            check(addr.address(), state, "mmap", () -> "NULL, " + length + ", 0x" + Integer.toHexString(prot)
+            long addr = raw(state, SYS_MMAP, 0, length, prot, flags, fd, 0);
+            check(addr, state, "mmap", () -> "NULL, " + length + ", 0x" + Integer.toHexString(prot)
                     + ", 0x" + Integer.toHexString(flags) + ", " + fd + ", 0");
-            return addr.reinterpret(length);
+            return MemorySegment.ofAddress(addr).reinterpret(length);
         } catch (Throwable t) {
             throw unexpected("mmap", t);
         }
@@ -164,7 +184,7 @@ public final class Libc {
     public static void mprotect(MemorySegment seg, int prot) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            check((int) MPROTECT.invokeExact(state, seg, seg.byteSize(), prot), state, "mprotect",
+            check(raw(state, SYS_MPROTECT, address(seg), seg.byteSize(), prot, 0, 0, 0), state, "mprotect",
                     () -> describe(seg) + ", 0x" + Integer.toHexString(prot));
         } catch (Throwable t) {
             throw unexpected("mprotect", t);
@@ -175,7 +195,7 @@ public final class Libc {
     public static void munmap(MemorySegment seg) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            check((int) MUNMAP.invokeExact(state, seg, seg.byteSize()), state, "munmap", () -> describe(seg));
+            check(raw(state, SYS_MUNMAP, address(seg), seg.byteSize(), 0, 0, 0, 0), state, "munmap", () -> describe(seg));
         } catch (Throwable t) {
             throw unexpected("munmap", t);
         }
@@ -192,7 +212,14 @@ public final class Libc {
     public static int poll(MemorySegment pollfds, int nfds, int timeoutMillis) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            int n = (int) POLL.invokeExact(state, pollfds, (long) nfds, timeoutMillis);
+            // ppoll, as glibc's poll where the architecture has no poll (arm64); no timespec: wait without end
+            MemorySegment timeout = MemorySegment.NULL;
+            if (timeoutMillis >= 0) {
+                timeout = arena.allocate(ValueLayout.JAVA_LONG, 2);
+                timeout.setAtIndex(ValueLayout.JAVA_LONG, 0, timeoutMillis / 1000);
+                timeout.setAtIndex(ValueLayout.JAVA_LONG, 1, timeoutMillis % 1000 * 1_000_000L);
+            }
+            int n = (int) raw(state, SYS_PPOLL, address(pollfds), nfds, timeout.address(), 0, 0, 0);
             if (n == -1 && Downcalls.errno(state) == EINTR) {
                 return 0;
             }
@@ -212,7 +239,8 @@ public final class Libc {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            long result = (long) SYSCALL[args.length].invokeExact(state, number, args);
+            long[] six = Arrays.copyOf(args, MAX_SYSCALL_ARGS);
+            long result = raw(state, number, six[0], six[1], six[2], six[3], six[4], six[5]);
             return check(result, state, name, () -> LongStream.of(args)
                     .mapToObj(Long::toString).collect(Collectors.joining(", ")));
         } catch (Throwable t) {
@@ -226,14 +254,14 @@ public final class Libc {
      */
     public static int memfdCreate(String name, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            return (int) syscall("memfd_create", SyscallTable.nativeTable().number("memfd_create").orElseThrow(),
+            return (int) syscall("memfd_create", SYS_MEMFD_CREATE,
                     arena.allocateFrom(name).address(), flags);
         }
     }
 
     /** {@code fcntl(2)} with an integer argument. */
     public static int fcntl(int fd, int command, long arg) {
-        return (int) syscall("fcntl", SyscallTable.nativeTable().number("fcntl").orElseThrow(), fd, command, arg);
+        return (int) syscall("fcntl", SYS_FCNTL, fd, command, arg);
     }
 
     /** {@code ioctl(2)} with a pointer argument (the raw syscall: libc's ioctl adds nothing). */
@@ -245,7 +273,7 @@ public final class Libc {
     public static int pidfdOpen(int pid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            return (int) check((int) PIDFD_OPEN.invokeExact(state, pid, 0), state, "pidfd_open",
+            return (int) check(raw(state, SYS_PIDFD_OPEN, pid, 0, 0, 0, 0, 0), state, "pidfd_open",
                     () -> String.valueOf(pid));
         } catch (Throwable t) {
             throw unexpected("pidfd_open", t);
@@ -256,7 +284,7 @@ public final class Libc {
     public static void pidfdSendSignal(int pidfd, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            check((int) PIDFD_SEND_SIGNAL.invokeExact(state, pidfd, signal, MemorySegment.NULL, 0), state,
+            check(raw(state, SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0, 0, 0), state,
                     "pidfd_send_signal", () -> pidfd + ", " + signal);
         } catch (Throwable t) {
             throw unexpected("pidfd_send_signal", t);
@@ -274,34 +302,43 @@ public final class Libc {
         }
     }
 
+    /** A call that cannot fail and returns an id. */
+    private static int id(long number) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) raw(state(arena), number, 0, 0, 0, 0, 0, 0);
+        } catch (Throwable t) {
+            throw unexpected("syscall " + number, t);
+        }
+    }
+
     /** {@code getuid(2)}; cannot fail. */
     public static int getuid() {
-        return linux_h.getuid();
+        return id(SYS_GETUID);
     }
 
     /** {@code getgid(2)}; cannot fail. */
     public static int getgid() {
-        return linux_h.getgid();
+        return id(SYS_GETGID);
     }
 
     /** {@code geteuid(2)}; cannot fail. */
     public static int geteuid() {
-        return linux_h.geteuid();
+        return id(SYS_GETEUID);
     }
 
     /** {@code getegid(2)}; cannot fail. */
     public static int getegid() {
-        return linux_h.getegid();
+        return id(SYS_GETEGID);
     }
 
     /** {@code getpid(2)}; cannot fail. */
     public static int getpid() {
-        return linux_h.getpid();
+        return id(SYS_GETPID);
     }
 
     /** {@code gettid(2)}: the id of the calling OS thread; cannot fail. */
     public static int gettid() {
-        return linux_h.gettid();
+        return id(SYS_GETTID);
     }
 
     /** {@code strerror(3)}: the C library's text for {@code errno}. */

@@ -26,9 +26,7 @@ class LibcTest {
             MemorySegment out = arena.allocateFrom(ValueLayout.JAVA_BYTE, text);
             assertEquals(text.length, Libc.write(fds[1], out, text.length));
 
-            MemorySegment pfd = arena.allocate(Abi.SIZEOF_POLLFD);
-            pfd.set(ValueLayout.JAVA_INT, Abi.OFFSETOF_POLLFD_FD, fds[0]);
-            pfd.set(ValueLayout.JAVA_SHORT, Abi.OFFSETOF_POLLFD_EVENTS, (short) Abi.POLLIN);
+            MemorySegment pfd = pollIn(arena, fds[0]);
             assertEquals(1, Libc.poll(pfd, 1, 1000));
             assertEquals(Abi.POLLIN, pfd.get(ValueLayout.JAVA_SHORT, Abi.OFFSETOF_POLLFD_REVENTS) & Abi.POLLIN);
 
@@ -44,6 +42,66 @@ class LibcTest {
                 Libc.close(fds[1]);
             }
         }
+    }
+
+    @Test
+    void pollWaitsForItsTimeoutOnlyWhenNothingIsReady() {
+        int[] fds = Libc.pipe2(Abi.O_CLOEXEC);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pfd = pollIn(arena, fds[0]);
+            assertEquals(0, Libc.poll(pfd, 1, 0), "an empty pipe: not ready, no wait");
+            long start = System.nanoTime();
+            assertEquals(0, Libc.poll(pfd, 1, 1_200), "still not ready after the timeout");
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waited >= 1_190, "a timeout of 1.2 s (seconds and nanoseconds) waited " + waited + " ms");
+            Libc.write(fds[1], arena.allocateFrom("x"), 1);
+            assertEquals(1, Libc.poll(pfd, 1, -1), "no timeout: waits until ready, here at once");
+        } finally {
+            Libc.close(fds[0]);
+            Libc.close(fds[1]);
+        }
+    }
+
+    /** A {@code struct pollfd} asking whether {@code fd} is readable. */
+    private static MemorySegment pollIn(Arena arena, int fd) {
+        MemorySegment pfd = arena.allocate(Abi.SIZEOF_POLLFD);
+        pfd.set(ValueLayout.JAVA_INT, Abi.OFFSETOF_POLLFD_FD, fd);
+        pfd.set(ValueLayout.JAVA_SHORT, Abi.OFFSETOF_POLLFD_EVENTS, (short) Abi.POLLIN);
+        return pfd;
+    }
+
+    @Test
+    void pointerArgumentsMustBeLiveNativeMemory() {
+        int[] fds = Libc.pipe2(Abi.O_CLOEXEC);
+        try {
+            MemorySegment heap = MemorySegment.ofArray(new byte[8]);
+            assertThrows(IllegalArgumentException.class, () -> Libc.write(fds[1], heap, 8));
+            MemorySegment closed;
+            try (Arena arena = Arena.ofConfined()) {
+                closed = arena.allocate(8);
+            }
+            assertThrows(IllegalStateException.class, () -> Libc.write(fds[1], closed, 8));
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment pfd = pollIn(arena, fds[0]);
+                assertEquals(0, Libc.poll(pfd, 1, 0), "nothing was written by the refused calls");
+            }
+        } finally {
+            Libc.close(fds[0]);
+            Libc.close(fds[1]);
+        }
+    }
+
+    @Test
+    void idsAreThoseTheKernelReportsForThisProcess() throws Exception {
+        String status = Files.readString(Path.of("/proc/self/status"));
+        String[] uids = status.lines().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+");
+        String[] gids = status.lines().filter(l -> l.startsWith("Gid:")).findFirst().orElseThrow().split("\\s+");
+        assertEquals(Integer.parseInt(uids[1]), Libc.getuid());
+        assertEquals(Integer.parseInt(uids[2]), Libc.geteuid());
+        assertEquals(Integer.parseInt(gids[1]), Libc.getgid());
+        assertEquals(Integer.parseInt(gids[2]), Libc.getegid());
+        assertEquals(ProcessHandle.current().pid(), Libc.getpid());
+        assertTrue(Files.isDirectory(Path.of("/proc/self/task/" + Libc.gettid())), "a thread of this process");
     }
 
     @Test
