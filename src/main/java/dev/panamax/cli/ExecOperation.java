@@ -44,7 +44,7 @@ import java.util.Set;
  */
 public final class ExecOperation {
     /** How long an attached terminal's last output may take to arrive after the exec ended. */
-    private static final long OUTPUT_DRAIN_MILLIS = 2000;
+    static final long OUTPUT_DRAIN_MILLIS = 2000;
 
     private ExecOperation() {
     }
@@ -247,9 +247,9 @@ public final class ExecOperation {
      *
      * @return the output's thread
      */
-    private static Thread relay(Terminal t, InputStream in, OutputStream out) {
-        Thread.ofPlatform().daemon().name("exec-tty-in").start(() -> copy(in, t.input()));
-        return Thread.ofPlatform().daemon().name("exec-tty-out").start(() -> copy(t.output(), out));
+    static Thread relay(Terminal t, InputStream in, OutputStream out) {
+        Thread.ofPlatform().daemon().name("tty-in").start(() -> copy(in, t.input()));
+        return Thread.ofPlatform().daemon().name("tty-out").start(() -> copy(t.output(), out));
     }
 
     private static void copy(InputStream from, OutputStream to) {

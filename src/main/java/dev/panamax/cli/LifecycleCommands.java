@@ -74,6 +74,14 @@ final class LifecycleCommands {
      * is read before the state directory is made).
      */
     static Made create(PanamaxCommand panamax, CommandLine line, String id) {
+        return create(panamax, line, id, false);
+    }
+
+    /**
+     * As above; with {@code attach} ({@code run} in the foreground) a terminal without a console socket stays with
+     * this command, which relays it to its own standard streams.
+     */
+    static Made create(PanamaxCommand panamax, CommandLine line, String id, boolean attach) {
         Path bundle = Path.of(line.getOptionValue("bundle", "")).toAbsolutePath().normalize();
         Path configFile = bundle.resolve("config.json");
         OciConfig config;
@@ -92,7 +100,7 @@ final class LifecycleCommands {
         }
         Optional<Path> consoleSocket = Optional.ofNullable(line.getOptionValue("console-socket")).map(Path::of)
                 .map(Path::toAbsolutePath);
-        if (config.terminal() && consoleSocket.isEmpty()) {   // runc's words: create always detaches
+        if (config.terminal() && consoleSocket.isEmpty() && !attach) {   // runc's words: create always detaches
             throw new CliException("cannot allocate tty if runc will detach without setting console socket");
         }
         if (!config.terminal() && consoleSocket.isPresent()) {
@@ -137,8 +145,10 @@ final class LifecycleCommands {
         try {
             state = state.withRecord(created.startRecord());
             dir.write(state);
-            if (consoleSocket.isPresent()) {   // the pty's master to the caller (conmon, the shim), then closed here
+            if (config.terminal()) {
                 config.consoleSize().ifPresent(size -> created.terminal().resize(size.height(), size.width()));
+            }
+            if (consoleSocket.isPresent()) {   // the pty's master to the caller (conmon, the shim), then closed here
                 created.terminal().sendTo(consoleSocket.get());
             }
             String json = Json.compact(Containers.ociState(state, "creating"));
@@ -291,7 +301,12 @@ final class LifecycleCommands {
         @Override
         public int run(PanamaxCommand panamax, CommandLine line) {
             String id = Arguments.id(Arguments.count(line, 1).getFirst());
-            Made made = create(panamax, line, id);
+            boolean detach = line.hasOption("detach");
+            Made made = create(panamax, line, id, !detach);
+            // runc run with process.terminal and no console socket: the terminal's master stays here, relayed to
+            // this command's standard streams (which are not switched to raw mode)
+            Thread output = made.config().terminal() && !line.hasOption("console-socket")
+                    ? ExecOperation.relay(made.container().terminal(), System.in, panamax.out) : null;
             try (ContainerDirectory dir = made.dir()) {
                 try {
                     start(panamax, dir, made.state(), made.config());
@@ -300,7 +315,7 @@ final class LifecycleCommands {
                     throw e;
                 }
             }
-            if (line.hasOption("detach")) {
+            if (detach) {
                 return 0;
             }
             ContainerControl control = Launcher.control(made.state().record().orElseThrow());
@@ -317,6 +332,9 @@ final class LifecycleCommands {
             ExitStatus status;
             try {
                 status = made.container().waitFor();
+                if (output != null) {
+                    output.join(ExecOperation.OUTPUT_DRAIN_MILLIS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CliException("interrupted waiting for container " + id);

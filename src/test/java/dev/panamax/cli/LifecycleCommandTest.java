@@ -348,6 +348,23 @@ class LifecycleCommandTest {
     }
 
     @Test
+    void runWithATerminalAndNoConsoleSocketRelaysTheTerminalToItsOwnStreams() throws Exception {
+        String id = id("runtty");
+        ObjectNode c = config("/bin/sh", "-c", "[ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo on-a-tty; exit 5");
+        ((ObjectNode) c.get("process")).put("terminal", true);
+        save(c);
+        Run detached = cli("run", "-d", id);
+        assertEquals(1, detached.status, detached::toString);
+        assertTrue(detached.err.contains("cannot allocate tty if runc will detach without setting console socket"),
+                detached::toString);
+        assertGone(id);
+        Run run = cli("run", id);
+        assertEquals(5, run.status, run::toString);
+        assertEquals("on-a-tty\r\n", run.out, "the terminal's output, with its newline translation: " + run);
+        assertGone(id);
+    }
+
+    @Test
     void createWithATerminalSendsThePtyMasterToTheConsoleSocketAndTheProcessHasItsSlave() throws Exception {
         String id = id("tty");
         ObjectNode c = config("/bin/sh", "-c", "[ -t 0 ] && [ -t 1 ] && [ -t 2 ] && exec sleep 600");
