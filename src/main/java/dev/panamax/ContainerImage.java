@@ -21,8 +21,8 @@ import java.util.Optional;
  * @param name       how messages name the image (e.g. {@code docker.io/library/alpine:3.20})
  * @param layers     the read-only layer directories, bottom first, absolute (one at least, at most
  *                   {@link #MAX_LAYERS})
- * @param userXattr  whiteouts are {@code user.overlay.*} attributes (layers unpacked without root): the overlay
- *                   is mounted with {@code userxattr}
+ * @param userXattr  the layers' overlay attributes (opaque directories) are {@code user.overlay.*} (layers
+ *                   unpacked without root): the overlay is mounted with {@code userxattr}
  * @param entrypoint the config's {@code Entrypoint}
  * @param cmd        the config's {@code Cmd} (replaced by {@code ContainerSpec.Builder.args})
  * @param env        the config's {@code Env}, {@code KEY=VALUE} each

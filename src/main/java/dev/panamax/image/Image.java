@@ -100,8 +100,8 @@ public final class Image {
     }
 
     /**
-     * What a container takes from the image: its layers, whether their whiteouts are in the rootless form (the
-     * store records how it unpacked each layer), {@code Entrypoint}, {@code Cmd}, {@code Env}, {@code WorkingDir},
+     * What a container takes from the image: its layers, whether their overlay attributes are in the rootless form
+     * (the store records how it unpacked each layer), {@code Entrypoint}, {@code Cmd}, {@code Env}, {@code WorkingDir},
      * {@code User} resolved to ids through the image's own {@code /etc/passwd} and {@code /etc/group} (read in the
      * layer stack, never the host's, no symlink followed), and the stop signal.
      *
@@ -125,7 +125,7 @@ public final class Image {
                 ImageUser.resolve(name, config.user(), path -> stack.read(path, ImageUser.MAX_FILE)), stopSignal());
     }
 
-    /** Whether the layers' whiteouts are {@code user.overlay.*}: all layers in one form, else an error. */
+    /** Whether the layers' overlay attributes are {@code user.overlay.*}: all layers in one form, else an error. */
     private boolean userXattr() throws IOException {
         if (rootless.stream().distinct().count() > 1) {
             List<String> forms = new ArrayList<>();
@@ -139,7 +139,7 @@ public final class Image {
         boolean userXattr = !rootless.isEmpty() && rootless.getFirst();
         if (!userXattr && !layers.isEmpty() && LayerUnpack.unprivileged()) {
             throw new IOException("image " + name() + ": its layers were unpacked as root (trusted.overlay.* "
-                    + "whiteouts): only root reads and stacks them");
+                    + "attributes): only root reads and stacks them");
         }
         return userXattr;
     }

@@ -31,7 +31,7 @@ import java.util.Set;
  * ROOT/layers/HEX/               a layer blob unpacked (HEX: the layer blob's digest)
  * ROOT/blobs/sha256/.tmp-part-HEX a blob's download until verified (resumed by the next pull)
  * ROOT/locks/HEX.lock            one lock per digest: a blob downloaded, a layer unpacked once, also by JVMs
- * ROOT/forms/HEX                 how layer HEX was unpacked: {@code root} or {@code rootless} (its whiteouts' form)
+ * ROOT/forms/HEX                 how layer HEX was unpacked: {@code root} or {@code rootless} (its overlay xattrs)
  * ROOT/images/NAME               an image record: the manifest digest (NAME: the URL-encoded reference)
  * </pre>
  *
@@ -257,10 +257,10 @@ public final class ImageStore {
     }
 
     /**
-     * Whether an unpacked layer's whiteouts and opaque directories are in the rootless form ({@code user.overlay.*},
-     * for an overlay mounted with {@code userxattr}): as recorded when it was unpacked, or for a layer unpacked
-     * before the store recorded it, whether its directory belongs to another user than root (the store unpacks
-     * as root in root's form, as any other user in the rootless form).
+     * Whether an unpacked layer's opaque directories (and, unpacked by earlier versions, whiteouts) are in the
+     * rootless form ({@code user.overlay.*}, for an overlay mounted with {@code userxattr}): as recorded when it
+     * was unpacked, or for a layer unpacked before the store recorded it, whether its directory belongs to another
+     * user than root (the store unpacks as root in root's form, as any other user in the rootless form).
      *
      * @param layer the layer blob's digest
      * @return true for the rootless form

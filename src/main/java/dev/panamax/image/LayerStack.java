@@ -17,8 +17,8 @@ import java.util.Optional;
 /**
  * Reads a file of an image as its stacked layers show it, without mounting them: the layers top down, each path
  * component looked up beneath the layer's directory with no symlink followed ({@link BeneathDirectory}), a whiteout
- * (a character device 0:0, or in the rootless form an empty file with {@code user.overlay.whiteout}) ending the
- * search with "deleted", an opaque directory ({@code trusted.overlay.opaque=y}, rootless {@code user.overlay.opaque=y})
+ * (a character device 0:0, or in rootless layers unpacked by earlier versions an empty file with
+ * {@code user.overlay.whiteout}) ending the search with "deleted", an opaque directory ({@code trusted.overlay.opaque=y}, rootless {@code user.overlay.opaque=y})
  * hiding what lower layers hold below it, and a non-directory hiding the lower layers' directory of that name.
  * A symlink on the way or as the file itself is refused, not followed: the file is read only where the image keeps a
  * regular file of its own.
@@ -40,7 +40,7 @@ final class LayerStack {
      *
      * @param image     the image's name, for messages
      * @param layers    the layer directories, bottom first
-     * @param userXattr whether the whiteouts are in the rootless form ({@code user.overlay.*})
+     * @param userXattr whether the layers are in the rootless form ({@code user.overlay.*})
      */
     LayerStack(String image, List<Path> layers, boolean userXattr) {
         this.image = image;
@@ -141,7 +141,10 @@ final class LayerStack {
         }
     }
 
-    /** The rootless whiteout: an empty regular file with {@code user.overlay.whiteout}. */
+    /**
+     * The rootless whiteout earlier versions wrote (Linux 6.7+ overlays read it): an empty regular file with
+     * {@code user.overlay.whiteout}. Such layers stay in stores, recorded as {@code rootless} like today's.
+     */
     private boolean isXattrWhiteout(BeneathDirectory dir, String name, int type, long size) {
         return overlayXattr.startsWith("user.") && type == S_IFREG && size == 0
                 && dir.getXattr(name, "user.overlay.whiteout", 16).isPresent();

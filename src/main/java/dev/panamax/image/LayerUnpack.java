@@ -26,8 +26,8 @@ interface LayerUnpack {
     void unpack(InputStream layer, Digest digest, Path target) throws IOException;
 
     /**
-     * Whether {@link #unpack} writes whiteouts in the rootless form ({@code user.overlay.*}); the store records it
-     * with each layer. {@link #SECURE}'s choice by default.
+     * Whether {@link #unpack} writes opaque directories in the rootless form ({@code user.overlay.*}); the store
+     * records it with each layer. {@link #SECURE}'s choice by default.
      *
      * @return true for the rootless form
      * @throws IOException if the effective uid cannot be read

@@ -31,12 +31,13 @@ import java.util.zip.GZIPInputStream;
  * ({@code trusted.*}, other {@code security.*}, {@code system.*} ACLs) is dropped with a note: the layer
  * must not forge overlay metadata.
  *
- * <p><b>Whiteouts.</b> {@code DIR/.wh.NAME} becomes {@code DIR/NAME} as a character device 0:0, or
- * rootless a zero-size file with the xattr {@code user.overlay.whiteout} and {@code user.overlay.opaque=x}
- * on {@code DIR} (the form an overlay mounted with {@code userxattr} reads, Linux 6.7+). {@code
- * DIR/.wh..wh..opq} makes {@code DIR} opaque: {@code trusted.overlay.opaque=y}, rootless
- * {@code user.overlay.opaque=y}. A whiteout for a name the same layer also holds is not made: the
- * layer's own entry wins.
+ * <p><b>Whiteouts.</b> {@code DIR/.wh.NAME} becomes {@code DIR/NAME} as a character device 0:0, also rootless
+ * (Linux 5.8+ lets an unprivileged user make that one device, and every overlay reads it from a lower layer,
+ * mounted with {@code userxattr} or not); a file system that refuses it (overlayfs does) fails the unpack with
+ * {@link Rule#WHITEOUT_REFUSED}. {@code DIR/.wh..wh..opq} makes {@code DIR} opaque:
+ * {@code trusted.overlay.opaque=y}, rootless {@code user.overlay.opaque=y} (the form an overlay mounted with
+ * {@code userxattr} reads). A whiteout for a name the same layer also holds is not made: the layer's own entry
+ * wins.
  *
  * <p><b>Refusals.</b> Every path is resolved by the kernel beneath the target directory with no symlink
  * followed ({@link BeneathDirectory}): an absolute name, a {@code ..} component, a NUL, an entry through a

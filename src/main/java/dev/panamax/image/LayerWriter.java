@@ -50,9 +50,6 @@ final class LayerWriter {
     private final Set<String> written = new HashSet<>();
     /** Directory entries, by path: their mode and mtime wait for {@link #finish()}. */
     private final TreeMap<String, TarArchiveEntry> directories = new TreeMap<>();
-    /** Rootless whiteout files, by the path of their directory, removed again if it turns opaque. */
-    private final Map<String, List<String>> xattrWhiteouts = new TreeMap<>();
-    private final Set<String> opaque = new HashSet<>();
     private final Set<String> notes = new LinkedHashSet<>();
     private long entries;
     private long bytes;
@@ -247,16 +244,14 @@ final class LayerWriter {
         written.add(name.path());
     }
 
-    /** {@code .wh..wh..opq} makes the directory opaque, {@code .wh.NAME} whites out NAME. */
+    /**
+     * {@code .wh..wh..opq} makes the directory opaque, {@code .wh.NAME} whites out NAME with a character device 0:0
+     * in either form: unprivileged {@code mknod} may make that one device since Linux 5.8, and every overlay reads
+     * it from a lower layer, {@code userxattr} or not.
+     */
     private void whiteout(BeneathDirectory parent, EntryName name, String raw) throws IOException {
-        String dir = name.components().size() == 1 ? "" : name.parent();
         if (name.leaf().equals(EntryName.OPAQUE)) {
             parent.setXattr(".", overlayXattr("opaque"), new byte[] {'y'});
-            opaque.add(dir);
-            for (String file : xattrWhiteouts.getOrDefault(dir, List.of())) { // hidden by the opaque directory
-                Files.deleteIfExists(parent.entry(file));
-            }
-            xattrWhiteouts.remove(dir);
             return;
         }
         String hidden = name.leaf().substring(EntryName.WHITEOUT_PREFIX.length());
@@ -270,13 +265,10 @@ final class LayerWriter {
         if (Files.exists(parent.entry(hidden), NOFOLLOW)) {
             return; // the same layer holds the name: its own entry wins over a whiteout of lower layers
         }
-        if (!options.rootless()) {
+        try {
             parent.mknod(hidden, S_IFCHR, 0);
-        } else if (!opaque.contains(dir)) {
-            Files.createFile(parent.entry(hidden));
-            parent.setXattr(hidden, overlayXattr("whiteout"), new byte[] {'y'});
-            parent.setXattr(".", overlayXattr("opaque"), new byte[] {'x'}); // the directory holds xattr whiteouts
-            xattrWhiteouts.computeIfAbsent(dir, k -> new ArrayList<>()).add(hidden);
+        } catch (ErrnoException e) { // no other form: one the overlay may not read would bring deleted files back
+            throw refuse(raw, Rule.WHITEOUT_REFUSED, e.getMessage(), e);
         }
     }
 

@@ -25,6 +25,11 @@ public final class UnpackException extends IOException {
         HARD_LINK_OUTSIDE("a hard link to a path that is not an earlier entry of this layer"),
         /** A whiteout naming nothing, {@code .} or {@code ..}. */
         WHITEOUT_NAME("a whiteout naming nothing, '.' or '..'"),
+        /**
+         * The file system refused the whiteout, a character device 0:0 (the cause's errno says why: overlayfs
+         * refuses it, and Linux before 5.8 makes it only with {@code CAP_MKNOD}).
+         */
+        WHITEOUT_REFUSED("the file system refused its whiteout, a character device 0:0"),
         /** More content than {@link UnpackOptions#maxBytes()}. */
         SIZE_LIMIT("more content than the size limit"),
         /** More entries than {@link UnpackOptions#maxEntries()}. */

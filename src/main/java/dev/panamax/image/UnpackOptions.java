@@ -3,9 +3,10 @@ package dev.panamax.image;
 /**
  * How {@link LayerUnpacker} unpacks a layer.
  *
- * @param rootless   unpacking without root: no ownership change (files belong to the caller), whiteouts
- *                   and opaque directories in the {@code user.overlay.*} form of an overlay mounted with
- *                   {@code userxattr}, device nodes skipped with a note, {@code security.capability} dropped
+ * @param rootless   unpacking without root: no ownership change (files belong to the caller), opaque
+ *                   directories in the {@code user.overlay.*} form of an overlay mounted with {@code userxattr}
+ *                   (whiteouts are character devices 0:0 in both forms), device nodes skipped with a note,
+ *                   {@code security.capability} dropped
  * @param maxBytes   the most file content bytes the layer may write (a bomb stops with
  *                   {@link UnpackException.Rule#SIZE_LIMIT}); positive
  * @param maxEntries the most tar entries the layer may hold ({@link UnpackException.Rule#ENTRY_LIMIT}); positive
@@ -31,7 +32,7 @@ public record UnpackOptions(boolean rootless, long maxBytes, long maxEntries) {
     }
 
     /**
-     * The defaults as root: owners, device nodes and {@code trusted.overlay.*} whiteouts applied.
+     * The defaults as root: owners, device nodes and {@code trusted.overlay.opaque} applied.
      *
      * @return the options
      */

@@ -95,7 +95,7 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
      *                     if it exists); empty for a temporary dir that is deleted at close
      * @param lowerLayers  the read-only layers below the rootfs, bottom first, absolute (at most
      *                     {@value #MAX_LOWER_LAYERS}); empty for a plain ephemeral root
-     * @param userXattr    the layers' whiteouts are {@code user.overlay.*} attributes: the overlay is mounted
+     * @param userXattr    the layers' overlay attributes are {@code user.overlay.*}: the overlay is mounted
      *                     with {@code userxattr} (layers unpacked without root)
      */
     public record EphemeralRoot(Optional<Path> keepUpperDir, List<Path> lowerLayers, boolean userXattr) {

@@ -131,7 +131,7 @@ public final class OverlaySteps {
      * 6.8+); then the writable layers, {@code volatile} for temporary ones (Linux 5.10+: no sync of the
      * upper filesystem, which overlay otherwise does at its unmount, milliseconds on a journaling filesystem;
      * the layers are deleted at close, and a directory the spec keeps never gets it: a volatile work
-     * directory refuses the next mount), and {@code userxattr} for layers whose whiteouts are user xattrs.
+     * directory refuses the next mount), and {@code userxattr} for layers whose overlay attributes are user xattrs.
      */
     static List<FsSteps.Param> config(String top, Filesystem.EphemeralRoot root, Layers layers) {
         List<String> lower = new ArrayList<>();

@@ -25,6 +25,11 @@ import java.util.Objects;
  */
 public final class BeneathDirectory implements AutoCloseable {
     private static final int O_PATH_DIRECTORY = Abi.O_PATH | Abi.O_DIRECTORY | Abi.O_CLOEXEC;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFCHR = 0020000;
+    /** Why {@code mknodat} of an overlay whiteout (a character device 0:0) fails with {@code EPERM}. */
+    private static final String WHITEOUT_EPERM = "a whiteout (0:0) needs CAP_MKNOD before Linux 5.8, and overlayfs "
+            + "refuses to make one at all: use a directory on another file system";
     private static final long RESOLVE = linux_h.RESOLVE_BENEATH() | linux_h.RESOLVE_NO_SYMLINKS()
             | linux_h.RESOLVE_NO_MAGICLINKS();
 
@@ -96,7 +101,9 @@ public final class BeneathDirectory implements AutoCloseable {
      * @param leaf   one name, no {@code /}
      * @param mode   the file type ({@code S_IFCHR}, {@code S_IFBLK}, {@code S_IFIFO}) and permission bits
      * @param device the device number ({@code makedev}: {@link #device(long, long)}), 0 for a fifo
-     * @throws ErrnoException if the kernel refuses ({@code EPERM} without {@code CAP_MKNOD}, {@code EEXIST})
+     * @throws ErrnoException if the kernel refuses ({@code EPERM} without {@code CAP_MKNOD}, except for a character
+     *                        device 0:0, the overlay whiteout, from Linux 5.8 on; {@code EPERM} for that one
+     *                        on overlayfs itself; {@code EEXIST})
      */
     public void mknod(String leaf, int mode, long device) {
         checkLeaf(leaf);
@@ -105,8 +112,13 @@ public final class BeneathDirectory implements AutoCloseable {
         } catch (ErrnoException e) {
             throw new ErrnoException("mknodat", e.errno(), quote(name) + ", " + quote(leaf) + ", 0"
                     + Integer.toOctalString(mode) + ", " + (device >>> 8 & 0xfff) + ":" + (device & 0xff),
-                    e.errno() == linux_h.EPERM() ? "device nodes need CAP_MKNOD in the initial user namespace" : null);
+                    e.errno() != linux_h.EPERM() ? null : isWhiteout(mode, device) ? WHITEOUT_EPERM
+                            : "device nodes need CAP_MKNOD in the initial user namespace");
         }
+    }
+
+    private static boolean isWhiteout(int mode, long device) {
+        return (mode & S_IFMT) == S_IFCHR && device == 0;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.panamax.image;
 import dev.panamax.ContainerImage;
 import dev.panamax.ProcessIdentity;
 import dev.panamax.spec.InvalidSpecException;
+import dev.panamax.sys.BeneathDirectory;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * From an image in a store to what a container takes from it ({@link Image#root()}): config defaults, layers
  * unpacked on demand, and {@code User} resolved through the layer stack's own account files, whiteouts and opaque
- * directories honoured, symlinks refused. The store unpacks in the rootless form ({@code user.overlay.*}), which
- * needs no root.
+ * directories honoured, symlinks refused. The store unpacks in the rootless form ({@code user.overlay.opaque}),
+ * which needs no root.
  */
 class ImageRootTest {
     private static final String PASSWD = "root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n";
@@ -126,6 +127,21 @@ class ImageRootTest {
         assertTrue(e.getMessage().endsWith("no user \"app\" in /etc/passwd (the image has no /etc/passwd)"),
                 e.getMessage());
         assertEquals(id(1000, 0), image("1000", accounts(), deleted).root().user(), "no entry: gid 0, no group");
+    }
+
+    @Test
+    void aRootlessLayerOfAnEarlierVersionWithAnXattrWhiteoutStillDeletes() throws IOException {
+        Image image = image("app", accounts(), new TarBuilder().file("etc/.wh.group", 0644, "").tar());
+        Path etc = image.layers().get(1).resolve("etc");
+        assertTrue(Trees.isWhiteout(etc.resolve("group")), "unpacked now: the kernel's whiteout");
+        Files.delete(etc.resolve("group")); // as earlier versions wrote it: user.overlay.whiteout, the directory marked
+        Files.createFile(etc.resolve("group"));
+        try (BeneathDirectory dir = BeneathDirectory.open(etc)) {
+            dir.setXattr("group", "user.overlay.whiteout", new byte[] {'y'});
+            dir.setXattr(".", "user.overlay.opaque", new byte[] {'x'});
+        }
+        assertEquals(id(1000, 1000), image.root().user(),
+                "staff (in the deleted /etc/group) lists app; opaque=x hides nothing (/etc/passwd below)");
     }
 
     @Test

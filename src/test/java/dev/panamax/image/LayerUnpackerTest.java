@@ -97,15 +97,14 @@ class LayerUnpackerTest {
     }
 
     @Test
-    void rootlessWhiteoutsAreUserXattrFilesAndOpaqueDirectoriesUserOpaque() throws IOException {
+    void rootlessWhiteoutsAreDevices00AndOpaqueDirectoriesUserOpaque() throws IOException {
         Path t = unpack(new TarBuilder().dir("etc", 0755).file("etc/.wh.gone", 0644, "")
                 .dir("var", 0755).file("var/keep", 0644, "k").file("var/.wh..wh..opq", 0644, "")
-                .file("etc/.wh.kept", 0644, "").file("etc/kept", 0644, "same layer wins").tar(), "t");
-        Path gone = t.resolve("etc/gone");
-        assertTrue(Files.isRegularFile(gone, NOFOLLOW));
-        assertEquals(0, Files.size(gone));
-        assertArrayEquals("y".getBytes(), xattr(gone, "overlay.whiteout"));
-        assertArrayEquals("x".getBytes(), xattr(t.resolve("etc"), "overlay.opaque"), "marks xattr whiteouts");
+                .file("var/.wh.old", 0644, "").file("etc/.wh.kept", 0644, "").file("etc/kept", 0644, "same layer wins")
+                .tar(), "t");
+        assertTrue(Trees.isWhiteout(t.resolve("etc/gone")), "the kernel's whiteout, as root writes it");
+        assertTrue(Trees.isWhiteout(t.resolve("var/old")), "also in an opaque directory");
+        assertEquals(List.of(), names(t.resolve("etc")), "no overlay attribute on a directory holding whiteouts");
         assertArrayEquals("y".getBytes(), xattr(t.resolve("var"), "overlay.opaque"));
         assertEquals("same layer wins", Files.readString(t.resolve("etc/kept")));
         assertFalse(Files.exists(t.resolve("etc/.wh.gone"), NOFOLLOW));

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Directory trees in the image tests: a comparable listing, content sizes, deletion. */
+/** Directory trees in the image tests: a comparable listing, content sizes, whiteouts, deletion. */
 final class Trees {
     private Trees() {}
 
@@ -77,6 +77,12 @@ final class Trees {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Whether {@code p} (not followed) is a character device 0:0, the overlay's whiteout. */
+    static boolean isWhiteout(Path p) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+        return ((int) a.get("mode") & 0170000) == 0020000 && (long) a.get("rdev") == 0;
     }
 
     /** Deletes {@code root} and everything below it, making read-only directories writable first. */
