@@ -1,7 +1,10 @@
 package dev.panamax.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.panamax.sys.Linux;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -15,9 +18,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** As root: device nodes, owners, setuid after chown, file capabilities kept, overlay xattrs of the layer dropped. */
+/**
+ * As root: device nodes, owners, setuid after chown, file capabilities kept, overlay xattrs of the layer dropped; a
+ * whiteout the file system refuses (overlayfs) fails the unpack.
+ */
 @Tag("kernel")
 class RootUnpackTest {
     private static final String DIGEST = "sha256:" + "ef".repeat(32);
@@ -26,6 +34,7 @@ class RootUnpackTest {
             + "\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000";
 
     private Path target;
+    private Path mounted;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -35,6 +44,9 @@ class RootUnpackTest {
 
     @AfterEach
     void cleanUp() throws IOException {
+        if (mounted != null) {
+            Linux.umount(mounted, true);
+        }
         Trees.delete(target);
     }
 
@@ -69,6 +81,28 @@ class RootUnpackTest {
         assertEquals("cap_net_bind_service=ep", getcap(target.resolve("bin/ping")));
         assertEquals("", xattrs(target.resolve("etc")), "no trusted.overlay.redirect from the layer");
         assertTrue(s.notes().contains("dropped extended attribute trusted.overlay.redirect"), s.notes().toString());
+    }
+
+    @Test
+    void aWhiteoutOnOverlayfsIsRefusedNamingTheLayerTheEntryAndTheErrno() throws Exception {
+        for (String dir : List.of("lower", "upper", "work", "merged")) {
+            Files.createDirectory(target.resolve(dir));
+        }
+        Linux.mount("overlay", target.resolve("merged"), "overlay", Set.of(), "lowerdir=" + target.resolve("lower")
+                + ",upperdir=" + target.resolve("upper") + ",workdir=" + target.resolve("work"));
+        mounted = target.resolve("merged");
+        byte[] layer = new TarBuilder().file("etc/kept", 0644, "k").file("etc/.wh.gone", 0644, "").tar();
+        for (UnpackOptions options : List.of(UnpackOptions.root(), UnpackOptions.rootlessDefaults())) {
+            Path into = Files.createDirectory(mounted.resolve(options.rootless() ? "rootless" : "root"));
+            UnpackException e = assertThrows(UnpackException.class,
+                    () -> LayerUnpacker.unpack(TarBuilder.stream(layer), DIGEST, into, options));
+            assertEquals(UnpackException.Rule.WHITEOUT_REFUSED, e.rule());
+            assertEquals("etc/.wh.gone", e.entry());
+            assertTrue(e.getMessage().startsWith("layer " + DIGEST + ": entry \"etc/.wh.gone\": the file system "
+                    + "refused its whiteout, a character device 0:0 (mknodat("), e.getMessage());
+            assertTrue(e.getMessage().contains(", \"gone\", 020000, 0:0): EPERM (Operation not permitted); a whiteout "
+                    + "(0:0) needs CAP_MKNOD before Linux 5.8, and overlayfs refuses to make one at all"), e.getMessage());
+        }
     }
 
     /** The capability as {@code getcap} would print it, read through python (no libcap tools needed). */

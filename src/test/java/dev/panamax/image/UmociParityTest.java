@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -87,8 +88,9 @@ class UmociParityTest {
     }
 
     /**
-     * The same image unpacked by an unprivileged user (rootless options: {@code user.overlay.*} whiteouts),
-     * stacked by an overlay mounted with {@code userxattr}: the same tree but for the owners (the user's).
+     * The same image unpacked by an unprivileged user (rootless options: whiteouts the user's own character devices
+     * 0:0, {@code user.overlay.opaque}), stacked by an overlay mounted with {@code userxattr}: the same tree but for
+     * the owners (the user's).
      */
     @Test
     void layersUnpackedRootlessStackWithUserxattr() throws Exception {
@@ -108,6 +110,10 @@ class UmociParityTest {
                 assertEquals(1, r.lines("out").size(), r.raw());
                 layers.add(dir);
             }
+            Path gone = layers.get(1).resolve("etc/gone");
+            assertTrue(Trees.isWhiteout(gone), "layer 2 holds a whiteout for etc/gone, a character device 0:0");
+            assertEquals((int) user.uid(), Files.getAttribute(gone, "unix:uid", LinkOption.NOFOLLOW_LINKS),
+                    "made by the user");
             mount(layers, ",userxattr");
             Map<String, String> ours = ownersRemoved(Trees.describe(merged, true));
             assertEquals(render(ownersRemoved(reference(layout))), render(ours));

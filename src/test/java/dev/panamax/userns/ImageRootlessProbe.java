@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * Runs in a child JVM under an unprivileged uid (see {@link AsUser}): launches a rootless container whose root
- * is an overlay of the layer directories given (bottom first; whiteouts as {@code user.overlay.*} attributes,
- * so the overlay is mounted with {@code userxattr}) running {@code script}, and reports {@code out:} lines,
+ * is an overlay of the layer directories given (bottom first; in the rootless form, {@code user.overlay.*}
+ * attributes, so the overlay is mounted with {@code userxattr}) running {@code script}, and reports {@code out:} lines,
  * {@code exit:} and {@code err:}, or {@code error:} when the launch throws. Uses no JUnit.
  *
  * <pre>{@code

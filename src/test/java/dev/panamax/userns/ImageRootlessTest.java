@@ -2,6 +2,7 @@ package dev.panamax.userns;
 
 import dev.panamax.BusyboxRootfs;
 import dev.panamax.sys.BeneathDirectory;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * An unprivileged user runs a container of an image whose layers were unpacked without root: whiteouts and
- * opaque directories are {@code user.overlay.*} attributes (as {@code LayerUnpacker} writes them rootless),
- * and the overlay is mounted with {@code userxattr} in the container's user namespace.
+ * An unprivileged user runs a container of an image whose layers are in the rootless form: whiteouts character
+ * devices 0:0 (as {@code LayerUnpacker} writes them, also rootless) and opaque directories
+ * {@code user.overlay.opaque=y}, the overlay mounted with {@code userxattr} in the container's user namespace.
+ * Layers that earlier versions unpacked rootless (whiteouts as {@code user.overlay.whiteout} files) still work
+ * where the kernel reads that form (Linux 6.7+).
  */
 @Tag("kernel")
 class ImageRootlessTest {
+    private static final int S_IFCHR = 0020000;
+
+    /** Writes one whiteout into a layer's directory. */
+    private interface WhiteoutForm {
+        void write(BeneathDirectory dir, String name);
+    }
 
     private static void write(Path layer, String file, String text) throws Exception {
         Path p = layer.resolve(file);
@@ -30,6 +39,27 @@ class ImageRootlessTest {
 
     @Test
     void anUnprivilegedUserRunsAUserXattrImageAndSeesItsWhiteoutsApplied() throws Exception {
+        runsWithWhiteoutsApplied((dir, name) -> dir.mknod(name, S_IFCHR, 0));
+    }
+
+    @Test
+    void layersWithTheEarlierXattrWhiteoutsStillRunFromLinux67() throws Exception {
+        String[] release = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(release[0]);
+        Assumptions.assumeTrue(major > 6 || major == 6 && Integer.parseInt(release[1]) >= 7, "Linux "
+                + System.getProperty("os.version") + ": overlay reads user.overlay.whiteout files from Linux 6.7");
+        runsWithWhiteoutsApplied((dir, name) -> {
+            try {
+                Files.createFile(dir.entry(name));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            dir.setXattr(name, "user.overlay.whiteout", new byte[] {'y'});
+            dir.setXattr(".", "user.overlay.opaque", new byte[] {'x'}); // the directory holds xattr whiteouts
+        });
+    }
+
+    private static void runsWithWhiteoutsApplied(WhiteoutForm form) throws Exception {
         try (AsUser user = AsUser.create(); BusyboxRootfs bottom = BusyboxRootfs.create()) {
             Path layers = Files.createTempDirectory("pmx-imgroot-rootless-");
             try {
@@ -41,11 +71,10 @@ class ImageRootlessTest {
                 Path upperLayer = Files.createDirectory(layers.resolve("layer1"));
                 write(upperLayer, "etc/motd", "layer1\n");
                 write(upperLayer, "opaque/new", "new\n");
-                Files.createFile(Files.createDirectories(upperLayer.resolve("data")).resolve("deleted"));
+                Files.createDirectories(upperLayer.resolve("data"));
                 try (BeneathDirectory data = BeneathDirectory.open(upperLayer.resolve("data"));
                      BeneathDirectory opaque = BeneathDirectory.open(upperLayer.resolve("opaque"))) {
-                    data.setXattr("deleted", "user.overlay.whiteout", new byte[] {'y'});
-                    data.setXattr(".", "user.overlay.opaque", new byte[] {'x'});
+                    form.write(data, "deleted");
                     opaque.setXattr(".", "user.overlay.opaque", new byte[] {'y'});
                 }
                 user.own(bottom.path());
