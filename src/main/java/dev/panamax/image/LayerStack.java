@@ -18,8 +18,9 @@ import java.util.Optional;
  * Reads a file of an image as its stacked layers show it, without mounting them: the layers top down, each path
  * component looked up beneath the layer's directory with no symlink followed ({@link BeneathDirectory}), a whiteout
  * (a character device 0:0, or in rootless layers unpacked by earlier versions an empty file with
- * {@code user.overlay.whiteout}) ending the search with "deleted", an opaque directory ({@code trusted.overlay.opaque=y}, rootless {@code user.overlay.opaque=y})
- * hiding what lower layers hold below it, and a non-directory hiding the lower layers' directory of that name.
+ * {@code user.overlay.whiteout}) ending the search with "deleted", an opaque directory
+ * ({@code trusted.overlay.opaque=y}, rootless {@code user.overlay.opaque=y}) hiding what lower layers hold below
+ * it, and a non-directory hiding the lower layers' directory of that name.
  * A symlink on the way or as the file itself is refused, not followed: the file is read only where the image keeps a
  * regular file of its own.
  */

@@ -100,8 +100,9 @@ class RootUnpackTest {
             assertEquals("etc/.wh.gone", e.entry());
             assertTrue(e.getMessage().startsWith("layer " + DIGEST + ": entry \"etc/.wh.gone\": the file system "
                     + "refused its whiteout, a character device 0:0 (mknodat("), e.getMessage());
-            assertTrue(e.getMessage().contains(", \"gone\", 020000, 0:0): EPERM (Operation not permitted); a whiteout "
-                    + "(0:0) needs CAP_MKNOD before Linux 5.8, and overlayfs refuses to make one at all"), e.getMessage());
+            assertTrue(e.getMessage().contains(", \"gone\", 020000, 0:0): EPERM (Operation not permitted); a "
+                    + "whiteout (0:0) needs CAP_MKNOD before Linux 5.8, and overlayfs refuses to make one at all"),
+                    e.getMessage());
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.panamax.userns;
 
+import dev.panamax.sys.BeneathDirectory;
+import dev.panamax.sys.Errno;
+import dev.panamax.sys.ErrnoException;
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,6 +142,25 @@ public final class AsUser implements AutoCloseable {
             if (r.code != 0) {
                 throw new IllegalStateException("userdel " + NAME + " failed: " + r.output);
             }
+        }
+    }
+
+    /**
+     * Skips the test, saying why, unless {@code dir}'s file system takes {@code user.*} extended attributes: the
+     * rootless form's opaque directories ({@code user.overlay.opaque}) need them, and tmpfs has them only from
+     * Linux 6.6 (the VM legs' {@code /tmp} on 6.1 has none).
+     */
+    public static void assumeUserXattrs(Path dir) throws IOException {
+        Path file = Files.createTempFile(dir, "xattr-", "");
+        try (BeneathDirectory d = BeneathDirectory.open(dir)) {
+            d.setXattr(file.getFileName().toString(), "user.panamax.probe", new byte[] {'y'});
+        } catch (ErrnoException e) {
+            Assumptions.assumeTrue(e.errno() != Errno.number("EOPNOTSUPP"), dir + ": its file system takes no user.* "
+                    + "xattrs (tmpfs before Linux 6.6), which the rootless form's opaque directories need: "
+                    + e.getMessage());
+            throw e;
+        } finally {
+            Files.delete(file);
         }
     }
 
