@@ -246,6 +246,7 @@ class ImageRootTest {
         }
     }
 
+    /** Before Linux 6.8 such an image is refused at build() (see {@code OverlayMountDataTest}). */
     @Test
     void anImageOfManyLayersWithLongPathsLaunchesAndSeesItsBottomAndTopLayer() throws Exception {
         List<Path> dirs = new ArrayList<>();
@@ -261,6 +262,13 @@ class ImageRootTest {
         try {
             assertTrue(String.join(":", dirs.stream().map(Path::toString).toList()).length() > 4096);
             ContainerImage image = image("pmx/many:150", dirs, List.of(), List.of());
+            if (!dev.panamax.program.Host.current().kernel().atLeast(6, 8)) {
+                // no lowerdir+: mount(2) takes one page of options, which these layers exceed
+                dev.panamax.spec.InvalidSpecException e = assertThrows(dev.panamax.spec.InvalidSpecException.class,
+                        () -> ContainerSpec.builder().image(image).build());
+                assertTrue(e.getMessage().contains("150 layers"), e.getMessage());
+                return;
+            }
             Run r = Box.run(ContainerSpec.builder().image(image),
                     "cat /bottom-file /top-file /layers/1 /layers/149; ls /layers | wc -l");
             assertEquals("from the bottom\nfrom the top\n1\n149\n149\n", r.ok().stdout());
