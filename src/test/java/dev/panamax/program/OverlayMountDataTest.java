@@ -3,6 +3,7 @@ package dev.panamax.program;
 import dev.panamax.BusyboxRootfs;
 import dev.panamax.ContainerImage;
 import dev.panamax.ContainerSpec;
+import dev.panamax.LaunchException;
 import dev.panamax.Launcher;
 import dev.panamax.Run;
 import dev.panamax.spec.InvalidSpecException;
@@ -127,5 +128,18 @@ class OverlayMountDataTest {
         String m = e.getMessage();
         assertTrue(m.contains(layerCount + " layers") && m.contains("Linux " + DEBIAN_12) && m.contains("6.8+")
                 && m.matches("(?s).*\\(\\d{4,} bytes with their NUL\\).*"), m);
+    }
+
+    @Test
+    void aFailingMountNamesTheOverlayAndItsLayers() throws Exception {
+        Path gone = Files.createDirectory(layers.resolve("gone-before-launch"));
+        List<Path> withGone = new ArrayList<>(dirs);
+        withGone.add(15, gone);
+        ContainerSpec spec = ContainerSpec.builder().image(image(withGone)).build();
+        Files.delete(gone);
+        LaunchException e = assertThrows(LaunchException.class, () -> Launcher.launch(spec).close());
+        assertEquals("mount", e.syscall());
+        assertTrue(e.getMessage().contains("mount the overlay of the image root (31 layers)")
+                && e.getMessage().contains(gone.toString()) && e.getMessage().contains("ENOENT"), e.getMessage());
     }
 }
