@@ -1,8 +1,8 @@
 package dev.panamax.program;
 
-import dev.panamax.BusyboxRootfs;
 import dev.panamax.ContainerImage;
 import dev.panamax.ContainerSpec;
+import dev.panamax.LayerDirs;
 import dev.panamax.LaunchException;
 import dev.panamax.Launcher;
 import dev.panamax.Run;
@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.panamax.LayerDirs.whiteout;
+import static dev.panamax.LayerDirs.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,39 +35,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("kernel")
 class OverlayMountDataTest {
     private static final KernelRelease DEBIAN_12 = KernelRelease.parse("6.1.0-27-amd64");
-    private static BusyboxRootfs busybox;
+    private static LayerDirs fixture;
     private static Path layers;
     /** 30 layers: busybox at the bottom, 28 with long names, one with a top file; a whiteout in layer 15. */
     private static List<Path> dirs;
 
     @BeforeAll
     static void image() throws Exception {
-        busybox = BusyboxRootfs.create();
-        layers = Files.createTempDirectory("pmx-mountdata-");
-        Files.setPosixFilePermissions(layers, PosixFilePermissions.fromString("rwxr-xr-x"));
-        dirs = new ArrayList<>(List.of(busybox.path()));
-        write(busybox.path(), "bottom-file", "from the bottom\n");
-        write(busybox.path(), "data/gone", "deleted in layer 15\n");
-        write(busybox.path(), "data/kept", "kept\n");
+        fixture = LayerDirs.create("pmx-mountdata-");
+        layers = fixture.dir();
+        dirs = new ArrayList<>(List.of(fixture.bottom()));
+        write(fixture.bottom(), "bottom-file", "from the bottom\n");
+        write(fixture.bottom(), "data/gone", "deleted in layer 15\n");
+        write(fixture.bottom(), "data/kept", "kept\n");
         for (int i = 1; i < 30; i++) {
             Path layer = Files.createDirectory(layers.resolve(String.format("layer-%02d-", i) + "x".repeat(70)));
             write(layer, "layers/" + i, i + "\n");
             dirs.add(layer);
         }
         Files.createDirectories(dirs.get(15).resolve("data"));
-        Process mknod = new ProcessBuilder("mknod", dirs.get(15).resolve("data/gone").toString(), "c", "0", "0")
-                .inheritIO().start();
-        assertEquals(0, mknod.waitFor(), "mknod of the whiteout (needs root)");
+        whiteout(dirs.get(15).resolve("data/gone"));
         write(dirs.getLast(), "top-file", "from the top\n");
     }
 
     @AfterAll
     static void remove() {
-        if (layers != null) {
-            BusyboxRootfs.deleteTree(layers);
-        }
-        if (busybox != null) {
-            busybox.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -78,12 +73,6 @@ class OverlayMountDataTest {
     @AfterEach
     void thisKernel() {
         Host.standInKernel(null);
-    }
-
-    private static void write(Path layer, String file, String text) throws Exception {
-        Path p = layer.resolve(file);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, text);
     }
 
     private static ContainerImage image(List<Path> layers) {
