@@ -148,9 +148,6 @@ public final class OverlaySteps {
         MOUNT_DATA
     }
 
-    /** The release that brought overlay's {@code lowerdir+}. */
-    private static final int[] LOWERDIR_PLUS_SINCE = {6, 8};
-
     /**
      * The most bytes of {@code mount(2)}'s options, its NUL included: one page ({@code copy_mount_options};
      * 4096 on x86-64, the least page size of arm64).
@@ -162,7 +159,7 @@ public final class OverlaySteps {
         if (fits(String.join(":", readOnly(top, root)))) {
             return Form.LOWERDIR;
         }
-        return kernel.atLeast(LOWERDIR_PLUS_SINCE[0], LOWERDIR_PLUS_SINCE[1]) ? Form.LOWERDIR_PLUS : Form.MOUNT_DATA;
+        return kernel.atLeast(6, 8) ? Form.LOWERDIR_PLUS : Form.MOUNT_DATA; // 6.8 brought lowerdir+
     }
 
     /** The read-only layers top first: {@code top} (the rootfs), then the lower layers from the top down. */
