@@ -267,7 +267,8 @@ class ImageSpecTest extends PlanTest {
         }
         assertEquals(List.of(new Arg.CString("overlay"), new Arg.CString(layer("u39").toString()),
                 new Arg.CString("overlay"), new Arg.Word(0),
-                new Arg.CString("lowerdir=" + String.join(":", lower) + ",upperdir=upper,workdir=work,volatile,userxattr")),
+                new Arg.CString("lowerdir=" + String.join(":", lower)
+                        + ",upperdir=upper,workdir=work,volatile,userxattr")),
                 mount.args());
         assertTrue(mount.what().contains("the image root (40 layers)") && mount.what().contains(layer("u17").toString())
                 && mount.what().contains("Linux " + LINUX_6_1), mount.what());

@@ -76,8 +76,8 @@ class OverlayMountDataTest {
     }
 
     private static ContainerImage image(List<Path> layers) {
-        return new ContainerImage("pmx/many:" + layers.size(), layers, false, List.of("/bin/true"), List.of(), List.of(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        return new ContainerImage("pmx/many:" + layers.size(), layers, false, List.of("/bin/true"), List.of(),
+                List.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     @Test
