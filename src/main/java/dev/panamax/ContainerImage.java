@@ -65,9 +65,9 @@ public record ContainerImage(String name, List<Path> layers, boolean userXattr, 
                 throw new InvalidSpecException("image.layers[" + i + "]", "must be absolute: " + layer);
             }
             String s = layer.toString();
-            if (s.indexOf(',') >= 0 || s.indexOf(':') >= 0) {
+            if (s.indexOf(',') >= 0 || s.indexOf(':') >= 0 || s.indexOf('\\') >= 0) {
                 throw new InvalidSpecException("image.layers[" + i + "]",
-                        "an overlay layer path may not hold ',' or ':': " + layer);
+                        "an overlay layer path may not hold ',', ':' or '\\': " + layer);
             }
         }
         for (int i = 0; i < env.size(); i++) {

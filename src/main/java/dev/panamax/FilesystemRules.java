@@ -2,6 +2,8 @@ package dev.panamax;
 
 import dev.panamax.mount.Filesystem;
 import dev.panamax.mount.Mount;
+import dev.panamax.program.Host;
+import dev.panamax.program.OverlaySteps;
 import dev.panamax.spec.InvalidSpecException;
 import dev.panamax.sys.Namespace;
 
@@ -52,9 +54,10 @@ final class FilesystemRules {
 
     /**
      * The top read-only layer of an ephemeral root, the rootfs, must fit one fsconfig value as the layers
-     * below it do ({@link Filesystem.EphemeralRoot#MAX_LAYER_PATH}).
+     * below it do ({@link Filesystem.EphemeralRoot#MAX_LAYER_PATH}); on this machine's kernel before Linux 6.8
+     * an image's layers must fit one fsconfig value or one page of mount(2) options ({@link OverlaySteps#check}).
      *
-     * @throws InvalidSpecException naming {@code ephemeralRoot}, or the image's top layer
+     * @throws InvalidSpecException naming {@code ephemeralRoot}, or the image's top layer, or {@code image.layers}
      */
     static void checkTopLayer(Optional<Path> rootfs, Filesystem fs) {
         if (rootfs.isEmpty() || fs.ephemeral().isEmpty()) {
@@ -66,6 +69,9 @@ final class FilesystemRules {
             throw new InvalidSpecException(below == 0 ? "ephemeralRoot" : "image.layers[" + below + "]",
                     "longer than " + Filesystem.EphemeralRoot.MAX_LAYER_PATH
                             + " bytes, the most one fsconfig value holds: " + top);
+        }
+        if (below > 0) { // before Linux 6.8, many layers are mounted with mount(2): its options fit one page
+            OverlaySteps.check(top, fs.ephemeral().get(), Host.current().kernel());
         }
     }
 

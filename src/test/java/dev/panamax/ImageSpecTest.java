@@ -2,7 +2,11 @@ package dev.panamax;
 
 import dev.panamax.mount.Filesystem;
 import dev.panamax.program.Arg;
+import dev.panamax.program.Host;
+import dev.panamax.program.KernelRelease;
+import dev.panamax.program.SpecCompiler;
 import dev.panamax.program.Step;
+import dev.panamax.trampoline.Arch;
 import dev.panamax.spec.InvalidSpecException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,7 +184,12 @@ class ImageSpecTest extends PlanTest {
 
     /** The overlay's fsconfig keys and values, in order ("userxattr" for the flag). */
     private static List<String> overlayConfig(ContainerSpec spec) {
-        List<Step> steps = steps(spec);
+        return overlayConfig(spec, LINUX_6_8);
+    }
+
+    /** As above, for a launch on {@code kernel}. */
+    private static List<String> overlayConfig(ContainerSpec spec, KernelRelease kernel) {
+        List<Step> steps = plan(spec, kernel);
         List<String> out = new ArrayList<>();
         boolean inOverlay = false;
         for (Step s : steps) {
@@ -233,15 +242,73 @@ class ImageSpecTest extends PlanTest {
 
     @Test
     void thePlanAddsLayersOneByOneWithLowerdirPlusWhenTheyDoNotFitOneValue() {
-        ContainerImage image = userXattr(150);
-        List<String> config = overlayConfig(ContainerSpec.builder().image(image).mapCurrentUserToRoot().build());
+        ContainerImage image = userXattr(40);
+        ContainerSpec spec = ContainerSpec.builder().image(image).mapCurrentUserToRoot().build();
+        List<String> config = overlayConfig(spec, LINUX_6_8);
         List<String> expected = new ArrayList<>();
-        for (int i = 149; i >= 0; i--) {
+        for (int i = 39; i >= 0; i--) {
             expected.add("lowerdir+=" + layer("u" + i));
         }
-        assertEquals(expected, config.subList(0, 150));
+        assertEquals(expected, config.subList(0, 40));
         assertEquals("userxattr", config.getLast());
         assertFalse(config.stream().anyMatch(c -> c.startsWith("lowerdir=")), config.toString());
+        assertEquals(-1, indexOf(plan(spec, LINUX_6_1), "fsopen", "overlay"), "no fsconfig before 6.8");
+    }
+
+    @Test
+    void beforeLinux68LayersBeyondOneFsconfigValueAreMountedWithMount2AndOnePageOfOptions() {
+        ContainerSpec spec = ContainerSpec.builder().image(userXattr(40)).mapCurrentUserToRoot().build();
+        List<Step> steps = plan(spec, LINUX_6_1);
+        Step mount = steps.stream().filter(s -> s.syscall().equals("mount")
+                && s.args().getFirst().equals(new Arg.CString("overlay"))).findFirst().orElseThrow();
+        List<String> lower = new ArrayList<>();
+        for (int i = 39; i >= 0; i--) {
+            lower.add(layer("u" + i).toString());
+        }
+        assertEquals(List.of(new Arg.CString("overlay"), new Arg.CString(layer("u39").toString()),
+                new Arg.CString("overlay"), new Arg.Word(0),
+                new Arg.CString("lowerdir=" + String.join(":", lower)
+                        + ",upperdir=upper,workdir=work,volatile,userxattr")),
+                mount.args());
+        assertTrue(mount.what().contains("the image root (40 layers)") && mount.what().contains(layer("u17").toString())
+                && mount.what().contains("Linux " + LINUX_6_1), mount.what());
+        assertTrue(SpecCompiler.plan(spec, Host.current().withKernel(LINUX_6_1), Arch.current()).toString()
+                .contains("with mount(2)"), "the plan says which form");
+        ContainerSpec kept = ContainerSpec.builder().image(userXattr(40)).keepUpperDir(layer("kept,dir")).build();
+        Step keptMount = plan(kept, LINUX_6_1).stream().filter(s -> s.syscall().equals("mount")
+                && s.args().getFirst().equals(new Arg.CString("overlay"))).findFirst().orElseThrow();
+        assertTrue(((Arg.CString) keptMount.args().getLast()).value().endsWith(",upperdir="
+                + layer("kept\\,dir").resolve("upper") + ",workdir=" + layer("kept\\,dir").resolve("work")
+                + ",userxattr"), "a kept directory's ',' escaped, not volatile: " + keptMount.args().getLast());
+    }
+
+    @Test
+    void beforeLinux68LayersBeyondOnePageOfOptionsAreRefusedNamingTheLayersTheBytesAndTheKernel() {
+        // built here (6.8+: accepted) and planned for 6.1, or refused by build() itself on a 6.1 kernel
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> plan(
+                ContainerSpec.builder().image(userXattr(150)).mapCurrentUserToRoot().build(), LINUX_6_1));
+        assertEquals("image.layers", e.field());
+        assertTrue(e.getMessage().contains("150 layers: Linux 6.1") && e.getMessage().contains("6.8+")
+                && e.getMessage().matches("(?s).*\\(\\d{4} bytes with their NUL\\) must fit one page of 4096.*"),
+                e.getMessage());
+    }
+
+    @Test
+    void aLayerPathWithABackslashIsRefusedNamingTheLayer() throws IOException {
+        Path odd = Files.createDirectories(rootfs.resolve("back\\slash"));
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> new ContainerImage("example/odd",
+                List.of(layer("l0"), odd), false, List.of("/bin/true"), List.of(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty()));
+        assertEquals("image.layers[1]", e.field());
+        assertTrue(e.getMessage().contains(odd.toString()), e.getMessage());
+    }
+
+    private static final KernelRelease LINUX_6_1 = KernelRelease.parse("6.1.0-27-amd64");
+    private static final KernelRelease LINUX_6_8 = KernelRelease.parse("6.8.0");
+
+    /** The plan's steps for a launch on {@code kernel} from this host. */
+    private static List<Step> plan(ContainerSpec spec, KernelRelease kernel) {
+        return SpecCompiler.plan(spec, Host.current().withKernel(kernel), Arch.current()).steps();
     }
 
     @Test

@@ -34,9 +34,10 @@ final class FailureReport {
             errnoName = Errno.name(failure.errno());
             what = "failed with " + errnoName + " (" + Errno.describe(failure.errno()) + ")";
         }
-        String message = prefix(spec) + "step " + failure.index() + " \"" + step.what() + "\": " + step.render()
-                + " " + what + hint(spec, step.hints(), failure.errno());
-        return new LaunchException(capped(message), step.what(), step.syscall(), failure.errno(), errnoName, null);
+        String head = prefix(spec) + "step " + failure.index() + " \"";
+        String tail = "\": " + step.render() + " " + what + hint(spec, step.hints(), failure.errno());
+        return new LaunchException(capped(head + cut(step.what(), MAX_MESSAGE - head.length() - tail.length())
+                + tail), step.what(), step.syscall(), failure.errno(), errnoName, null);
     }
 
     /**
@@ -86,6 +87,16 @@ final class FailureReport {
         }
         String tail = "... (" + (message.length() - (MAX_MESSAGE - 40)) + " more characters)";
         return message.substring(0, MAX_MESSAGE - 40) + tail;
+    }
+
+    /**
+     * {@code what} cut to {@code room} characters with a count of the rest, so that the errno and the hint after
+     * a long step description (the layers of a {@code mount(2)} overlay) stay in a {@link #capped} message.
+     */
+    private static String cut(String what, int room) {
+        int keep = room - 40;
+        return what.length() <= room || keep < 80 ? what
+                : what.substring(0, keep) + "... (" + (what.length() - keep) + " more characters)";
     }
 
     /** ". Hint: ..." for the hint {@link SpecCompiler#hintFor} finds, or nothing. */

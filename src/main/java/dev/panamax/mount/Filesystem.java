@@ -108,7 +108,7 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
          * Makes {@code keepUpperDir} absolute and checks it and the layers.
          *
          * @throws InvalidSpecException when {@code keepUpperDir} exists and is not a directory, or a layer is
-         *                              relative, holds {@code ,} or {@code :}, or there are too many
+         *                              relative, holds {@code ,}, {@code :} or {@code \}, or there are too many
          */
         public EphemeralRoot {
             keepUpperDir = keepUpperDir.map(Path::toAbsolutePath);
@@ -123,9 +123,10 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
             }
             for (int i = 0; i < lowerLayers.size(); i++) {
                 String layer = lowerLayers.get(i).toString();
-                if (!lowerLayers.get(i).isAbsolute() || layer.indexOf(',') >= 0 || layer.indexOf(':') >= 0) {
+                if (!lowerLayers.get(i).isAbsolute() || layer.indexOf(',') >= 0 || layer.indexOf(':') >= 0
+                        || layer.indexOf('\\') >= 0) {
                     throw new InvalidSpecException("image.layers[" + i + "]",
-                            "must be absolute, without ',' or ':': " + layer);
+                            "must be absolute, without ',', ':' or '\\': " + layer);
                 }
                 if (layer.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LAYER_PATH) {
                     throw new InvalidSpecException("image.layers[" + i + "]", "longer than " + MAX_LAYER_PATH

@@ -23,19 +23,37 @@ import java.nio.file.Path;
  * @param capLastCap  the kernel's last capability ({@code /proc/sys/kernel/cap_last_cap})
  * @param kernelPaths what a masked path is: below a fresh proc or sysfs, what it is on the host (the same
  *                    kernel); in a rootfs, what the rootfs holds
+ * @param kernel      the kernel's release (an image root of many layers is mounted in another form before
+ *                    Linux 6.8: {@link OverlaySteps})
  */
-public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths) {
+public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths, KernelRelease kernel) {
 
     public Host {
         if (euid < 0 || egid < 0 || capLastCap < 0) {
             throw new IllegalArgumentException("negative id or capability: " + euid + ", " + egid + ", " + capLastCap);
         }
         java.util.Objects.requireNonNull(kernelPaths, "kernelPaths");
+        java.util.Objects.requireNonNull(kernel, "kernel");
     }
 
-    /** A host whose kernel paths are not known. */
+    /** A host whose kernel release is not known (taken as a recent kernel: {@link KernelRelease#UNKNOWN}). */
+    public Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths) {
+        this(euid, egid, capLastCap, kernelPaths, KernelRelease.UNKNOWN);
+    }
+
+    /** A host whose kernel paths and release are not known. */
     public Host(long euid, long egid, int capLastCap) {
         this(euid, egid, capLastCap, KernelPaths.UNKNOWN);
+    }
+
+    /**
+     * This host on another kernel release.
+     *
+     * @param release the release
+     * @return the same ids and kernel paths with {@code release}
+     */
+    public Host withKernel(KernelRelease release) {
+        return new Host(euid, egid, capLastCap, kernelPaths, release);
     }
 
     /** What a path is, for a mask: the one mount it needs, or a check that it is absent. */
@@ -148,7 +166,7 @@ public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths
                 throw new UncheckedIOException("cannot read the JVM's effective ids from " + status, e);
             }
             return new Host(euid, egid, readLastCap(Path.of("/proc/sys/kernel/cap_last_cap")),
-                    KernelPaths.ofThisMachine());
+                    KernelPaths.ofThisMachine(), KernelRelease.running());
         }
 
         /** The second field of {@code Uid:} or {@code Gid:} (real, effective, saved, filesystem). */
@@ -157,9 +175,24 @@ public record Host(long euid, long egid, int capLastCap, KernelPaths kernelPaths
         }
     }
 
-    /** This machine and this JVM's ids (effective uid and gid from {@code /proc/self/status}), read on first use. */
+    /**
+     * This machine and this JVM's ids (effective uid and gid from {@code /proc/self/status}) and its kernel's
+     * release, read on first use.
+     */
     public static Host current() {
-        return Current.HOST;
+        KernelRelease stand = standIn;
+        return stand == null ? Current.HOST : Current.HOST.withKernel(stand);
+    }
+
+    /** The release a kernel test has {@link #current()} answer instead of this machine's, or null. */
+    private static volatile KernelRelease standIn;
+
+    /**
+     * Test seam: {@link #current()} answers {@code release} (null: this machine's again), so that a kernel
+     * test on a recent kernel launches what an older one gets ({@code OverlayMountDataTest}).
+     */
+    static void standInKernel(KernelRelease release) {
+        standIn = release;
     }
 
     /** Whether the launcher runs as root. */

@@ -50,10 +50,13 @@ public final class OverlaySteps {
      * @return the layers' paths, relative where {@link #usesLayersDir} holds
      */
     public static Layers of(ContainerSpec spec) {
-        return spec.filesystem().ephemeral().map(Filesystem.EphemeralRoot::keepUpperDir)
-                .map(keep -> keep.map(k -> new Layers(k.resolve(UPPER).toString(), k.resolve(WORK).toString()))
-                        .orElse(new Layers(UPPER, WORK)))
-                .orElse(null);
+        return spec.filesystem().ephemeral().map(OverlaySteps::of).orElse(null);
+    }
+
+    /** The writable layers of a launch with the ephemeral root {@code root}. */
+    private static Layers of(Filesystem.EphemeralRoot root) {
+        return root.keepUpperDir().map(k -> new Layers(k.resolve(UPPER).toString(), k.resolve(WORK).toString()))
+                .orElse(new Layers(UPPER, WORK));
     }
 
     /**
@@ -118,31 +121,132 @@ public final class OverlaySteps {
         Filesystem.EphemeralRoot root = e.spec().filesystem().ephemeral().orElseThrow();
         String forWhat = root.lowerLayers().isEmpty() ? "the ephemeral root"
                 : "the image root (" + (root.lowerLayers().size() + 1) + " layers)";
-        String mnt = FsSteps.create(e, "overlay", config(image, root, layers), Set.of(), forWhat);
-        e.add(Step.of("put " + forWhat + " over " + (root.lowerLayers().isEmpty() ? "the image" : "its top layer")
-                        + " (in the container's mount namespace only)",
-                "move_mount", MountArgs.fd(mnt), MountArgs.EMPTY, MountArgs.FDCWD, new Arg.CString(image),
-                MountArgs.MOVE_EMPTY_FROM));
+        String where = " over " + (root.lowerLayers().isEmpty() ? "the image" : "its top layer")
+                + " (in the container's mount namespace only)";
+        Form form = form(image, root, e.host().kernel());
+        if (form == Form.MOUNT_DATA) {
+            String data = mountData(image, root, e.host().kernel());
+            e.add(Step.of("mount the overlay of " + forWhat + where + " with mount(2), as Linux " + e.host().kernel()
+                            + " has no lowerdir+ and the layers do not fit one fsconfig value; layers top first: "
+                            + String.join(":", readOnly(image, root)),
+                    "mount", new Arg.CString("overlay"), new Arg.CString(image), new Arg.CString("overlay"),
+                    new Arg.Word(0), new Arg.CString(data)));
+            return;
+        }
+        String mnt = FsSteps.create(e, "overlay", config(image, root, layers, form), Set.of(), forWhat);
+        e.add(Step.of("put " + forWhat + where, "move_mount", MountArgs.fd(mnt), MountArgs.EMPTY, MountArgs.FDCWD,
+                new Arg.CString(image), MountArgs.MOVE_EMPTY_FROM));
+    }
+
+    /** How the overlay gets its read-only layers. */
+    enum Form {
+        /** One {@code fsconfig} {@code lowerdir=top:...:bottom}: it fits one value. */
+        LOWERDIR,
+        /** One {@code fsconfig} {@code lowerdir+} per layer (Linux 6.8+). */
+        LOWERDIR_PLUS,
+        /** Before Linux 6.8, when they do not fit one value: {@code mount(2)} with one page of options. */
+        MOUNT_DATA
     }
 
     /**
-     * The overlay's parameters: the read-only layers top first (the rootfs, then the lower layers from the top
-     * down) as one {@code lowerdir} when it fits one fsconfig string, else one {@code lowerdir+} each (Linux
-     * 6.8+); then the writable layers, {@code volatile} for temporary ones (Linux 5.10+: no sync of the
+     * The most bytes of {@code mount(2)}'s options, its NUL included: one page ({@code copy_mount_options};
+     * 4096 on x86-64, the least page size of arm64).
+     */
+    static final int MOUNT_DATA_MAX = 4096;
+
+    /** The form for the layers {@code top} and {@code root}'s lower ones on {@code kernel}. */
+    static Form form(String top, Filesystem.EphemeralRoot root, KernelRelease kernel) {
+        if (fits(String.join(":", readOnly(top, root)))) {
+            return Form.LOWERDIR;
+        }
+        return kernel.atLeast(6, 8) ? Form.LOWERDIR_PLUS : Form.MOUNT_DATA; // 6.8 brought lowerdir+
+    }
+
+    /** The read-only layers top first: {@code top} (the rootfs), then the lower layers from the top down. */
+    private static List<String> readOnly(String top, Filesystem.EphemeralRoot root) {
+        List<String> lower = new ArrayList<>();
+        lower.add(top);
+        root.lowerLayers().reversed().forEach(p -> lower.add(p.toString()));
+        return lower;
+    }
+
+    /**
+     * Refuses an image root that a launch on {@code kernel} cannot mount: before Linux 6.8 its layers must fit
+     * one {@code fsconfig} value or, mounted with {@code mount(2)}, one page of options.
+     *
+     * @param top    the rootfs, the top layer
+     * @param root   the ephemeral root
+     * @param kernel the kernel the spec launches on
+     * @throws dev.panamax.spec.InvalidSpecException naming {@code image.layers}, their number, the options'
+     *                                               bytes and the kernel's release
+     */
+    public static void check(String top, Filesystem.EphemeralRoot root, KernelRelease kernel) {
+        if (form(top, root, kernel) != Form.MOUNT_DATA) {
+            return;
+        }
+        mountData(top, root, kernel);
+    }
+
+    /**
+     * The options of the overlay's {@code mount(2)}: the fsconfig parameters of the one-{@code lowerdir} form,
+     * joined as the legacy parser reads them (options split on {@code ,}, layers on {@code :}, each escaped
+     * with a backslash, which overlay removes from every path).
+     *
+     * @throws dev.panamax.spec.InvalidSpecException when they do not fit {@link #MOUNT_DATA_MAX}
+     */
+    static String mountData(String top, Filesystem.EphemeralRoot root, KernelRelease kernel) {
+        List<String> lower = readOnly(top, root);
+        StringBuilder data = new StringBuilder();
+        for (FsSteps.Param p : config(lower.stream().map(OverlaySteps::escape).toList(), root, of(root),
+                Form.LOWERDIR)) {
+            data.append(data.isEmpty() ? "" : ",").append(p.key());
+            if (p.value() != null) {
+                data.append('=').append(p.key().equals("lowerdir") ? p.value() : escape(p.value()));
+            }
+        }
+        String options = data.toString();
+        int bytes = options.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+        if (bytes > MOUNT_DATA_MAX) {
+            throw new dev.panamax.spec.InvalidSpecException("image.layers", lower.size() + " layers: Linux "
+                    + kernel + " has no lowerdir+ (6.8+), so the overlay is mounted with mount(2), whose options"
+                    + " (" + bytes + " bytes with their NUL) must fit one page of " + MOUNT_DATA_MAX
+                    + " bytes; Linux 6.8+ takes any number of layers, or use an image of fewer layers");
+        }
+        return options;
+    }
+
+    /** {@code value} with {@code \}, {@code ,} and {@code :} escaped for overlay's legacy option parser. */
+    static String escape(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || c == ',' || c == ':') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /**
+     * The overlay's parameters: the read-only layers top first as one {@code lowerdir} ({@link Form#LOWERDIR},
+     * also the options of {@link Form#MOUNT_DATA}) or one {@code lowerdir+} each ({@link Form#LOWERDIR_PLUS},
+     * Linux 6.8+); then the writable layers, {@code volatile} for temporary ones (Linux 5.10+: no sync of the
      * upper filesystem, which overlay otherwise does at its unmount, milliseconds on a journaling filesystem;
      * the layers are deleted at close, and a directory the spec keeps never gets it: a volatile work
      * directory refuses the next mount), and {@code userxattr} for layers whose overlay attributes are user xattrs.
      */
-    static List<FsSteps.Param> config(String top, Filesystem.EphemeralRoot root, Layers layers) {
-        List<String> lower = new ArrayList<>();
-        lower.add(top);
-        root.lowerLayers().reversed().forEach(p -> lower.add(p.toString()));
+    static List<FsSteps.Param> config(String top, Filesystem.EphemeralRoot root, Layers layers, Form form) {
+        return config(readOnly(top, root), root, layers, form);
+    }
+
+    private static List<FsSteps.Param> config(List<String> lower, Filesystem.EphemeralRoot root, Layers layers,
+                                              Form form) {
         List<FsSteps.Param> config = new ArrayList<>();
-        String joined = String.join(":", lower);
-        if (fits(joined)) {
-            config.add(new FsSteps.Param("lowerdir", joined));
-        } else {
+        if (form == Form.LOWERDIR_PLUS) {
             lower.forEach(dir -> config.add(new FsSteps.Param("lowerdir+", dir)));
+        } else {
+            config.add(new FsSteps.Param("lowerdir", String.join(":", lower)));
         }
         config.add(new FsSteps.Param("upperdir", layers.upper()));
         config.add(new FsSteps.Param("workdir", layers.work()));

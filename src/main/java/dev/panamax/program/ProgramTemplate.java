@@ -98,7 +98,7 @@ public final class ProgramTemplate {
                 return kind;
             }
         };
-        Host recording = new Host(host.euid(), host.egid(), host.capLastCap(), recorded);
+        Host recording = new Host(host.euid(), host.egid(), host.capLastCap(), recorded, host.kernel());
         ChildProgram program = SpecCompiler.compile(spec, symbolic, recording, arch);
         SyscallTable table = arch.syscalls();
         List<Arg.Word> slots = symbolic.all();
