@@ -70,7 +70,7 @@ class MultiArchPullTest {
             Fixtures.run("skopeo", "--insecure-policy", "copy", "-q", "--all", "--dest-tls-verify=false",
                     "oci:" + layout + ":multi", "docker://" + registry.address() + "/pmx/multi:1.0");
             ImageReference ref = ImageReference.parse(registry.address() + "/pmx/multi:1.0");
-            ImageStore store = new ImageStore(dir.resolve("store"), new TarUnpack(null));
+            ImageStore store = ImageStore.open(dir.resolve("store"));
             RegistryClient client = RegistryClient.builder().build();
 
             ImageRecord arm = client.pull(store, ref, Platform.parse("linux/arm64/v8"));

@@ -50,7 +50,7 @@ class PullExampleTest {
 
             String piped = run(Fixtures.childJvmCommand(PullImage.class, ref, "linux/amd64",
                     dir.resolve("piped").toString()));
-            ImageStore store = new ImageStore(dir.resolve("piped"), new TarUnpack(null));
+            ImageStore store = ImageStore.open(dir.resolve("piped"));
             ImageRecord image = store.find(ImageReference.parse(ref)).orElseThrow();
             List<Descriptor> layers = store.manifest(image).layers();
             assertEquals(3, layers.size());

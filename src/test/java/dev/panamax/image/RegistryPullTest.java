@@ -27,7 +27,7 @@ class RegistryPullTest {
     Path dir;
 
     private ImageStore store(String name) throws IOException {
-        return new ImageStore(dir.resolve(name), new TarUnpack(null));
+        return ImageStore.open(dir.resolve(name));
     }
 
     private static RegistryClient quick() {
