@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,6 +155,42 @@ class RegistryPullTest {
                 assertEquals(Trees.describe(b.get(i), true), Trees.describe(a.get(i), true));
             }
             assertEquals("layer two\n", Files.readString(a.get(1).resolve("etc/motd")));
+        }
+    }
+
+    /**
+     * The three-layer image pushed twice, as OCI and as Docker schema 2 ({@code skopeo copy --format v2s2}): the
+     * Docker manifest is stored as it is, its layers the OCI push's (the same blobs, unpacked to the same trees).
+     */
+    @Test
+    void aDockerSchema2ManifestIsPulledWithTheLayersOfTheOciPush() throws Exception {
+        Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
+        Fixtures.addLayers(dir.resolve("image"), layout, "1.0");
+        try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
+            registry.push(layout, "1.0", "pmx/oci:1.0", null);
+            registry.push(layout, "1.0", "pmx/docker:1.0", null, "--format", "v2s2");
+            ImageStore oci = store("oci");
+            ImageRecord ociImage = oci.pull(ImageReference.parse(registry.address() + "/pmx/oci:1.0"), quick());
+            ImageStore docker = store("docker");
+            ImageRecord dockerImage = docker.pull(ImageReference.parse(registry.address() + "/pmx/docker:1.0"),
+                    quick());
+
+            ImageManifest manifest = docker.manifest(dockerImage);
+            assertEquals(MediaTypes.DOCKER_MANIFEST, manifest.mediaType());
+            assertEquals(MediaTypes.OCI_MANIFEST, oci.manifest(ociImage).mediaType());
+            assertTrue(new String(docker.readDocument(dockerImage.manifest()), StandardCharsets.UTF_8)
+                    .contains("\"" + MediaTypes.DOCKER_MANIFEST + "\""), "the registry's bytes are stored");
+            assertTrue(manifest.layers().stream().allMatch(l -> l.mediaType().startsWith("application/vnd.docker.")),
+                    manifest.layers().toString());
+            assertEquals(oci.manifest(ociImage).layers().stream().map(Descriptor::digest).toList(),
+                    manifest.layers().stream().map(Descriptor::digest).toList());
+            assertEquals(oci.config(ociImage), docker.config(dockerImage));
+            List<Path> a = docker.layers(dockerImage);
+            List<Path> b = oci.layers(ociImage);
+            assertEquals(3, a.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertEquals(Trees.describe(b.get(i), true), Trees.describe(a.get(i), true));
+            }
         }
     }
 }
