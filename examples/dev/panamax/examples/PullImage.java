@@ -75,7 +75,7 @@ public final class PullImage {
     private static int run(ImageStore store, ImageReference ref, List<String> args)
             throws IOException, InterruptedException {
         ContainerSpec.Builder spec = ContainerSpec.builder().image(store.image(ref).root()).args(args);
-        if (!"root".equals(System.getProperty("user.name"))) {
+        if (!Examples.isRoot()) { // the effective uid (user.name names the real uid's user)
             spec.mapCurrentUserToRoot();
         }
         RunResult r = Launcher.run(spec.build(), RunOptions.defaults());

@@ -83,7 +83,7 @@ class ConcurrentPullTest {
             assertEquals(3, unpacked.size(), "a layer was unpacked more than once: " + unpacked);
             assertEquals(3, new HashSet<>(unpacked).size());
 
-            ImageStore s = new ImageStore(store, new TarUnpack(null));
+            ImageStore s = ImageStore.open(store);
             assertEquals(1, s.list().size());
             assertEquals(5, Fixtures.names(store.resolve("blobs/sha256")).size(), "manifest, config, three layers");
             assertEquals(3, Fixtures.names(store.resolve("layers")).size());

@@ -21,6 +21,18 @@ final class Fixtures {
         }
     }
 
+    /**
+     * The store's own unpacker ({@link LayerUnpack#SECURE}) that then appends the layer's digest to {@code log}, so
+     * tests count how often a layer was unpacked (across JVMs: appends are atomic).
+     */
+    static LayerUnpack logged(Path log) {
+        return (layer, digest, target) -> {
+            LayerUnpack.SECURE.unpack(layer, digest, target);
+            Files.writeString(log, digest + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        };
+    }
+
     /** Runs a command, failing with its output unless it exits 0; returns its output. */
     static String run(String... command) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -125,12 +137,12 @@ final class Fixtures {
         return new ProcessBuilder(childJvmCommand(main, args)).redirectErrorStream(true).start();
     }
 
-    /** The command line of {@link #childJvm}. */
+    /** The command line of {@link #childJvm} (with native access: the store's unpacker calls the kernel). */
     static List<String> childJvmCommand(Class<?> main, String... args) {
         String classPath = String.join(java.io.File.pathSeparator, dev.panamax.ChildJvm.classPath(),
                 System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
-        List<String> command = new java.util.ArrayList<>(List.of(dev.panamax.ChildJvm.java(), "-cp", classPath,
-                main.getName()));
+        List<String> command = new java.util.ArrayList<>(List.of(dev.panamax.ChildJvm.java(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, main.getName()));
         command.addAll(List.of(args));
         return command;
     }

@@ -1,10 +1,8 @@
 package dev.panamax.image;
 
-import dev.panamax.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +29,7 @@ class ImageImportTest {
     Path dir;
 
     private ImageStore store() throws IOException {
-        return new ImageStore(dir.resolve("store"), new TarUnpack(null));
+        return ImageStore.open(dir.resolve("store"));
     }
 
     /** The image has busybox's files and umoci's config. */
@@ -167,14 +165,11 @@ class ImageImportTest {
         Path store = dir.resolve("store");
         Path start = dir.resolve("start");
         Path log = dir.resolve("unpacks.log");
-        String classPath = String.join(File.pathSeparator, ChildJvm.classPath(),
-                System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
         List<Process> jvms = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
-                jvms.add(new ProcessBuilder(ChildJvm.java(), "-cp", classPath, ImportProbe.class.getName(),
-                        store.toString(), layout.toString(), "pmx/app:1.0", start.toString(), log.toString())
-                        .redirectErrorStream(true).start());
+                jvms.add(Fixtures.childJvm(ImportProbe.class, store.toString(), layout.toString(), "pmx/app:1.0",
+                        start.toString(), log.toString()));
             }
             Files.createFile(start);
             List<String> outputs = new ArrayList<>();
@@ -187,7 +182,7 @@ class ImageImportTest {
             assertEquals(outputs.get(0), outputs.get(1));
             assertTrue(outputs.get(0).startsWith("IMPORTED sha256:"), outputs.get(0));
             assertEquals(1, Files.readAllLines(log).size(), "the layer was unpacked more than once");
-            ImageStore s = new ImageStore(store, new TarUnpack(null));
+            ImageStore s = ImageStore.open(store);
             assertEquals(1, s.list().size());
             assertEquals(3, Fixtures.names(store.resolve("blobs/sha256")).size());
             assertEquals(1, Fixtures.names(store.resolve("layers")).size());

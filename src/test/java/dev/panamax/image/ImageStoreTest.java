@@ -29,8 +29,8 @@ class ImageStoreTest {
     @TempDir
     Path dir;
 
-    private ImageStore store(Path log) throws IOException {
-        return new ImageStore(dir.resolve("store"), new TarUnpack(log));
+    private ImageStore store() throws IOException {
+        return ImageStore.open(dir.resolve("store"));
     }
 
     @Test
@@ -45,7 +45,7 @@ class ImageStoreTest {
 
     @Test
     void aBlobIsStoredOnlyWhenItsDigestAndSizeMatch() throws Exception {
-        ImageStore store = store(null);
+        ImageStore store = store();
         byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
         Digest digest = Digest.of(content);
         Digest other = Digest.of(new byte[1]);
@@ -79,7 +79,7 @@ class ImageStoreTest {
     @Test
     void aLayerIsUnpackedOnceWhenManyThreadsAskForIt() throws Exception {
         Path log = dir.resolve("unpacks.log");
-        ImageStore store = store(log);
+        ImageStore store = new ImageStore(dir.resolve("store"), Fixtures.logged(log));
         Digest layer = layerBlob(store, "hello.txt", "hi");
         List<Callable<Path>> tasks = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -138,7 +138,7 @@ class ImageStoreTest {
 
     @Test
     void recordsAreListedRemovedAndPruneKeepsWhatAnImageReferences() throws Exception {
-        ImageStore store = store(null);
+        ImageStore store = store();
         Digest shared = layerBlob(store, "a", "1");
         Digest manifest = image(store, shared);
         ImageReference one = ImageReference.parse("pmx/one");
@@ -164,7 +164,7 @@ class ImageStoreTest {
 
     @Test
     void aStoredDocumentOverTheLimitIsRefusedNamingIt() throws Exception {
-        ImageStore store = store(null);
+        ImageStore store = store();
         Digest big = store.putBlob(new byte[Json.MAX_DOCUMENT + 1]);
         IOException e = assertThrows(IOException.class, () -> store.readDocument(big));
         assertEquals("blob " + big + ": larger than the limit of 4194304 bytes for a JSON document", e.getMessage());
@@ -172,7 +172,7 @@ class ImageStoreTest {
 
     @Test
     void whatAnInterruptedWriteLeftIsNeverListedAndPruneRemovesIt() throws Exception {
-        ImageStore store = store(null);
+        ImageStore store = store();
         Path root = store.root();
         Files.writeString(root.resolve("blobs/sha256/.tmp-1-1"), "half a blob");
         Files.createDirectories(root.resolve("layers/.tmp-1-2/bin"));

@@ -22,7 +22,7 @@ public final class ImportProbe {
         while (!Files.exists(start)) {
             Thread.sleep(5);
         }
-        ImageStore store = new ImageStore(Path.of(args[0]), new TarUnpack(Path.of(args[4])));
+        ImageStore store = new ImageStore(Path.of(args[0]), Fixtures.logged(Path.of(args[4])));
         System.out.println("IMPORTED " + store.importLayout(Path.of(args[1]), args[2]).manifest());
     }
 }

@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -97,16 +99,20 @@ final class LocalRegistry implements AutoCloseable {
         return port;
     }
 
-    /** Pushes {@code oci:LAYOUT:TAG} as {@code ADDRESS/REPO:TAG} with skopeo (credentials {@code u:p} or null). */
-    void push(Path layout, String tag, String repoAndTag, String creds) throws IOException {
+    /**
+     * Pushes {@code oci:LAYOUT:TAG} as {@code ADDRESS/REPO:TAG} with skopeo (credentials {@code u:p} or null), with
+     * skopeo's further options (e.g. {@code --all}, {@code --format v2s2}).
+     */
+    void push(Path layout, String tag, String repoAndTag, String creds, String... options) throws IOException {
         Fixtures.assumeTools("skopeo");
-        if (creds == null) {
-            Fixtures.run("skopeo", "--insecure-policy", "copy", "-q", "--dest-tls-verify=false",
-                    "oci:" + layout + ":" + tag, "docker://" + address() + "/" + repoAndTag);
-        } else {
-            Fixtures.run("skopeo", "--insecure-policy", "copy", "-q", "--dest-tls-verify=false", "--dest-creds",
-                    creds, "oci:" + layout + ":" + tag, "docker://" + address() + "/" + repoAndTag);
+        List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy", "copy", "-q",
+                "--dest-tls-verify=false"));
+        if (creds != null) {
+            command.addAll(List.of("--dest-creds", creds));
         }
+        command.addAll(List.of(options));
+        command.addAll(List.of("oci:" + layout + ":" + tag, "docker://" + address() + "/" + repoAndTag));
+        Fixtures.run(command.toArray(String[]::new));
     }
 
     String log() throws IOException {

@@ -25,7 +25,7 @@ public final class PullProbe {
                 Thread.sleep(5);
             }
         }
-        ImageStore store = new ImageStore(Path.of(args[0]), new TarUnpack(Path.of(args[3])));
+        ImageStore store = new ImageStore(Path.of(args[0]), Fixtures.logged(Path.of(args[3])));
         RegistryClient client = RegistryClient.builder().retries(1, Duration.ofMillis(10)).build();
         System.out.println("PULLED " + client.pull(store, ImageReference.parse(args[1])).manifest());
     }

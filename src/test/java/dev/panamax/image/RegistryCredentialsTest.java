@@ -36,7 +36,7 @@ class RegistryCredentialsTest {
         try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), "alice", "s3cret")) {
             registry.push(layout, "1.0", "pmx/app:1.0", "alice:s3cret");
             ImageReference ref = ImageReference.parse(registry.address() + "/pmx/app:1.0");
-            ImageStore store = new ImageStore(dir.resolve("store"), new TarUnpack(null));
+            ImageStore store = ImageStore.open(dir.resolve("store"));
 
             // podman's file under XDG_RUNTIME_DIR with a wrong password: refused, the file named, not the password
             Path runtime = dir.resolve("run");

@@ -40,7 +40,7 @@ class RegistryFrontTest {
         try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
             registry.push(layout, "1.0", REPO + ":1.0", null);
             try (RegistryFront front = new RegistryFront(handlerFor.apply(registry.address()))) {
-                check.run(front, new ImageStore(dir.resolve("store"), new TarUnpack(null)),
+                check.run(front, ImageStore.open(dir.resolve("store")),
                         ImageReference.parse(front.address() + "/" + REPO + ":1.0"));
             }
         }
@@ -215,7 +215,7 @@ class RegistryFrontTest {
             try (LocalRegistry registry = LocalRegistry.start(sub.resolve("registry"), null, null);
                  RegistryFront front = new RegistryFront(multiPlatform(registry.address(), indexType))) {
                 registry.push(layout, "1.0", REPO + ":1.0", null);
-                ImageStore store = new ImageStore(sub.resolve("store"), new TarUnpack(null));
+                ImageStore store = ImageStore.open(sub.resolve("store"));
                 ImageReference ref = ImageReference.parse(front.address() + "/" + REPO + ":multi");
                 RegistryClient client = RegistryClient.builder().build();
                 ImageRecord image = client.pull(store, ref, Platform.parse("linux/amd64"));

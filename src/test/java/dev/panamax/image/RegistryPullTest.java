@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class RegistryPullTest {
     Path dir;
 
     private ImageStore store(String name) throws IOException {
-        return new ImageStore(dir.resolve(name), new TarUnpack(null));
+        return ImageStore.open(dir.resolve(name));
     }
 
     private static RegistryClient quick() {
@@ -50,12 +51,7 @@ class RegistryPullTest {
             ImageRecord local = imported.importLayout(layout, "pmx/app:1.0");
             assertEquals(imported.manifest(local).layers(), pulled.manifest(image).layers());
             assertEquals(imported.config(local), pulled.config(image));
-            List<Path> a = pulled.layers(image);
-            List<Path> b = imported.layers(local);
-            assertEquals(b.size(), a.size());
-            for (int i = 0; i < a.size(); i++) {
-                assertEquals(Trees.describe(b.get(i), true), Trees.describe(a.get(i), true));
-            }
+            assertSameLayers(imported, local, pulled, image);
             assertEquals(List.of("/bin/sh"), pulled.config(image).cmd());
             assertEquals(Map.of("pmx.test", "yes"), pulled.config(image).labels());
 
@@ -136,24 +132,51 @@ class RegistryPullTest {
         assertEquals("https://localhost.example/", client.base("localhost.example").toString());
     }
 
+    /**
+     * A three-layer image (the third deletes a file) pushed as OCI and as Docker schema 2 ({@code skopeo copy
+     * --format v2s2}): both pulls give the layers of its layout import; the Docker manifest is stored as the
+     * registry sent it, its layers the OCI push's blobs.
+     */
     @Test
-    void aThreeLayerImageIsPulledLayerForLayerAsItsLayoutImport() throws Exception {
+    void aThreeLayerImageIsPulledLayerForLayerAsItsLayoutImportAlsoAsDockerSchema2() throws Exception {
         Path layout = Fixtures.busyboxLayout(dir.resolve("image"), "1.0");
         Fixtures.addLayers(dir.resolve("image"), layout, "1.0");
         try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
             registry.push(layout, "1.0", "pmx/layers:1.0", null);
+            registry.push(layout, "1.0", "pmx/docker:1.0", null, "--format", "v2s2");
             ImageReference ref = ImageReference.parse(registry.address() + "/pmx/layers:1.0");
             ImageStore pulled = store("pulled");
             ImageRecord image = pulled.pull(ref, quick());
             ImageStore imported = store("imported");
             ImageRecord local = imported.importLayout(layout, "pmx/layers:1.0");
-            List<Path> a = pulled.layers(image);
-            List<Path> b = imported.layers(local);
-            assertEquals(3, a.size());
-            for (int i = 0; i < a.size(); i++) {
-                assertEquals(Trees.describe(b.get(i), true), Trees.describe(a.get(i), true));
-            }
-            assertEquals("layer two\n", Files.readString(a.get(1).resolve("etc/motd")));
+            assertSameLayers(imported, local, pulled, image);
+            assertEquals(3, pulled.layers(image).size());
+            assertEquals("layer two\n", Files.readString(pulled.layers(image).get(1).resolve("etc/motd")));
+
+            ImageStore docker = store("docker");
+            ImageRecord v2s2 = docker.pull(ImageReference.parse(registry.address() + "/pmx/docker:1.0"), quick());
+            ImageManifest manifest = docker.manifest(v2s2);
+            assertEquals(MediaTypes.DOCKER_MANIFEST, manifest.mediaType());
+            assertEquals(MediaTypes.OCI_MANIFEST, pulled.manifest(image).mediaType());
+            assertTrue(new String(docker.readDocument(v2s2.manifest()), StandardCharsets.UTF_8)
+                    .contains("\"" + MediaTypes.DOCKER_MANIFEST + "\""), "the registry's bytes are stored");
+            assertTrue(manifest.layers().stream().allMatch(l -> l.mediaType().startsWith("application/vnd.docker.")),
+                    manifest.layers().toString());
+            assertEquals(pulled.manifest(image).layers().stream().map(Descriptor::digest).toList(),
+                    manifest.layers().stream().map(Descriptor::digest).toList());
+            assertEquals(pulled.config(image), docker.config(v2s2));
+            assertSameLayers(pulled, image, docker, v2s2);
+        }
+    }
+
+    /** Two images have as many layers, each the same tree (types, modes, owners, contents, file mtimes). */
+    private static void assertSameLayers(ImageStore expectedStore, ImageRecord expected, ImageStore store,
+                                         ImageRecord image) throws IOException {
+        List<Path> want = expectedStore.layers(expected);
+        List<Path> got = store.layers(image);
+        assertEquals(want.size(), got.size());
+        for (int i = 0; i < got.size(); i++) {
+            assertEquals(Trees.describe(want.get(i), true), Trees.describe(got.get(i), true), "layer " + i);
         }
     }
 }

@@ -44,7 +44,7 @@ class RegistryResumeTest {
         Path layout = Fixtures.busyboxLayout(sub.resolve("image"), "1.0");
         LocalRegistry registry = LocalRegistry.start(sub.resolve("registry"), null, null);
         registry.push(layout, "1.0", REPO + ":1.0", null);
-        ImageStore probe = new ImageStore(sub.resolve("probe"), new TarUnpack(null));
+        ImageStore probe = ImageStore.open(sub.resolve("probe"));
         ImageRecord image = probe.importLayout(layout, REPO + ":1.0");
         Digest layer = probe.manifest(image).layers().get(0).digest();
         return new Pushed(registry, layer, Files.readAllBytes(probe.blobPath(layer)));
@@ -104,7 +104,7 @@ class RegistryResumeTest {
         Pushed p = push(dir);
         int cut = p.bytes().length / 3;
         try (LocalRegistry registry = p.registry(); RegistryFront front = new RegistryFront(cutOnce(p, cut, false))) {
-            ImageStore store = new ImageStore(dir.resolve("store"), new TarUnpack(null));
+            ImageStore store = ImageStore.open(dir.resolve("store"));
             Recorder progress = new Recorder();
             ImageRecord image = store.pull(ref(front), RegistryClient.builder().retries(2, Duration.ofMillis(10))
                     .listener(progress).build());
@@ -161,7 +161,7 @@ class RegistryResumeTest {
         Pushed p = push(dir);
         int cut = p.bytes().length / 2;
         try (LocalRegistry registry = p.registry(); RegistryFront front = new RegistryFront(cutOnce(p, cut, true))) {
-            ImageStore store = new ImageStore(dir.resolve("store"), new TarUnpack(null));
+            ImageStore store = ImageStore.open(dir.resolve("store"));
             Recorder progress = new Recorder();
             store.pull(ref(front), RegistryClient.builder().retries(2, Duration.ofMillis(10)).listener(progress)
                     .build());
@@ -180,7 +180,7 @@ class RegistryResumeTest {
         Pushed p = push(dir);
         try (LocalRegistry registry = p.registry();
              RegistryFront front = new RegistryFront(r -> RegistryFront.forward(p.registry().address(), r))) {
-            ImageStore store = new ImageStore(dir.resolve("store"), new TarUnpack(null));
+            ImageStore store = ImageStore.open(dir.resolve("store"));
             byte[] wrong = java.util.Arrays.copyOf(p.bytes(), 1000);
             wrong[10] ^= 1; // what a crash could leave: the right length, other bytes
             Files.write(store.partialBlobPath(p.layer()), wrong);
@@ -203,7 +203,7 @@ class RegistryResumeTest {
             return request.path().endsWith("/blobs/" + p.layer()) && stalls.getAndDecrement() > 0 ? a.stall(stall) : a;
         })) {
             Path storeDir = dir.resolve("store");
-            ImageStore store = new ImageStore(storeDir, new TarUnpack(null));
+            ImageStore store = ImageStore.open(storeDir);
             Path partial = store.partialBlobPath(p.layer());
             Process jvm = Fixtures.childJvm(PullProbe.class, storeDir.toString(), ref(front).toString(), "-",
                     dir.resolve("unpacks.log").toString());

@@ -28,7 +28,10 @@ final class Trees {
                 .collect(Collectors.joining("\n"));
     }
 
-    /** The same with mtimes of non-directories. */
+    /**
+     * The same with mtimes of non-directories but whiteouts (character devices 0/0: an unpacker makes them, as
+     * containerd does, with no time from the layer).
+     */
     static Map<String, String> describe(Path root, boolean mtimes) throws IOException {
         Map<String, String> lines = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(root)) {
@@ -47,7 +50,8 @@ final class Trees {
                     default -> "other";
                 };
                 String perms = (mode & 0170000) == 0120000 ? "" : String.format(" %04o", mode & 07777);
-                String time = mtimes && (mode & 0170000) != 0040000 ? " " + a.get("lastModifiedTime") : "";
+                boolean whiteout = (mode & 0170000) == 0020000 && ((Number) a.get("rdev")).longValue() == 0;
+                String time = mtimes && (mode & 0170000) != 0040000 && !whiteout ? " " + a.get("lastModifiedTime") : "";
                 lines.put(name.isEmpty() ? "." : name, what + perms + " " + a.get("uid") + ":" + a.get("gid") + time);
             }
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.panamax.ContainerImage;
 import dev.panamax.sys.Linux;
 import dev.panamax.sys.MountFlag;
 
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
  * A multi-layer image built with umoci from busybox-static files (deletions, an opaque directory, hard
  * links, symlinks, setuid), unpacked layer by layer with {@link LayerUnpacker} and stacked with a real
  * read-only overlay mount, shows the same tree as {@code umoci unpack} of the same layout: paths, types,
- * modes, owners, link targets, link counts, content hashes and file mtimes.
+ * modes, owners, link targets, link counts, content hashes and file mtimes; so does the same image pushed by
+ * skopeo to a real {@code docker-registry} and pulled by {@link ImageStore#pull}.
  */
 @Tag("kernel")
 class UmociParityTest {
@@ -71,8 +73,35 @@ class UmociParityTest {
             }
             layers.add(dir);
         }
+        assertStackIsUmocis(layout, layers);
+    }
+
+    /**
+     * The same image pushed by skopeo to a real {@code docker-registry} and pulled into a store: the layers of
+     * {@code store.image(ref).root()}, stacked by a read-only overlay, show what umoci unpacks.
+     */
+    @Test
+    void thePulledImageStacksToWhatUmociUnpacks() throws Exception {
+        Path layout = buildImage();
+        ContainerImage root;
+        try (LocalRegistry registry = LocalRegistry.start(base.resolve("registry"), null, null)) {
+            registry.push(layout, "img", "pmx/parity:1", null);
+            ImageReference ref = ImageReference.parse(registry.address() + "/pmx/parity:1");
+            ImageStore store = ImageStore.open(base.resolve("store"));
+            ImageRecord image = store.pull(ref, RegistryClient.builder().build());
+            assertEquals(layerDigests(layout), store.manifest(image).layers().stream().map(l -> l.digest().hex())
+                    .toList(), "the layout's layers, as skopeo pushed them");
+            root = store.image(ref).root();
+        }
+        assertFalse(root.userXattr(), "unpacked as root");
+        assertStackIsUmocis(layout, root.layers());
+    }
+
+    /** Mounts the layers (bottom first) and compares the stack with umoci unpack of the layout. */
+    private void assertStackIsUmocis(Path layout, List<Path> layers) throws Exception {
         assertEquals(3, layers.size());
-        assertTrue(Files.exists(layers.get(1).resolve("etc/gone")), "layer 2 holds a whiteout for etc/gone");
+        assertTrue(Files.exists(layers.get(1).resolve("etc/gone"), LinkOption.NOFOLLOW_LINKS),
+                "layer 2 holds a whiteout for etc/gone");
         mount(layers, "");
 
         Map<String, String> ours = Trees.describe(merged, true);
