@@ -82,7 +82,7 @@ class UmociParityTest {
      */
     @Test
     void thePulledImageStacksToWhatUmociUnpacks() throws Exception {
-        Path layout = buildImage();
+        Path layout = buildImage(true);
         ContainerImage root;
         try (LocalRegistry registry = LocalRegistry.start(base.resolve("registry"), null, null)) {
             registry.push(layout, "img", "pmx/parity:1", null);
