@@ -30,10 +30,14 @@ import java.util.Optional;
  * @param user       the config's {@code User} resolved to ids through the image's {@code /etc/passwd} and
  *                   {@code /etc/group}, or empty for root
  * @param stopSignal the config's {@code StopSignal} as a signal number, or empty for SIGTERM
+ * @param pins       files, absolute, that each container launched from the image holds a shared {@code flock(2)}
+ *                   on from before its overlay is mounted until it is closed, so that whoever owns the layers
+ *                   can tell they are in use (an {@code ImageStore}'s {@code pins/HEX}, one per layer; its
+ *                   {@code prune()} spares a layer whose pin is held); empty for an image made by hand
  */
 public record ContainerImage(String name, List<Path> layers, boolean userXattr, List<String> entrypoint,
                              List<String> cmd, List<String> env, Optional<String> workingDir,
-                             Optional<ProcessIdentity> user, Optional<Integer> stopSignal) {
+                             Optional<ProcessIdentity> user, Optional<Integer> stopSignal, List<Path> pins) {
 
     /** The most layers one overlay stacks (the kernel's {@code OVL_MAX_STACK}). */
     public static final int MAX_LAYERS = 500;
@@ -52,6 +56,7 @@ public record ContainerImage(String name, List<Path> layers, boolean userXattr, 
         Objects.requireNonNull(workingDir, "workingDir");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(stopSignal, "stopSignal");
+        pins = List.copyOf(pins);
         if (layers.isEmpty()) {
             throw new InvalidSpecException("image.layers", "image " + name + " has no layer");
         }
@@ -68,6 +73,11 @@ public record ContainerImage(String name, List<Path> layers, boolean userXattr, 
             if (s.indexOf(',') >= 0 || s.indexOf(':') >= 0 || s.indexOf('\\') >= 0) {
                 throw new InvalidSpecException("image.layers[" + i + "]",
                         "an overlay layer path may not hold ',', ':' or '\\': " + layer);
+            }
+        }
+        for (int i = 0; i < pins.size(); i++) {
+            if (!pins.get(i).isAbsolute()) {
+                throw new InvalidSpecException("image.pins[" + i + "]", "must be absolute: " + pins.get(i));
             }
         }
         for (int i = 0; i < env.size(); i++) {
@@ -87,6 +97,17 @@ public record ContainerImage(String name, List<Path> layers, boolean userXattr, 
                 throw new InvalidSpecException("image.stopSignal", "not a signal number: " + sig);
             }
         });
+    }
+
+    /**
+     * An image without pins (its layers are the caller's own).
+     *
+     * @throws InvalidSpecException ({@code image.*}) naming the field and the rule
+     */
+    public ContainerImage(String name, List<Path> layers, boolean userXattr, List<String> entrypoint,
+                          List<String> cmd, List<String> env, Optional<String> workingDir,
+                          Optional<ProcessIdentity> user, Optional<Integer> stopSignal) {
+        this(name, layers, userXattr, entrypoint, cmd, env, workingDir, user, stopSignal, List.of());
     }
 
     /** {@return the command the image runs by default: {@code Entrypoint} followed by {@code Cmd}} */

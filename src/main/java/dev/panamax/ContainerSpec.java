@@ -1031,7 +1031,7 @@ public record ContainerSpec(Set<Namespace> namespaces, Optional<Path> rootfs, Ro
             this.image = Objects.requireNonNull(image, "image");
             List<Path> layers = image.layers();
             this.rootfs = layers.getLast();
-            filesystem.ephemeral(layers.subList(0, layers.size() - 1), image.userXattr());
+            filesystem.ephemeral(layers.subList(0, layers.size() - 1), image.userXattr(), image.pins());
             return this;
         }
 

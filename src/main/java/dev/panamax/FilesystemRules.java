@@ -98,6 +98,8 @@ final class FilesystemRules {
         /** The read-only layers below the rootfs (an image's), bottom first. */
         private List<Path> lowerLayers = List.of();
         private boolean userXattr;
+        /** Files each launch holds a shared flock on (an image store's layer pins). */
+        private List<Path> pins = List.of();
 
         void mount(Mount m) {
             mounts.add(Objects.requireNonNull(m, "mount"));
@@ -126,19 +128,20 @@ final class FilesystemRules {
 
         /** An ephemeral root over the rootfs alone. */
         void ephemeral() {
-            ephemeral(List.of(), false);
+            ephemeral(List.of(), false, List.of());
         }
 
-        /** An ephemeral root whose rootfs lies over {@code below} (bottom first). */
-        void ephemeral(List<Path> below, boolean xattr) {
+        /** An ephemeral root whose rootfs lies over {@code below} (bottom first), {@code held} pinned per launch. */
+        void ephemeral(List<Path> below, boolean xattr, List<Path> held) {
             ephemeral = true;
             lowerLayers = List.copyOf(below);
             userXattr = xattr;
+            pins = List.copyOf(held);
         }
 
         /** No ephemeral root (the rootfs is entered as it is). */
         void persistent() {
-            ephemeral(List.of(), false);
+            ephemeral(List.of(), false, List.of());
             ephemeral = false;
         }
 
@@ -162,6 +165,7 @@ final class FilesystemRules {
             keepUpperDir = fs.ephemeral().flatMap(Filesystem.EphemeralRoot::keepUpperDir).orElse(null);
             lowerLayers = fs.ephemeral().map(Filesystem.EphemeralRoot::lowerLayers).orElse(List.of());
             userXattr = fs.ephemeral().map(Filesystem.EphemeralRoot::userXattr).orElse(false);
+            pins = fs.ephemeral().map(Filesystem.EphemeralRoot::pins).orElse(List.of());
         }
 
         /**
@@ -179,7 +183,7 @@ final class FilesystemRules {
                     masked != null ? masked : procs ? Filesystem.DEFAULT_MASKED_PATHS : List.of(),
                     readOnly != null ? readOnly : procs ? Filesystem.DEFAULT_READONLY_PATHS : List.of(),
                     ephemeral ? Optional.of(new Filesystem.EphemeralRoot(Optional.ofNullable(keepUpperDir),
-                            lowerLayers, userXattr))
+                            lowerLayers, userXattr, pins))
                             : Optional.empty());
         }
     }

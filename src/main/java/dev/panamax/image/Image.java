@@ -24,14 +24,17 @@ public final class Image {
     private final List<Digest> digests;
     private final List<Path> layers;
     private final List<Boolean> rootless;
+    private final List<Path> pins;
 
-    /** An image whose layers (digests, directories and forms, bottom first) are unpacked. */
-    Image(ImageRecord record, ImageConfig config, List<Digest> digests, List<Path> layers, List<Boolean> rootless) {
+    /** An image whose layers (digests, directories, forms and pin files, bottom first) are unpacked. */
+    Image(ImageRecord record, ImageConfig config, List<Digest> digests, List<Path> layers, List<Boolean> rootless,
+          List<Path> pins) {
         this.record = record;
         this.config = config;
         this.digests = List.copyOf(digests);
         this.layers = List.copyOf(layers);
         this.rootless = List.copyOf(rootless);
+        this.pins = List.copyOf(pins);
     }
 
     /**
@@ -103,7 +106,8 @@ public final class Image {
      * What a container takes from the image: its layers, whether their overlay attributes are in the rootless form
      * (the store records how it unpacked each layer), {@code Entrypoint}, {@code Cmd}, {@code Env}, {@code WorkingDir},
      * {@code User} resolved to ids through the image's own {@code /etc/passwd} and {@code /etc/group} (read in the
-     * layer stack, never the host's, no symlink followed), and the stop signal.
+     * layer stack, never the host's, no symlink followed), the stop signal, and the layers' pins (each launch holds
+     * them while its container runs, so the store's {@code prune()} spares the layers).
      *
      * @return the record for {@code ContainerSpec.Builder.image}
      * @throws InvalidSpecException ({@code image.*}) naming the image and the field: a relative {@code WorkingDir},
@@ -122,7 +126,8 @@ public final class Image {
         LayerStack stack = new LayerStack(name, layers, userXattr);
         return new ContainerImage(name, layers, userXattr, config.entrypoint(), config.cmd(), config.env(),
                 dir.isEmpty() ? Optional.empty() : Optional.of(dir),
-                ImageUser.resolve(name, config.user(), path -> stack.read(path, ImageUser.MAX_FILE)), stopSignal());
+                ImageUser.resolve(name, config.user(), path -> stack.read(path, ImageUser.MAX_FILE)), stopSignal(),
+                pins);
     }
 
     /** Whether the layers' overlay attributes are {@code user.overlay.*}: all layers in one form, else an error. */

@@ -1,5 +1,10 @@
 package dev.panamax.image;
 
+import dev.panamax.sys.Errno;
+import dev.panamax.sys.ErrnoException;
+import dev.panamax.sys.internal.Abi;
+import dev.panamax.sys.internal.Libc;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +37,7 @@ import java.util.Set;
  * ROOT/blobs/sha256/.tmp-part-HEX a blob's download until verified (resumed by the next pull)
  * ROOT/locks/HEX.lock            one lock per digest: a blob downloaded, a layer unpacked once, also by JVMs
  * ROOT/forms/HEX                 how layer HEX was unpacked: {@code root} or {@code rootless} (its overlay xattrs)
+ * ROOT/pins/HEX                  layer HEX's pin: each container running on the layer holds a shared flock(2) on it
  * ROOT/images/NAME               an image record: the manifest digest (NAME: the URL-encoded reference)
  * </pre>
  *
@@ -50,7 +56,7 @@ public final class ImageStore {
     ImageStore(Path root, LayerUnpack unpacker) throws IOException {
         this.root = root;
         this.unpacker = unpacker;
-        for (String dir : List.of("blobs/sha256", "layers", "forms", "locks", "images", "tmp")) {
+        for (String dir : List.of("blobs/sha256", "layers", "forms", "locks", "pins", "images", "tmp")) {
             Files.createDirectories(root.resolve(dir));
         }
         this.lock = StoreLock.of(root.resolve("lock"));
@@ -122,6 +128,17 @@ public final class ImageStore {
      */
     public Path layerPath(Digest layer) {
         return root.resolve("layers").resolve(layer.hex());
+    }
+
+    /**
+     * A layer's pin: a launch from {@link Image#root()} holds a shared {@code flock(2)} on it while its container
+     * runs, and {@link #prune()} spares the layer while anyone does (it may be absent).
+     *
+     * @param layer the layer blob's digest
+     * @return {@code ROOT/pins/HEX}
+     */
+    public Path pinPath(Digest layer) {
+        return root.resolve("pins").resolve(layer.hex());
     }
 
     /** Where a blob's download is kept until complete: a temporary name of its digest, so a later pull resumes it. */
@@ -305,11 +322,25 @@ public final class ImageStore {
         ImageConfig config = config(record, manifest);
         List<Path> dirs = new ArrayList<>();
         List<Boolean> rootless = new ArrayList<>();
+        List<Path> pins = new ArrayList<>();
         for (Descriptor layer : manifest.layers()) {
             dirs.add(unpackLayer(layer.digest()));
             rootless.add(unpackedRootless(layer.digest()));
+            pins.add(pin(layer.digest()));
         }
-        return new Image(record, config, manifest.layers().stream().map(Descriptor::digest).toList(), dirs, rootless);
+        return new Image(record, config, manifest.layers().stream().map(Descriptor::digest).toList(), dirs, rootless,
+                pins);
+    }
+
+    /** A layer's pin file, made if missing (the layer was unpacked before the store had pins, or was pruned). */
+    private Path pin(Digest layer) throws IOException {
+        Path pin = pinPath(layer);
+        try {
+            Files.createFile(pin);
+        } catch (java.nio.file.FileAlreadyExistsException present) {
+            // the usual case
+        }
+        return pin;
     }
 
     /**
@@ -535,7 +566,9 @@ public final class ImageStore {
 
     /**
      * Removes the blobs and unpacked layers no image references, and what interrupted writes left, while no
-     * import runs (exclusive store lock).
+     * import runs (exclusive store lock). A layer a running container uses (its pin is held, by this JVM or
+     * another process) stays, counted in {@link PruneResult#layersInUse()}, until a prune after that container
+     * is closed; its blob goes.
      *
      * @return what was removed
      * @throws IOException if a record cannot be read or a file cannot be removed
@@ -551,8 +584,23 @@ public final class ImageStore {
             }
             int[] debris = {0};
             int blobs = sweep(root.resolve("blobs/sha256"), keep, debris);
-            int layers = sweep(root.resolve("layers"), keep, debris);
+            int layers = 0;
+            int inUse = 0;
+            for (Path layer : StoreFiles.children(root.resolve("layers"))) {
+                String name = layer.getFileName().toString();
+                if (keep.contains(name) || name.startsWith(TMP)) {
+                    continue; // debris is swept below
+                }
+                if (removeUnpinned(layer, root.resolve("pins").resolve(name))) {
+                    layers++;
+                } else {
+                    keep.add(name); // its form and pin stay with it
+                    inUse++;
+                }
+            }
+            sweep(root.resolve("layers"), keep, debris);
             sweep(root.resolve("forms"), keep, debris); // a layer's form goes with it
+            sweep(root.resolve("pins"), keep, debris);
             for (String dir : List.of("images", "tmp")) {
                 for (Path p : StoreFiles.children(root.resolve(dir))) {
                     if (dir.equals("tmp") || p.getFileName().toString().startsWith(TMP)) {
@@ -561,7 +609,42 @@ public final class ImageStore {
                     }
                 }
             }
-            return new PruneResult(blobs, layers, debris[0]);
+            return new PruneResult(blobs, layers, debris[0], inUse);
+        }
+    }
+
+    /**
+     * Deletes a layer unless a container holds its pin: takes the pin's {@code flock(2)} exclusively without
+     * waiting, and holds it while the layer is deleted, so a launch that pins it meanwhile waits and then finds
+     * the layer gone (rather than a half-deleted one). A missing pin is held by nobody.
+     *
+     * @return false when the pin is held
+     */
+    private static boolean removeUnpinned(Path layer, Path pin) throws IOException {
+        int fd;
+        try {
+            fd = Libc.open(pin.toString(), Abi.O_RDONLY | Abi.O_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.number("ENOENT")) {
+                throw new IOException("pin " + pin + ": " + e.getMessage(), e);
+            }
+            StoreFiles.deleteTree(layer);
+            return true;
+        }
+        try {
+            try {
+                Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB);
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.number("EWOULDBLOCK")) {
+                    return false;
+                }
+                throw new IOException("pin " + pin + ": " + e.getMessage(), e);
+            }
+            StoreFiles.deleteTree(layer);
+            Files.deleteIfExists(pin); // while held: a launch waiting on it then finds the layer gone
+            return true;
+        } finally {
+            Libc.close(fd);
         }
     }
 

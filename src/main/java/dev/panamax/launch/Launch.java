@@ -469,6 +469,7 @@ final class Launch {
      * directory ({@link ChildFds#layersDir}), or null without one.
      */
     private int[] overlayRoot(Cleanup cleanup) {
+        OverlayRoot.pin(spec, cleanup);
         try {
             int fd = OverlayRoot.prepare(spec, cleanup);
             return fd < 0 ? null : new int[] {fd};

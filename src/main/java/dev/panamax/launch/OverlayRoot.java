@@ -1,7 +1,9 @@
 package dev.panamax.launch;
 
 import dev.panamax.ContainerSpec;
+import dev.panamax.mount.Filesystem;
 import dev.panamax.program.OverlaySteps;
+import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 
@@ -11,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The ephemeral root: the image directory as the read-only lower layer of an overlay, with an upper and a
@@ -49,6 +53,40 @@ final class OverlayRoot {
         Files.createDirectories(base.resolve(OverlaySteps.WORK));
         return OverlaySteps.usesLayersDir(spec)
                 ? Libc.open(base.toString(), Abi.O_PATH | Abi.O_DIRECTORY | Abi.O_CLOEXEC, 0) : -1;
+    }
+
+    /**
+     * Takes a shared {@code flock(2)} on each of the root's pins ({@code EphemeralRoot.pins}, an image store's
+     * layers), {@code O_RDONLY|O_CLOEXEC}: the setup program closes every descriptor it was not given, and exec
+     * would close it anyway. They are released when {@code cleanup} runs: when the container is closed or the
+     * launch fails. A store's prune holds a pin exclusively while it deletes that layer, so a launch waits for
+     * it; a lower layer gone once every pin is held was pruned before, and is named.
+     *
+     * @throws LaunchException naming the pin and the call, or the layer
+     */
+    static void pin(ContainerSpec spec, Cleanup cleanup) {
+        Filesystem.EphemeralRoot root = spec.filesystem().ephemeral().orElse(null);
+        if (root == null || root.pins().isEmpty()) {
+            return;
+        }
+        for (Path pin : root.pins()) {
+            try {
+                int fd = Libc.open(pin.toString(), Abi.O_RDONLY | Abi.O_CLOEXEC, 0);
+                cleanup.push("release the image layer pin " + pin, () -> Libc.close(fd));
+                Libc.flock(fd, Libc.LOCK_SH);
+            } catch (ErrnoException e) {
+                throw FailureReport.parentCall(spec, "pin the image's layer (" + pin + ")", e.call(), e.errno(), e);
+            }
+        }
+        List<Path> layers = new ArrayList<>(root.lowerLayers());
+        spec.rootfs().ifPresent(layers::add); // the top layer
+        for (int i = 0; i < layers.size(); i++) {
+            Path layer = layers.get(i);
+            if (!Files.isDirectory(layer)) {
+                throw FailureReport.refused(spec, "pin the image's layers", "stat", "image.layers[" + i + "] "
+                        + layer + " is no longer a directory: its store pruned it before this launch pinned it");
+            }
+        }
     }
 
     /**

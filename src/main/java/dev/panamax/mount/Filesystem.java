@@ -97,8 +97,11 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
      *                     {@value #MAX_LOWER_LAYERS}); empty for a plain ephemeral root
      * @param userXattr    the layers' overlay attributes are {@code user.overlay.*}: the overlay is mounted
      *                     with {@code userxattr} (layers unpacked without root)
+     * @param pins         files, absolute, each launch holds a shared {@code flock(2)} on until the container is
+     *                     closed ({@code ContainerImage.pins}: an image store spares the layers while they are held)
      */
-    public record EphemeralRoot(Optional<Path> keepUpperDir, List<Path> lowerLayers, boolean userXattr) {
+    public record EphemeralRoot(Optional<Path> keepUpperDir, List<Path> lowerLayers, boolean userXattr,
+                                List<Path> pins) {
         /** The most layers below the rootfs (one overlay stacks at most 500 read-only layers). */
         public static final int MAX_LOWER_LAYERS = 499;
         /** The longest layer path in bytes: fsconfig takes a string of at most 256 bytes, its NUL included. */
@@ -117,6 +120,12 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
                 throw new InvalidSpecException("keepUpperDir", "not a directory: " + dir);
             }
             lowerLayers = List.copyOf(lowerLayers);
+            pins = List.copyOf(pins);
+            for (int i = 0; i < pins.size(); i++) {
+                if (!pins.get(i).isAbsolute()) {
+                    throw new InvalidSpecException("image.pins[" + i + "]", "must be absolute: " + pins.get(i));
+                }
+            }
             if (lowerLayers.size() > MAX_LOWER_LAYERS) {
                 throw new InvalidSpecException("image.layers", lowerLayers.size() + 1
                         + " layers; one overlay stacks at most " + (MAX_LOWER_LAYERS + 1));
@@ -133,6 +142,18 @@ public record Filesystem(List<Mount> mounts, boolean minimalDev, boolean readOnl
                             + " bytes, the most one fsconfig value holds: " + layer);
                 }
             }
+        }
+
+        /**
+         * An ephemeral root without pins.
+         *
+         * @param keepUpperDir where the upper and work dirs stay after close; empty for a temporary dir
+         * @param lowerLayers  the read-only layers below the rootfs, bottom first
+         * @param userXattr    the layers' overlay attributes are {@code user.overlay.*}
+         * @throws InvalidSpecException as the canonical constructor
+         */
+        public EphemeralRoot(Optional<Path> keepUpperDir, List<Path> lowerLayers, boolean userXattr) {
+            this(keepUpperDir, lowerLayers, userXattr, List.of());
         }
 
         /**

@@ -57,6 +57,7 @@ public final class Libc {
     private static final long SYS_PIDFD_OPEN = number("pidfd_open");
     private static final long SYS_PIDFD_SEND_SIGNAL = number("pidfd_send_signal");
     private static final long SYS_FCNTL = number("fcntl");
+    private static final long SYS_FLOCK = number("flock");
     private static final long SYS_MEMFD_CREATE = number("memfd_create");
     private static final long SYS_GETUID = number("getuid");
     private static final long SYS_GETGID = number("getgid");
@@ -64,6 +65,17 @@ public final class Libc {
     private static final long SYS_GETEGID = number("getegid");
     private static final long SYS_GETPID = number("getpid");
     private static final long SYS_GETTID = number("gettid");
+
+    /*
+     * flock(2)'s operations, from <sys/file.h> (not in the bindings); the same on every architecture
+     * (asm-generic/fcntl.h).
+     */
+    /** {@code LOCK_SH}: a shared lock. */
+    public static final int LOCK_SH = 1;
+    /** {@code LOCK_EX}: an exclusive lock. */
+    public static final int LOCK_EX = 2;
+    /** {@code LOCK_NB}: fail with EWOULDBLOCK rather than wait. */
+    public static final int LOCK_NB = 4;
 
     private Libc() {}
 
@@ -136,6 +148,26 @@ public final class Libc {
         if (count < 0 || count > buf.byteSize()) {
             throw new IllegalArgumentException(call + ": count " + count + " outside the buffer of "
                     + buf.byteSize() + " bytes");
+        }
+    }
+
+    /**
+     * {@code flock(2)}, retried on EINTR. The lock belongs to the open file description: it holds until every
+     * descriptor of that description is closed, whichever thread took it, and two descriptions of one file
+     * conflict also within one process (unlike the process-wide POSIX record locks of {@code FileChannel.lock}).
+     */
+    public static void flock(int fd, int operation) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            while (true) {
+                long n = raw(state, SYS_FLOCK, fd, operation, 0, 0, 0, 0);
+                if (n != -1 || Downcalls.errno(state) != EINTR) {
+                    check(n, state, "flock", () -> fd + ", " + operation);
+                    return;
+                }
+            }
+        } catch (Throwable t) {
+            throw unexpected("flock", t);
         }
     }
 
