@@ -3,6 +3,7 @@ package dev.panamax.launch;
 import dev.panamax.ContainerSpec;
 import dev.panamax.mount.Filesystem;
 import dev.panamax.program.OverlaySteps;
+import dev.panamax.sys.Errno;
 import dev.panamax.sys.ErrnoException;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
@@ -75,6 +76,10 @@ final class OverlayRoot {
                 cleanup.push("release the image layer pin " + pin, () -> Libc.close(fd));
                 Libc.flock(fd, Libc.LOCK_SH);
             } catch (ErrnoException e) {
+                if (e.errno() == Errno.number("ENOENT")) { // prune deletes a layer's pin with the layer
+                    throw FailureReport.refused(spec, "pin the image's layers", "open", "the pin " + pin
+                            + " is missing: the image's store pruned its layer before this launch", e);
+                }
                 throw FailureReport.parentCall(spec, "pin the image's layer (" + pin + ")", e.call(), e.errno(), e);
             }
         }
