@@ -102,6 +102,15 @@ public record ContainerImage(String name, List<Path> layers, boolean userXattr, 
     /**
      * An image without pins (its layers are the caller's own).
      *
+     * @param name       how messages name the image
+     * @param layers     the read-only layer directories, bottom first, absolute
+     * @param userXattr  the layers' overlay attributes are {@code user.overlay.*}
+     * @param entrypoint the config's {@code Entrypoint}
+     * @param cmd        the config's {@code Cmd}
+     * @param env        the config's {@code Env}
+     * @param workingDir the config's {@code WorkingDir}, or empty
+     * @param user       the config's {@code User} as ids, or empty for root
+     * @param stopSignal the config's {@code StopSignal}, or empty for SIGTERM
      * @throws InvalidSpecException ({@code image.*}) naming the field and the rule
      */
     public ContainerImage(String name, List<Path> layers, boolean userXattr, List<String> entrypoint,

@@ -2,8 +2,7 @@ package dev.panamax.image;
 
 import dev.panamax.sys.Errno;
 import dev.panamax.sys.ErrnoException;
-import dev.panamax.sys.internal.Abi;
-import dev.panamax.sys.internal.Libc;
+import dev.panamax.sys.Flock;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -621,9 +620,9 @@ public final class ImageStore {
      * @return false when the pin is held
      */
     private static boolean removeUnpinned(Path layer, Path pin) throws IOException {
-        int fd;
+        Optional<Flock> held;
         try {
-            fd = Libc.open(pin.toString(), Abi.O_RDONLY | Abi.O_CLOEXEC, 0);
+            held = Flock.tryExclusive(pin);
         } catch (ErrnoException e) {
             if (e.errno() != Errno.number("ENOENT")) {
                 throw new IOException("pin " + pin + ": " + e.getMessage(), e);
@@ -631,20 +630,13 @@ public final class ImageStore {
             StoreFiles.deleteTree(layer);
             return true;
         }
-        try {
-            try {
-                Libc.flock(fd, Libc.LOCK_EX | Libc.LOCK_NB);
-            } catch (ErrnoException e) {
-                if (e.errno() == Errno.number("EWOULDBLOCK")) {
-                    return false;
-                }
-                throw new IOException("pin " + pin + ": " + e.getMessage(), e);
-            }
+        if (held.isEmpty()) {
+            return false;
+        }
+        try (Flock mine = held.get()) {
             StoreFiles.deleteTree(layer);
             Files.deleteIfExists(pin); // while held: a launch waiting on it then finds the layer gone
             return true;
-        } finally {
-            Libc.close(fd);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.panamax.mount.Filesystem;
 import dev.panamax.program.OverlaySteps;
 import dev.panamax.sys.Errno;
 import dev.panamax.sys.ErrnoException;
+import dev.panamax.sys.Flock;
 import dev.panamax.sys.internal.Abi;
 import dev.panamax.sys.internal.Libc;
 
@@ -72,9 +73,8 @@ final class OverlayRoot {
         }
         for (Path pin : root.pins()) {
             try {
-                int fd = Libc.open(pin.toString(), Abi.O_RDONLY | Abi.O_CLOEXEC, 0);
-                cleanup.push("release the image layer pin " + pin, () -> Libc.close(fd));
-                Libc.flock(fd, Libc.LOCK_SH);
+                Flock held = Flock.shared(pin);
+                cleanup.push("release the image layer pin " + pin, held::close);
             } catch (ErrnoException e) {
                 if (e.errno() == Errno.number("ENOENT")) { // prune deletes a layer's pin with the layer
                     throw FailureReport.refused(spec, "pin the image's layers", "open", "the pin " + pin

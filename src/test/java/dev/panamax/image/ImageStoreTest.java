@@ -1,7 +1,6 @@
 package dev.panamax.image;
 
-import dev.panamax.sys.internal.Abi;
-import dev.panamax.sys.internal.Libc;
+import dev.panamax.sys.Flock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -172,15 +171,11 @@ class ImageStoreTest {
         store.record(ref, image(store, layer));
         List<Path> pins = store.image(ref).root().pins();
         assertEquals(List.of(store.pinPath(layer)), pins, "made by image()");
-        int fd = Libc.open(pins.getFirst().toString(), Abi.O_RDONLY | Abi.O_CLOEXEC, 0);
-        try {
-            Libc.flock(fd, Libc.LOCK_SH); // as a launch holds it
+        try (Flock held = Flock.shared(pins.getFirst())) { // as a launch holds it
             assertTrue(store.remove(ref));
             assertEquals(new PruneResult(3, 0, 0, 1), store.prune(), "the blobs go, the layer stays");
             assertTrue(Files.isDirectory(store.layerPath(layer)));
             assertEquals(new PruneResult(0, 0, 0, 1), store.prune(), "its form and pin stay with it");
-        } finally {
-            Libc.close(fd);
         }
         assertEquals(new PruneResult(0, 1, 0, 0), store.prune());
         for (String d : List.of("layers", "forms", "pins")) {
