@@ -609,9 +609,7 @@ public final class RegistryClient {
         if (given != null) {
             return "it refused the " + given;
         }
-        return "it needs credentials (none given" + (authFiles == null ? ""
-                : "; none in " + authFiles.files().stream().map(Path::toString)
-                .collect(java.util.stream.Collectors.joining(", "))) + ")";
+        return "it needs credentials (none given" + (authFiles == null ? "" : "; " + authFiles.nothingFound()) + ")";
     }
 
     /** The Authorization header value a 401 challenge asks for. */
