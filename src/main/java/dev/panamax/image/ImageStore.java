@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,9 @@ import java.util.Set;
  * ROOT/blobs/sha256/.tmp-part-HEX a blob's download until verified (resumed by the next pull)
  * ROOT/locks/HEX.lock            one lock per digest: a blob downloaded, a layer unpacked once, also by JVMs
  * ROOT/forms/HEX                 how layer HEX was unpacked: {@code root} or {@code rootless} (its whiteouts' form)
+ * ROOT/notes/HEX                 the notes of layer HEX's unpacking, one a line, when it has any ({@link #unpackNotes})
  * ROOT/images/NAME               an image record: the manifest digest (NAME: the URL-encoded reference)
+ * ROOT/tmp/                      archives being imported, unpacked for the import's time
  * </pre>
  *
  * <p>Everything is written under a temporary name starting with {@code .tmp-} (a blob after its digest and size
@@ -50,7 +53,7 @@ public final class ImageStore {
     ImageStore(Path root, LayerUnpack unpacker) throws IOException {
         this.root = root;
         this.unpacker = unpacker;
-        for (String dir : List.of("blobs/sha256", "layers", "forms", "locks", "images", "tmp")) {
+        for (String dir : List.of("blobs/sha256", "layers", "forms", "notes", "locks", "images", "tmp")) {
             Files.createDirectories(root.resolve(dir));
         }
         this.lock = StoreLock.of(root.resolve("lock"));
@@ -207,7 +210,8 @@ public final class ImageStore {
 
     /**
      * Unpacks a stored layer blob into {@code layers/HEX} once: under the layer's own lock (threads and JVMs), into a
-     * temporary directory renamed into place when complete; a layer present already is returned as it is.
+     * temporary directory renamed into place when complete; a layer present already is returned as it is. What the
+     * unpacking skipped or dropped is recorded with the layer: {@link #unpackNotes}.
      *
      * @param layer the layer blob's digest (the blob must be stored)
      * @return the layer's directory
@@ -227,11 +231,13 @@ public final class ImageStore {
             Files.createDirectory(tmp);
             try {
                 boolean rootless = unpacker.rootless();
+                List<String> notes;
                 try (InputStream in = Files.newInputStream(blobPath(layer))) {
-                    unpacker.unpack(in, layer, tmp);
+                    notes = unpacker.unpack(in, layer, tmp);
                 } catch (NoSuchFileException e) {
                     throw new IOException("layer " + layer + ": its blob is not stored", e);
                 }
+                writeNotes(layer, notes);
                 writeForm(layer, rootless); // before the layer is in place: a layer in place has its form
                 StoreFiles.move(tmp, target);
             } finally {
@@ -244,16 +250,79 @@ public final class ImageStore {
     }
 
     private void writeForm(Digest layer, boolean rootless) throws IOException {
-        Path file = root.resolve("forms").resolve(layer.hex());
+        replace(root.resolve("forms").resolve(layer.hex()), rootless ? "rootless\n" : "root\n");
+    }
+
+    /** Records a layer's notes, one a line ({@code \} and line breaks escaped); none: no file. */
+    private void writeNotes(Digest layer, List<String> notes) throws IOException {
+        Path file = root.resolve("notes").resolve(layer.hex());
+        if (notes.isEmpty()) {
+            Files.deleteIfExists(file); // a crashed unpack's
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (String note : notes) {
+            text.append(note.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")).append('\n');
+        }
+        replace(file, text.toString());
+    }
+
+    /** Writes a small file under a temporary name and renames it over what the name held. */
+    private static void replace(Path file, String text) throws IOException {
         Path tmp = StoreFiles.tempName(file.getParent());
         try {
-            Files.writeString(tmp, rootless ? "rootless\n" : "root\n", StandardCharsets.US_ASCII,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, // replaces a crashed unpack's
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * What unpacking a layer skipped or dropped, one note each, as {@link LayerUnpacker} says it
+     * ({@link UnpackSummary#notes()}): a device node not made rootless, an extended attribute dropped, owners not
+     * applied rootless. Recorded when the layer is unpacked (a layer unpacked by a store of an earlier version has
+     * none recorded); {@link RegistryClient#pull} also tells them to its {@link PullListener#layerNote}.
+     *
+     * @param layer the layer blob's digest
+     * @return the notes, in the unpacker's order; empty when there are none
+     * @throws IOException if the record cannot be read
+     */
+    public List<String> unpackNotes(Digest layer) throws IOException {
+        Path file = root.resolve("notes").resolve(layer.hex());
+        String text;
+        try {
+            text = new String(StoreFiles.readLimited(file, "layer notes " + layer), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            return List.of();
+        }
+        List<String> notes = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isEmpty()) {
+                notes.add(unescape(line));
+            }
+        }
+        return List.copyOf(notes);
+    }
+
+    /** A note as {@link #writeNotes} escaped it. */
+    private static String unescape(String line) {
+        StringBuilder note = new StringBuilder();
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\\' && i + 1 < line.length()) {
+                char e = line.charAt(++i);
+                note.append(e == 'n' ? '\n' : e == 'r' ? '\r' : e);
+            } else {
+                note.append(c);
+            }
+        }
+        return note.toString();
     }
 
     /**
@@ -305,11 +374,17 @@ public final class ImageStore {
         ImageConfig config = config(record, manifest);
         List<Path> dirs = new ArrayList<>();
         List<Boolean> rootless = new ArrayList<>();
+        Map<Digest, List<String>> notes = new LinkedHashMap<>();
         for (Descriptor layer : manifest.layers()) {
             dirs.add(unpackLayer(layer.digest()));
             rootless.add(unpackedRootless(layer.digest()));
+            List<String> layerNotes = unpackNotes(layer.digest());
+            if (!layerNotes.isEmpty()) {
+                notes.put(layer.digest(), layerNotes);
+            }
         }
-        return new Image(record, config, manifest.layers().stream().map(Descriptor::digest).toList(), dirs, rootless);
+        return new Image(record, config, manifest.layers().stream().map(Descriptor::digest).toList(), dirs, rootless,
+                notes);
     }
 
     /**
@@ -552,7 +627,8 @@ public final class ImageStore {
             int[] debris = {0};
             int blobs = sweep(root.resolve("blobs/sha256"), keep, debris);
             int layers = sweep(root.resolve("layers"), keep, debris);
-            sweep(root.resolve("forms"), keep, debris); // a layer's form goes with it
+            sweep(root.resolve("forms"), keep, debris); // a layer's form and notes go with it
+            sweep(root.resolve("notes"), keep, debris);
             for (String dir : List.of("images", "tmp")) {
                 for (Path p : StoreFiles.children(root.resolve(dir))) {
                     if (dir.equals("tmp") || p.getFileName().toString().startsWith(TMP)) {

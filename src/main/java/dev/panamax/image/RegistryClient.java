@@ -161,7 +161,8 @@ public final class RegistryClient {
         }
 
         /**
-         * A listener told each layer's progress (called from the download threads).
+         * A listener told the image's size, each layer's progress (called from the download threads) and the notes
+         * of each layer's unpacking.
          *
          * @param listener the listener
          * @return this builder
@@ -292,6 +293,8 @@ public final class RegistryClient {
                 throw new IOException(where + ": " + e.getMessage(), e);
             }
             Digest manifestDigest = store.putBlob(doc.bytes);
+            listener.pullStarted(reference, manifest.layers().size(),
+                    manifest.layers().stream().mapToLong(Descriptor::size).sum());
             blob(store, reference, manifest.config(), new PullListener() {
             });
             ImageConfig config;
@@ -304,6 +307,9 @@ public final class RegistryClient {
             downloadAll(store, reference, manifest.layers());
             for (Descriptor layer : manifest.layers()) {
                 store.unpackLayer(layer.digest());
+                for (String note : store.unpackNotes(layer.digest())) {
+                    listener.layerNote(layer.digest(), note);
+                }
             }
             return store.record(reference, manifestDigest);
         }

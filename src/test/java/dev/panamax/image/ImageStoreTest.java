@@ -1,5 +1,6 @@
 package dev.panamax.image;
 
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +97,31 @@ class ImageStoreTest {
         assertEquals(List.of(layer.toString()), Files.readAllLines(log));
         assertEquals("hi", Files.readString(store.layerPath(layer).resolve("hello.txt")));
         assertEquals(List.of(layer.hex()), Fixtures.names(store.root().resolve("layers")));
+    }
+
+    @Test
+    void theNotesOfARootlessUnpackAreRecordedWithTheLayerAndReachTheImage() throws Exception {
+        byte[] devices = new TarBuilder().dir("dev", 0755).device("dev/null", TarConstants.LF_CHR, 1, 3, 0666)
+                .device("dev/odd\nname", TarConstants.LF_BLK, 8, 0, 0600).tar();
+        byte[] plain = new TarBuilder().file("hello.txt", 0644, "hi").tar();
+        Path layout = HandImage.layout(dir.resolve("layout"), "1.0", "{}", plain, devices);
+        ImageStore store = new ImageStore(dir.resolve("store"), new HandImage.FormUnpack(true));
+        ImageRecord record = store.importLayout(layout, "app:1.0");
+        Digest withDevices = Digest.of(devices);
+        List<String> notes = List.of("skipped device node dev/null (1:3): rootless",
+                "skipped device node dev/odd\nname (8:0): rootless");
+        assertEquals(notes, store.unpackNotes(withDevices).stream().filter(n -> n.startsWith("skipped")).toList(),
+                "a note with a line break in its name stays one note");
+        assertEquals(List.of(), store.unpackNotes(Digest.of(plain)).stream().filter(n -> n.startsWith("skipped"))
+                .toList());
+        Image image = store.image(record.reference());
+        assertEquals(store.unpackNotes(withDevices), image.unpackNotes().get(withDevices));
+        assertFalse(Files.exists(store.layerPath(withDevices).resolve("dev/null")));
+
+        store.remove(record.reference());
+        store.prune();
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("notes")), "the notes go with their layer");
+        assertEquals(List.of(), store.unpackNotes(withDevices));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * The tests' layer unpacking until the layer unpacker is merged: GNU tar on the blob (plain or gzip), no Java
@@ -20,7 +21,7 @@ final class TarUnpack implements LayerUnpack {
     }
 
     @Override
-    public void unpack(InputStream layer, Digest digest, Path target) throws IOException {
+    public List<String> unpack(InputStream layer, Digest digest, Path target) throws IOException {
         Path blob = Files.createTempFile("pmx-layer-", ".tar");
         try {
             Files.copy(layer, blob, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -32,5 +33,6 @@ final class TarUnpack implements LayerUnpack {
             Files.writeString(log, digest + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         }
+        return List.of();
     }
 }
