@@ -59,6 +59,8 @@ class PullExampleTest {
                         piped);
             }
             assertFalse(piped.contains("\033["), "no escapes when piped: " + piped);
+            assertTrue(piped.lines().anyMatch(l -> l.matches(java.util.regex.Pattern.quote(ref)
+                    + ": 3 layers, \\d+\\.\\d (kB|MB)")), "the image's size first: " + piped);
             assertTrue(piped.contains("Pulled " + ref + ": manifest " + image.manifest() + ", 3 layers, linux/amd64"),
                     piped);
 
