@@ -35,6 +35,8 @@ import java.util.Set;
  * ROOT/forms/HEX                 how layer HEX was unpacked: {@code root} or {@code rootless} (its whiteouts' form)
  * ROOT/notes/HEX                 the notes of layer HEX's unpacking, one a line, when it has any ({@link #unpackNotes})
  * ROOT/images/NAME               an image record: the manifest digest (NAME: the URL-encoded reference)
+ * ROOT/images/sha256-HEX         the record of a reference too long for a file name: HEX its SHA-256, the
+ *                                reference on the record's second line
  * ROOT/tmp/                      archives being imported, unpacked for the import's time
  * </pre>
  *
@@ -45,6 +47,13 @@ import java.util.Set;
 public final class ImageStore {
     /** The prefix of every name written before it is complete. */
     static final String TMP = ".tmp-";
+    /** The longest file name of an image record (Linux's NAME_MAX): longer references get a hashed name. */
+    static final int RECORD_NAME_MAX = 255;
+    /**
+     * The prefix of a hashed record name: never a URL-encoded reference's (a canonical reference has a {@code /},
+     * encoded {@code %2F}).
+     */
+    private static final String HASHED = "sha256-";
 
     private final Path root;
     private final LayerUnpack unpacker;
@@ -402,9 +411,10 @@ public final class ImageStore {
         }
         Path file = recordPath(reference);
         Path tmp = StoreFiles.tempName(file.getParent());
+        String text = manifest + "\n" + (hashed(file) ? reference + "\n" : "");
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                out.write(java.nio.ByteBuffer.wrap((manifest + "\n").getBytes(StandardCharsets.US_ASCII)));
+                out.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
                 out.force(true); // on disk before the rename makes it the record
             }
             StoreFiles.move(tmp, file);
@@ -414,8 +424,49 @@ public final class ImageStore {
         return new ImageRecord(reference, manifest);
     }
 
-    private Path recordPath(ImageReference reference) {
-        return root.resolve("images").resolve(URLEncoder.encode(reference.toString(), StandardCharsets.UTF_8));
+    /**
+     * The record file of a reference: {@code images/} the URL-encoded reference, or, when that is longer than
+     * {@value #RECORD_NAME_MAX} bytes (a long name with a long tag), {@code images/sha256-HEX} of the reference.
+     */
+    Path recordPath(ImageReference reference) {
+        String encoded = URLEncoder.encode(reference.toString(), StandardCharsets.UTF_8);
+        if (encoded.length() > RECORD_NAME_MAX) {
+            encoded = HASHED + Digest.of(reference.toString().getBytes(StandardCharsets.UTF_8)).hex();
+        }
+        return root.resolve("images").resolve(encoded);
+    }
+
+    private static boolean hashed(Path record) {
+        return record.getFileName().toString().startsWith(HASHED);
+    }
+
+    /**
+     * Reads a record file: the manifest digest on its first line; a hashed one's reference on its second, checked
+     * against the file's name.
+     *
+     * @param reference the reference the file is named after, or null to take it from the name or the file
+     * @throws NoSuchFileException if there is no such record
+     * @throws IOException         naming the file if it is malformed
+     */
+    private ImageRecord readRecord(Path file, ImageReference reference) throws IOException {
+        try {
+            String[] lines = Files.readString(file).split("\n"); // a missing file: NoSuchFileException
+            Digest manifest = Digest.parse(lines[0].strip());
+            if (hashed(file)) {
+                ImageReference stored = ImageReference.parse(lines.length > 1 ? lines[1].strip() : "");
+                if (!recordPath(stored).equals(file) || reference != null && !stored.equals(reference)) {
+                    throw new IllegalArgumentException("holds the reference " + stored + ", not the one its name"
+                            + " is the hash of");
+                }
+                reference = stored;
+            } else if (reference == null) {
+                reference = ImageReference.parse(URLDecoder.decode(file.getFileName().toString(),
+                        StandardCharsets.UTF_8));
+            }
+            return new ImageRecord(reference, manifest);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("image record " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -433,10 +484,7 @@ public final class ImageStore {
                     continue; // a record being written
                 }
                 try {
-                    records.add(new ImageRecord(ImageReference.parse(URLDecoder.decode(name, StandardCharsets.UTF_8)),
-                            Digest.parse(Files.readString(file).strip())));
-                } catch (IllegalArgumentException e) {
-                    throw new IOException("image record " + file + ": " + e.getMessage(), e);
+                    records.add(readRecord(file, null));
                 } catch (NoSuchFileException e) {
                     // removed since listed
                 }
@@ -454,13 +502,10 @@ public final class ImageStore {
      * @throws IOException if the record cannot be read
      */
     public Optional<ImageRecord> find(ImageReference reference) throws IOException {
-        Path file = recordPath(reference);
         try {
-            return Optional.of(new ImageRecord(reference, Digest.parse(Files.readString(file).strip())));
+            return Optional.of(readRecord(recordPath(reference), reference));
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            throw new IOException("image record " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -125,6 +125,41 @@ class ImageStoreTest {
     }
 
     @Test
+    void aReferenceTooLongForAFileNameIsRecordedUnderItsHashAndListedFoundAndRemoved() throws Exception {
+        String registry = "registry.example:5000";
+        String path = "a/".repeat(116) + "a";
+        ImageReference longest = ImageReference.parse(registry + "/" + path + ":" + "t".repeat(128) + "@"
+                + Digest.of(new byte[0]));
+        assertEquals(255, longest.name().length(), "the longest name a reference may have");
+        ImageStore store = store(null);
+        byte[] tar = new TarBuilder().file("hello.txt", 0644, "hi").tar();
+        ImageRecord image = HandImage.store(store, longest.toString(), "{}", tar);
+        ImageRecord app = HandImage.store(store, "app:1.0", "{}", tar);
+        Path legacy = store.root().resolve("images/docker.io%2Flibrary%2Fold%3A2"); // as earlier stores wrote it
+        Files.writeString(legacy, app.manifest() + "\n");
+
+        Path file = store.recordPath(longest);
+        String name = file.getFileName().toString();
+        assertTrue(name.startsWith("sha256-") && name.length() == 7 + 64, name);
+        assertEquals(image.manifest() + "\n" + longest + "\n", Files.readString(file));
+        assertEquals(app.manifest() + "\n",
+                Files.readString(store.root().resolve("images/docker.io%2Flibrary%2Fapp%3A1.0")), "a short reference's record is named and written as before");
+        assertEquals(image, store.find(longest).orElseThrow());
+        assertEquals(List.of(app, new ImageRecord(ImageReference.parse("old:2"), app.manifest()), image),
+                store.list(), "sorted by reference");
+        assertTrue(store.remove(longest));
+        assertFalse(store.find(longest).isPresent());
+        assertEquals(2, store.list().size());
+
+        ImageReference other = ImageReference.parse(registry + "/" + path + ":" + "u".repeat(128));
+        Files.writeString(store.recordPath(other), app.manifest() + "\n" + longest + "\n");
+        IOException e = assertThrows(IOException.class, store::list);
+        assertEquals("image record " + store.recordPath(other) + ": holds the reference " + longest
+                + ", not the one its name is the hash of", e.getMessage());
+        assertThrows(IOException.class, () -> store.find(other));
+    }
+
+    @Test
     void aFailedUnpackLeavesNoLayerDirectory() throws Exception {
         ImageStore store = new ImageStore(dir.resolve("store"), (in, digest, target) -> {
             Files.writeString(target.resolve("half"), "written before the failure");
