@@ -143,7 +143,8 @@ class ImageStoreTest {
         assertTrue(name.startsWith("sha256-") && name.length() == 7 + 64, name);
         assertEquals(image.manifest() + "\n" + longest + "\n", Files.readString(file));
         assertEquals(app.manifest() + "\n",
-                Files.readString(store.root().resolve("images/docker.io%2Flibrary%2Fapp%3A1.0")), "a short reference's record is named and written as before");
+                Files.readString(store.root().resolve("images/docker.io%2Flibrary%2Fapp%3A1.0")),
+                "a short reference's record is named and written as before");
         assertEquals(image, store.find(longest).orElseThrow());
         assertEquals(List.of(app, new ImageRecord(ImageReference.parse("old:2"), app.manifest()), image),
                 store.list(), "sorted by reference");
