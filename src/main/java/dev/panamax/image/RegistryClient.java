@@ -595,6 +595,17 @@ public final class RegistryClient {
             }
         }
 
+        /** Skips by reading, so that the watchdog sees the bytes come. */
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[(int) Math.max(0, Math.min(n, 8192))];
+            long left = n;
+            for (int r; left > 0 && (r = read(buffer, 0, (int) Math.min(left, buffer.length))) > 0; ) {
+                left -= r;
+            }
+            return n - left;
+        }
+
         private IOException failure(IOException e) {
             failed = true;
             return stalled ? new Stalled(e) : e;
@@ -612,7 +623,12 @@ public final class RegistryClient {
     private RegistryException failure(ImageReference ref, HttpResponse<?> response, String what, InputStream body)
             throws IOException {
         int status = response.statusCode();
-        String text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+        String text;
+        try (ReadWatch watch = new ReadWatch(body, readTimeout)) {
+            text = new String(watch.readNBytes(4096), StandardCharsets.UTF_8);
+        } catch (Stalled e) {
+            text = ""; // the status says enough
+        }
         Matcher code = ERROR_CODE.matcher(text);
         String detail = code.find() ? " " + code.group(1) : "";
         if (status == 404) {
@@ -841,8 +857,9 @@ public final class RegistryClient {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private static void discard(HttpResponse<InputStream> response) {
-        try (InputStream in = response.body()) {
+    /** Reads away an answer's body (at most 1 MiB, within the read timeout) and closes it. */
+    private void discard(HttpResponse<InputStream> response) {
+        try (InputStream in = new ReadWatch(response.body(), readTimeout)) {
             in.skip(1 << 20);
         } catch (IOException e) {
             // the connection is dropped instead of reused
