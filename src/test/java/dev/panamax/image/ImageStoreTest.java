@@ -131,7 +131,7 @@ class ImageStoreTest {
         ImageReference longest = ImageReference.parse(registry + "/" + path + ":" + "t".repeat(128) + "@"
                 + Digest.of(new byte[0]));
         assertEquals(255, longest.name().length(), "the longest name a reference may have");
-        ImageStore store = store(null);
+        ImageStore store = ImageStore.open(dir.resolve("store"));
         byte[] tar = new TarBuilder().file("hello.txt", 0644, "hi").tar();
         ImageRecord image = HandImage.store(store, longest.toString(), "{}", tar);
         ImageRecord app = HandImage.store(store, "app:1.0", "{}", tar);

@@ -208,7 +208,7 @@ class RegistryResumeTest {
         Pushed p = push(dir);
         int stall = p.bytes().length / 3;
         try (LocalRegistry registry = p.registry(); RegistryFront front = new RegistryFront(stalling(p, stall, 1))) {
-            ImageStore store = new ImageStore(dir.resolve("store"), new TarUnpack(null));
+            ImageStore store = ImageStore.open(dir.resolve("store"));
             long start = System.nanoTime();
             store.pull(ref(front), RegistryClient.builder().retries(2, Duration.ofMillis(10))
                     .readTimeout(Duration.ofMillis(300)).build());
@@ -227,7 +227,7 @@ class RegistryResumeTest {
         int stall = p.bytes().length / 4;
         try (LocalRegistry registry = p.registry();
              RegistryFront front = new RegistryFront(stalling(p, stall, Integer.MAX_VALUE))) {
-            ImageStore store = new ImageStore(dir.resolve("store"), new TarUnpack(null));
+            ImageStore store = ImageStore.open(dir.resolve("store"));
             RegistryException e = assertThrows(RegistryException.class, () -> store.pull(ref(front),
                     RegistryClient.builder().retries(2, Duration.ofMillis(10)).readTimeout(Duration.ofMillis(200))
                             .build()));
