@@ -86,6 +86,28 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void underACLocaleANameTheJvmCannotExpressFailsTheUnpackNamingTheLocale() throws Exception {
+        Path layer = base.resolve("layer.tar");
+        Files.write(layer, new TarBuilder().file("ok", 0644, "ascii").file("caf\u00e9", 0644, "utf-8").tar());
+        Path target = Files.createDirectory(base.resolve("t"));
+        ProcessBuilder pb = new ProcessBuilder(Fixtures.childJvmCommand(RootlessUnpackProbe.class, layer.toString(),
+                DIGEST, target.toString())).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
+        pb.environment().put("LC_ALL", "C");
+        Process jvm = pb.start();
+        try {
+            String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(jvm.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the child JVM did not end");
+            assertTrue(out.contains("error:dev.panamax.image.UnpackException: layer " + DIGEST + ": entry \"caf"),
+                    out);
+            assertTrue(out.contains(": writing it failed (the JVM cannot express the name as a path: start it with a"
+                    + " UTF-8 locale (LANG=C.UTF-8))"), out);
+        } finally {
+            jvm.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void aLaterEntryReplacesAnEarlierOne() throws IOException {
         Path t = unpack(new TarBuilder().file("a", 0644, "file").dir("a", 0755).file("a/x", 0644, "x")
                 .dir("b", 0755).file("b/y", 0644, "y").file("b", 0600, "now a file")
