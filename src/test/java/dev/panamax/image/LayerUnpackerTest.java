@@ -10,6 +10,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -105,6 +107,44 @@ class LayerUnpackerTest {
         } finally {
             jvm.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * Archives GNU tar wrote (its default GNU format and POSIX pax), with what hand-built layers lack: names and
+     * link targets over 100 bytes (GNU long-name entries, pax path headers) and sparse files (GNU sparse headers,
+     * pax sparse 1.0), unpack to the tree tar itself extracts.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gnu", "pax"})
+    void archivesOfGnuTarWithLongNamesAndSparseFilesUnpackAsTarExtractsThem(String format) throws Exception {
+        Fixtures.assumeTools("tar");
+        Path src = dir("src-" + format);
+        Path deep = Files.createDirectories(src.resolve("d".repeat(60) + "/" + "e".repeat(60)));
+        Files.writeString(deep.resolve("f".repeat(120) + ".txt"), "long name\n");
+        Files.createSymbolicLink(src.resolve("long-link"), Path.of(deep.resolve("f".repeat(120) + ".txt").toString()
+                .substring(src.toString().length() + 1)));
+        try (var sparse = java.nio.channels.FileChannel.open(src.resolve("sparse.img"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            sparse.write(java.nio.ByteBuffer.wrap("start".getBytes(StandardCharsets.UTF_8)), 0);
+            sparse.write(java.nio.ByteBuffer.wrap("middle".getBytes(StandardCharsets.UTF_8)), 3 << 20);
+            sparse.write(java.nio.ByteBuffer.wrap("end".getBytes(StandardCharsets.UTF_8)), (8 << 20) - 3);
+        }
+        Path archive = base.resolve(format + ".tar");
+        Fixtures.run("tar", "--format=" + format, "--sparse", "--numeric-owner", "-C", src.toString(), "-cf",
+                archive.toString(), ".");
+        String listing = Fixtures.run("tar", "-tvf", archive.toString());
+        assertTrue(format.equals("pax") || listing.contains("sparse.img"), listing);
+        byte[] raw = Files.readAllBytes(archive);
+        assertTrue(raw.length < (2 << 20), "tar stored the sparse file's holes as holes: " + raw.length + " bytes");
+
+        Path ours = unpack(raw, "ours-" + format);
+        Path tars = dir("tar-" + format);
+        Fixtures.run("tar", "-C", tars.toString(), "-xf", archive.toString());
+        assertEquals(Trees.listing(tars), Trees.listing(ours));
+        byte[] expanded = Files.readAllBytes(ours.resolve("sparse.img"));
+        assertEquals(8 << 20, expanded.length, "the sparse file's real size");
+        assertArrayEquals(Files.readAllBytes(src.resolve("sparse.img")), expanded, "holes read as zeros, data kept");
+        assertEquals("long name\n", Files.readString(ours.resolve("long-link")), "a long link target followed");
     }
 
     @Test
