@@ -86,8 +86,9 @@ public final class PullImage {
     }
 
     /**
-     * One bar per layer, redrawn in place (cursor up, clear line) at most ten times a second and whenever a layer
-     * ends; the listener's methods come from several download threads, so they draw under one lock.
+     * The image's size first, then one bar per layer, redrawn in place (cursor up, clear line) at most ten times a
+     * second and whenever a layer ends; the listener's methods come from several download threads, so they draw
+     * under one lock. The notes of the layers' unpacking (a device node skipped rootless, ...) are printed at the end.
      */
     static final class Bars implements PullListener {
         private static final int WIDTH = 30;
@@ -96,12 +97,23 @@ public final class PullImage {
         private final PrintStream out;
         private final boolean terminal;
         private final Map<Digest, long[]> layers = new LinkedHashMap<>();
+        private final List<String> notes = new java.util.ArrayList<>();
         private int drawn;
         private long lastDraw;
 
         Bars(PrintStream out, boolean terminal) {
             this.out = out;
             this.terminal = terminal;
+        }
+
+        @Override
+        public synchronized void pullStarted(ImageReference image, int layers, long totalBytes) {
+            out.println(image + ": " + layers + " layers, " + size(totalBytes));
+        }
+
+        @Override
+        public synchronized void layerNote(Digest layer, String note) {
+            notes.add("note: layer " + layer.hex().substring(0, 12) + ": " + note);
         }
 
         @Override
@@ -127,6 +139,7 @@ public final class PullImage {
 
         synchronized void finish() {
             draw(true);
+            notes.forEach(out::println);
             out.flush();
         }
 

@@ -62,6 +62,19 @@ final class AuthFiles {
     }
 
     /**
+     * Where no credentials were found, for a message: {@code none in A, B} naming the files that exist (those
+     * {@link #find} reads), or {@code no credentials file (looked for A, B, C)} when none exists.
+     */
+    String nothingFound() {
+        List<String> read = files.stream().filter(Files::isRegularFile).map(Path::toString).toList();
+        if (!read.isEmpty()) {
+            return "none in " + String.join(", ", read);
+        }
+        return "no credentials file (looked for " + String.join(", ", files.stream().map(Path::toString).toList())
+                + ")";
+    }
+
+    /**
      * The credentials for a registry and repository, or null if no file has them.
      *
      * @throws IOException naming the file and the field of a malformed file (never its content)

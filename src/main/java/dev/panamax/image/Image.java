@@ -24,16 +24,21 @@ public final class Image {
     private final List<Digest> digests;
     private final List<Path> layers;
     private final List<Boolean> rootless;
+    private final Map<Digest, List<String>> notes;
     private final List<Path> pins;
 
-    /** An image whose layers (digests, directories, forms and pin files, bottom first) are unpacked. */
+    /**
+     * An image whose layers (digests, directories, forms and pin files, bottom first) are unpacked, their unpack
+     * notes.
+     */
     Image(ImageRecord record, ImageConfig config, List<Digest> digests, List<Path> layers, List<Boolean> rootless,
-          List<Path> pins) {
+            Map<Digest, List<String>> notes, List<Path> pins) {
         this.record = record;
         this.config = config;
         this.digests = List.copyOf(digests);
         this.layers = List.copyOf(layers);
         this.rootless = List.copyOf(rootless);
+        this.notes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(notes));
         this.pins = List.copyOf(pins);
     }
 
@@ -100,6 +105,16 @@ public final class Image {
      */
     public List<Path> layers() {
         return layers;
+    }
+
+    /**
+     * What unpacking the layers skipped or dropped ({@link ImageStore#unpackNotes}), e.g. {@code skipped device
+     * node dev/null (1:3): rootless}: the image's content a container of it does not see.
+     *
+     * @return the notes by layer digest, bottom layer first, only layers with notes; unmodifiable
+     */
+    public Map<Digest, List<String>> unpackNotes() {
+        return notes;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +37,12 @@ import java.util.Set;
  * ROOT/blobs/sha256/.tmp-part-HEX a blob's download until verified (resumed by the next pull)
  * ROOT/locks/HEX.lock            one lock per digest: a blob downloaded, a layer unpacked once, also by JVMs
  * ROOT/forms/HEX                 how layer HEX was unpacked: {@code root} or {@code rootless} (its overlay xattrs)
+ * ROOT/notes/HEX                 the notes of layer HEX's unpacking, one a line, when it has any ({@link #unpackNotes})
  * ROOT/pins/HEX                  layer HEX's pin: each container running on the layer holds a shared flock(2) on it
  * ROOT/images/NAME               an image record: the manifest digest (NAME: the URL-encoded reference)
+ * ROOT/images/sha256-HEX         the record of a reference too long for a file name: HEX its SHA-256, the
+ *                                reference on the record's second line
+ * ROOT/tmp/                      archives being imported, unpacked for the import's time
  * </pre>
  *
  * <p>Everything is written under a temporary name starting with {@code .tmp-} (a blob after its digest and size
@@ -47,6 +52,13 @@ import java.util.Set;
 public final class ImageStore {
     /** The prefix of every name written before it is complete. */
     static final String TMP = ".tmp-";
+    /** The longest file name of an image record (Linux's NAME_MAX): longer references get a hashed name. */
+    static final int RECORD_NAME_MAX = 255;
+    /**
+     * The prefix of a hashed record name: never a URL-encoded reference's (a canonical reference has a {@code /},
+     * encoded {@code %2F}).
+     */
+    private static final String HASHED = "sha256-";
 
     private final Path root;
     private final LayerUnpack unpacker;
@@ -55,7 +67,7 @@ public final class ImageStore {
     ImageStore(Path root, LayerUnpack unpacker) throws IOException {
         this.root = root;
         this.unpacker = unpacker;
-        for (String dir : List.of("blobs/sha256", "layers", "forms", "locks", "pins", "images", "tmp")) {
+        for (String dir : List.of("blobs/sha256", "layers", "forms", "notes", "locks", "pins", "images", "tmp")) {
             Files.createDirectories(root.resolve(dir));
         }
         this.lock = StoreLock.of(root.resolve("lock"));
@@ -223,7 +235,8 @@ public final class ImageStore {
 
     /**
      * Unpacks a stored layer blob into {@code layers/HEX} once: under the layer's own lock (threads and JVMs), into a
-     * temporary directory renamed into place when complete; a layer present already is returned as it is.
+     * temporary directory renamed into place when complete; a layer present already is returned as it is. What the
+     * unpacking skipped or dropped is recorded with the layer: {@link #unpackNotes}.
      *
      * @param layer the layer blob's digest (the blob must be stored)
      * @return the layer's directory
@@ -243,11 +256,13 @@ public final class ImageStore {
             Files.createDirectory(tmp);
             try {
                 boolean rootless = unpacker.rootless();
+                List<String> notes;
                 try (InputStream in = Files.newInputStream(blobPath(layer))) {
-                    unpacker.unpack(in, layer, tmp);
+                    notes = unpacker.unpack(in, layer, tmp);
                 } catch (NoSuchFileException e) {
                     throw new IOException("layer " + layer + ": its blob is not stored", e);
                 }
+                writeNotes(layer, notes);
                 writeForm(layer, rootless); // before the layer is in place: a layer in place has its form
                 StoreFiles.move(tmp, target);
             } finally {
@@ -260,16 +275,79 @@ public final class ImageStore {
     }
 
     private void writeForm(Digest layer, boolean rootless) throws IOException {
-        Path file = root.resolve("forms").resolve(layer.hex());
+        replace(root.resolve("forms").resolve(layer.hex()), rootless ? "rootless\n" : "root\n");
+    }
+
+    /** Records a layer's notes, one a line ({@code \} and line breaks escaped); none: no file. */
+    private void writeNotes(Digest layer, List<String> notes) throws IOException {
+        Path file = root.resolve("notes").resolve(layer.hex());
+        if (notes.isEmpty()) {
+            Files.deleteIfExists(file); // a crashed unpack's
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (String note : notes) {
+            text.append(note.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")).append('\n');
+        }
+        replace(file, text.toString());
+    }
+
+    /** Writes a small file under a temporary name and renames it over what the name held. */
+    private static void replace(Path file, String text) throws IOException {
         Path tmp = StoreFiles.tempName(file.getParent());
         try {
-            Files.writeString(tmp, rootless ? "rootless\n" : "root\n", StandardCharsets.US_ASCII,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, // replaces a crashed unpack's
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * What unpacking a layer skipped or dropped, one note each, as {@link LayerUnpacker} says it
+     * ({@link UnpackSummary#notes()}): a device node not made rootless, an extended attribute dropped, owners not
+     * applied rootless. Recorded when the layer is unpacked (a layer unpacked by a store of an earlier version has
+     * none recorded); {@link RegistryClient#pull} also tells them to its {@link PullListener#layerNote}.
+     *
+     * @param layer the layer blob's digest
+     * @return the notes, in the unpacker's order; empty when there are none
+     * @throws IOException if the record cannot be read
+     */
+    public List<String> unpackNotes(Digest layer) throws IOException {
+        Path file = root.resolve("notes").resolve(layer.hex());
+        String text;
+        try {
+            text = new String(StoreFiles.readLimited(file, "layer notes " + layer), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            return List.of();
+        }
+        List<String> notes = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isEmpty()) {
+                notes.add(unescape(line));
+            }
+        }
+        return List.copyOf(notes);
+    }
+
+    /** A note as {@link #writeNotes} escaped it. */
+    private static String unescape(String line) {
+        StringBuilder note = new StringBuilder();
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\\' && i + 1 < line.length()) {
+                char e = line.charAt(++i);
+                note.append(e == 'n' ? '\n' : e == 'r' ? '\r' : e);
+            } else {
+                note.append(c);
+            }
+        }
+        return note.toString();
     }
 
     /**
@@ -322,13 +400,18 @@ public final class ImageStore {
         List<Path> dirs = new ArrayList<>();
         List<Boolean> rootless = new ArrayList<>();
         List<Path> pins = new ArrayList<>();
+        Map<Digest, List<String>> notes = new LinkedHashMap<>();
         for (Descriptor layer : manifest.layers()) {
             dirs.add(unpackLayer(layer.digest()));
             rootless.add(unpackedRootless(layer.digest()));
             pins.add(pin(layer.digest()));
+            List<String> layerNotes = unpackNotes(layer.digest());
+            if (!layerNotes.isEmpty()) {
+                notes.put(layer.digest(), layerNotes);
+            }
         }
         return new Image(record, config, manifest.layers().stream().map(Descriptor::digest).toList(), dirs, rootless,
-                pins);
+                notes, pins);
     }
 
     /** A layer's pin file, made if missing (the layer was unpacked before the store had pins, or was pruned). */
@@ -357,9 +440,10 @@ public final class ImageStore {
         }
         Path file = recordPath(reference);
         Path tmp = StoreFiles.tempName(file.getParent());
+        String text = manifest + "\n" + (hashed(file) ? reference + "\n" : "");
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                out.write(java.nio.ByteBuffer.wrap((manifest + "\n").getBytes(StandardCharsets.US_ASCII)));
+                out.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
                 out.force(true); // on disk before the rename makes it the record
             }
             StoreFiles.move(tmp, file);
@@ -369,8 +453,49 @@ public final class ImageStore {
         return new ImageRecord(reference, manifest);
     }
 
-    private Path recordPath(ImageReference reference) {
-        return root.resolve("images").resolve(URLEncoder.encode(reference.toString(), StandardCharsets.UTF_8));
+    /**
+     * The record file of a reference: {@code images/} the URL-encoded reference, or, when that is longer than
+     * {@value #RECORD_NAME_MAX} bytes (a long name with a long tag), {@code images/sha256-HEX} of the reference.
+     */
+    Path recordPath(ImageReference reference) {
+        String encoded = URLEncoder.encode(reference.toString(), StandardCharsets.UTF_8);
+        if (encoded.length() > RECORD_NAME_MAX) {
+            encoded = HASHED + Digest.of(reference.toString().getBytes(StandardCharsets.UTF_8)).hex();
+        }
+        return root.resolve("images").resolve(encoded);
+    }
+
+    private static boolean hashed(Path record) {
+        return record.getFileName().toString().startsWith(HASHED);
+    }
+
+    /**
+     * Reads a record file: the manifest digest on its first line; a hashed one's reference on its second, checked
+     * against the file's name.
+     *
+     * @param reference the reference the file is named after, or null to take it from the name or the file
+     * @throws NoSuchFileException if there is no such record
+     * @throws IOException         naming the file if it is malformed
+     */
+    private ImageRecord readRecord(Path file, ImageReference reference) throws IOException {
+        try {
+            String[] lines = Files.readString(file).split("\n"); // a missing file: NoSuchFileException
+            Digest manifest = Digest.parse(lines[0].strip());
+            if (hashed(file)) {
+                ImageReference stored = ImageReference.parse(lines.length > 1 ? lines[1].strip() : "");
+                if (!recordPath(stored).equals(file) || reference != null && !stored.equals(reference)) {
+                    throw new IllegalArgumentException("holds the reference " + stored + ", not the one its name"
+                            + " is the hash of");
+                }
+                reference = stored;
+            } else if (reference == null) {
+                reference = ImageReference.parse(URLDecoder.decode(file.getFileName().toString(),
+                        StandardCharsets.UTF_8));
+            }
+            return new ImageRecord(reference, manifest);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("image record " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -388,10 +513,7 @@ public final class ImageStore {
                     continue; // a record being written
                 }
                 try {
-                    records.add(new ImageRecord(ImageReference.parse(URLDecoder.decode(name, StandardCharsets.UTF_8)),
-                            Digest.parse(Files.readString(file).strip())));
-                } catch (IllegalArgumentException e) {
-                    throw new IOException("image record " + file + ": " + e.getMessage(), e);
+                    records.add(readRecord(file, null));
                 } catch (NoSuchFileException e) {
                     // removed since listed
                 }
@@ -409,13 +531,10 @@ public final class ImageStore {
      * @throws IOException if the record cannot be read
      */
     public Optional<ImageRecord> find(ImageReference reference) throws IOException {
-        Path file = recordPath(reference);
         try {
-            return Optional.of(new ImageRecord(reference, Digest.parse(Files.readString(file).strip())));
+            return Optional.of(readRecord(recordPath(reference), reference));
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            throw new IOException("image record " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -593,12 +712,13 @@ public final class ImageStore {
                 if (removeUnpinned(layer, root.resolve("pins").resolve(name))) {
                     layers++;
                 } else {
-                    keep.add(name); // its form and pin stay with it
+                    keep.add(name); // its form, notes and pin stay with it
                     inUse++;
                 }
             }
             sweep(root.resolve("layers"), keep, debris);
-            sweep(root.resolve("forms"), keep, debris); // a layer's form goes with it
+            sweep(root.resolve("forms"), keep, debris); // a layer's form, notes and pin go with it
+            sweep(root.resolve("notes"), keep, debris);
             sweep(root.resolve("pins"), keep, debris);
             for (String dir : List.of("images", "tmp")) {
                 for (Path p : StoreFiles.children(root.resolve(dir))) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How the store turns a layer blob into a directory: {@link #SECURE}, the one call into {@link LayerUnpacker}
@@ -13,7 +14,7 @@ import java.nio.file.Path;
 interface LayerUnpack {
     /** The store's unpacker: {@link LayerUnpacker} with the options for this process's privileges. */
     LayerUnpack SECURE = (layer, digest, target) -> LayerUnpacker.unpack(layer, digest.toString(), target,
-            unprivileged() ? UnpackOptions.rootlessDefaults() : UnpackOptions.root());
+            unprivileged() ? UnpackOptions.rootlessDefaults() : UnpackOptions.root()).notes();
 
     /**
      * Unpacks a layer (tar, gzip or zstd) into an empty directory.
@@ -21,9 +22,10 @@ interface LayerUnpack {
      * @param layer  the blob's bytes as stored
      * @param digest the blob's digest, for messages
      * @param target the empty directory to fill
+     * @return the notes on what the layer holds that was skipped or dropped ({@link UnpackSummary#notes()})
      * @throws IOException if reading or writing fails, or the layer is refused
      */
-    void unpack(InputStream layer, Digest digest, Path target) throws IOException;
+    List<String> unpack(InputStream layer, Digest digest, Path target) throws IOException;
 
     /**
      * Whether {@link #unpack} writes opaque directories in the rootless form ({@code user.overlay.*}); the store

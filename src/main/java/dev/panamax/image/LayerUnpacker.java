@@ -70,41 +70,75 @@ public final class LayerUnpacker {
      * @return what was unpacked, with notes on what was skipped
      * @throws UnpackException if the layer breaks a rule, is malformed, or a write fails; delete {@code targetDir}
      * @throws IOException     if reading {@code layer} fails
+     * @throws IllegalStateException if Commons Compress or aircompressor is missing ({@link ImageSupport#require()})
      */
     public static UnpackSummary unpack(InputStream layer, String layerDigest, Path targetDir, UnpackOptions options)
             throws IOException {
+        ImageSupport.require();
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(layerDigest, "layerDigest");
         Objects.requireNonNull(targetDir, "targetDir");
         Objects.requireNonNull(options, "options");
-        InputStream plain = decompress(new BufferedInputStream(new NonClosing(layer), 1 << 16), layerDigest);
-        BeneathDirectory root;
-        try {
-            root = BeneathDirectory.open(targetDir);
-        } catch (ErrnoException e) {
-            throw new UnpackException(layerDigest, null, Rule.WRITE_FAILED, "target directory " + targetDir, e);
-        }
-        HeaderBudget budget = new HeaderBudget(plain, layerDigest);
-        try (root; budget; TarArchiveInputStream tar = new TarArchiveInputStream(budget)) {
-            LayerWriter writer = new LayerWriter(root, layerDigest, options);
-            for (TarArchiveEntry entry = next(tar, budget); entry != null; entry = next(tar, budget)) {
-                writer.write(entry, tar);
-            }
-            writer.finish();
-            return writer.summary();
-        }
+        return Tar.unpack(layer, layerDigest, targetDir, options);
     }
 
-    private static TarArchiveEntry next(TarArchiveInputStream tar, HeaderBudget budget) throws UnpackException {
-        budget.arm();
-        try {
-            return tar.getNextEntry();
-        } catch (UnpackException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new UnpackException(budget.layerDigest, null, Rule.MALFORMED, e.getMessage(), e);
-        } finally {
-            budget.disarm();
+    /**
+     * The code that touches Commons Compress and aircompressor, in a class of its own: loading it needs their
+     * classes (the verifier checks its calls against them), so it is loaded only after {@link ImageSupport#require}.
+     */
+    private static final class Tar {
+        private Tar() {
+        }
+
+        static UnpackSummary unpack(InputStream layer, String layerDigest, Path targetDir, UnpackOptions options)
+                throws IOException {
+            InputStream plain = decompress(new BufferedInputStream(new NonClosing(layer), 1 << 16), layerDigest);
+            BeneathDirectory root;
+            try {
+                root = BeneathDirectory.open(targetDir);
+            } catch (ErrnoException e) {
+                throw new UnpackException(layerDigest, null, Rule.WRITE_FAILED, "target directory " + targetDir, e);
+            }
+            HeaderBudget budget = new HeaderBudget(plain, layerDigest);
+            try (root; budget; TarArchiveInputStream tar = new TarArchiveInputStream(budget)) {
+                LayerWriter writer = new LayerWriter(root, layerDigest, options);
+                for (TarArchiveEntry entry = next(tar, budget); entry != null; entry = next(tar, budget)) {
+                    writer.write(entry, tar);
+                }
+                writer.finish();
+                return writer.summary();
+            }
+        }
+
+        private static TarArchiveEntry next(TarArchiveInputStream tar, HeaderBudget budget) throws UnpackException {
+            budget.arm();
+            try {
+                return tar.getNextEntry();
+            } catch (UnpackException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new UnpackException(budget.layerDigest, null, Rule.MALFORMED, e.getMessage(), e);
+            } finally {
+                budget.disarm();
+            }
+        }
+
+        /** The tar stream inside {@code in}, by magic bytes: gzip, zstd or (anything else) plain. */
+        private static InputStream decompress(BufferedInputStream in, String layerDigest) throws IOException {
+            in.mark(ZSTD.length);
+            byte[] magic = in.readNBytes(ZSTD.length);
+            in.reset();
+            try {
+                if (startsWith(magic, GZIP)) {
+                    return new GZIPInputStream(in, 1 << 16);
+                }
+                if (startsWith(magic, ZSTD)) {
+                    return new Malformed(new ZstdInputStream(in), layerDigest);
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new UnpackException(layerDigest, null, Rule.MALFORMED, e.getMessage(), e);
+            }
+            return in;
         }
     }
 
@@ -151,24 +185,6 @@ public final class LayerUnpacker {
                         + " bytes read to find one entry", null);
             }
         }
-    }
-
-    /** The tar stream inside {@code in}, by magic bytes: gzip, zstd or (anything else) plain. */
-    private static InputStream decompress(BufferedInputStream in, String layerDigest) throws IOException {
-        in.mark(ZSTD.length);
-        byte[] magic = in.readNBytes(ZSTD.length);
-        in.reset();
-        try {
-            if (startsWith(magic, GZIP)) {
-                return new GZIPInputStream(in, 1 << 16);
-            }
-            if (startsWith(magic, ZSTD)) {
-                return new Malformed(new ZstdInputStream(in), layerDigest);
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new UnpackException(layerDigest, null, Rule.MALFORMED, e.getMessage(), e);
-        }
-        return in;
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

@@ -42,8 +42,9 @@ import java.util.regex.Pattern;
  * <p>Blobs: each is downloaded under its digest's lock (threads and JVMs: one downloads, the others then find it
  * stored) into a partial file named after its digest; a download cut off, or left by a JVM that was killed, is
  * resumed with {@code Range: bytes=N-} (a registry answering 200 instead is read from the start), and the blob is
- * renamed into place only once its size and its digest over all its bytes are right. Progress goes to a
- * {@link PullListener}.
+ * renamed into place only once its size and its digest over all its bytes are right. A body that stalls (no byte
+ * for the {@link Builder#readTimeout read timeout}) is cut off by the client and resumed the same way. Progress
+ * goes to a {@link PullListener}.
  *
  * <p>Authentication: anonymous; Basic with the credentials given for a registry or found in the credentials files
  * ({@link Builder#credentialsFromAuthFiles()}); the Bearer token flow on a 401 with
@@ -74,6 +75,7 @@ public final class RegistryClient {
     private final int retries;
     private final Duration backoff;
     private final Duration timeout;
+    private final Duration readTimeout;
     /** Authorization header values by registry and repository, learned from 401 answers. */
     private final Map<String, String> authorization = new ConcurrentHashMap<>();
 
@@ -85,6 +87,7 @@ public final class RegistryClient {
         this.retries = b.retries;
         this.backoff = b.backoff;
         this.timeout = b.timeout;
+        this.readTimeout = b.readTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(b.timeout).followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
@@ -92,7 +95,8 @@ public final class RegistryClient {
     /**
      * A builder for a client.
      *
-     * @return a builder: anonymous, TLS except for the loopback, 3 retries from 200 ms backoff
+     * @return a builder: anonymous, TLS except for the loopback, 3 retries from 200 ms backoff, a 30 s timeout for
+     *         connections and answers' headers, a 60 s read timeout
      * @throws IllegalStateException if {@code java.net.http} or the image libraries are not available
      */
     public static Builder builder() {
@@ -105,7 +109,7 @@ public final class RegistryClient {
         return new Builder();
     }
 
-    /** Options of a {@link RegistryClient}. */
+    /** Options of a {@link RegistryClient}: see {@link RegistryClient#builder()} for the defaults. */
     public static final class Builder {
         private final Map<String, AuthFiles.Credential> credentials = new HashMap<>();
         private AuthFiles authFiles;
@@ -115,6 +119,7 @@ public final class RegistryClient {
         private int retries = 3;
         private Duration backoff = Duration.ofMillis(200);
         private Duration timeout = Duration.ofSeconds(30);
+        private Duration readTimeout = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -156,7 +161,8 @@ public final class RegistryClient {
         }
 
         /**
-         * A listener told each layer's progress (called from the download threads).
+         * A listener told the image's size, each layer's progress (called from the download threads) and the notes
+         * of each layer's unpacking.
          *
          * @param listener the listener
          * @return this builder
@@ -202,6 +208,24 @@ public final class RegistryClient {
          */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * The longest wait for the next bytes of an answer's body: a blob download (or a manifest) that receives
+         * nothing for this long is cut off. A blob's attempt then counts as a download cut off: it is retried as
+         * often as {@link #retries} says, resuming with {@code Range} from the bytes it kept; after the retries the
+         * pull fails with a {@link RegistryException} naming the registry, the blob and this timeout.
+         *
+         * @param readTimeout the idle time allowed while reading a body (default 60 s)
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder readTimeout(Duration readTimeout) {
+            if (readTimeout.isNegative() || readTimeout.isZero()) {
+                throw new IllegalArgumentException("readTimeout: " + readTimeout + " is not positive");
+            }
+            this.readTimeout = readTimeout;
             return this;
         }
 
@@ -269,6 +293,8 @@ public final class RegistryClient {
                 throw new IOException(where + ": " + e.getMessage(), e);
             }
             Digest manifestDigest = store.putBlob(doc.bytes);
+            listener.pullStarted(reference, manifest.layers().size(),
+                    manifest.layers().stream().mapToLong(Descriptor::size).sum());
             blob(store, reference, manifest.config(), new PullListener() {
             });
             ImageConfig config;
@@ -281,6 +307,9 @@ public final class RegistryClient {
             downloadAll(store, reference, manifest.layers());
             for (Descriptor layer : manifest.layers()) {
                 store.unpackLayer(layer.digest());
+                for (String note : store.unpackNotes(layer.digest())) {
+                    listener.layerNote(layer.digest(), note);
+                }
             }
             return store.record(reference, manifestDigest);
         }
@@ -304,7 +333,12 @@ public final class RegistryClient {
                 throw new IOException("registry " + ref.registry() + ": " + what + " is " + length
                         + " bytes, more than the limit of " + Json.MAX_DOCUMENT);
             }
-            byte[] bytes = in.readNBytes(Json.MAX_DOCUMENT + 1);
+            byte[] bytes;
+            try (ReadWatch watch = new ReadWatch(in, readTimeout)) {
+                bytes = watch.readNBytes(Json.MAX_DOCUMENT + 1);
+            } catch (Stalled e) {
+                throw timedOut(e, ref, what, 1, -1);
+            }
             if (bytes.length > Json.MAX_DOCUMENT) {
                 throw new IOException("registry " + ref.registry() + ": " + what + " is more than the limit of "
                         + Json.MAX_DOCUMENT + " bytes");
@@ -435,11 +469,14 @@ public final class RegistryClient {
                             } else if (status != 200 && status != 206) {
                                 throw failure(ref, response, what, in);
                             }
-                            body = new ReadWatch(in);
-                            byte[] buffer = new byte[64 * 1024];
-                            for (int n; (n = body.read(buffer)) >= 0; ) {
-                                part.write(buffer, n);
-                                progress.bytes(d.digest(), part.length(), d.size());
+                            ReadWatch watch = new ReadWatch(in, readTimeout);
+                            body = watch;
+                            try (watch) {
+                                byte[] buffer = new byte[64 * 1024];
+                                for (int n; (n = watch.read(buffer)) >= 0; ) {
+                                    part.write(buffer, n);
+                                    progress.bytes(d.digest(), part.length(), d.size());
+                                }
                             }
                         }
                     }
@@ -460,6 +497,9 @@ public final class RegistryClient {
                     if (e instanceof RegistryException) {
                         throw e;
                     }
+                    if (e instanceof Stalled stalled) {
+                        throw timedOut(stalled, ref, what, attempt, part.length());
+                    }
                     throw new IOException("registry " + ref.registry() + ": pull " + ref + ": " + e.getMessage()
                             + (body != null && body.failed ? " (" + what + ", after " + attempt + " attempts, "
                             + part.length() + " bytes kept to resume)" : ""), e);
@@ -474,32 +514,108 @@ public final class RegistryClient {
         return m.lookingAt() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    /** A stream that remembers whether reading it failed (the connection), as opposed to what read it. */
-    private static final class ReadWatch extends FilterInputStream {
-        boolean failed;
+    /**
+     * The error for a body that stalled (the last of {@code attempts}): names the registry, the reference, the
+     * manifest or blob and the read timeout.
+     *
+     * @param kept the bytes of a blob kept to resume, or -1 for a manifest
+     */
+    private RegistryException timedOut(Stalled e, ImageReference ref, String what, int attempts, long kept) {
+        return new RegistryException("registry " + ref.registry() + ": pull " + ref + ": " + what + ": no data for "
+                + text(readTimeout) + " (the read timeout)" + (kept < 0 ? "" : ", after " + attempts + " attempts, "
+                + kept + " bytes kept to resume"), 0, e);
+    }
 
-        ReadWatch(InputStream in) {
+    /** A duration as people write it: {@code 60 s}, {@code 300 ms}. */
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** Why a body read failed: no byte for the read timeout, so the {@link ReadWatch} closed it. */
+    private static final class Stalled extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Stalled(IOException closed) {
+            super("no data for the read timeout", closed);
+        }
+    }
+
+    /**
+     * A response body that remembers whether reading it failed (the connection), as opposed to what read it, and
+     * that a watchdog (a virtual thread) closes once no byte has arrived for the read timeout, which ends a read
+     * blocked on a stalled connection with a {@link Stalled} failure. Closing it stops the watchdog.
+     */
+    private static final class ReadWatch extends FilterInputStream {
+        private final long idleNanos;
+        private final Thread watchdog;
+        private volatile long lastRead = System.nanoTime();
+        private volatile boolean ended;
+        boolean failed;
+        volatile boolean stalled;
+
+        ReadWatch(InputStream in, Duration readTimeout) {
             super(in);
+            this.idleNanos = readTimeout.toNanos();
+            this.watchdog = Thread.ofVirtual().name("registry-read-timeout").start(this::watch);
+        }
+
+        private void watch() {
+            try {
+                for (long idle; (idle = System.nanoTime() - lastRead) < idleNanos; ) {
+                    Thread.sleep(Duration.ofNanos(idleNanos - idle));
+                }
+                if (!ended) {
+                    stalled = true;
+                    in.close(); // the HttpClient's stream: a read blocked in it throws at once
+                }
+            } catch (InterruptedException | IOException e) {
+                // closed by its reader: nothing left to watch
+            }
         }
 
         @Override
         public int read() throws IOException {
             try {
-                return super.read();
+                int b = super.read();
+                lastRead = System.nanoTime();
+                return b;
             } catch (IOException e) {
-                failed = true;
-                throw e;
+                throw failure(e);
             }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                return super.read(b, off, len);
+                int n = super.read(b, off, len);
+                lastRead = System.nanoTime();
+                return n;
             } catch (IOException e) {
-                failed = true;
-                throw e;
+                throw failure(e);
             }
+        }
+
+        /** Skips by reading, so that the watchdog sees the bytes come. */
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[(int) Math.max(0, Math.min(n, 8192))];
+            long left = n;
+            for (int r; left > 0 && (r = read(buffer, 0, (int) Math.min(left, buffer.length))) > 0; ) {
+                left -= r;
+            }
+            return n - left;
+        }
+
+        private IOException failure(IOException e) {
+            failed = true;
+            return stalled ? new Stalled(e) : e;
+        }
+
+        @Override
+        public void close() throws IOException {
+            ended = true;
+            watchdog.interrupt();
+            super.close();
         }
     }
 
@@ -507,7 +623,12 @@ public final class RegistryClient {
     private RegistryException failure(ImageReference ref, HttpResponse<?> response, String what, InputStream body)
             throws IOException {
         int status = response.statusCode();
-        String text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+        String text;
+        try (ReadWatch watch = new ReadWatch(body, readTimeout)) {
+            text = new String(watch.readNBytes(4096), StandardCharsets.UTF_8);
+        } catch (Stalled e) {
+            text = ""; // the status says enough
+        }
         Matcher code = ERROR_CODE.matcher(text);
         String detail = code.find() ? " " + code.group(1) : "";
         if (status == 404) {
@@ -609,9 +730,7 @@ public final class RegistryClient {
         if (given != null) {
             return "it refused the " + given;
         }
-        return "it needs credentials (none given" + (authFiles == null ? ""
-                : "; none in " + authFiles.files().stream().map(Path::toString)
-                .collect(java.util.stream.Collectors.joining(", "))) + ")";
+        return "it needs credentials (none given" + (authFiles == null ? "" : "; " + authFiles.nothingFound()) + ")";
     }
 
     /** The Authorization header value a 401 challenge asks for. */
@@ -738,8 +857,9 @@ public final class RegistryClient {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private static void discard(HttpResponse<InputStream> response) {
-        try (InputStream in = response.body()) {
+    /** Reads away an answer's body (at most 1 MiB, within the read timeout) and closes it. */
+    private void discard(HttpResponse<InputStream> response) {
+        try (InputStream in = new ReadWatch(response.body(), readTimeout)) {
             in.skip(1 << 20);
         } catch (IOException e) {
             // the connection is dropped instead of reused

@@ -76,6 +76,10 @@ class AuthFilesTest {
                 "XDG_RUNTIME_DIR", "relative/run"), dir.resolve("home"));
         assertEquals(List.of(dir.resolve("none.json"), dir.resolve("home/.docker/config.json")), files.files());
         assertNull(files.find("a.example", "app"));
+        assertEquals("no credentials file (looked for " + dir.resolve("none.json") + ", "
+                + dir.resolve("home/.docker/config.json") + ")", files.nothingFound());
+        Path docker = write("home/.docker/config.json", "{\"auths\":{}}");
+        assertEquals("none in " + docker, files.nothingFound(), "only the files read are named");
     }
 
     @Test

@@ -27,9 +27,10 @@ final class Fixtures {
      */
     static LayerUnpack logged(Path log) {
         return (layer, digest, target) -> {
-            LayerUnpack.SECURE.unpack(layer, digest, target);
+            List<String> notes = LayerUnpack.SECURE.unpack(layer, digest, target);
             Files.writeString(log, digest + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
+            return notes;
         };
     }
 

@@ -19,9 +19,9 @@ final class HandImage {
     /** A layer blob unpacked with {@link LayerUnpacker} in one form, which it reports to the store. */
     record FormUnpack(boolean rootless) implements LayerUnpack {
         @Override
-        public void unpack(java.io.InputStream layer, Digest digest, Path target) throws IOException {
-            LayerUnpacker.unpack(layer, digest.toString(), target,
-                    rootless ? UnpackOptions.rootlessDefaults() : UnpackOptions.root());
+        public List<String> unpack(java.io.InputStream layer, Digest digest, Path target) throws IOException {
+            return LayerUnpacker.unpack(layer, digest.toString(), target,
+                    rootless ? UnpackOptions.rootlessDefaults() : UnpackOptions.root()).notes();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.panamax.image;
 
 import dev.panamax.sys.Flock;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +98,67 @@ class ImageStoreTest {
         assertEquals(List.of(layer.toString()), Files.readAllLines(log));
         assertEquals("hi", Files.readString(store.layerPath(layer).resolve("hello.txt")));
         assertEquals(List.of(layer.hex()), Fixtures.names(store.root().resolve("layers")));
+    }
+
+    @Test
+    void theNotesOfARootlessUnpackAreRecordedWithTheLayerAndReachTheImage() throws Exception {
+        byte[] devices = new TarBuilder().dir("dev", 0755).device("dev/null", TarConstants.LF_CHR, 1, 3, 0666)
+                .device("dev/odd\nname", TarConstants.LF_BLK, 8, 0, 0600).tar();
+        byte[] plain = new TarBuilder().file("hello.txt", 0644, "hi").tar();
+        Path layout = HandImage.layout(dir.resolve("layout"), "1.0", "{}", plain, devices);
+        ImageStore store = new ImageStore(dir.resolve("store"), new HandImage.FormUnpack(true));
+        ImageRecord record = store.importLayout(layout, "app:1.0");
+        Digest withDevices = Digest.of(devices);
+        List<String> notes = List.of("skipped device node dev/null (1:3): rootless",
+                "skipped device node dev/odd\nname (8:0): rootless");
+        assertEquals(notes, store.unpackNotes(withDevices).stream().filter(n -> n.startsWith("skipped")).toList(),
+                "a note with a line break in its name stays one note");
+        assertEquals(List.of(), store.unpackNotes(Digest.of(plain)).stream().filter(n -> n.startsWith("skipped"))
+                .toList());
+        Image image = store.image(record.reference());
+        assertEquals(store.unpackNotes(withDevices), image.unpackNotes().get(withDevices));
+        assertFalse(Files.exists(store.layerPath(withDevices).resolve("dev/null")));
+
+        store.remove(record.reference());
+        store.prune();
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("notes")), "the notes go with their layer");
+        assertEquals(List.of(), store.unpackNotes(withDevices));
+    }
+
+    @Test
+    void aReferenceTooLongForAFileNameIsRecordedUnderItsHashAndListedFoundAndRemoved() throws Exception {
+        String registry = "registry.example:5000";
+        String path = "a/".repeat(116) + "a";
+        ImageReference longest = ImageReference.parse(registry + "/" + path + ":" + "t".repeat(128) + "@"
+                + Digest.of(new byte[0]));
+        assertEquals(255, longest.name().length(), "the longest name a reference may have");
+        ImageStore store = ImageStore.open(dir.resolve("store"));
+        byte[] tar = new TarBuilder().file("hello.txt", 0644, "hi").tar();
+        ImageRecord image = HandImage.store(store, longest.toString(), "{}", tar);
+        ImageRecord app = HandImage.store(store, "app:1.0", "{}", tar);
+        Path legacy = store.root().resolve("images/docker.io%2Flibrary%2Fold%3A2"); // as earlier stores wrote it
+        Files.writeString(legacy, app.manifest() + "\n");
+
+        Path file = store.recordPath(longest);
+        String name = file.getFileName().toString();
+        assertTrue(name.startsWith("sha256-") && name.length() == 7 + 64, name);
+        assertEquals(image.manifest() + "\n" + longest + "\n", Files.readString(file));
+        assertEquals(app.manifest() + "\n",
+                Files.readString(store.root().resolve("images/docker.io%2Flibrary%2Fapp%3A1.0")),
+                "a short reference's record is named and written as before");
+        assertEquals(image, store.find(longest).orElseThrow());
+        assertEquals(List.of(app, new ImageRecord(ImageReference.parse("old:2"), app.manifest()), image),
+                store.list(), "sorted by reference");
+        assertTrue(store.remove(longest));
+        assertFalse(store.find(longest).isPresent());
+        assertEquals(2, store.list().size());
+
+        ImageReference other = ImageReference.parse(registry + "/" + path + ":" + "u".repeat(128));
+        Files.writeString(store.recordPath(other), app.manifest() + "\n" + longest + "\n");
+        IOException e = assertThrows(IOException.class, store::list);
+        assertEquals("image record " + store.recordPath(other) + ": holds the reference " + longest
+                + ", not the one its name is the hash of", e.getMessage());
+        assertThrows(IOException.class, () -> store.find(other));
     }
 
     @Test

@@ -10,6 +10,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -83,6 +85,66 @@ class LayerUnpackerTest {
                 "the JVM's file name encoding is not UTF-8 (a C or POSIX locale): it cannot name such files");
         Path t = unpack(new TarBuilder().file("caf\u00e9/na\u00efve \u2713", 0644, "utf-8").tar(), "t");
         assertEquals("utf-8", Files.readString(t.resolve("caf\u00e9/na\u00efve \u2713")), "a UTF-8 name (PAX path)");
+    }
+
+    @Test
+    void underACLocaleANameTheJvmCannotExpressFailsTheUnpackNamingTheLocale() throws Exception {
+        Path layer = base.resolve("layer.tar");
+        Files.write(layer, new TarBuilder().file("ok", 0644, "ascii").file("caf\u00e9", 0644, "utf-8").tar());
+        Path target = Files.createDirectory(base.resolve("t"));
+        ProcessBuilder pb = new ProcessBuilder(Fixtures.childJvmCommand(RootlessUnpackProbe.class, layer.toString(),
+                DIGEST, target.toString())).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
+        pb.environment().put("LC_ALL", "C");
+        Process jvm = pb.start();
+        try {
+            String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(jvm.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the child JVM did not end");
+            assertTrue(out.contains("error:dev.panamax.image.UnpackException: layer " + DIGEST + ": entry \"caf"),
+                    out);
+            assertTrue(out.contains(": writing it failed (the JVM cannot express the name as a path: start it with a"
+                    + " UTF-8 locale (LANG=C.UTF-8))"), out);
+        } finally {
+            jvm.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * Archives GNU tar wrote (its default GNU format and POSIX pax), with what hand-built layers lack: names and
+     * link targets over 100 bytes (GNU long-name entries, pax path headers) and sparse files (GNU sparse headers,
+     * pax sparse 1.0), unpack to the tree tar itself extracts.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gnu", "pax"})
+    void archivesOfGnuTarWithLongNamesAndSparseFilesUnpackAsTarExtractsThem(String format) throws Exception {
+        Fixtures.assumeTools("tar");
+        Path src = dir("src-" + format);
+        Path deep = Files.createDirectories(src.resolve("d".repeat(60) + "/" + "e".repeat(60)));
+        Files.writeString(deep.resolve("f".repeat(120) + ".txt"), "long name\n");
+        Files.createSymbolicLink(src.resolve("long-link"), Path.of(deep.resolve("f".repeat(120) + ".txt").toString()
+                .substring(src.toString().length() + 1)));
+        try (var sparse = java.nio.channels.FileChannel.open(src.resolve("sparse.img"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            sparse.write(java.nio.ByteBuffer.wrap("start".getBytes(StandardCharsets.UTF_8)), 0);
+            sparse.write(java.nio.ByteBuffer.wrap("middle".getBytes(StandardCharsets.UTF_8)), 3 << 20);
+            sparse.write(java.nio.ByteBuffer.wrap("end".getBytes(StandardCharsets.UTF_8)), (8 << 20) - 3);
+        }
+        Path archive = base.resolve(format + ".tar");
+        Fixtures.run("tar", "--format=" + format, "--sparse", "--numeric-owner", "-C", src.toString(), "-cf",
+                archive.toString(), ".");
+        String listing = Fixtures.run("tar", "-tvf", archive.toString());
+        assertTrue(format.equals("pax") || listing.contains("sparse.img"), listing);
+        byte[] raw = Files.readAllBytes(archive);
+        assertTrue(raw.length < (2 << 20), "tar stored the sparse file's holes as holes: " + raw.length + " bytes");
+
+        Path ours = unpack(raw, "ours-" + format);
+        Path tars = dir("tar-" + format);
+        Fixtures.run("tar", "-C", tars.toString(), "-xf", archive.toString());
+        assertEquals(Trees.listing(tars), Trees.listing(ours));
+        byte[] expanded = Files.readAllBytes(ours.resolve("sparse.img"));
+        assertEquals(8 << 20, expanded.length, "the sparse file's real size");
+        assertArrayEquals(Files.readAllBytes(src.resolve("sparse.img")), expanded, "holes read as zeros, data kept");
+        assertEquals("long name\n", Files.readString(ours.resolve("long-link")), "a long link target followed");
     }
 
     @Test

@@ -61,6 +61,8 @@ class PullExampleTest {
             assertFalse(piped.contains("\033["), "no escapes when piped: " + piped);
             Platform platform = store.config(image).platform(); // umoci's: this machine's (arm64 without v8)
             assertTrue(Platform.current().matches(platform), platform + " on " + Platform.current());
+            assertTrue(piped.lines().anyMatch(l -> l.matches(java.util.regex.Pattern.quote(ref)
+                    + ": 3 layers, \\d+\\.\\d (kB|MB)")), "the image's size first: " + piped);
             assertTrue(piped.contains("Pulled " + ref + ": manifest " + image.manifest() + ", 3 layers, " + platform),
                     piped);
 

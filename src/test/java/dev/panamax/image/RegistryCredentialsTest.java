@@ -78,8 +78,15 @@ class RegistryCredentialsTest {
             store.remove(ref);
             RegistryException none = assertThrows(RegistryException.class, () -> store.pull(ref,
                     RegistryClient.builder().credentialsFromAuthFiles(env2, home).build()));
-            assertTrue(none.getMessage().contains("it needs credentials (none given; none in " + explicit + ", "
-                    + docker + ")"), none.getMessage());
+            assertTrue(none.getMessage().contains("it needs credentials (none given; none in " + explicit + ")"),
+                    "only the file that exists is named: " + none.getMessage());
+
+            // no file at all: said so, with where it looked
+            Files.delete(explicit);
+            RegistryException noFile = assertThrows(RegistryException.class, () -> store.pull(ref,
+                    RegistryClient.builder().credentialsFromAuthFiles(env2, home).build()));
+            assertTrue(noFile.getMessage().contains("it needs credentials (none given; no credentials file (looked for "
+                    + explicit + ", " + docker + "))"), noFile.getMessage());
         }
     }
 }

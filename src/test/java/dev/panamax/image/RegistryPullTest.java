@@ -1,5 +1,6 @@
 package dev.panamax.image;
 
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -177,6 +179,48 @@ class RegistryPullTest {
         assertEquals(want.size(), got.size());
         for (int i = 0; i < got.size(); i++) {
             assertEquals(Trees.describe(want.get(i), true), Trees.describe(got.get(i), true), "layer " + i);
+        }
+    }
+
+    @Test
+    void theListenerIsToldTheImagesSizeFirstAndTheNotesOfARootlessUnpack() throws Exception {
+        byte[] devices = new TarBuilder().dir("dev", 0755).device("dev/null", TarConstants.LF_CHR, 1, 3, 0666).tar();
+        byte[] plain = new TarBuilder().file("hello.txt", 0644, "hi").tar();
+        Path layout = HandImage.layout(dir.resolve("layout"), "1.0", "{}", plain, devices);
+        try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"), null, null)) {
+            registry.push(layout, "1.0", "pmx/devices:1.0", null);
+            ImageReference ref = ImageReference.parse(registry.address() + "/pmx/devices:1.0");
+            ImageStore store = new ImageStore(dir.resolve("store"), new HandImage.FormUnpack(true));
+            List<String> events = new CopyOnWriteArrayList<>();
+            PullListener listener = new PullListener() {
+                @Override
+                public void pullStarted(ImageReference image, int layers, long totalBytes) {
+                    events.add("started " + image + " " + layers + " " + totalBytes);
+                }
+
+                @Override
+                public void layerStarted(Digest layer, long size) {
+                    events.add("layer " + layer);
+                }
+
+                @Override
+                public void layerNote(Digest layer, String note) {
+                    events.add("note " + layer + " " + note);
+                }
+            };
+            store.pull(ref, RegistryClient.builder().retries(1, Duration.ofMillis(10)).listener(listener).build());
+            List<Digest> layers = store.manifest(store.find(ref).orElseThrow()).layers().stream()
+                    .map(Descriptor::digest).toList();
+            long total = store.manifest(store.find(ref).orElseThrow()).layers().stream()
+                    .mapToLong(Descriptor::size).sum();
+            assertEquals("started " + ref + " 2 " + total, events.getFirst(), "before any download: " + events);
+            assertEquals(2, events.stream().filter(e -> e.startsWith("layer ")).count(), events.toString());
+            assertTrue(events.contains("note " + layers.get(1) + " skipped device node dev/null (1:3): rootless"),
+                    events.toString());
+            assertTrue(events.stream().noneMatch(e -> e.startsWith("note " + layers.get(0) + " skipped")),
+                    events.toString());
+            assertTrue(events.indexOf("note " + layers.get(1) + " skipped device node dev/null (1:3): rootless")
+                    > events.lastIndexOf("layer " + layers.get(1)), "notes after the downloads: " + events);
         }
     }
 }

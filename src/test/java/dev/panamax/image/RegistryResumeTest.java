@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -190,6 +191,55 @@ class RegistryResumeTest {
             assertEquals(2, requests.size());
             assertEquals("bytes=1000-", requests.get(0).headers().get("range"));
             assertNull(requests.get(1).headers().get("range"));
+        }
+    }
+
+    /** The front: the layer's first {@code times} answers stall after {@code bytes} bytes (the connection kept). */
+    private static Function<Request, Answer> stalling(Pushed p, int bytes, int times) {
+        AtomicInteger stalls = new AtomicInteger(times);
+        return request -> {
+            Answer a = RegistryFront.forward(p.registry().address(), request);
+            return request.path().endsWith("/blobs/" + p.layer()) && stalls.getAndDecrement() > 0 ? a.stall(bytes) : a;
+        };
+    }
+
+    @Test
+    void aBlobThatStallsOnceIsCutOffAfterTheReadTimeoutAndResumedWithRange() throws Exception {
+        Pushed p = push(dir);
+        int stall = p.bytes().length / 3;
+        try (LocalRegistry registry = p.registry(); RegistryFront front = new RegistryFront(stalling(p, stall, 1))) {
+            ImageStore store = ImageStore.open(dir.resolve("store"));
+            long start = System.nanoTime();
+            store.pull(ref(front), RegistryClient.builder().retries(2, Duration.ofMillis(10))
+                    .readTimeout(Duration.ofMillis(300)).build());
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertArrayEquals(p.bytes(), Files.readAllBytes(store.blobPath(p.layer())));
+            List<Request> requests = layerRequests(front, p.layer());
+            assertEquals(2, requests.size());
+            rangeStart(requests.get(1), stall);
+            assertTrue(millis >= 300 && millis < 20_000, "the stall was cut off after the read timeout: " + millis);
+        }
+    }
+
+    @Test
+    void aBlobThatKeepsStallingFailsNamingTheRegistryTheBlobAndTheReadTimeout() throws Exception {
+        Pushed p = push(dir);
+        int stall = p.bytes().length / 4;
+        try (LocalRegistry registry = p.registry();
+             RegistryFront front = new RegistryFront(stalling(p, stall, Integer.MAX_VALUE))) {
+            ImageStore store = ImageStore.open(dir.resolve("store"));
+            RegistryException e = assertThrows(RegistryException.class, () -> store.pull(ref(front),
+                    RegistryClient.builder().retries(2, Duration.ofMillis(10)).readTimeout(Duration.ofMillis(200))
+                            .build()));
+            assertEquals("registry " + front.address() + ": pull " + ref(front) + ": blob " + p.layer()
+                    + ": no data for 200 ms (the read timeout), after 3 attempts, " + 3 * stall
+                    + " bytes kept to resume", e.getMessage(), "each attempt kept the bytes it got before the stall");
+            assertEquals(0, e.status());
+            List<Request> requests = layerRequests(front, p.layer());
+            assertEquals(3, requests.size());
+            assertEquals("bytes=" + 2 * stall + "-", requests.get(2).headers().get("range"), "each retry resumes");
+            assertEquals(3 * stall, Files.size(store.partialBlobPath(p.layer())), "kept for the next pull");
+            assertTrue(store.list().isEmpty());
         }
     }
 
