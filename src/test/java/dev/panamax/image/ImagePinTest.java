@@ -7,10 +7,9 @@ import dev.panamax.LaunchException;
 import dev.panamax.Launcher;
 import dev.panamax.Stdio;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,17 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ImagePinTest {
     private static final String REF = "pmx/pinned:1";
 
-    private Path base;
-
-    @BeforeEach
-    void makeBase() throws IOException {
-        base = Files.createTempDirectory("pmx-pins-");
-    }
-
-    @AfterEach
-    void cleanUp() throws IOException {
-        Trees.delete(base);
-    }
+    @TempDir
+    Path base;
 
     /** An image of two layers: busybox, then {@code /etc/motd}; stored (not yet unpacked) as {@link #REF}. */
     static ImageStore storeWithImage(Path root) throws IOException {
