@@ -87,6 +87,25 @@ public final class ImageStore {
     }
 
     /**
+     * Opens (creating if needed) a store whose layers may each write at most {@code maxLayerBytes} of file content
+     * and hold at most {@code maxLayerEntries} tar entries (the defaults: {@link UnpackOptions#DEFAULT_MAX_BYTES},
+     * {@link UnpackOptions#DEFAULT_MAX_ENTRIES}). A layer beyond them (a gzip bomb) fails its import or pull with
+     * an {@link UnpackException} ({@code SIZE_LIMIT}, {@code ENTRY_LIMIT}) naming the layer, and leaves no layer.
+     *
+     * @param root            the store's directory
+     * @param maxLayerBytes   the most file content bytes one layer may write; positive
+     * @param maxLayerEntries the most tar entries one layer may hold; positive
+     * @return the store
+     * @throws IOException              if the directories cannot be made
+     * @throws IllegalArgumentException if a limit is not positive
+     * @throws IllegalStateException    if Jackson or Commons Compress is missing ({@link ImageSupport#require()})
+     */
+    public static ImageStore open(Path root, long maxLayerBytes, long maxLayerEntries) throws IOException {
+        ImageSupport.require();
+        return new ImageStore(root, LayerUnpack.secure(maxLayerBytes, maxLayerEntries));
+    }
+
+    /**
      * Opens the default store: {@code /var/lib/panamax} for root, else {@code $XDG_DATA_HOME/panamax} or
      * {@code ~/.local/share/panamax}.
      *

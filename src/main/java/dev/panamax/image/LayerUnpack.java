@@ -13,8 +13,21 @@ import java.util.List;
 @FunctionalInterface
 interface LayerUnpack {
     /** The store's unpacker: {@link LayerUnpacker} with the options for this process's privileges. */
-    LayerUnpack SECURE = (layer, digest, target) -> LayerUnpacker.unpack(layer, digest.toString(), target,
-            unprivileged() ? UnpackOptions.rootlessDefaults() : UnpackOptions.root()).notes();
+    LayerUnpack SECURE = secure(UnpackOptions.DEFAULT_MAX_BYTES, UnpackOptions.DEFAULT_MAX_ENTRIES);
+
+    /**
+     * {@link LayerUnpacker} with the options for this process's privileges and these limits.
+     *
+     * @param maxBytes   the most file content bytes one layer may write; positive
+     * @param maxEntries the most tar entries one layer may hold; positive
+     * @return the unpacker
+     */
+    static LayerUnpack secure(long maxBytes, long maxEntries) {
+        UnpackOptions limits = UnpackOptions.root().withMaxBytes(maxBytes).withMaxEntries(maxEntries); // checked now
+        return (layer, digest, target) -> LayerUnpacker.unpack(layer, digest.toString(), target,
+                unprivileged() ? UnpackOptions.rootlessDefaults().withMaxBytes(limits.maxBytes())
+                        .withMaxEntries(limits.maxEntries()) : limits).notes();
+    }
 
     /**
      * Unpacks a layer (tar, gzip or zstd) into an empty directory.

@@ -187,6 +187,31 @@ class ImageStoreTest {
         assertFalse(Files.exists(dir.resolve("store/layers/outside")), "nothing outside");
     }
 
+    @Test
+    void aStoreWithLayerLimitsStopsAGzipBombAndKeepsNoLayer() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> ImageStore.open(dir.resolve("bad"), 0, 10));
+        ImageStore store = ImageStore.open(dir.resolve("store"), 1 << 20, 100);
+        byte[] zeros = new byte[8 << 20];
+        Digest bomb = store.putBlob(new TarBuilder().file("zeros", 0644, zeros).gzip());
+        assertTrue(Files.size(store.blobPath(bomb)) < 64 << 10, "8 MiB of zeros compress to a small blob");
+        UnpackException e = assertThrows(UnpackException.class, () -> store.unpackLayer(bomb));
+        assertEquals(UnpackException.Rule.SIZE_LIMIT, e.rule());
+        assertTrue(e.getMessage().contains(bomb.toString()) && e.getMessage().contains("zeros"), e.getMessage());
+        assertFalse(Files.exists(store.layerPath(bomb)), "nothing half-unpacked");
+        assertEquals(List.of(), Fixtures.names(store.root().resolve("layers")));
+
+        TarBuilder many = new TarBuilder();
+        for (int i = 0; i < 101; i++) {
+            many.file("f" + i, 0644, "x");
+        }
+        Digest crowded = store.putBlob(many.tar());
+        assertEquals(UnpackException.Rule.ENTRY_LIMIT,
+                assertThrows(UnpackException.class, () -> store.unpackLayer(crowded)).rule());
+        Digest fine = store.putBlob(new TarBuilder().file("small", 0644, "ok").gzip());
+        store.unpackLayer(fine);
+        assertEquals("ok", Files.readString(store.layerPath(fine).resolve("small")));
+    }
+
     /** An image of one layer stored by hand: its manifest's digest. */
     private Digest image(ImageStore store, Digest layer) throws IOException {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
