@@ -2,6 +2,7 @@ package dev.panamax.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,6 +41,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Pulls images over the Registry HTTP API v2 (the OCI distribution spec) into an {@link ImageStore}, with the
@@ -50,7 +65,9 @@ import java.util.regex.Pattern;
  * ({@link Builder#credentialsFromAuthFiles()}); the Bearer token flow on a 401 with
  * {@code WWW-Authenticate: Bearer realm=...,service=...,scope=...} (the token endpoint is asked with the
  * credentials when there are any). No message holds a password or token. TLS always, except plain HTTP for
- * {@code localhost}, {@code 127.0.0.1}, {@code [::1]} and registries marked {@link Builder#insecure insecure}.
+ * {@code localhost}, {@code 127.0.0.1}, {@code [::1]} and registries marked {@link Builder#insecure insecure};
+ * the JDK's trust (and host name verification), plus the CAs given to {@link Builder#trustCertificates}. A TLS
+ * failure (untrusted certificate, a certificate for another host) is not retried.
  * Answers 5xx and connection resets are retried with exponential backoff. Every failure is a
  * {@link RegistryException} or an {@link IOException} naming the registry and the reference or blob. Safe for use
  * by several threads.
@@ -88,8 +105,12 @@ public final class RegistryClient {
         this.backoff = b.backoff;
         this.timeout = b.timeout;
         this.readTimeout = b.readTimeout;
-        this.http = HttpClient.newBuilder().connectTimeout(b.timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(b.timeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (!b.trusted.isEmpty()) {
+            http.sslContext(trusting(b.trusted));
+        }
+        this.http = http.build();
     }
 
     /**
@@ -120,6 +141,7 @@ public final class RegistryClient {
         private Duration backoff = Duration.ofMillis(200);
         private Duration timeout = Duration.ofSeconds(30);
         private Duration readTimeout = Duration.ofSeconds(60);
+        private final List<X509Certificate> trusted = new ArrayList<>();
 
         private Builder() {
         }
@@ -180,6 +202,41 @@ public final class RegistryClient {
          */
         public Builder insecure(String registry) {
             insecure.add(registry);
+            return this;
+        }
+
+        /**
+         * Trusts the certificates in a PEM file (CA certificates, e.g. podman's
+         * {@code /etc/containers/certs.d/HOST/ca.crt}) for the TLS of all registries, in addition to the JDK's
+         * default trust (its {@code cacerts} or {@code javax.net.ssl.trustStore}), not instead of it. Host names
+         * are still verified: the registry's certificate must name the host (or IP address) of the reference. May
+         * be called for several files.
+         *
+         * @param pemFile a file of one or more {@code -----BEGIN CERTIFICATE-----} blocks
+         * @return this builder
+         * @throws IOException naming the file if it cannot be read or holds no valid X.509 certificate
+         */
+        public Builder trustCertificates(Path pemFile) throws IOException {
+            byte[] pem;
+            try {
+                pem = Files.readAllBytes(pemFile);
+            } catch (IOException e) {
+                throw new IOException("trustCertificates: cannot read " + pemFile + ": " + e, e);
+            }
+            List<X509Certificate> read = new ArrayList<>();
+            try {
+                for (Certificate c : CertificateFactory.getInstance("X.509")
+                        .generateCertificates(new ByteArrayInputStream(pem))) {
+                    read.add((X509Certificate) c);
+                }
+            } catch (CertificateException e) {
+                throw new IOException("trustCertificates: " + pemFile + " is not a valid PEM certificate: "
+                        + e.getMessage(), e);
+            }
+            if (read.isEmpty()) {
+                throw new IOException("trustCertificates: " + pemFile + " holds no certificate");
+            }
+            trusted.addAll(read);
             return this;
         }
 
@@ -672,6 +729,8 @@ public final class RegistryClient {
             } catch (ConnectException e) {
                 throw new RegistryException("registry " + ref.registry() + ": connection refused at "
                         + target.getHost() + ":" + port(target) + " (" + what + " of " + ref + ")", 0, e);
+            } catch (SSLException e) {
+                throw tlsFailure(ref, target, what, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("registry " + ref.registry() + ": " + what + ": interrupted");
@@ -793,6 +852,8 @@ public final class RegistryClient {
         } catch (ConnectException e) {
             throw new RegistryException("registry " + ref.registry() + ": token endpoint " + realm
                     + ": connection refused at " + tokenUri.getHost() + ":" + port(tokenUri), 0, e);
+        } catch (SSLException e) {
+            throw tlsFailure(ref, tokenUri, "token endpoint " + realm, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("registry " + ref.registry() + ": token endpoint: interrupted");
@@ -846,6 +907,51 @@ public final class RegistryClient {
             host = host.substring(0, host.lastIndexOf(':'));
         }
         return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    }
+
+    /**
+     * A TLS failure, not retried (a certificate does not become trusted by asking again): names the registry, the
+     * host and port, the JDK's reason and, for an untrusted certificate, what to do.
+     */
+    private static RegistryException tlsFailure(ImageReference ref, URI target, String what, SSLException e) {
+        boolean untrusted = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            untrusted |= t instanceof CertPathBuilderException || t instanceof CertPathValidatorException;
+        }
+        return new RegistryException("registry " + ref.registry() + ": TLS handshake failed with "
+                + target.getHost() + ":" + port(target) + " (" + what + "): " + e.getMessage()
+                + (untrusted ? " (trust its CA with RegistryClient.Builder.trustCertificates, or mark the registry"
+                + " insecure for plain HTTP)" : ""), 0, e);
+    }
+
+    /**
+     * An SSL context trusting the JDK's default trust anchors and {@code extra}, with the JDK's trust manager (so its
+     * host name verification).
+     */
+    private static SSLContext trusting(List<X509Certificate> extra) {
+        try {
+            TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            defaults.init((KeyStore) null);
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            List<X509Certificate> all = new ArrayList<>();
+            for (TrustManager tm : defaults.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    all.addAll(List.of(x509.getAcceptedIssuers()));
+                }
+            }
+            all.addAll(extra);
+            for (int i = 0; i < all.size(); i++) {
+                anchors.setCertificateEntry("ca-" + i, all.get(i));
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("trustCertificates: cannot build the TLS trust: " + e, e);
+        }
     }
 
     private static boolean sameOrigin(URI a, URI b) {
