@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * A registry refused or failed a request of a pull: the message names the registry, the reference or blob and
- * what went wrong (credentials needed or refused, not found, server errors after retries, connection refused).
+ * what went wrong (credentials needed or refused, not found, server errors after retries, connection refused, a
+ * TLS handshake that failed: an untrusted certificate or one for another host).
  */
 public final class RegistryException extends IOException {
     private static final long serialVersionUID = 1L;
