@@ -69,7 +69,10 @@ public record RunResult(Ending ending, ExitStatus status, Output stdout, Output 
         /**
          * The reaped first process's {@code rusage}: it and the descendants it waited for (an orphan that
          * the PID namespace's end killed is not counted); peak memory is the largest resident set of one of
-         * them, not their sum.
+         * them, not their sum, and an upper bound: Linux carries the memory a process had before its
+         * {@code execve} into {@code ru_maxrss}, and the first process starts in the launching JVM's memory
+         * ({@code CLONE_VM}; a forked process starts in a copy of its parent's), so the peak is at least the
+         * JVM's resident peak at the launch. {@link #CGROUP} counts the container's own memory only.
          */
         RUSAGE
     }
