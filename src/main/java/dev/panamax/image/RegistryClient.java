@@ -915,11 +915,16 @@ public final class RegistryClient {
      */
     private static RegistryException tlsFailure(ImageReference ref, URI target, String what, SSLException e) {
         boolean untrusted = false;
+        Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            untrusted |= t instanceof CertPathBuilderException || t instanceof CertPathValidatorException;
+            untrusted |= t instanceof CertPathBuilderException || t instanceof CertPathValidatorException
+                    || t instanceof java.security.InvalidAlgorithmParameterException; // no trust anchors at all
+            root = t;
         }
+        String reason = root.getMessage() == null || String.valueOf(e.getMessage()).contains(root.getMessage())
+                ? e.getMessage() : e.getMessage() + ": " + root.getMessage(); // e.g. "Unhandled exception": why
         return new RegistryException("registry " + ref.registry() + ": TLS handshake failed with "
-                + target.getHost() + ":" + port(target) + " (" + what + "): " + e.getMessage()
+                + target.getHost() + ":" + port(target) + " (" + what + "): " + reason
                 + (untrusted ? " (trust its CA with RegistryClient.Builder.trustCertificates, or mark the registry"
                 + " insecure for plain HTTP)" : ""), 0, e);
     }
