@@ -197,6 +197,9 @@ class BridgeNetworkTest extends BusyboxTest {
         java.util.Set<InetAddress> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         List<Container> all = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         ContainerSpec spec = on(network, "sleep 600").publish().build();
+        // the explicit host ports lie below the kernel's ephemeral range, where the other containers' port 0 binds
+        // cannot take one between its choice here and its container's launch
+        List<Integer> explicit = freePortsBelowTheEphemeralRange(10);
         try {
             List<Thread> threads = new java.util.ArrayList<>();
             List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -206,7 +209,7 @@ class BridgeNetworkTest extends BusyboxTest {
                     for (int i = first; i < 50; i += 4) {
                         try {
                             Container c = Launcher.launch(i % 5 == 0 ? spec.toBuilder()
-                                    .publish(PortMapping.tcp(freePort(false), 80)).build() : spec);
+                                    .publish(PortMapping.tcp(explicit.get(i / 5), 80)).build() : spec);
                             all.add(c);
                             seen.add(c.addresses().getFirst());
                         } catch (Throwable e) {
@@ -350,6 +353,21 @@ class BridgeNetworkTest extends BusyboxTest {
     /** The host's links but this test's bridge (which a test may make). */
     private static List<String> links() throws Exception {
         return sh("ip -br link | awk '{print $1}' | sort").lines().filter(l -> !l.equals(network.name())).toList();
+    }
+
+    /** {@code n} TCP ports free now, from 20000 up: below Linux's default ephemeral range (32768-60999). */
+    static List<Integer> freePortsBelowTheEphemeralRange(int n) {
+        List<Integer> ports = new java.util.ArrayList<>();
+        for (int port = 20000; port < 32768 && ports.size() < n; port++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(port));
+                ports.add(port);
+            } catch (java.io.IOException taken) {
+                // in use: the next
+            }
+        }
+        assertEquals(n, ports.size(), "free ports between 20000 and 32767");
+        return ports;
     }
 
     static int freePort(boolean udp) {
